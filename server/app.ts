@@ -1,0 +1,154 @@
+import { existsSync } from 'node:fs';
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import express from 'express';
+import helmet from 'helmet';
+import { Server } from 'socket.io';
+import { CommandError, ErrorCode } from '../shared/errors.js';
+import type { Logger } from './core/log.js';
+import { createRateLimits } from './core/rate-limit.js';
+import type { AppServer } from './core/types.js';
+import { errorHandler } from './http/errors.js';
+import { createOriginCheck } from './http/origin.js';
+import { identityRoutes, sessionMiddleware } from './identity/routes.js';
+import { createIdentityService, type IdentityService } from './identity/service.js';
+import { authenticateSockets } from './identity/socket-auth.js';
+import { createWordFilter } from './moderation/filter.js';
+import { createModerationService } from './moderation/service.js';
+import { registerQa } from './qa/handlers.js';
+import type { Stores } from './storage/index.js';
+import { isUnavailable } from './storage/unavailable.js';
+import { townHallRoutes } from './townhall/routes.js';
+import { createTownHallService, type TownHallService } from './townhall/service.js';
+
+export interface AppOptions {
+  allowedOrigins: string[];
+  secureCookies: boolean;
+  tallyIntervalMs: number;
+  clientDir: string;
+  filterWords: string[];
+  /** Signs session cookies and pseudonyms. */
+  secret: string;
+}
+
+export interface AppDeps {
+  stores: Stores;
+  log: Logger;
+}
+
+export interface App {
+  http: HttpServer;
+  io: AppServer;
+  identity: IdentityService;
+  townHalls: TownHallService;
+  /** Starts listening; resolves to the bound port (0 picks a free one). */
+  listen(port: number, host?: string): Promise<number>;
+  /** Stops accepting, disconnects clients and stops timers. The stores belong to the caller. */
+  close(): Promise<void>;
+}
+
+/** Socket.IO payloads above this are refused by the transport before any handler sees them. */
+const MAX_MESSAGE_BYTES = 16 * 1024;
+
+export function createApp(options: AppOptions, deps: AppDeps): App {
+  const { stores, log } = deps;
+  const limits = createRateLimits(stores.redis);
+  const identity = createIdentityService(stores.identity);
+  const townHalls = createTownHallService(stores.townHalls);
+  const moderation = createModerationService(createWordFilter(options.filterWords));
+  const originAllowed = createOriginCheck(options.allowedOrigins);
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          connectSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          // Inline styles are allowed (Svelte sets some); scripts stay strictly same-origin.
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          scriptSrc: ["'self'"],
+          upgradeInsecureRequests: options.secureCookies ? [] : null,
+        },
+      },
+    }),
+  );
+  app.get('/healthz', (_req, res) => {
+    res.json({ ok: true });
+  });
+  app.use('/api', (req, _res, next) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD' && !originAllowed(req.headers.origin)) {
+      return next(new CommandError(ErrorCode.FORBIDDEN, 'Requests from this origin are not allowed.'));
+    }
+    next();
+  });
+  app.use('/api', express.json({ limit: MAX_MESSAGE_BYTES }));
+  app.use('/api', sessionMiddleware(identity, options.secret));
+  app.use(
+    '/api',
+    identityRoutes({ identity, limits, secret: options.secret, secureCookies: options.secureCookies }),
+  );
+  app.use('/api', townHallRoutes(townHalls));
+  app.use('/api', (_req, _res, next) => next(new CommandError(ErrorCode.NOT_FOUND, 'No such endpoint.')));
+  serveClient(app, options.clientDir);
+  app.use(errorHandler(log, isUnavailable));
+
+  const http = createServer(app);
+  const io: AppServer = new Server(http, {
+    serveClient: false,
+    maxHttpBufferSize: MAX_MESSAGE_BYTES,
+    allowRequest: (req, callback) => callback(null, originAllowed(req.headers.origin)),
+  });
+  authenticateSockets(io, identity, options.secret, log);
+  io.on('connection', (socket) => {
+    socket.onAny((event: string) => {
+      if (socket.listeners(event as never).length === 0) log.warn({ event: String(event).slice(0, 64) }, 'unknown event ignored');
+    });
+  });
+  const qa = registerQa({
+    io,
+    limits,
+    log,
+    isUnavailable,
+    questions: stores.questions,
+    townHalls,
+    moderation,
+    identity,
+    secret: options.secret,
+    tallyIntervalMs: options.tallyIntervalMs,
+  });
+
+  return {
+    http,
+    io,
+    identity,
+    townHalls,
+    listen: (port, host = '127.0.0.1') =>
+      new Promise((resolve, reject) => {
+        http.once('error', reject);
+        http.listen(port, host, () => resolve((http.address() as AddressInfo).port));
+      }),
+    async close() {
+      qa.close();
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+    },
+  };
+}
+
+/** The built single-page client, with every non-API path answered by its index.html. */
+function serveClient(app: express.Express, clientDir: string): void {
+  const index = path.join(clientDir, 'index.html');
+  app.use(express.static(clientDir, { index: false, maxAge: '1h' }));
+  app.get('/{*path}', (_req, res) => {
+    if (!existsSync(index)) {
+      res.status(503).type('text').send('The client is not built yet: run `npm run build`.');
+      return;
+    }
+    res.setHeader('Cache-Control', 'no-cache');
+    res.sendFile(index);
+  });
+}

@@ -1,0 +1,97 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+const bool = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no'])
+  .transform((v) => v === '1' || v === 'true' || v === 'yes');
+const list = z.string().transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
+
+/**
+ * Every setting, read once from the environment at start-up. Defaults suit one machine on
+ * the embedded store; `REDIS_URL` switches every store, rate limit and tally to Redis.
+ */
+const Env = z.object({
+  ROUNDTABLE_HOST: z.string().default('127.0.0.1'),
+  ROUNDTABLE_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** Where residents open the app; used for printed links and the default origin allowlist. */
+  ROUNDTABLE_PUBLIC_URL: z.url().optional(),
+  /** Extra origins allowed to open sockets and POST (comma-separated). */
+  ROUNDTABLE_ALLOWED_ORIGINS: list.default([]),
+  ROUNDTABLE_DATA_DIR: z.string().default('data'),
+  REDIS_URL: z.string().optional(),
+  /** Signs session cookies. Required with Redis (every node must share it); generated and kept in the data folder otherwise. */
+  ROUNDTABLE_SECRET: z.string().min(32).optional(),
+  ROUNDTABLE_SECURE_COOKIES: bool.optional(),
+  ROUNDTABLE_DEMO: bool.default(false),
+  ROUNDTABLE_ADMIN_USERNAME: z.string().optional(),
+  ROUNDTABLE_ADMIN_PASSWORD: z.string().min(10).optional(),
+  /** The department's own filter words: a comma-separated list, or a file with one per line. */
+  ROUNDTABLE_FILTER_WORDS: list.default([]),
+  ROUNDTABLE_FILTER_WORDS_FILE: z.string().optional(),
+  ROUNDTABLE_TALLY_INTERVAL_MS: z.coerce.number().int().min(20).max(5000).default(250),
+  ROUNDTABLE_CLIENT_DIR: z.string().default('dist/client'),
+  ROUNDTABLE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface Config {
+  host: string;
+  port: number;
+  publicUrl: string;
+  allowedOrigins: string[];
+  dataDir: string;
+  redisUrl: string | null;
+  secret: string | null;
+  secureCookies: boolean;
+  demo: boolean;
+  admin: { username: string; password: string } | null;
+  filterWords: string[];
+  tallyIntervalMs: number;
+  clientDir: string;
+  logLevel: string;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = Env.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`invalid configuration: ${problems}`);
+  }
+  const e = parsed.data;
+  const shownHost = e.ROUNDTABLE_HOST === '0.0.0.0' || e.ROUNDTABLE_HOST === '127.0.0.1' ? 'localhost' : e.ROUNDTABLE_HOST;
+  const publicUrl = (e.ROUNDTABLE_PUBLIC_URL ?? `http://${shownHost}:${e.ROUNDTABLE_PORT}`).replace(/\/$/, '');
+  const fileWords = e.ROUNDTABLE_FILTER_WORDS_FILE
+    ? readFileSync(e.ROUNDTABLE_FILTER_WORDS_FILE, 'utf8').split('\n').map((w) => w.trim()).filter((w) => w && !w.startsWith('#'))
+    : [];
+  if (e.REDIS_URL && !e.ROUNDTABLE_SECRET) {
+    throw new Error('invalid configuration: ROUNDTABLE_SECRET is required with REDIS_URL (every node must share it)');
+  }
+  const origin = new URL(publicUrl).origin;
+  return {
+    host: e.ROUNDTABLE_HOST,
+    port: e.ROUNDTABLE_PORT,
+    publicUrl,
+    allowedOrigins: [origin, ...(origin.includes('localhost') ? [origin.replace('localhost', '127.0.0.1')] : []), ...e.ROUNDTABLE_ALLOWED_ORIGINS],
+    dataDir: path.resolve(e.ROUNDTABLE_DATA_DIR),
+    redisUrl: e.REDIS_URL ?? null,
+    secret: e.ROUNDTABLE_SECRET ?? null,
+    secureCookies: e.ROUNDTABLE_SECURE_COOKIES ?? publicUrl.startsWith('https:'),
+    demo: e.ROUNDTABLE_DEMO,
+    admin: e.ROUNDTABLE_ADMIN_USERNAME && e.ROUNDTABLE_ADMIN_PASSWORD
+      ? { username: e.ROUNDTABLE_ADMIN_USERNAME, password: e.ROUNDTABLE_ADMIN_PASSWORD }
+      : null,
+    filterWords: [...e.ROUNDTABLE_FILTER_WORDS, ...fileWords],
+    tallyIntervalMs: e.ROUNDTABLE_TALLY_INTERVAL_MS,
+    clientDir: path.resolve(e.ROUNDTABLE_CLIENT_DIR),
+    logLevel: e.ROUNDTABLE_LOG_LEVEL,
+  };
+}
+
+/** The configuration as it may be logged: secrets replaced. */
+export const redacted = (c: Config) => ({
+  ...c,
+  secret: c.secret ? '[set]' : '[generated]',
+  admin: c.admin ? { username: c.admin.username, password: '[set]' } : null,
+  redisUrl: c.redisUrl ? c.redisUrl.replace(/\/\/[^@]*@/, '//[credentials]@') : null,
+  filterWords: `${c.filterWords.length} words`,
+});

@@ -1,0 +1,82 @@
+import type { z } from 'zod';
+import { CommandError, ErrorCode, fail, ok, type Ack, type Result } from '../../shared/errors.js';
+import type { ClientToServerEvents, CommandName } from '../../shared/events.js';
+import type { Logger } from './log.js';
+import type { RateLimits, RateRule } from './rate-limit.js';
+import type { AppServer, AppSocket, SessionUser } from './types.js';
+
+type AckData<E extends CommandName> = Parameters<ClientToServerEvents[E]>[1] extends Ack<infer T> ? T : never;
+
+export interface CommandContext {
+  io: AppServer;
+  socket: AppSocket;
+  user: SessionUser;
+}
+
+export interface Command<E extends CommandName, S extends z.ZodType> {
+  schema: S;
+  /** Role check before anything else runs; room checks belong in `run`, where the room is known. */
+  allow?: (user: SessionUser) => boolean;
+  limit?: RateRule;
+  run(ctx: CommandContext, input: z.output<S>): Promise<AckData<E>>;
+}
+
+export interface CommandDeps {
+  io: AppServer;
+  limits: RateLimits;
+  log: Logger;
+  /** Errors a store throws when its backend is unreachable, answered as UNAVAILABLE. */
+  isUnavailable?: (err: unknown) => boolean;
+}
+
+/**
+ * The one path every client command takes: parse → authorise → rate-limit → run → ack.
+ * A payload that does not match the schema, a wrong role or a spent budget changes nothing;
+ * unexpected errors are logged and answered with INTERNAL, never with their text.
+ */
+export function bindCommand<E extends CommandName, S extends z.ZodType>(
+  deps: CommandDeps,
+  socket: AppSocket,
+  name: E,
+  command: Command<E, S>,
+): void {
+  const listener = async (...args: unknown[]) => {
+    const ack = args[args.length - 1];
+    if (typeof ack !== 'function') {
+      deps.log.warn({ event: name, socket: socket.id }, 'command without acknowledgement ignored');
+      return;
+    }
+    const reply = ack as (result: Result<unknown>) => void;
+    if (args.length !== 2) return reply(fail(ErrorCode.INVALID_PAYLOAD, 'Send one payload object.'));
+    const user = socket.data.user;
+    try {
+      const parsed = command.schema.safeParse(args[0]);
+      if (!parsed.success) {
+        const fields = [...new Set(parsed.error.issues.map((i) => i.path.join('.') || '(payload)'))];
+        return reply(fail(ErrorCode.INVALID_PAYLOAD, 'The request was not valid.', { fields }));
+      }
+      if (command.allow && !command.allow(user)) {
+        return reply(fail(ErrorCode.FORBIDDEN, 'Your role does not allow this.'));
+      }
+      if (command.limit) {
+        const outcome = await deps.limits.consume(command.limit, user.id);
+        if (!outcome.ok) {
+          const seconds = Math.ceil(outcome.retryAfterMs / 1000);
+          return reply(
+            fail(ErrorCode.RATE_LIMITED, `Too fast: try again in ${seconds} s.`, { retryAfterMs: outcome.retryAfterMs }),
+          );
+        }
+      }
+      reply(ok(await command.run({ io: deps.io, socket, user }, parsed.data)));
+    } catch (err) {
+      if (err instanceof CommandError) return reply(fail(err.code, err.message, err.extra));
+      if (deps.isUnavailable?.(err)) {
+        deps.log.warn({ event: name }, 'storage unavailable');
+        return reply(fail(ErrorCode.UNAVAILABLE, 'The service is briefly unavailable; try again.'));
+      }
+      deps.log.error({ err, event: name, user: user.id }, 'command failed');
+      reply(fail(ErrorCode.INTERNAL, 'Something went wrong on our side.'));
+    }
+  };
+  socket.on(name, listener as never);
+}

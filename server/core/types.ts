@@ -1,0 +1,26 @@
+import type { Server, Socket } from 'socket.io';
+import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents } from '../../shared/events.js';
+import type { Role } from '../../shared/roles.js';
+
+/** Who a connection belongs to, established once in the handshake. */
+export interface SessionUser {
+  id: string;
+  role: Role;
+  displayName: string;
+}
+
+export interface SocketData {
+  user: SessionUser;
+  /** Town halls this connection has joined; commands about a town hall require it. */
+  townHalls: string[];
+}
+
+export type AppServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+export type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+
+/** Socket.IO rooms: one per town hall, its staff, and each person (all their tabs). */
+export const rooms = {
+  townHall: (id: string) => `th:${id}`,
+  townHallStaff: (id: string) => `th:${id}:staff`,
+  user: (id: string) => `user:${id}`,
+};

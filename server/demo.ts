@@ -1,0 +1,81 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { StaffRole } from '../shared/roles.js';
+import type { App } from './app.js';
+import type { Stores } from './storage/index.js';
+
+export interface DemoLogin {
+  role: StaffRole;
+  username: string;
+  password: string;
+}
+
+const DEMO_STAFF: { role: StaffRole; username: string; displayName: string }[] = [
+  { role: 'admin', username: 'admin', displayName: 'Demo Administrator' },
+  { role: 'officer', username: 'officer', displayName: 'Sgt. Dana Reyes' },
+  { role: 'moderator', username: 'moderator', displayName: 'Sam Okafor (Moderator)' },
+  { role: 'captioner', username: 'captioner', displayName: 'Lee Chen (Captions)' },
+];
+
+/**
+ * Demo data for a first look: two town halls, a few questions, and staff accounts whose
+ * passwords are made at random on first run (a demo left reachable on a network must not
+ * have well-known passwords) and kept in the data folder so they can be printed again.
+ */
+export async function seedDemo(app: App, stores: Stores, dataDir: string): Promise<DemoLogin[]> {
+  const file = path.join(dataDir, 'demo-logins.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as DemoLogin[];
+
+  const logins: DemoLogin[] = [];
+  for (const staff of DEMO_STAFF) {
+    const password = randomBytes(9).toString('base64url');
+    const existing = await stores.identity.findByUsername(staff.username);
+    if (existing) continue;
+    await app.identity.createStaff({ ...staff, password });
+    logins.push({ role: staff.role, username: staff.username, password });
+  }
+
+  const now = Date.now();
+  const live = await app.townHalls.create({
+    title: 'Riverside District Community Town Hall',
+    description:
+      'Meet the officers who serve Riverside. Ask about traffic safety, the new youth programme and anything else on your mind.',
+    startsAt: now - 10 * 60_000,
+    status: 'live',
+    moderation: 'post',
+  });
+  await app.townHalls.create({
+    title: 'Downtown Safety Listening Session',
+    description: 'An open conversation about downtown safety, lighting and late-night transit.',
+    startsAt: now + 7 * 24 * 3600_000,
+    status: 'scheduled',
+    moderation: 'pre',
+  });
+
+  const residents = await Promise.all(
+    ['Maria G.', 'Tom', 'Aisha'].map((displayName) => app.identity.joinAsGuest(displayName)),
+  );
+  const asked = [
+    { by: 0, text: 'What is being done about speeding on Elm Street near the school?', anonymous: false },
+    { by: 1, text: 'How can residents join the neighbourhood watch?', anonymous: false },
+    { by: 2, text: 'Will body camera footage from last month be released?', anonymous: true },
+  ];
+  for (const q of asked) {
+    const author = residents[q.by]!;
+    const question = await stores.questions.addQuestion({
+      townHallId: live.id,
+      authorId: author.id,
+      authorName: author.displayName,
+      anonymous: q.anonymous,
+      text: q.text,
+      status: 'published',
+      holdReason: null,
+      filterHits: [],
+    });
+    for (const voter of residents.slice(0, 3 - q.by)) await stores.questions.castVote(question.id, voter.id);
+  }
+
+  writeFileSync(file, JSON.stringify(logins, null, 2), { mode: 0o600 });
+  return logins;
+}

@@ -1,0 +1,39 @@
+import type { ErrorRequestHandler } from 'express';
+import type { z } from 'zod';
+import { CommandError, ErrorCode, type AppError } from '../../shared/errors.js';
+import type { Logger } from '../core/log.js';
+
+const STATUS: Record<ErrorCode, number> = {
+  INVALID_PAYLOAD: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  RATE_LIMITED: 429,
+  UNAVAILABLE: 503,
+  INTERNAL: 500,
+};
+
+/** Parses a request body or throws INVALID_PAYLOAD naming the fields (never echoing values). */
+export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
+  const parsed = schema.safeParse(body ?? {});
+  if (parsed.success) return parsed.data;
+  const fields = [...new Set(parsed.error.issues.map((i) => i.path.join('.') || '(body)'))];
+  throw new CommandError(ErrorCode.INVALID_PAYLOAD, 'The request was not valid.', { fields });
+}
+
+/** Errors become `{ error: { code, message } }` with a matching status; stack traces stay in the log. */
+export function errorHandler(log: Logger, isUnavailable: (err: unknown) => boolean): ErrorRequestHandler {
+  return (err, _req, res, _next) => {
+    let error: AppError;
+    if (err instanceof CommandError) error = { code: err.code, message: err.message, ...err.extra };
+    else if (err?.type === 'entity.too.large' || err?.type === 'entity.parse.failed' || err instanceof SyntaxError)
+      error = { code: ErrorCode.INVALID_PAYLOAD, message: 'The request body was not valid JSON of an accepted size.' };
+    else if (isUnavailable(err)) error = { code: ErrorCode.UNAVAILABLE, message: 'The service is briefly unavailable; try again.' };
+    else {
+      log.error({ err }, 'request failed');
+      error = { code: ErrorCode.INTERNAL, message: 'Something went wrong on our side.' };
+    }
+    res.status(STATUS[error.code]).json({ error });
+  };
+}

@@ -1,0 +1,111 @@
+import { createHash } from 'node:crypto';
+import { Router, type Request, type Response, type NextFunction } from 'express';
+import { CommandError, ErrorCode } from '../../shared/errors.js';
+import { canManageStaff } from '../../shared/roles.js';
+import { CreateStaffBody, GuestJoinBody, LoginBody, RegisterBody } from '../../shared/session.js';
+import type { RateLimits, RateRule } from '../core/rate-limit.js';
+import type { SessionUser } from '../core/types.js';
+import { parseBody } from '../http/errors.js';
+import { sessionTtlMs, toMe, toStaffMember, type IdentityService } from './service.js';
+import { readCookie, SESSION_COOKIE, signSession, verifySession } from './tokens.js';
+import type { UserRecord } from './store.js';
+
+const LOGIN_RULE: RateRule = { name: 'login', points: 10, seconds: 300 };
+const JOIN_RULE: RateRule = { name: 'guest-join', points: 30, seconds: 3600 };
+
+export interface IdentityRouteDeps {
+  identity: IdentityService;
+  limits: RateLimits;
+  secret: string;
+  secureCookies: boolean;
+}
+
+/** The signed-in person for this request, if any (set by `sessionMiddleware`). */
+export const sessionOf = (res: Response): SessionUser | null => (res.locals.user as SessionUser | undefined) ?? null;
+
+export function sessionMiddleware(identity: IdentityService, secret: string) {
+  return async (req: Request, res: Response, next: NextFunction) => {
+    const id = verifySession(secret, readCookie(req.headers.cookie, SESSION_COOKIE));
+    res.locals.user = id ? await identity.sessionUser(id) : null;
+    next();
+  };
+}
+
+// Rate-limit keys for requests without a session use a hash of the address, so the address
+// itself is never stored, even in the limiter.
+const addressKey = (req: Request) => createHash('sha256').update(req.ip ?? '').digest('base64url').slice(0, 16);
+
+export function identityRoutes(deps: IdentityRouteDeps): Router {
+  const { identity, limits, secret } = deps;
+  const router = Router();
+
+  const limit = async (rule: RateRule, key: string) => {
+    const outcome = await limits.consume(rule, key);
+    if (!outcome.ok) {
+      throw new CommandError(ErrorCode.RATE_LIMITED, 'Too many attempts; try again later.', {
+        retryAfterMs: outcome.retryAfterMs,
+      });
+    }
+  };
+  const startSession = (res: Response, user: UserRecord) => {
+    const ttl = sessionTtlMs(user.role);
+    res.cookie(SESSION_COOKIE, signSession(secret, user.id, ttl), {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: deps.secureCookies,
+      path: '/',
+      maxAge: ttl,
+    });
+    res.json({ me: toMe(user) });
+  };
+
+  router.get('/session', async (_req, res) => {
+    const user = sessionOf(res);
+    res.json({ me: user ? await identity.me(user.id) : null });
+  });
+
+  router.post('/session/guest', async (req, res) => {
+    const body = parseBody(GuestJoinBody, req.body);
+    await limit(JOIN_RULE, addressKey(req));
+    startSession(res, await identity.joinAsGuest(body.displayName));
+  });
+
+  router.post('/session/login', async (req, res) => {
+    const body = parseBody(LoginBody, req.body);
+    await limit(LOGIN_RULE, `${addressKey(req)}:${body.username}`);
+    const user = await identity.login(body.username, body.password);
+    if (!user) throw new CommandError(ErrorCode.UNAUTHENTICATED, 'Wrong username or password.');
+    startSession(res, user);
+  });
+
+  router.post('/session/register', async (req, res) => {
+    const body = parseBody(RegisterBody, req.body);
+    await limit(JOIN_RULE, addressKey(req));
+    startSession(res, await identity.register(body));
+  });
+
+  router.post('/session/logout', (_req, res) => {
+    res.clearCookie(SESSION_COOKIE, { path: '/' });
+    res.json({});
+  });
+
+  router.get('/staff', async (_req, res) => {
+    requireStaffManager(res);
+    res.json({ staff: await identity.listStaff() });
+  });
+
+  router.post('/staff', async (req, res) => {
+    requireStaffManager(res);
+    const body = parseBody(CreateStaffBody, req.body);
+    const user = await identity.createStaff(body);
+    res.status(201).json({ staff: toStaffMember(user) });
+  });
+
+  return router;
+}
+
+function requireStaffManager(res: Response) {
+  const user = sessionOf(res);
+  if (!user) throw new CommandError(ErrorCode.UNAUTHENTICATED, 'Sign in first.');
+  if (!canManageStaff(user.role)) throw new CommandError(ErrorCode.FORBIDDEN, 'Only an admin can manage staff.');
+}

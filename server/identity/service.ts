@@ -1,0 +1,89 @@
+import { hash, verify } from '@node-rs/argon2';
+import { CommandError, ErrorCode } from '../../shared/errors.js';
+import type { Me, StaffMember } from '../../shared/session.js';
+import { isStaff, type Role } from '../../shared/roles.js';
+import type { IdentityStore, UserRecord } from './store.js';
+import type { SessionUser } from '../core/types.js';
+
+// A hash computed once so that a login for an unknown username costs as much as a real one
+// and does not reveal which usernames exist by its timing.
+let dummyHash: Promise<string> | null = null;
+
+export interface IdentityService {
+  joinAsGuest(displayName: string): Promise<UserRecord>;
+  login(username: string, password: string): Promise<UserRecord | null>;
+  register(input: { displayName: string; username: string; password: string }): Promise<UserRecord>;
+  createStaff(input: { displayName: string; username: string; password: string; role: Role }): Promise<UserRecord>;
+  listStaff(): Promise<StaffMember[]>;
+  /** Creates the first admin when there is none; returns false when one exists already. */
+  ensureAdmin(input: { username: string; password: string; displayName?: string }): Promise<boolean>;
+  sessionUser(id: string): Promise<SessionUser | null>;
+  me(id: string): Promise<Me | null>;
+}
+
+export const toMe = (u: UserRecord): Me => ({
+  id: u.id,
+  kind: u.kind,
+  role: u.role,
+  displayName: u.displayName,
+  username: u.username,
+});
+
+export const toStaffMember = (u: UserRecord): StaffMember => ({
+  id: u.id,
+  role: u.role,
+  displayName: u.displayName,
+  username: u.username ?? '',
+  createdAt: u.createdAt,
+});
+
+export function createIdentityService(store: IdentityStore): IdentityService {
+  const createAccount = async (input: { displayName: string; username: string; password: string; role: Role }) => {
+    const user = await store.createUser({
+      kind: 'account',
+      role: input.role,
+      displayName: input.displayName,
+      username: input.username,
+      passwordHash: await hash(input.password),
+    });
+    if (!user) throw new CommandError(ErrorCode.CONFLICT, 'That username is taken.');
+    return user;
+  };
+
+  return {
+    async joinAsGuest(displayName) {
+      const user = await store.createUser({ kind: 'guest', role: 'resident', displayName, username: null, passwordHash: null });
+      if (!user) throw new CommandError(ErrorCode.INTERNAL, 'Could not create a guest.');
+      return user;
+    },
+    async login(username, password) {
+      const user = await store.findByUsername(username);
+      if (!user?.passwordHash) {
+        dummyHash ??= hash('roundtable-timing-equaliser');
+        await verify(await dummyHash, password).catch(() => false);
+        return null;
+      }
+      return (await verify(user.passwordHash, password).catch(() => false)) ? user : null;
+    },
+    register: (input) => createAccount({ ...input, role: 'resident' }),
+    createStaff: (input) => createAccount(input),
+    async listStaff() {
+      return (await store.listStaff()).map(toStaffMember);
+    },
+    async ensureAdmin({ username, password, displayName = 'Administrator' }) {
+      if ((await store.countByRole('admin')) > 0) return false;
+      await createAccount({ username, password, displayName, role: 'admin' });
+      return true;
+    },
+    async sessionUser(id) {
+      const user = await store.getUser(id);
+      return user ? { id: user.id, role: user.role, displayName: user.displayName } : null;
+    },
+    async me(id) {
+      const user = await store.getUser(id);
+      return user ? toMe(user) : null;
+    },
+  };
+}
+
+export const sessionTtlMs = (role: Role): number => (isStaff(role) ? 12 : 30 * 24) * 3600_000;

@@ -1,0 +1,26 @@
+import type { Logger } from '../core/log.js';
+import { rooms, type AppServer } from '../core/types.js';
+import type { IdentityService } from './service.js';
+import { readCookie, SESSION_COOKIE, verifySession } from './tokens.js';
+
+/**
+ * Authenticates every Socket.IO connection in its handshake from the session cookie. A
+ * connection without a valid session is refused with `UNAUTHENTICATED` (the client's
+ * connect_error message), so no handler ever runs for an unknown person.
+ */
+export function authenticateSockets(io: AppServer, identity: IdentityService, secret: string, log: Logger): void {
+  io.use(async (socket, next) => {
+    try {
+      const id = verifySession(secret, readCookie(socket.request.headers.cookie, SESSION_COOKIE));
+      const user = id ? await identity.sessionUser(id) : null;
+      if (!user) return next(new Error('UNAUTHENTICATED'));
+      socket.data.user = user;
+      socket.data.townHalls = [];
+      await socket.join(rooms.user(user.id));
+      next();
+    } catch (err) {
+      log.warn({ err }, 'handshake failed');
+      next(new Error('UNAVAILABLE'));
+    }
+  });
+}

@@ -1,0 +1,57 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+export const SESSION_COOKIE = 'rt_session';
+
+interface SessionClaims {
+  /** user id */
+  u: string;
+  /** expiry, ms since epoch */
+  e: number;
+}
+
+const mac = (secret: string, body: string) => createHmac('sha256', secret).update(body).digest('base64url');
+
+/** A session token: the claims, base64url, and an HMAC over them. Nothing personal is in it. */
+export function signSession(secret: string, userId: string, ttlMs: number, now = Date.now()): string {
+  const body = Buffer.from(JSON.stringify({ u: userId, e: now + ttlMs } satisfies SessionClaims)).toString('base64url');
+  return `${body}.${mac(secret, body)}`;
+}
+
+/** The user id in a valid, unexpired token; null for anything else. */
+export function verifySession(secret: string, token: string | undefined, now = Date.now()): string | null {
+  if (!token || token.length > 512) return null;
+  const [body, signature, extra] = token.split('.');
+  if (!body || !signature || extra !== undefined) return null;
+  const expected = Buffer.from(mac(secret, body));
+  const given = Buffer.from(signature);
+  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
+  try {
+    const claims = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as Partial<SessionClaims>;
+    if (typeof claims.u !== 'string' || typeof claims.e !== 'number' || claims.e < now) return null;
+    return claims.u;
+  } catch {
+    return null;
+  }
+}
+
+/** Reads one cookie from a Cookie header without pulling in a parser for it. */
+export function readCookie(header: string | undefined, name: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+  }
+  return undefined;
+}
+
+/**
+ * A pseudonym for staff: stable for one person within one town hall, different across town
+ * halls, and not reversible to the person without the server secret.
+ */
+export function pseudonym(secret: string, userId: string, townHallId: string): string {
+  const digest = createHmac('sha256', secret).update(`handle:${townHallId}:${userId}`).digest();
+  const alphabet = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
+  let code = '';
+  for (let i = 0; i < 5; i++) code += alphabet[digest[i]! % alphabet.length];
+  return `R-${code}`;
+}

@@ -1,0 +1,54 @@
+// The entry point: the only place that reads the environment.
+import { createApp } from './app.js';
+import { loadConfig, redacted } from './config.js';
+import { createLogger } from './core/log.js';
+import { seedDemo } from './demo.js';
+import { resolveSecret } from './secret.js';
+import { openStores } from './storage/index.js';
+import path from 'node:path';
+
+const config = loadConfig();
+const log = createLogger(config.logLevel);
+log.info({ config: redacted(config) }, 'starting');
+
+const stores = await openStores(
+  config.redisUrl ? { kind: 'redis', url: config.redisUrl } : { kind: 'sqlite', file: path.join(config.dataDir, 'roundtable.db') },
+);
+const app = createApp(
+  {
+    allowedOrigins: config.allowedOrigins,
+    secureCookies: config.secureCookies,
+    tallyIntervalMs: config.tallyIntervalMs,
+    clientDir: config.clientDir,
+    filterWords: config.filterWords,
+    secret: resolveSecret(config.secret, config.dataDir),
+  },
+  { stores, log },
+);
+
+if (config.admin && (await app.identity.ensureAdmin(config.admin))) {
+  log.info({ username: config.admin.username }, 'created the first admin');
+}
+const demoLogins = config.demo ? await seedDemo(app, stores, config.dataDir) : [];
+
+const port = await app.listen(config.port, config.host);
+const url = config.publicUrl.replace(`:${config.port}`, `:${port}`);
+const lines = [``, `  Roundtable is running: open ${url}`, ``];
+if (demoLogins.length) {
+  lines.push(`  Demo staff sign-in (${url}/signin):`);
+  for (const l of demoLogins) lines.push(`    ${l.role.padEnd(10)} ${l.username.padEnd(10)} ${l.password}`);
+  lines.push(`  Residents just open a town hall and type a name.`, ``);
+}
+process.stdout.write(lines.join('\n') + '\n');
+
+let stopping = false;
+const stop = async (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  log.info({ signal }, 'stopping');
+  await app.close();
+  await stores.close();
+  process.exit(0);
+};
+process.on('SIGINT', () => void stop('SIGINT'));
+process.on('SIGTERM', () => void stop('SIGTERM'));

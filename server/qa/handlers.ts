@@ -1,0 +1,224 @@
+import { CommandError, ErrorCode } from '../../shared/errors.js';
+import {
+  QaAnswer,
+  QaAsk,
+  QaJoin,
+  QaLeave,
+  QaModerate,
+  QaSetAnswerState,
+  QaSetModeration,
+  QaVote,
+  type QaSnapshot,
+} from '../../shared/qa.js';
+import { canAnswer, canConfigureRoom, canModerate, isStaff } from '../../shared/roles.js';
+import type { z } from 'zod';
+import type { CommandName } from '../../shared/events.js';
+import { bindCommand, type Command, type CommandDeps } from '../core/command.js';
+import type { RateRule } from '../core/rate-limit.js';
+import { rooms, type AppSocket, type SessionUser } from '../core/types.js';
+import type { IdentityService } from '../identity/service.js';
+import { pseudonym } from '../identity/tokens.js';
+import type { ModerationService } from '../moderation/service.js';
+import type { TownHallService } from '../townhall/service.js';
+import { createQaBroadcast } from './broadcast.js';
+import { MODERATION_MOVES, viewOf } from './rules.js';
+import type { QuestionRecord, QuestionStore } from './store.js';
+import { createVoteTally } from './tally.js';
+
+export const QA_LIMITS = {
+  join: { name: 'qa:join', points: 20, seconds: 10 },
+  ask: { name: 'qa:ask', points: 1, seconds: 15 },
+  vote: { name: 'qa:vote', points: 10, seconds: 1 },
+  staff: { name: 'qa:staff', points: 30, seconds: 1 },
+} satisfies Record<string, RateRule>;
+
+export interface QaDeps extends CommandDeps {
+  questions: QuestionStore;
+  townHalls: TownHallService;
+  moderation: ModerationService;
+  identity: IdentityService;
+  secret: string;
+  tallyIntervalMs: number;
+}
+
+/** Wires the live Q&A commands onto every connection. */
+export function registerQa(deps: QaDeps): { close(): void } {
+  const { io, questions, townHalls, moderation, identity, secret } = deps;
+  const tally = createVoteTally(io, deps.tallyIntervalMs);
+  const broadcast = createQaBroadcast(io, secret);
+
+  const requireJoined = (socket: AppSocket, townHallId: string) => {
+    if (!socket.data.townHalls.includes(townHallId)) {
+      throw new CommandError(ErrorCode.FORBIDDEN, 'Join the town hall first.');
+    }
+  };
+  const requireOpen = async (townHallId: string) => {
+    const townHall = await townHalls.require(townHallId);
+    if (townHall.status === 'ended') throw new CommandError(ErrorCode.CONFLICT, 'This town hall has ended.');
+    return townHall;
+  };
+  const requireQuestion = async (id: string): Promise<QuestionRecord> => {
+    const q = await questions.getQuestion(id);
+    if (!q || q.status === 'removed' || q.status === 'rejected') {
+      throw new CommandError(ErrorCode.NOT_FOUND, 'No such question.');
+    }
+    return q;
+  };
+  const authorIsStaff = async (q: QuestionRecord) => isStaff((await identity.sessionUser(q.authorId))?.role ?? 'resident');
+  const staffView = (q: QuestionRecord) => viewOf(q, 'staff', pseudonym(secret, q.authorId, q.townHallId));
+  const conflict = (message: string) => new CommandError(ErrorCode.CONFLICT, message);
+
+  async function snapshot(user: SessionUser, townHallId: string, moderation: QaSnapshot['moderation']): Promise<QaSnapshot> {
+    const [list, myVotes] = await Promise.all([questions.listVisible(townHallId), questions.votesBy(townHallId, user.id)]);
+    const staff = isStaff(user.role);
+    const visible = list.flatMap((q) => {
+      const handle = pseudonym(secret, q.authorId, townHallId);
+      if (q.authorId === user.id) return [viewOf(q, 'author', handle, staff)];
+      if (staff) return [viewOf(q, 'staff', handle)];
+      return q.status === 'published' ? [viewOf(q, 'public', handle)] : [];
+    });
+    return { townHallId, moderation, questions: visible, myVotes };
+  }
+
+  io.on('connection', (socket) => {
+    const bind = <E extends CommandName, S extends z.ZodType>(name: E, command: Command<E, S>) =>
+      bindCommand(deps, socket, name, command);
+
+    bind('qa:join', {
+      schema: QaJoin,
+      limit: QA_LIMITS.join,
+      async run({ user }, { townHallId }) {
+        const townHall = await townHalls.require(townHallId);
+        await socket.join(rooms.townHall(townHallId));
+        if (isStaff(user.role)) await socket.join(rooms.townHallStaff(townHallId));
+        if (!socket.data.townHalls.includes(townHallId)) socket.data.townHalls.push(townHallId);
+        return snapshot(user, townHallId, townHall.moderation);
+      },
+    });
+
+    bind('qa:leave', {
+      schema: QaLeave,
+      async run(_ctx, { townHallId }) {
+        await socket.leave(rooms.townHall(townHallId));
+        await socket.leave(rooms.townHallStaff(townHallId));
+        socket.data.townHalls = socket.data.townHalls.filter((id) => id !== townHallId);
+        return null;
+      },
+    });
+
+    bind('qa:ask', {
+      schema: QaAsk,
+      limit: QA_LIMITS.ask,
+      async run({ user }, input) {
+        requireJoined(socket, input.townHallId);
+        const townHall = await requireOpen(input.townHallId);
+        const staff = isStaff(user.role);
+        const screening = moderation.screen({ text: input.text, mode: townHall.moderation, authorIsStaff: staff });
+        const q = await questions.addQuestion({
+          townHallId: townHall.id,
+          authorId: user.id,
+          authorName: user.displayName,
+          anonymous: input.anonymous,
+          text: input.text,
+          status: screening.outcome === 'publish' ? 'published' : 'held',
+          holdReason: screening.holdReason,
+          filterHits: screening.hits,
+        });
+        deps.log.info({ question: q.id, townHall: q.townHallId, status: q.status }, 'question asked');
+        broadcast.changed(q, staff);
+        return viewOf(q, 'author', pseudonym(secret, user.id, q.townHallId), staff);
+      },
+    });
+
+    bind('qa:vote', {
+      schema: QaVote,
+      limit: QA_LIMITS.vote,
+      async run({ user }, { questionId, voted }) {
+        const q = await requireQuestion(questionId);
+        requireJoined(socket, q.townHallId);
+        await requireOpen(q.townHallId);
+        const change = voted ? await questions.castVote(q.id, user.id) : await questions.retractVote(q.id, user.id);
+        if (!change) throw conflict('Only published questions take votes.');
+        const result = { questionId: q.id, voted, votes: change.votes };
+        if (change.changed) {
+          tally.record(q.townHallId, q.id, change.votes);
+          socket.to(rooms.user(user.id)).emit('qa:my-vote-changed', result);
+        }
+        return result;
+      },
+    });
+
+    bind('qa:set-answer-state', {
+      schema: QaSetAnswerState,
+      allow: (user) => canAnswer(user.role),
+      limit: QA_LIMITS.staff,
+      async run(_ctx, { questionId, state }) {
+        const q = await requireQuestion(questionId);
+        await requireOpen(q.townHallId);
+        // One question is "answering now" at a time: starting another puts the previous back.
+        if (state === 'answering') {
+          for (const other of await questions.listVisible(q.townHallId)) {
+            if (other.id === q.id || other.answerState !== 'answering') continue;
+            const reopened = await questions.setAnswerState(other.id, 'open');
+            if (reopened) broadcast.changed(reopened, await authorIsStaff(reopened));
+          }
+        }
+        const updated = await questions.setAnswerState(q.id, state);
+        if (!updated) throw conflict('Only published questions can be answered.');
+        broadcast.changed(updated, await authorIsStaff(updated));
+        return staffView(updated);
+      },
+    });
+
+    bind('qa:answer', {
+      schema: QaAnswer,
+      allow: (user) => canAnswer(user.role),
+      limit: QA_LIMITS.staff,
+      async run({ user }, { questionId, text }) {
+        const q = await requireQuestion(questionId);
+        await requireOpen(q.townHallId);
+        const updated = await questions.setAnswer(q.id, { text, byName: user.displayName, at: Date.now() });
+        if (!updated) throw conflict('Only published questions can be answered.');
+        broadcast.changed(updated, await authorIsStaff(updated));
+        return staffView(updated);
+      },
+    });
+
+    bind('qa:moderate', {
+      schema: QaModerate,
+      allow: (user) => canModerate(user.role),
+      limit: QA_LIMITS.staff,
+      async run({ user }, { questionId, action, reason, note }) {
+        const q = await requireQuestion(questionId);
+        const move = MODERATION_MOVES[action];
+        const updated = await questions.transition(q.id, move.from, move.to, {
+          by: user.id,
+          at: Date.now(),
+          reason: reason ?? null,
+          note: note ?? null,
+        });
+        if (!updated) throw conflict('Someone already decided this question.');
+        deps.log.info({ question: q.id, action, reason, moderator: user.id }, 'question moderated');
+        if (updated.status === 'published') {
+          broadcast.changed(updated, await authorIsStaff(updated));
+          return staffView(updated);
+        }
+        broadcast.removed(updated);
+        return null;
+      },
+    });
+
+    bind('qa:set-moderation', {
+      schema: QaSetModeration,
+      allow: (user) => canConfigureRoom(user.role),
+      limit: QA_LIMITS.staff,
+      async run(_ctx, { townHallId, moderation: mode }) {
+        await townHalls.setModeration(townHallId, mode);
+        io.to(rooms.townHall(townHallId)).emit('qa:moderation-changed', { townHallId, moderation: mode });
+        return null;
+      },
+    });
+  });
+
+  return { close: () => tally.close() };
+}

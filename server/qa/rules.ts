@@ -1,0 +1,54 @@
+// Pure rules of the live Q&A: who sees what, and which moves a question may make.
+import type { QuestionStatus, QuestionView } from '../../shared/qa.js';
+import type { QuestionRecord } from './store.js';
+
+export type Audience = 'public' | 'staff' | 'author';
+
+/**
+ * The question as one audience may see it. Public copies never carry anything that identifies
+ * an anonymous asker; staff see a pseudonym (not the name) for anonymous questions.
+ */
+export function viewOf(q: QuestionRecord, audience: Audience, handle: string, authorIsStaff = false): QuestionView {
+  const view: QuestionView = {
+    id: q.id,
+    townHallId: q.townHallId,
+    text: q.text,
+    createdAt: q.createdAt,
+    votes: q.votes,
+    status: q.status === 'held' ? 'held' : 'published',
+    anonymous: q.anonymous,
+    authorName: q.anonymous ? null : q.authorName,
+    answerState: q.answerState,
+    answer: q.answer,
+  };
+  if (audience === 'author') view.mine = true;
+  if (audience === 'staff' || (audience === 'author' && authorIsStaff)) {
+    view.authorHandle = handle;
+    if (q.holdReason) view.holdReason = q.holdReason;
+    if (q.filterHits.length) view.filterHits = q.filterHits;
+  } else if (audience === 'author' && q.status === 'held' && q.holdReason) {
+    view.holdReason = q.holdReason;
+  }
+  return view;
+}
+
+/** Whether residents other than the asker may see it at all. */
+export const isPublic = (q: Pick<QuestionRecord, 'status'>): boolean => q.status === 'published';
+
+export type ModerationAction = 'approve' | 'reject' | 'remove';
+
+/** The statuses an action may start from, and where it leads. */
+export const MODERATION_MOVES: Record<ModerationAction, { from: QuestionStatus[]; to: QuestionStatus }> = {
+  approve: { from: ['held'], to: 'published' },
+  reject: { from: ['held'], to: 'rejected' },
+  remove: { from: ['held', 'published'], to: 'removed' },
+};
+
+/**
+ * Ranking for the live list: the question being answered first, then most votes, then the one
+ * waiting longest; answered questions sit apart, most recently answered first.
+ */
+export function compareForRanking(a: QuestionView, b: QuestionView): number {
+  const now = (q: QuestionView) => (q.answerState === 'answering' ? 0 : 1);
+  return now(a) - now(b) || b.votes - a.votes || a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1);
+}

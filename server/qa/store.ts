@@ -1,0 +1,65 @@
+import type { FilterHit, HoldReason, ReasonCode } from '../../shared/moderation.js';
+import type { AnswerState, QuestionStatus, WrittenAnswer } from '../../shared/qa.js';
+
+export interface QuestionRecord {
+  id: string;
+  townHallId: string;
+  authorId: string;
+  /** The asker's display name when they asked; kept for staff and for named questions. */
+  authorName: string;
+  anonymous: boolean;
+  text: string;
+  createdAt: number;
+  status: QuestionStatus;
+  holdReason: HoldReason | null;
+  filterHits: FilterHit[];
+  votes: number;
+  answerState: AnswerState;
+  answer: WrittenAnswer | null;
+  /** Set when a moderator decided it (approve, reject, remove). */
+  decision: { by: string; at: number; reason: ReasonCode | null; note: string | null } | null;
+}
+
+export type NewQuestion = Pick<
+  QuestionRecord,
+  'townHallId' | 'authorId' | 'authorName' | 'anonymous' | 'text' | 'status' | 'holdReason' | 'filterHits'
+>;
+
+export interface VoteChange {
+  /** false when the vote was already in that state (a repeat, a second tab, a replay). */
+  changed: boolean;
+  votes: number;
+}
+
+/**
+ * Questions and their votes.
+ *
+ * Invariants (tests/stores/qa.contract.ts runs them on both implementations):
+ * - one vote per person per question: `castVote` twice counts once, `retractVote` without a
+ *   vote changes nothing, and `votes` always equals the number of distinct voters;
+ * - votes count only on published questions: on any other status `castVote` resolves to null;
+ * - `transition` is compare-and-set: it changes the status only when the current status is one
+ *   of `from`, so two moderators racing on one item cannot both win; the loser gets null;
+ * - a removed or rejected question never returns from `listVisible`;
+ * - every method resolves only after its write is stored.
+ */
+export interface QuestionStore {
+  addQuestion(input: NewQuestion): Promise<QuestionRecord>;
+  getQuestion(id: string): Promise<QuestionRecord | null>;
+  /** Held and published questions of a town hall, oldest first. */
+  listVisible(townHallId: string): Promise<QuestionRecord[]>;
+  castVote(questionId: string, userId: string): Promise<VoteChange | null>;
+  retractVote(questionId: string, userId: string): Promise<VoteChange | null>;
+  /** Ids of the questions in this town hall that this person has a vote on. */
+  votesBy(townHallId: string, userId: string): Promise<string[]>;
+  transition(
+    id: string,
+    from: QuestionStatus[],
+    to: QuestionStatus,
+    decision: NonNullable<QuestionRecord['decision']>,
+  ): Promise<QuestionRecord | null>;
+  /** Only published questions can be answered; resolves to null otherwise. */
+  setAnswerState(id: string, state: AnswerState): Promise<QuestionRecord | null>;
+  /** Stores a written answer and marks the question answered; null unless published. */
+  setAnswer(id: string, answer: WrittenAnswer): Promise<QuestionRecord | null>;
+}

@@ -1,0 +1,120 @@
+// The live Q&A contract: commands a client sends (each with an acknowledgement) and the facts
+// the server broadcasts. Server and client import these same schemas and types.
+import { z } from 'zod';
+import { Id } from './ids.js';
+import { boundedText, LIMITS } from './text.js';
+import { HoldReason, ModerationMode, ReasonCode, type FilterHit } from './moderation.js';
+import type { Ack } from './errors.js';
+
+export const QuestionStatus = z.enum(['held', 'published', 'rejected', 'removed']);
+export type QuestionStatus = z.infer<typeof QuestionStatus>;
+export const AnswerState = z.enum(['open', 'answering', 'answered']);
+export type AnswerState = z.infer<typeof AnswerState>;
+
+export interface WrittenAnswer {
+  text: string;
+  /** The officer's display name: officers answer on the record. */
+  byName: string;
+  at: number;
+}
+
+/**
+ * A question as one audience sees it. Residents get the public view: `authorName` is null when
+ * the asker chose to hide it, and nothing else identifies the asker. Staff additionally get
+ * `authorHandle`, a pseudonym stable per person and town hall, and for held items why they
+ * were held. The asker's own copy carries `mine: true` (and is the only resident copy of a held
+ * question).
+ */
+export interface QuestionView {
+  id: Id;
+  townHallId: Id;
+  text: string;
+  createdAt: number;
+  votes: number;
+  status: 'held' | 'published';
+  anonymous: boolean;
+  authorName: string | null;
+  answerState: AnswerState;
+  answer: WrittenAnswer | null;
+  mine?: true;
+  /** staff only */
+  authorHandle?: string;
+  /** staff and the asker */
+  holdReason?: HoldReason;
+  /** staff only */
+  filterHits?: FilterHit[];
+}
+
+export interface QaSnapshot {
+  townHallId: Id;
+  moderation: ModerationMode;
+  /** Published questions, plus held ones for staff and the asker's own held ones. */
+  questions: QuestionView[];
+  /** Ids of the questions this person has upvoted. */
+  myVotes: Id[];
+}
+
+// ---- command payloads --------------------------------------------------------------------
+
+export const QaJoin = z.strictObject({ townHallId: Id });
+export const QaLeave = QaJoin;
+export const QaAsk = z.strictObject({
+  townHallId: Id,
+  text: boundedText(LIMITS.questionText.min, LIMITS.questionText.max),
+  anonymous: z.boolean().default(false),
+});
+export const QaVote = z.strictObject({ questionId: Id, voted: z.boolean() });
+export const QaSetAnswerState = z.strictObject({ questionId: Id, state: AnswerState });
+export const QaAnswer = z.strictObject({
+  questionId: Id,
+  text: boundedText(LIMITS.answerText.min, LIMITS.answerText.max),
+});
+export const QaModerate = z
+  .strictObject({
+    questionId: Id,
+    action: z.enum(['approve', 'reject', 'remove']),
+    reason: ReasonCode.optional(),
+    note: z.string().max(LIMITS.moderationNote.max).optional(),
+  })
+  .refine((m) => m.action === 'approve' || m.reason !== undefined, {
+    message: 'a reason is required to reject or remove',
+    path: ['reason'],
+  });
+export const QaSetModeration = z.strictObject({ townHallId: Id, moderation: ModerationMode });
+
+export type QaJoin = z.input<typeof QaJoin>;
+export type QaAsk = z.input<typeof QaAsk>;
+export type QaVote = z.input<typeof QaVote>;
+export type QaSetAnswerState = z.input<typeof QaSetAnswerState>;
+export type QaAnswer = z.input<typeof QaAnswer>;
+export type QaModerate = z.input<typeof QaModerate>;
+export type QaSetModeration = z.input<typeof QaSetModeration>;
+
+export interface VoteResult {
+  questionId: Id;
+  voted: boolean;
+  votes: number;
+}
+
+export interface QaClientEvents {
+  'qa:join': (payload: QaJoin, ack: Ack<QaSnapshot>) => void;
+  'qa:leave': (payload: QaJoin, ack: Ack<null>) => void;
+  'qa:ask': (payload: QaAsk, ack: Ack<QuestionView>) => void;
+  'qa:vote': (payload: QaVote, ack: Ack<VoteResult>) => void;
+  'qa:set-answer-state': (payload: QaSetAnswerState, ack: Ack<QuestionView>) => void;
+  'qa:answer': (payload: QaAnswer, ack: Ack<QuestionView>) => void;
+  'qa:moderate': (payload: QaModerate, ack: Ack<QuestionView | null>) => void;
+  'qa:set-moderation': (payload: QaSetModeration, ack: Ack<null>) => void;
+}
+
+export interface QaServerEvents {
+  /** A question appeared for this audience or changed (answer state, written answer, approval). Upsert by id. */
+  'qa:question-changed': (payload: { question: QuestionView }) => void;
+  /** A question left this audience's view (removed, rejected). */
+  'qa:question-removed': (payload: { townHallId: Id; questionId: Id }) => void;
+  /** Vote counts that changed since the last tally, sent at a fixed rate however fast votes arrive. */
+  'qa:votes-tallied': (payload: { townHallId: Id; votes: Record<Id, number> }) => void;
+  /** This person's vote changed from another tab. */
+  'qa:my-vote-changed': (payload: VoteResult) => void;
+  'qa:moderation-changed': (payload: { townHallId: Id; moderation: ModerationMode }) => void;
+}

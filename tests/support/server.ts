@@ -1,0 +1,156 @@
+// A real Roundtable server on port 0 for a test, on either store, with helpers that sign people
+// in through the real HTTP endpoints and connect real socket.io-client clients.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { io as connectClient, type Socket } from 'socket.io-client';
+import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/events.js';
+import type { Result } from '../../shared/errors.js';
+import type { StaffRole } from '../../shared/roles.js';
+import type { Me } from '../../shared/session.js';
+import type { NewTownHall } from '../../server/townhall/store.js';
+import { createApp, type App } from '../../server/app.js';
+import { createLogger } from '../../server/core/log.js';
+import { openStores, type Stores } from '../../server/storage/index.js';
+import { freshRedisUrl } from './redis.js';
+
+export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+export interface Session {
+  cookie: string;
+  me: Me;
+}
+
+export interface TestServerOptions {
+  store?: 'sqlite' | 'redis';
+  /** SQLite file to use (to restart on the same file); a new temporary one otherwise. */
+  file?: string;
+  filterWords?: string[];
+  tallyIntervalMs?: number;
+  clientDir?: string;
+}
+
+export interface TestServer {
+  url: string;
+  app: App;
+  stores: Stores;
+  file: string | null;
+  guest(displayName: string): Promise<Session>;
+  staff(role: StaffRole, displayName?: string): Promise<Session>;
+  townHall(overrides?: Partial<NewTownHall>): Promise<{ id: string }>;
+  connect(session: Session): Promise<ClientSocket>;
+  close(): Promise<void>;
+}
+
+let staffCounter = 0;
+
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const store = options.store ?? 'sqlite';
+  const file = store === 'sqlite' ? (options.file ?? path.join(mkdtempSync(path.join(tmpdir(), 'rt-test-')), 'rt.db')) : null;
+  const stores = await openStores(file ? { kind: 'sqlite', file } : { kind: 'redis', url: await freshRedisUrl() });
+  const app = createApp(
+    {
+      allowedOrigins: [],
+      secureCookies: false,
+      tallyIntervalMs: options.tallyIntervalMs ?? 50,
+      clientDir: options.clientDir ?? path.resolve('dist/client'),
+      filterWords: options.filterWords ?? ['dirtycop'],
+      secret: 'test-secret-test-secret-test-secret-0123',
+    },
+    { stores, log: createLogger('silent') },
+  );
+  const port = await app.listen(0);
+  const url = `http://127.0.0.1:${port}`;
+  const sockets: ClientSocket[] = [];
+
+  const post = async (route: string, body: unknown): Promise<Session> => {
+    const res = await fetch(`${url}${route}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (!res.ok) throw new Error(`${route} answered ${res.status}: ${await res.text()}`);
+    const cookie = res.headers.getSetCookie()[0]?.split(';')[0];
+    if (!cookie) throw new Error(`${route} set no cookie`);
+    return { cookie, me: ((await res.json()) as { me: Me }).me };
+  };
+
+  return {
+    url,
+    app,
+    stores,
+    file,
+    guest: (displayName) => post('/api/session/guest', { displayName }),
+    async staff(role, displayName) {
+      const username = `${role}${++staffCounter}${Math.random().toString(36).slice(2, 6)}`;
+      const password = 'correct horse battery staple';
+      await app.identity.createStaff({ username, password, role, displayName: displayName ?? `Staff ${role}` });
+      return post('/api/session/login', { username, password });
+    },
+    townHall: (overrides = {}) =>
+      app.townHalls.create({
+        title: 'Test town hall',
+        description: '',
+        startsAt: Date.now(),
+        status: 'live',
+        moderation: 'post',
+        ...overrides,
+      }),
+    async connect(session) {
+      const socket: ClientSocket = connectClient(url, {
+        transports: ['websocket'],
+        extraHeaders: { cookie: session.cookie },
+        forceNew: true,
+        reconnection: false,
+      });
+      sockets.push(socket);
+      await new Promise<void>((resolve, reject) => {
+        socket.once('connect', resolve);
+        socket.once('connect_error', reject);
+      });
+      return socket;
+    },
+    async close() {
+      for (const s of sockets) s.disconnect();
+      await app.close();
+      await stores.close();
+    },
+  };
+}
+
+/** Sends a command and resolves to its acknowledgement. */
+export function command<E extends keyof ClientToServerEvents>(
+  socket: ClientSocket,
+  event: E,
+  payload: Parameters<ClientToServerEvents[E]>[0],
+): Promise<Parameters<Parameters<ClientToServerEvents[E]>[1]>[0]> {
+  const timed = socket.timeout(5000) as unknown as { emitWithAck(event: string, payload: unknown): Promise<never> };
+  return timed.emitWithAck(event, payload);
+}
+
+/** Resolves with the first payload of `event` that satisfies `match`. */
+export function nextEvent<E extends keyof ServerToClientEvents>(
+  socket: ClientSocket,
+  event: E,
+  match: (payload: Parameters<ServerToClientEvents[E]>[0]) => boolean = () => true,
+  timeoutMs = 5000,
+): Promise<Parameters<ServerToClientEvents[E]>[0]> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      socket.off(event, listener as never);
+      reject(new Error(`no ${event} within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const listener = (payload: Parameters<ServerToClientEvents[E]>[0]) => {
+      if (!match(payload)) return;
+      clearTimeout(timer);
+      socket.off(event, listener as never);
+      resolve(payload);
+    };
+    socket.on(event, listener as never);
+  });
+}
+
+/** The data of a successful result, or a thrown error naming the failure. */
+export function unwrap<T>(result: Result<T>): T {
+  if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
+  return result.data;
+}
