@@ -17,11 +17,18 @@ bin="$cache/mediasoup-worker"
 if [ -x "$bin" ]; then echo "$bin"; exit 0; fi
 [ -d "$src" ] || { echo "mediasoup is not installed: run npm ci first" >&2; exit 1; }
 
-# Meson >= 1.1 is required by the worker; Debian bookworm ships 1.0.
+# Meson >= 1.1 is required by the worker and Debian bookworm ships 1.0, so a newer one is
+# installed from PyPI into a virtual environment beside the cache (Debian's Python refuses
+# `pip install` outside one).
 meson_ok() { command -v meson >/dev/null && [ "$(printf '%s\n1.1.0\n' "$(meson --version)" | sort -V | head -1)" = "1.1.0" ]; }
 if ! meson_ok; then
-  python3 -m pip install --quiet --user 'meson>=1.1,<2' ninja >&2
-  export PATH="$HOME/.local/bin:$PATH"
+  venv="$(dirname "$cache")/meson-venv"
+  if [ ! -x "$venv/bin/meson" ]; then
+    rm -rf "$venv"
+    python3 -m venv "$venv" >&2
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check 'meson>=1.1,<2' ninja >&2
+  fi
+  export PATH="$venv/bin:$PATH"
 fi
 meson_ok || { echo "could not install Meson >= 1.1" >&2; exit 1; }
 

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Starts Roundtable on the embedded store with a demo town hall and demo staff accounts,
+# installing npm packages and building the client first when needed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "› installing npm packages (first run only)"
+  npm ci --no-audit --no-fund
+fi
+if [ ! -f dist/client/index.html ] || [ -n "$(find client shared vite.config.ts -newer dist/client/index.html -print -quit)" ]; then
+  echo "› building the client"
+  npx vite build --logLevel warn
+fi
+export ROUNDTABLE_DEMO=1
+exec npx tsx server/main.ts

@@ -1,0 +1,182 @@
+import { io as connectClient } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { command, nextEvent, startTestServer, unwrap, type ClientSocket, type TestServer } from '../support/server.js';
+
+describe('Q&A guards', () => {
+  let server: TestServer;
+  let townHallId: string;
+
+  beforeAll(async () => {
+    server = await startTestServer({ tallyIntervalMs: 200 });
+    townHallId = (await server.townHall()).id;
+  });
+  afterAll(() => server.close());
+
+  const resident = async (name = 'Resident') => {
+    const socket = await server.connect(await server.guest(name));
+    unwrap(await command(socket, 'qa:join', { townHallId }));
+    return socket;
+  };
+  const raw = (socket: ClientSocket, event: string, ...args: unknown[]) =>
+    (socket.timeout(5000) as unknown as { emitWithAck(e: string, ...a: unknown[]): Promise<unknown> }).emitWithAck(
+      event,
+      ...args,
+    );
+
+  it('refuses a connection without a session', async () => {
+    const socket = connectClient(server.url, { transports: ['websocket'], forceNew: true, reconnection: false });
+    const error = await new Promise<Error>((resolve) => socket.once('connect_error', resolve));
+    expect(error.message).toBe('UNAUTHENTICATED');
+    socket.close();
+  });
+
+  it('refuses a forged session cookie', async () => {
+    const real = await server.guest('Mallory');
+    const forged = real.cookie.replace(/\.[^.]+$/, '.AAAA');
+    await expect(server.connect({ ...real, cookie: forged })).rejects.toThrow('UNAUTHENTICATED');
+  });
+
+  it('refuses a connection from an origin outside the allowlist', async () => {
+    const { cookie } = await server.guest('Eve');
+    const socket = connectClient(server.url, {
+      transports: ['websocket'],
+      extraHeaders: { cookie, origin: 'https://evil.example' },
+      forceNew: true,
+      reconnection: false,
+    });
+    await new Promise((resolve) => socket.once('connect_error', resolve));
+    expect(socket.connected).toBe(false);
+    socket.close();
+  });
+
+  it('answers malformed payloads with INVALID_PAYLOAD and stores nothing', async () => {
+    const socket = await resident();
+    const before = (await server.stores.questions.listVisible(townHallId)).length;
+    const bad: unknown[][] = [
+      [{ townHallId }],
+      [{ townHallId, text: '' }],
+      [{ townHallId, text: '   \n  ' }],
+      [{ townHallId, text: 'x'.repeat(501) }],
+      [{ townHallId, text: 42 }],
+      [{ townHallId, text: 'ok', anonymous: 'yes' }],
+      [{ townHallId, text: 'ok', extra: true }],
+      [{ townHallId: '../../etc', text: 'ok' }],
+      ['just a string'],
+      [null],
+      [{ townHallId, text: 'ok' }, 'second payload'],
+    ];
+    for (const args of bad) {
+      const result = (await raw(socket, 'qa:ask', ...args)) as { ok: boolean; error?: { code: string } };
+      expect(result, JSON.stringify(args).slice(0, 80)).toMatchObject({ ok: false, error: { code: 'INVALID_PAYLOAD' } });
+    }
+    expect((await server.stores.questions.listVisible(townHallId)).length).toBe(before);
+    const vote = await raw(socket, 'qa:vote', { questionId: 'nope!', voted: true });
+    expect(vote).toMatchObject({ ok: false, error: { code: 'INVALID_PAYLOAD', fields: ['questionId'] } });
+  });
+
+  it('ignores unknown events and commands without an acknowledgement, and keeps serving', async () => {
+    const socket = await resident();
+    socket.emit('admin:drop-tables' as never, { all: true } as never);
+    socket.emit('qa:ask' as never, { townHallId, text: 'no ack here' } as never);
+    const after = unwrap(await command(socket, 'qa:join', { townHallId }));
+    expect(after.questions.map((q) => q.text)).not.toContain('no ack here');
+  });
+
+  it('disconnects a client that sends an oversized message and keeps serving others', async () => {
+    const big = await resident();
+    const other = await resident();
+    const dropped = new Promise((resolve) => big.once('disconnect', resolve));
+    big.emit('qa:ask', { townHallId, text: 'x'.repeat(64 * 1024) }, () => {});
+    await dropped;
+    expect(unwrap(await command(other, 'qa:join', { townHallId })).townHallId).toBe(townHallId);
+  });
+
+  it('keeps HTML in a question as plain text', async () => {
+    const socket = await resident();
+    const text = '<img src=x onerror=alert(1)> <b>bold?</b>';
+    const q = unwrap(await command(socket, 'qa:ask', { townHallId, text }));
+    expect(q.text).toBe(text);
+  });
+
+  it('limits asking to one question per 15 seconds and says when to retry', async () => {
+    const socket = await resident();
+    unwrap(await command(socket, 'qa:ask', { townHallId, text: 'First question' }));
+    const second = await command(socket, 'qa:ask', { townHallId, text: 'Second question' });
+    expect(second.ok).toBe(false);
+    if (second.ok) return;
+    expect(second.error.code).toBe('RATE_LIMITED');
+    expect(second.error.retryAfterMs).toBeGreaterThan(10_000);
+    expect(second.error.retryAfterMs).toBeLessThanOrEqual(15_000);
+  });
+
+  it('refuses commands for a town hall the person has not joined', async () => {
+    const other = (await server.townHall()).id;
+    const socket = await resident();
+    const result = await command(socket, 'qa:ask', { townHallId: other, text: 'Sneaky' });
+    expect(result).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    const missing = await command(socket, 'qa:join', { townHallId: 'AAAAAAAAAAAAAAAA' });
+    expect(missing).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+  });
+
+  it('counts one vote per person across tabs, reconnections and replays', async () => {
+    const asker = await resident('Asker');
+    const q = unwrap(await command(asker, 'qa:ask', { townHallId, text: 'Count my vote once' }));
+    const voter = await server.guest('Voter');
+    const tab1 = await server.connect(voter);
+    const tab2 = await server.connect(voter);
+    for (const t of [tab1, tab2]) unwrap(await command(t, 'qa:join', { townHallId }));
+    const otherTabHears = nextEvent(tab2, 'qa:my-vote-changed', (p) => p.questionId === q.id);
+    const results = await Promise.all([
+      command(tab1, 'qa:vote', { questionId: q.id, voted: true }),
+      command(tab2, 'qa:vote', { questionId: q.id, voted: true }),
+      command(tab1, 'qa:vote', { questionId: q.id, voted: true }),
+    ]);
+    expect(results.map((r) => unwrap(r).votes)).toEqual([1, 1, 1]);
+    expect((await otherTabHears).voted).toBe(true);
+    tab1.disconnect();
+    const tab3 = await server.connect(voter);
+    const snapshot = unwrap(await command(tab3, 'qa:join', { townHallId }));
+    expect(snapshot.myVotes).toContain(q.id);
+    expect(unwrap(await command(tab3, 'qa:vote', { questionId: q.id, voted: true })).votes).toBe(1);
+    expect((await server.stores.questions.getQuestion(q.id))?.votes).toBe(1);
+  });
+
+  it('coalesces a burst of votes into a few tallies that end at the true count', async () => {
+    const asker = await resident('Popular');
+    const q = unwrap(await command(asker, 'qa:ask', { townHallId, text: 'Vote for me' }));
+    const watcher = await resident('Watcher');
+    const tallies: number[] = [];
+    watcher.on('qa:votes-tallied', (p) => {
+      const n = p.votes[q.id];
+      if (n !== undefined) tallies.push(n);
+    });
+    const voters = await Promise.all(Array.from({ length: 30 }, (_, i) => resident(`Voter ${i}`)));
+    const last = nextEvent(watcher, 'qa:votes-tallied', (p) => p.votes[q.id] === 30);
+    await Promise.all(voters.map((v) => command(v, 'qa:vote', { questionId: q.id, voted: true })));
+    await last;
+    expect(tallies.at(-1)).toBe(30);
+    expect(tallies.length).toBeLessThan(10);
+  });
+
+  it('refuses votes on a held question', async () => {
+    const asker = await resident();
+    const held = unwrap(await command(asker, 'qa:ask', { townHallId, text: 'hold me, you shit' }));
+    expect(held.status).toBe('held');
+    const voter = await resident();
+    const vote = await command(voter, 'qa:vote', { questionId: held.id, voted: true });
+    expect(vote).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+  });
+
+  it('gives the second of two racing moderators CONFLICT', async () => {
+    const asker = await resident();
+    const q = unwrap(await command(asker, 'qa:ask', { townHallId, text: 'fuuuuck the rules' }));
+    const [m1, m2] = await Promise.all([server.staff('moderator'), server.staff('moderator')].map(async (s) => server.connect(await s)));
+    const results = await Promise.all([
+      command(m1!, 'qa:moderate', { questionId: q.id, action: 'approve' }),
+      command(m2!, 'qa:moderate', { questionId: q.id, action: 'reject', reason: 'harassment' }),
+    ]);
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    const loser = results.find((r) => !r.ok);
+    expect(loser).toMatchObject({ ok: false, error: { code: expect.stringMatching(/CONFLICT|NOT_FOUND/) } });
+  });
+});
