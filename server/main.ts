@@ -12,7 +12,9 @@ const log = createLogger(config.logLevel);
 log.info({ config: redacted(config) }, 'starting');
 
 const stores = await openStores(
-  config.redisUrl ? { kind: 'redis', url: config.redisUrl } : { kind: 'sqlite', file: path.join(config.dataDir, 'roundtable.db') },
+  config.redisUrl
+    ? { kind: 'redis', url: config.redisUrl, onRedisError: (err) => log.warn({ err: err.message }, 'redis connection error') }
+    : { kind: 'sqlite', file: path.join(config.dataDir, 'roundtable.db') },
 );
 const app = createApp(
   {

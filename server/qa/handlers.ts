@@ -77,7 +77,8 @@ export function registerQa(deps: QaDeps): { close(): void } {
       if (staff) return [viewOf(q, 'staff', handle)];
       return q.status === 'published' ? [viewOf(q, 'public', handle)] : [];
     });
-    return { townHallId, moderation, questions: visible, myVotes };
+    const visibleIds = new Set(visible.map((q) => q.id));
+    return { townHallId, moderation, questions: visible, myVotes: myVotes.filter((id) => visibleIds.has(id)) };
   }
 
   io.on('connection', (socket) => {

@@ -1,3 +1,20 @@
+import {
+  ClientClosedError,
+  ClientOfflineError,
+  ConnectionTimeoutError,
+  SocketClosedUnexpectedlyError,
+  SocketTimeoutError,
+} from 'redis';
+
+// node-redis does not set `name` on its errors, so they are told apart by class.
+const REDIS_UNREACHABLE = [
+  ClientClosedError,
+  ClientOfflineError,
+  ConnectionTimeoutError,
+  SocketClosedUnexpectedlyError,
+  SocketTimeoutError,
+];
+
 /**
  * Whether an error means the storage backend cannot be reached right now (Redis down, the
  * SQLite file locked past its timeout) rather than a fault in our code. Such errors are
@@ -5,9 +22,7 @@
  */
 export function isUnavailable(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
+  if (REDIS_UNREACHABLE.some((type) => err instanceof type)) return true;
   const code = (err as { code?: unknown }).code;
-  if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED' || code === 'ECONNREFUSED' || code === 'ECONNRESET') return true;
-  return ['ClientClosedError', 'ClientOfflineError', 'ConnectionTimeoutError', 'SocketClosedUnexpectedlyError'].includes(
-    err.name,
-  );
+  return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED' || code === 'ECONNREFUSED' || code === 'ECONNRESET';
 }

@@ -8,9 +8,11 @@ describe('restart on the same SQLite file', () => {
     const residentSession = await first.guest('Rosa');
     const officerSession = await first.staff('officer', 'Lt. Park');
     const moderatorSession = await first.staff('moderator');
-    const [rosa, officer, moderator] = await Promise.all(
-      [residentSession, officerSession, moderatorSession].map((s) => first.connect(s)),
-    );
+    const [rosa, officer, moderator] = await Promise.all([
+      first.connect(residentSession),
+      first.connect(officerSession),
+      first.connect(moderatorSession),
+    ]);
     for (const s of [rosa, officer, moderator]) unwrap(await command(s, 'qa:join', { townHallId }));
 
     const kept = unwrap(await command(rosa, 'qa:ask', { townHallId, text: 'Will this survive a restart?', anonymous: true }));

@@ -1,0 +1,76 @@
+import type { Role } from '../../shared/roles.js';
+import { isStaff } from '../../shared/roles.js';
+import { lua, present, rkey, type RedisClient } from '../storage/redis.js';
+import type { IdentityStore, NewUser, UserRecord } from './store.js';
+import { newUserRecord } from './store-records.js';
+
+const keys = {
+  user: (id: string) => rkey('user', id),
+  byUsername: rkey('users', 'by-username'),
+  role: (role: Role) => rkey('users', 'role', role),
+  staff: rkey('users', 'staff'),
+};
+
+// The username is claimed with HSETNX in the same script that writes the user, so two
+// concurrent sign-ups for one name cannot both succeed, and a refused one leaves nothing behind.
+const create = lua(`
+  local id, username, staff, createdAt = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+  if username ~= '' and redis.call('HSETNX', KEYS[2], username, id) == 0 then return 0 end
+  redis.call('HSET', KEYS[1], unpack(ARGV, 5))
+  redis.call('SADD', KEYS[3], id)
+  if staff == '1' then redis.call('ZADD', KEYS[4], createdAt, id) end
+  return 1
+`);
+
+// Null fields are left out of the hash rather than written as a sentinel string.
+function toFields(u: UserRecord): string[] {
+  const fields = ['id', u.id, 'kind', u.kind, 'role', u.role, 'displayName', u.displayName];
+  fields.push('createdAt', String(u.createdAt));
+  if (u.username !== null) fields.push('username', u.username);
+  if (u.passwordHash !== null) fields.push('passwordHash', u.passwordHash);
+  return fields;
+}
+
+const fromHash = (h: Record<string, string>): UserRecord => ({
+  id: h.id!,
+  kind: h.kind as UserRecord['kind'],
+  role: h.role as Role,
+  displayName: h.displayName!,
+  username: h.username ?? null,
+  passwordHash: h.passwordHash ?? null,
+  createdAt: Number(h.createdAt),
+});
+
+export function createRedisIdentityStore(redis: RedisClient): IdentityStore {
+  const getUser = async (id: string): Promise<UserRecord | null> => {
+    const h = present(await redis.hGetAll(keys.user(id)));
+    return h ? fromHash(h) : null;
+  };
+
+  return {
+    async createUser(user: NewUser) {
+      const record = newUserRecord(user);
+      const staff = record.kind === 'account' && isStaff(record.role);
+      const created = await create.run(
+        redis,
+        [keys.user(record.id), keys.byUsername, keys.role(record.role), keys.staff],
+        [record.id, record.username ?? '', staff ? '1' : '0', String(record.createdAt), ...toFields(record)],
+      );
+      return created === 1 ? record : null;
+    },
+    getUser,
+    async findByUsername(username) {
+      const id = await redis.hGet(keys.byUsername, username);
+      return id ? getUser(id) : null;
+    },
+    async listStaff() {
+      // Equal scores come back in member order, i.e. by id, matching the SQLite tie-break.
+      const ids = await redis.zRange(keys.staff, 0, -1);
+      const users = await Promise.all(ids.map(getUser));
+      return users.filter((u): u is UserRecord => u !== null);
+    },
+    async countByRole(role) {
+      return redis.sCard(keys.role(role));
+    },
+  };
+}

@@ -1,0 +1,165 @@
+import type { FilterHit, HoldReason } from '../../shared/moderation.js';
+import type { AnswerState, QuestionStatus } from '../../shared/qa.js';
+import { flatHash, lua, present, rkey, type RedisClient } from '../storage/redis.js';
+import type { NewQuestion, QuestionRecord, QuestionStore, VoteChange } from './store.js';
+import { newQuestionRecord, plainAnswer, plainDecision } from './store-records.js';
+
+const keys = {
+  question: (id: string) => rkey('question', id),
+  voters: (id: string) => rkey('question', id, 'voters'),
+  /** Held and published question ids of a town hall, scored by createdAt. */
+  visible: (townHallId: string) => rkey('townhall', townHallId, 'questions'),
+  /** Ids of the questions in a town hall that one person has a vote on. */
+  votesBy: (townHallId: string, userId: string) => rkey('townhall', townHallId, 'votes', userId),
+};
+
+const VISIBLE: readonly QuestionStatus[] = ['held', 'published'];
+
+// The voters set is the truth; the count is rewritten from it in the same script, so it can
+// never drift from the number of distinct voters.
+const vote = lua(`
+  if redis.call('HGET', KEYS[1], 'status') ~= 'published' then return false end
+  local changed
+  if ARGV[3] == 'cast' then
+    changed = redis.call('SADD', KEYS[2], ARGV[1])
+    redis.call('SADD', KEYS[3], ARGV[2])
+  else
+    changed = redis.call('SREM', KEYS[2], ARGV[1])
+    redis.call('SREM', KEYS[3], ARGV[2])
+  end
+  local votes = redis.call('SCARD', KEYS[2])
+  redis.call('HSET', KEYS[1], 'votes', votes)
+  return { changed, votes }
+`);
+
+// Compare-and-set: of two moderators racing on one question, only the first finds it in a
+// status it may leave.
+const transition = lua(`
+  local status = redis.call('HGET', KEYS[1], 'status')
+  if not status then return false end
+  local allowed = false
+  for i = 4, #ARGV do
+    if ARGV[i] == status then allowed = true end
+  end
+  if not allowed then return false end
+  redis.call('HSET', KEYS[1], 'status', ARGV[1], 'decision', ARGV[2])
+  if ARGV[1] == 'held' or ARGV[1] == 'published' then
+    redis.call('ZADD', KEYS[2], redis.call('HGET', KEYS[1], 'createdAt'), ARGV[3])
+  else
+    redis.call('ZREM', KEYS[2], ARGV[3])
+  end
+  return redis.call('HGETALL', KEYS[1])
+`);
+
+const updatePublished = lua(`
+  if redis.call('HGET', KEYS[1], 'status') ~= 'published' then return false end
+  redis.call('HSET', KEYS[1], unpack(ARGV))
+  return redis.call('HGETALL', KEYS[1])
+`);
+
+// Null fields are left out of the hash; JSON only where the value is structured.
+function toFields(q: QuestionRecord): Record<string, string> {
+  const fields: Record<string, string> = {
+    id: q.id,
+    townHallId: q.townHallId,
+    authorId: q.authorId,
+    authorName: q.authorName,
+    anonymous: q.anonymous ? '1' : '0',
+    text: q.text,
+    createdAt: String(q.createdAt),
+    status: q.status,
+    filterHits: JSON.stringify(q.filterHits),
+    votes: String(q.votes),
+    answerState: q.answerState,
+  };
+  if (q.holdReason !== null) fields.holdReason = q.holdReason;
+  if (q.answer !== null) fields.answer = JSON.stringify(q.answer);
+  if (q.decision !== null) fields.decision = JSON.stringify(q.decision);
+  return fields;
+}
+
+const fromHash = (h: Record<string, string>): QuestionRecord => ({
+  id: h.id!,
+  townHallId: h.townHallId!,
+  authorId: h.authorId!,
+  authorName: h.authorName!,
+  anonymous: h.anonymous === '1',
+  text: h.text!,
+  createdAt: Number(h.createdAt),
+  status: h.status as QuestionStatus,
+  holdReason: (h.holdReason ?? null) as HoldReason | null,
+  filterHits: JSON.parse(h.filterHits ?? '[]') as FilterHit[],
+  votes: Number(h.votes),
+  answerState: h.answerState as AnswerState,
+  answer: h.answer === undefined ? null : JSON.parse(h.answer),
+  decision: h.decision === undefined ? null : JSON.parse(h.decision),
+});
+
+const fromScript = (reply: unknown): QuestionRecord | null => {
+  const h = flatHash(reply);
+  return h ? fromHash(h) : null;
+};
+
+export function createRedisQuestionStore(redis: RedisClient): QuestionStore {
+  const getQuestion = async (id: string): Promise<QuestionRecord | null> => {
+    const h = present(await redis.hGetAll(keys.question(id)));
+    return h ? fromHash(h) : null;
+  };
+  // A question never changes town hall, so reading this before a script cannot go stale, and
+  // it lets the script declare every key it touches.
+  const townHallOf = (id: string): Promise<string | null> => redis.hGet(keys.question(id), 'townHallId');
+
+  const changeVote = async (questionId: string, userId: string, op: 'cast' | 'retract'): Promise<VoteChange | null> => {
+    const townHallId = await townHallOf(questionId);
+    if (townHallId === null) return null;
+    const reply = await vote.run(
+      redis,
+      [keys.question(questionId), keys.voters(questionId), keys.votesBy(townHallId, userId)],
+      [userId, questionId, op],
+    );
+    if (!Array.isArray(reply)) return null;
+    return { changed: reply[0] === 1, votes: Number(reply[1]) };
+  };
+
+  return {
+    async addQuestion(input: NewQuestion) {
+      const record = newQuestionRecord(input);
+      const tx = redis.multi().hSet(keys.question(record.id), toFields(record));
+      if (VISIBLE.includes(record.status)) {
+        tx.zAdd(keys.visible(record.townHallId), { score: record.createdAt, value: record.id });
+      }
+      await tx.exec();
+      return record;
+    },
+    getQuestion,
+    async listVisible(townHallId) {
+      // Equal scores come back in member order, i.e. by id, matching the SQLite tie-break.
+      const ids = await redis.zRange(keys.visible(townHallId), 0, -1);
+      const questions = await Promise.all(ids.map(getQuestion));
+      // A question removed between the two reads is dropped here rather than shown.
+      return questions.filter((q): q is QuestionRecord => q !== null && VISIBLE.includes(q.status));
+    },
+    castVote: (questionId, userId) => changeVote(questionId, userId, 'cast'),
+    retractVote: (questionId, userId) => changeVote(questionId, userId, 'retract'),
+    async votesBy(townHallId, userId) {
+      return (await redis.sMembers(keys.votesBy(townHallId, userId))).sort();
+    },
+    async transition(id, from, to, decision) {
+      const townHallId = await townHallOf(id);
+      if (townHallId === null) return null;
+      const reply = await transition.run(
+        redis,
+        [keys.question(id), keys.visible(townHallId)],
+        [to, JSON.stringify(plainDecision(decision)), id, ...from],
+      );
+      return fromScript(reply);
+    },
+    async setAnswerState(id, state) {
+      return fromScript(await updatePublished.run(redis, [keys.question(id)], ['answerState', state]));
+    },
+    async setAnswer(id, answer) {
+      const fields = ['answer', JSON.stringify(plainAnswer(answer)), 'answerState', 'answered'];
+      return fromScript(await updatePublished.run(redis, [keys.question(id)], fields));
+    },
+  };
+}

@@ -1,0 +1,160 @@
+import type { HoldReason } from '../../shared/moderation.js';
+import type { AnswerState, QuestionStatus } from '../../shared/qa.js';
+import type { Database } from '../storage/sqlite.js';
+import type { NewQuestion, QuestionRecord, QuestionStore, VoteChange } from './store.js';
+import { newQuestionRecord, plainAnswer, plainDecision } from './store-records.js';
+
+interface QuestionRow {
+  id: string;
+  town_hall_id: string;
+  author_id: string;
+  author_name: string;
+  anonymous: 0 | 1;
+  text: string;
+  created_at: number;
+  status: QuestionStatus;
+  hold_reason: HoldReason | null;
+  filter_hits: string;
+  votes: number;
+  answer_state: AnswerState;
+  answer: string | null;
+  decision: string | null;
+}
+
+const fromRow = (r: QuestionRow): QuestionRecord => ({
+  id: r.id,
+  townHallId: r.town_hall_id,
+  authorId: r.author_id,
+  authorName: r.author_name,
+  anonymous: r.anonymous === 1,
+  text: r.text,
+  createdAt: r.created_at,
+  status: r.status,
+  holdReason: r.hold_reason,
+  filterHits: JSON.parse(r.filter_hits),
+  votes: r.votes,
+  answerState: r.answer_state,
+  answer: r.answer === null ? null : JSON.parse(r.answer),
+  decision: r.decision === null ? null : JSON.parse(r.decision),
+});
+
+const orNull = (row: QuestionRow | undefined): QuestionRecord | null => (row ? fromRow(row) : null);
+
+export function createSqliteQuestionStore(db: Database): QuestionStore {
+  // Votes keep their town hall beside them so votesBy needs no join. The partial index is the
+  // one listVisible reads, so removed and rejected questions cost it nothing.
+  db.exec(`
+    CREATE TABLE IF NOT EXISTS questions (
+      id TEXT PRIMARY KEY,
+      town_hall_id TEXT NOT NULL,
+      author_id TEXT NOT NULL,
+      author_name TEXT NOT NULL,
+      anonymous INTEGER NOT NULL,
+      text TEXT NOT NULL,
+      created_at INTEGER NOT NULL,
+      status TEXT NOT NULL,
+      hold_reason TEXT,
+      filter_hits TEXT NOT NULL,
+      votes INTEGER NOT NULL,
+      answer_state TEXT NOT NULL,
+      answer TEXT,
+      decision TEXT
+    ) STRICT;
+    CREATE INDEX IF NOT EXISTS questions_visible ON questions (town_hall_id, created_at, id)
+      WHERE status IN ('held', 'published');
+    CREATE TABLE IF NOT EXISTS question_votes (
+      question_id TEXT NOT NULL REFERENCES questions (id) ON DELETE CASCADE,
+      user_id TEXT NOT NULL,
+      town_hall_id TEXT NOT NULL,
+      PRIMARY KEY (question_id, user_id)
+    ) STRICT, WITHOUT ROWID;
+    CREATE INDEX IF NOT EXISTS question_votes_by_user ON question_votes (town_hall_id, user_id);
+  `);
+
+  const insert = db.prepare<[QuestionRow], void>(`
+    INSERT INTO questions (id, town_hall_id, author_id, author_name, anonymous, text, created_at,
+      status, hold_reason, filter_hits, votes, answer_state, answer, decision)
+    VALUES (@id, @town_hall_id, @author_id, @author_name, @anonymous, @text, @created_at,
+      @status, @hold_reason, @filter_hits, @votes, @answer_state, @answer, @decision)`);
+  const byId = db.prepare<[string], QuestionRow>('SELECT * FROM questions WHERE id = ?');
+  const visible = db.prepare<[string], QuestionRow>(`
+    SELECT * FROM questions WHERE town_hall_id = ? AND status IN ('held', 'published')
+    ORDER BY created_at, id`);
+  const addVote = db.prepare<[string, string, string], void>(
+    'INSERT INTO question_votes (question_id, user_id, town_hall_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+  );
+  const removeVote = db.prepare<[string, string], void>(
+    'DELETE FROM question_votes WHERE question_id = ? AND user_id = ?',
+  );
+  const recount = db.prepare<[string, string], number>(`
+    UPDATE questions SET votes = (SELECT count(*) FROM question_votes WHERE question_id = ?)
+    WHERE id = ? RETURNING votes`).pluck();
+  const votesBy = db.prepare<[string, string], string>(
+    'SELECT question_id FROM question_votes WHERE town_hall_id = ? AND user_id = ? ORDER BY question_id',
+  ).pluck();
+  const transition = db.prepare<[string, string, string, string], QuestionRow>(`
+    UPDATE questions SET status = ?, decision = ?
+    WHERE id = ? AND status IN (SELECT value FROM json_each(?)) RETURNING *`);
+  const setAnswerState = db.prepare<[AnswerState, string], QuestionRow>(`
+    UPDATE questions SET answer_state = ? WHERE id = ? AND status = 'published' RETURNING *`);
+  const setAnswer = db.prepare<[string, string], QuestionRow>(`
+    UPDATE questions SET answer = ?, answer_state = 'answered'
+    WHERE id = ? AND status = 'published' RETURNING *`);
+
+  // IMMEDIATE takes the write lock up front, so a second process cannot slip a vote in between
+  // the status check and the write.
+  const vote = db.transaction((questionId: string, userId: string, cast: boolean): VoteChange | null => {
+    const q = byId.get(questionId);
+    if (!q || q.status !== 'published') return null;
+    const { changes } = cast ? addVote.run(questionId, userId, q.town_hall_id) : removeVote.run(questionId, userId);
+    if (changes === 0) return { changed: false, votes: q.votes };
+    return { changed: true, votes: recount.get(questionId, questionId) ?? 0 };
+  });
+
+  return {
+    async addQuestion(input: NewQuestion) {
+      const record = newQuestionRecord(input);
+      insert.run({
+        id: record.id,
+        town_hall_id: record.townHallId,
+        author_id: record.authorId,
+        author_name: record.authorName,
+        anonymous: record.anonymous ? 1 : 0,
+        text: record.text,
+        created_at: record.createdAt,
+        status: record.status,
+        hold_reason: record.holdReason,
+        filter_hits: JSON.stringify(record.filterHits),
+        votes: 0,
+        answer_state: record.answerState,
+        answer: null,
+        decision: null,
+      });
+      return record;
+    },
+    async getQuestion(id) {
+      return orNull(byId.get(id));
+    },
+    async listVisible(townHallId) {
+      return visible.all(townHallId).map(fromRow);
+    },
+    async castVote(questionId, userId) {
+      return vote.immediate(questionId, userId, true);
+    },
+    async retractVote(questionId, userId) {
+      return vote.immediate(questionId, userId, false);
+    },
+    async votesBy(townHallId, userId) {
+      return votesBy.all(townHallId, userId);
+    },
+    async transition(id, from, to, decision) {
+      return orNull(transition.get(to, JSON.stringify(plainDecision(decision)), id, JSON.stringify(from)));
+    },
+    async setAnswerState(id, state) {
+      return orNull(setAnswerState.get(state, id));
+    },
+    async setAnswer(id, answer) {
+      return orNull(setAnswer.get(JSON.stringify(plainAnswer(answer)), id));
+    },
+  };
+}

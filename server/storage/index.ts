@@ -1,0 +1,48 @@
+import type { IdentityStore } from '../identity/store.js';
+import { createRedisIdentityStore } from '../identity/store-redis.js';
+import { createSqliteIdentityStore } from '../identity/store-sqlite.js';
+import type { QuestionStore } from '../qa/store.js';
+import { createRedisQuestionStore } from '../qa/store-redis.js';
+import { createSqliteQuestionStore } from '../qa/store-sqlite.js';
+import type { TownHallStore } from '../townhall/store.js';
+import { createRedisTownHallStore } from '../townhall/store-redis.js';
+import { createSqliteTownHallStore } from '../townhall/store-sqlite.js';
+import { connectRedis, type RedisClient } from './redis.js';
+import { openSqlite } from './sqlite.js';
+
+export interface Stores {
+  identity: IdentityStore;
+  townHalls: TownHallStore;
+  questions: QuestionStore;
+  /** The shared connection when running on Redis, for features (pub/sub, rate limits) that need it. */
+  redis: RedisClient | null;
+  close(): Promise<void>;
+}
+
+export type StoresOptions =
+  | { kind: 'sqlite'; file: string }
+  | { kind: 'redis'; url: string; onRedisError?: (err: Error) => void };
+
+export async function openStores(opts: StoresOptions): Promise<Stores> {
+  if (opts.kind === 'sqlite') {
+    const db = openSqlite(opts.file);
+    return {
+      identity: createSqliteIdentityStore(db),
+      townHalls: createSqliteTownHallStore(db),
+      questions: createSqliteQuestionStore(db),
+      redis: null,
+      close: async () => {
+        db.close();
+      },
+    };
+  }
+  const redis = await connectRedis(opts.url, opts.onRedisError ? { onError: opts.onRedisError } : {});
+  return {
+    identity: createRedisIdentityStore(redis),
+    townHalls: createRedisTownHallStore(redis),
+    questions: createRedisQuestionStore(redis),
+    redis,
+    // close() waits for commands already sent, so a write in flight at shutdown still lands.
+    close: () => redis.close(),
+  };
+}

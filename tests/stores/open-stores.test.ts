@@ -1,0 +1,120 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ClientOfflineError } from 'redis';
+import { describe, expect, it } from 'vitest';
+import { openStores, type Stores } from '../../server/storage/index.js';
+import { connectRedis } from '../../server/storage/redis.js';
+import { openSqlite } from '../../server/storage/sqlite.js';
+import { freshRedisUrl } from '../support/redis.js';
+
+async function roundTrip(stores: Stores): Promise<void> {
+  const hall = await stores.townHalls.create({
+    title: 'Open forum',
+    description: '',
+    startsAt: 1,
+    status: 'live',
+    moderation: 'post',
+  });
+  const user = await stores.identity.createUser({
+    kind: 'guest',
+    role: 'resident',
+    displayName: 'Ana',
+    username: null,
+    passwordHash: null,
+  });
+  const q = await stores.questions.addQuestion({
+    townHallId: hall.id,
+    authorId: user!.id,
+    authorName: 'Ana',
+    anonymous: false,
+    text: 'Hello?',
+    status: 'published',
+    holdReason: null,
+    filterHits: [],
+  });
+  expect(await stores.questions.castVote(q.id, user!.id)).toEqual({ changed: true, votes: 1 });
+  expect(await stores.townHalls.get(hall.id)).toEqual(hall);
+}
+
+describe('openStores', () => {
+  it('opens every store on one SQLite file and closes it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'roundtable-open-'));
+    try {
+      const stores = await openStores({ kind: 'sqlite', file: join(dir, 'nested', 'rt.db') });
+      expect(stores.redis).toBeNull();
+      await roundTrip(stores);
+      await stores.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('opens every store on one Redis connection and quits it', async () => {
+    const stores = await openStores({ kind: 'redis', url: await freshRedisUrl() });
+    expect(stores.redis?.isReady).toBe(true);
+    await roundTrip(stores);
+    await stores.close();
+    expect(stores.redis?.isOpen).toBe(false);
+  });
+});
+
+describe('openSqlite', () => {
+  it('works in memory with foreign keys on', () => {
+    const db = openSqlite(':memory:');
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    db.close();
+  });
+
+  it('uses write-ahead logging on a file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'roundtable-open-'));
+    const db = openSqlite(join(dir, 'rt.db'));
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('busy_timeout', { simple: true })).toBe(5000);
+    db.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+});
+
+describe('connectRedis', () => {
+  it('survives losing its connection and reconnects', async () => {
+    const url = await freshRedisUrl();
+    const errors: Error[] = [];
+    const client = await connectRedis(url, { onError: (err) => errors.push(err) });
+    const admin = await connectRedis(url);
+    const id = await client.clientId();
+    // events.once would reject on the 'error' that the lost connection emits first.
+    const reconnected = new Promise((resolve) => client.once('ready', resolve));
+    await admin.sendCommand(['CLIENT', 'KILL', 'ID', String(id)]);
+    await reconnected;
+    expect(errors.length).toBeGreaterThan(0);
+    expect(await client.ping()).toBe('PONG');
+    await Promise.all([client.close(), admin.close()]);
+  });
+
+  it('refuses commands at once while disconnected instead of queueing them', async () => {
+    const url = await freshRedisUrl();
+    const client = await connectRedis(url);
+    const admin = await connectRedis(url);
+    const id = await client.clientId();
+    const refused = new Promise<unknown>((resolve) => {
+      client.once('error', () => client.ping().then(resolve, resolve));
+    });
+    const reconnected = new Promise((resolve) => client.once('ready', resolve));
+    await admin.sendCommand(['CLIENT', 'KILL', 'ID', String(id)]);
+    expect(await refused).toBeInstanceOf(ClientOfflineError);
+    await reconnected;
+    await Promise.all([client.close(), admin.close()]);
+  });
+
+  it('fails at start-up when nothing listens at the address', async () => {
+    const server = createServer().listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as { port: number };
+    server.close();
+    await once(server, 'close');
+    await expect(connectRedis(`redis://127.0.0.1:${port}`, { initialRetries: 2 })).rejects.toThrow();
+  });
+});

@@ -1,0 +1,75 @@
+// Every store contract, run against the embedded SQLite implementation and the Redis one.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createRedisIdentityStore } from '../../server/identity/store-redis.js';
+import { createSqliteIdentityStore } from '../../server/identity/store-sqlite.js';
+import { createRedisQuestionStore } from '../../server/qa/store-redis.js';
+import { createSqliteQuestionStore } from '../../server/qa/store-sqlite.js';
+import { connectRedis, type RedisClient } from '../../server/storage/redis.js';
+import { openSqlite, type Database } from '../../server/storage/sqlite.js';
+import { createRedisTownHallStore } from '../../server/townhall/store-redis.js';
+import { createSqliteTownHallStore } from '../../server/townhall/store-sqlite.js';
+import { freshRedisUrl } from '../support/redis.js';
+import type { MakeStore } from './harness.js';
+import { describeIdentityStore } from './identity.contract.js';
+import { describeQuestionStore } from './qa.contract.js';
+import { describeTownHallStore } from './townhall.contract.js';
+
+function sqlite<S>(create: (db: Database) => S): MakeStore<S> {
+  return async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'roundtable-stores-'));
+    // A directory that does not exist yet, so openSqlite has to create it.
+    const file = join(dir, 'data', 'roundtable.db');
+    const open: Database[] = [];
+    const connect = (): S => {
+      const db = openSqlite(file);
+      open.push(db);
+      return create(db);
+    };
+    const closeAll = () => open.splice(0).forEach((db) => db.close());
+    return {
+      store: connect(),
+      another: async () => connect(),
+      reopen: async () => {
+        closeAll();
+        return connect();
+      },
+      cleanup: async () => {
+        closeAll();
+        await rm(dir, { recursive: true, force: true });
+      },
+    };
+  };
+}
+
+function redis<S>(create: (redis: RedisClient) => S): MakeStore<S> {
+  return async () => {
+    const url = await freshRedisUrl();
+    const open: RedisClient[] = [];
+    const connect = async (): Promise<S> => {
+      const client = await connectRedis(url);
+      open.push(client);
+      return create(client);
+    };
+    const closeAll = () => Promise.all(open.splice(0).map((c) => c.close()));
+    return {
+      store: await connect(),
+      another: connect,
+      reopen: async () => {
+        await closeAll();
+        return connect();
+      },
+      cleanup: async () => {
+        await closeAll();
+      },
+    };
+  };
+}
+
+describeIdentityStore('sqlite', sqlite(createSqliteIdentityStore));
+describeIdentityStore('redis', redis(createRedisIdentityStore));
+describeTownHallStore('sqlite', sqlite(createSqliteTownHallStore));
+describeTownHallStore('redis', redis(createRedisTownHallStore));
+describeQuestionStore('sqlite', sqlite(createSqliteQuestionStore));
+describeQuestionStore('redis', redis(createRedisQuestionStore));
