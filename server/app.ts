@@ -8,7 +8,7 @@ import { Server } from 'socket.io';
 import { CommandError, ErrorCode } from '../shared/errors.js';
 import type { Logger } from './core/log.js';
 import { createRateLimits } from './core/rate-limit.js';
-import type { AppServer } from './core/types.js';
+import { rooms, type AppServer } from './core/types.js';
 import { errorHandler } from './http/errors.js';
 import { createOriginCheck } from './http/origin.js';
 import { identityRoutes, sessionMiddleware } from './identity/routes.js';
@@ -90,7 +90,13 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
   app.use('/api', sessionMiddleware(identity, options.secret));
   app.use(
     '/api',
-    identityRoutes({ identity, limits, secret: options.secret, secureCookies: options.secureCookies }),
+    identityRoutes({
+      identity,
+      limits,
+      secret: options.secret,
+      secureCookies: options.secureCookies,
+      onSignOut: (userId) => io.in(rooms.user(userId)).disconnectSockets(true),
+    }),
   );
   app.use('/api', townHallRoutes(townHalls));
   app.use('/api', (_req, _res, next) => next(new CommandError(ErrorCode.NOT_FOUND, 'No such endpoint.')));
@@ -105,8 +111,12 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
   });
   authenticateSockets(io, identity, options.secret, log);
   io.on('connection', (socket) => {
+    // Logged, but only the first few per connection, so a client cannot flood the log.
+    let unknownLogged = 0;
     socket.onAny((event: string) => {
-      if (socket.listeners(event as never).length === 0) log.warn({ event: String(event).slice(0, 64) }, 'unknown event ignored');
+      if (socket.listeners(event as never).length > 0 || unknownLogged >= 5) return;
+      unknownLogged++;
+      log.warn({ event: String(event).slice(0, 64), socket: socket.id }, 'unknown event ignored');
     });
   });
   const qa = registerQa({

@@ -12,4 +12,6 @@ export const canModerate = (role: Role): boolean => role === 'moderator' || role
 export const canAnswer = (role: Role): boolean => role === 'officer' || role === 'admin';
 /** Who may switch a room between pre- and post-moderation. */
 export const canConfigureRoom = (role: Role): boolean => role === 'officer' || role === 'moderator' || role === 'admin';
+/** Who sees held questions, why they were held, and pseudonyms of anonymous askers. */
+export const canReview = (role: Role): boolean => role === 'officer' || role === 'moderator' || role === 'admin';
 export const canManageStaff = (role: Role): boolean => role === 'admin';

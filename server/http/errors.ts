@@ -27,7 +27,8 @@ export function errorHandler(log: Logger, isUnavailable: (err: unknown) => boole
   return (err, _req, res, _next) => {
     let error: AppError;
     if (err instanceof CommandError) error = { code: err.code, message: err.message, ...err.extra };
-    else if (err?.type === 'entity.too.large' || err?.type === 'entity.parse.failed' || err instanceof SyntaxError)
+    // body-parser marks client faults (bad JSON, wrong charset, too large) as exposable 4xx.
+    else if ((err?.expose === true && err.status < 500) || err instanceof SyntaxError)
       error = { code: ErrorCode.INVALID_PAYLOAD, message: 'The request body was not valid JSON of an accepted size.' };
     else if (isUnavailable(err)) error = { code: ErrorCode.UNAVAILABLE, message: 'The service is briefly unavailable; try again.' };
     else {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { Router, type Request, type Response, type NextFunction } from 'express';
 import { CommandError, ErrorCode } from '../../shared/errors.js';
 import { canManageStaff } from '../../shared/roles.js';
@@ -11,6 +11,8 @@ import { readCookie, SESSION_COOKIE, signSession, verifySession } from './tokens
 import type { UserRecord } from './store.js';
 
 const LOGIN_RULE: RateRule = { name: 'login', points: 10, seconds: 300 };
+// Every login attempt costs an argon2 verification, so the address alone has a budget too.
+const LOGIN_ADDRESS_RULE: RateRule = { name: 'login-address', points: 60, seconds: 300 };
 // Generous per address: a whole room of residents may share one community-centre Wi-Fi.
 const JOIN_RULE: RateRule = { name: 'guest-join', points: 600, seconds: 3600 };
 
@@ -19,6 +21,8 @@ export interface IdentityRouteDeps {
   limits: RateLimits;
   secret: string;
   secureCookies: boolean;
+  /** Called on sign-out so that the person's open connections end with the session. */
+  onSignOut(userId: string): void;
 }
 
 /** The signed-in person for this request, if any (set by `sessionMiddleware`). */
@@ -32,12 +36,15 @@ export function sessionMiddleware(identity: IdentityService, secret: string) {
   };
 }
 
-// Rate-limit keys for requests without a session use a hash of the address, so the address
-// itself is never stored, even in the limiter.
-const addressKey = (req: Request) => createHash('sha256').update(req.ip ?? '').digest('base64url').slice(0, 16);
+// Rate-limit keys for requests without a session are a keyed hash of the address: the address
+// is never stored, and without the secret the key cannot be turned back into it by trying all
+// 2^32 IPv4 addresses.
+const addressKeyer = (secret: string) => (req: Request) =>
+  createHmac('sha256', secret).update(`address:${req.ip ?? ''}`).digest('base64url').slice(0, 22);
 
 export function identityRoutes(deps: IdentityRouteDeps): Router {
   const { identity, limits, secret } = deps;
+  const addressKey = addressKeyer(secret);
   const router = Router();
 
   const limit = async (rule: RateRule, key: string) => {
@@ -73,6 +80,7 @@ export function identityRoutes(deps: IdentityRouteDeps): Router {
 
   router.post('/session/login', async (req, res) => {
     const body = parseBody(LoginBody, req.body);
+    await limit(LOGIN_ADDRESS_RULE, addressKey(req));
     await limit(LOGIN_RULE, `${addressKey(req)}:${body.username}`);
     const user = await identity.login(body.username, body.password);
     if (!user) throw new CommandError(ErrorCode.UNAUTHENTICATED, 'Wrong username or password.');
@@ -86,6 +94,8 @@ export function identityRoutes(deps: IdentityRouteDeps): Router {
   });
 
   router.post('/session/logout', (_req, res) => {
+    const user = sessionOf(res);
+    if (user) deps.onSignOut(user.id);
     res.clearCookie(SESSION_COOKIE, { path: '/' });
     res.json({});
   });

@@ -5,18 +5,21 @@ import type { QuestionRecord } from './store.js';
 
 export interface QaBroadcast {
   /** Sends each audience its own copy of a new or changed question. */
-  changed(q: QuestionRecord, authorIsStaff: boolean): void;
-  /** Takes a question off every screen. */
-  removed(q: QuestionRecord): void;
+  changed(q: QuestionRecord, authorReviews: boolean): void;
+  /**
+   * Takes a question off the screens that had it: everyone's if it was published; only the
+   * reviewers' and the asker's if it was held, so residents learn nothing of held questions.
+   */
+  removed(q: QuestionRecord, wasPublic: boolean): void;
 }
 
 /**
- * Fan-out by audience: staff get the staff copy, the asker (all their tabs) the asker's copy,
+ * Fan-out by audience: reviewing staff get the staff copy, the asker (all their tabs) the asker's copy,
  * everyone else in the town hall the public copy and only once it is published.
  */
 export function createQaBroadcast(io: AppServer, secret: string): QaBroadcast {
   return {
-    changed(q, authorIsStaff) {
+    changed(q, authorReviews) {
       const authorRoom = rooms.user(q.authorId);
       const staffRoom = rooms.townHallStaff(q.townHallId);
       const handle = pseudonym(secret, q.authorId, q.townHallId);
@@ -26,10 +29,11 @@ export function createQaBroadcast(io: AppServer, secret: string): QaBroadcast {
           .except([staffRoom, authorRoom])
           .emit('qa:question-changed', { question: viewOf(q, 'public', handle) });
       }
-      io.to(authorRoom).emit('qa:question-changed', { question: viewOf(q, 'author', handle, authorIsStaff) });
+      io.to(authorRoom).emit('qa:question-changed', { question: viewOf(q, 'author', handle, authorReviews) });
     },
-    removed(q) {
-      io.to([rooms.townHall(q.townHallId), rooms.user(q.authorId)]).emit('qa:question-removed', {
+    removed(q, wasPublic) {
+      const audience = wasPublic ? rooms.townHall(q.townHallId) : rooms.townHallStaff(q.townHallId);
+      io.to([audience, rooms.user(q.authorId)]).emit('qa:question-removed', {
         townHallId: q.townHallId,
         questionId: q.id,
       });

@@ -10,7 +10,7 @@ import {
   QaVote,
   type QaSnapshot,
 } from '../../shared/qa.js';
-import { canAnswer, canConfigureRoom, canModerate, isStaff } from '../../shared/roles.js';
+import { canAnswer, canConfigureRoom, canModerate, canReview, isStaff } from '../../shared/roles.js';
 import type { z } from 'zod';
 import type { CommandName } from '../../shared/events.js';
 import { bindCommand, type Command, type CommandDeps } from '../core/command.js';
@@ -64,17 +64,17 @@ export function registerQa(deps: QaDeps): { close(): void } {
     }
     return q;
   };
-  const authorIsStaff = async (q: QuestionRecord) => isStaff((await identity.sessionUser(q.authorId))?.role ?? 'resident');
+  const authorReviews = async (q: QuestionRecord) => canReview((await identity.sessionUser(q.authorId))?.role ?? 'resident');
   const staffView = (q: QuestionRecord) => viewOf(q, 'staff', pseudonym(secret, q.authorId, q.townHallId));
   const conflict = (message: string) => new CommandError(ErrorCode.CONFLICT, message);
 
   async function snapshot(user: SessionUser, townHallId: string, moderation: QaSnapshot['moderation']): Promise<QaSnapshot> {
     const [list, myVotes] = await Promise.all([questions.listVisible(townHallId), questions.votesBy(townHallId, user.id)]);
-    const staff = isStaff(user.role);
+    const reviews = canReview(user.role);
     const visible = list.flatMap((q) => {
       const handle = pseudonym(secret, q.authorId, townHallId);
-      if (q.authorId === user.id) return [viewOf(q, 'author', handle, staff)];
-      if (staff) return [viewOf(q, 'staff', handle)];
+      if (q.authorId === user.id) return [viewOf(q, 'author', handle, reviews)];
+      if (reviews) return [viewOf(q, 'staff', handle)];
       return q.status === 'published' ? [viewOf(q, 'public', handle)] : [];
     });
     const visibleIds = new Set(visible.map((q) => q.id));
@@ -91,7 +91,7 @@ export function registerQa(deps: QaDeps): { close(): void } {
       async run({ user }, { townHallId }) {
         const townHall = await townHalls.require(townHallId);
         await socket.join(rooms.townHall(townHallId));
-        if (isStaff(user.role)) await socket.join(rooms.townHallStaff(townHallId));
+        if (canReview(user.role)) await socket.join(rooms.townHallStaff(townHallId));
         if (!socket.data.townHalls.includes(townHallId)) socket.data.townHalls.push(townHallId);
         return snapshot(user, townHallId, townHall.moderation);
       },
@@ -113,8 +113,7 @@ export function registerQa(deps: QaDeps): { close(): void } {
       async run({ user }, input) {
         requireJoined(socket, input.townHallId);
         const townHall = await requireOpen(input.townHallId);
-        const staff = isStaff(user.role);
-        const screening = moderation.screen({ text: input.text, mode: townHall.moderation, authorIsStaff: staff });
+        const screening = moderation.screen({ text: input.text, mode: townHall.moderation, authorIsStaff: isStaff(user.role) });
         const q = await questions.addQuestion({
           townHallId: townHall.id,
           authorId: user.id,
@@ -126,8 +125,9 @@ export function registerQa(deps: QaDeps): { close(): void } {
           filterHits: screening.hits,
         });
         deps.log.info({ question: q.id, townHall: q.townHallId, status: q.status }, 'question asked');
-        broadcast.changed(q, staff);
-        return viewOf(q, 'author', pseudonym(secret, user.id, q.townHallId), staff);
+        const reviews = canReview(user.role);
+        broadcast.changed(q, reviews);
+        return viewOf(q, 'author', pseudonym(secret, user.id, q.townHallId), reviews);
       },
     });
 
@@ -155,18 +155,19 @@ export function registerQa(deps: QaDeps): { close(): void } {
       limit: QA_LIMITS.staff,
       async run(_ctx, { questionId, state }) {
         const q = await requireQuestion(questionId);
+        requireJoined(socket, q.townHallId);
         await requireOpen(q.townHallId);
         // One question is "answering now" at a time: starting another puts the previous back.
         if (state === 'answering') {
           for (const other of await questions.listVisible(q.townHallId)) {
             if (other.id === q.id || other.answerState !== 'answering') continue;
             const reopened = await questions.setAnswerState(other.id, 'open');
-            if (reopened) broadcast.changed(reopened, await authorIsStaff(reopened));
+            if (reopened) broadcast.changed(reopened, await authorReviews(reopened));
           }
         }
         const updated = await questions.setAnswerState(q.id, state);
         if (!updated) throw conflict('Only published questions can be answered.');
-        broadcast.changed(updated, await authorIsStaff(updated));
+        broadcast.changed(updated, await authorReviews(updated));
         return staffView(updated);
       },
     });
@@ -177,10 +178,11 @@ export function registerQa(deps: QaDeps): { close(): void } {
       limit: QA_LIMITS.staff,
       async run({ user }, { questionId, text }) {
         const q = await requireQuestion(questionId);
+        requireJoined(socket, q.townHallId);
         await requireOpen(q.townHallId);
         const updated = await questions.setAnswer(q.id, { text, byName: user.displayName, at: Date.now() });
         if (!updated) throw conflict('Only published questions can be answered.');
-        broadcast.changed(updated, await authorIsStaff(updated));
+        broadcast.changed(updated, await authorReviews(updated));
         return staffView(updated);
       },
     });
@@ -191,8 +193,11 @@ export function registerQa(deps: QaDeps): { close(): void } {
       limit: QA_LIMITS.staff,
       async run({ user }, { questionId, action, reason, note }) {
         const q = await requireQuestion(questionId);
+        requireJoined(socket, q.townHallId);
         const move = MODERATION_MOVES[action];
-        const updated = await questions.transition(q.id, move.from, move.to, {
+        if (!move.from.includes(q.status)) throw conflict(`A ${q.status} question cannot be given that decision.`);
+        // Compare-and-set from the status just read, so what was public is known exactly.
+        const updated = await questions.transition(q.id, [q.status], move.to, {
           by: user.id,
           at: Date.now(),
           reason: reason ?? null,
@@ -201,10 +206,10 @@ export function registerQa(deps: QaDeps): { close(): void } {
         if (!updated) throw conflict('Someone already decided this question.');
         deps.log.info({ question: q.id, action, reason, moderator: user.id }, 'question moderated');
         if (updated.status === 'published') {
-          broadcast.changed(updated, await authorIsStaff(updated));
+          broadcast.changed(updated, await authorReviews(updated));
           return staffView(updated);
         }
-        broadcast.removed(updated);
+        broadcast.removed(updated, q.status === 'published');
         return null;
       },
     });
@@ -214,6 +219,8 @@ export function registerQa(deps: QaDeps): { close(): void } {
       allow: (user) => canConfigureRoom(user.role),
       limit: QA_LIMITS.staff,
       async run(_ctx, { townHallId, moderation: mode }) {
+        requireJoined(socket, townHallId);
+        await requireOpen(townHallId);
         await townHalls.setModeration(townHallId, mode);
         io.to(rooms.townHall(townHallId)).emit('qa:moderation-changed', { townHallId, moderation: mode });
         return null;

@@ -6,9 +6,11 @@ export type Audience = 'public' | 'staff' | 'author';
 
 /**
  * The question as one audience may see it. Public copies never carry anything that identifies
- * an anonymous asker; staff see a pseudonym (not the name) for anonymous questions.
+ * an anonymous asker. Reviewing staff see a pseudonym for anonymous questions only: were it on
+ * named questions too, the shared pseudonym would tie a person's anonymous questions to
+ * their name.
  */
-export function viewOf(q: QuestionRecord, audience: Audience, handle: string, authorIsStaff = false): QuestionView {
+export function viewOf(q: QuestionRecord, audience: Audience, handle: string, authorReviews = false): QuestionView {
   const view: QuestionView = {
     id: q.id,
     townHallId: q.townHallId,
@@ -22,8 +24,8 @@ export function viewOf(q: QuestionRecord, audience: Audience, handle: string, au
     answer: q.answer,
   };
   if (audience === 'author') view.mine = true;
-  if (audience === 'staff' || (audience === 'author' && authorIsStaff)) {
-    view.authorHandle = handle;
+  if (audience === 'staff' || (audience === 'author' && authorReviews)) {
+    if (q.anonymous) view.authorHandle = handle;
     if (q.holdReason) view.holdReason = q.holdReason;
     if (q.filterHits.length) view.filterHits = q.filterHits;
   } else if (audience === 'author' && q.status === 'held' && q.holdReason) {

@@ -173,6 +173,7 @@ describe.each(['sqlite', 'redis'] as const)('Q&A guards on the %s store', (store
     const q = unwrap(await command(asker, 'qa:ask', { townHallId, text: 'fuuuuck the rules' }));
     const m1 = await server.connect(await server.staff('moderator'));
     const m2 = await server.connect(await server.staff('moderator'));
+    for (const m of [m1, m2]) unwrap(await command(m, 'qa:join', { townHallId }));
     const results = await Promise.all([
       command(m1, 'qa:moderate', { questionId: q.id, action: 'approve' }),
       command(m2, 'qa:moderate', { questionId: q.id, action: 'reject', reason: 'harassment' }),
@@ -180,5 +181,60 @@ describe.each(['sqlite', 'redis'] as const)('Q&A guards on the %s store', (store
     expect(results.filter((r) => r.ok)).toHaveLength(1);
     const loser = results.find((r) => !r.ok);
     expect(loser).toMatchObject({ ok: false, error: { code: expect.stringMatching(/CONFLICT|NOT_FOUND/) } });
+  });
+
+  it('refuses staff commands for a town hall the staff member has not joined', async () => {
+    const asker = await resident();
+    const q = unwrap(await command(asker, 'qa:ask', { townHallId, text: 'Staff must be in the room' }));
+    const officer = await server.connect(await server.staff('officer'));
+    const results = await Promise.all([
+      command(officer, 'qa:answer', { questionId: q.id, text: 'From outside' }),
+      command(officer, 'qa:set-moderation', { townHallId, moderation: 'pre' }),
+    ]);
+    for (const r of results) expect(r).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+  });
+
+  it('keeps held questions and their rejection from captioners and other residents', async () => {
+    const captioner = await server.connect(await server.staff('captioner'));
+    const moderator = await server.connect(await server.staff('moderator'));
+    for (const s of [captioner, moderator]) unwrap(await command(s, 'qa:join', { townHallId }));
+    const bystander = await resident('Bystander');
+    const seen: string[] = [];
+    for (const s of [captioner, bystander]) {
+      s.on('qa:question-changed', (p) => seen.push(p.question.id));
+      s.on('qa:question-removed', (p) => seen.push(p.questionId));
+    }
+    const asker = await resident();
+    const held = unwrap(await command(asker, 'qa:ask', { townHallId, text: 'this shit is held' }));
+    expect(unwrap(await command(captioner, 'qa:join', { townHallId })).questions.map((q) => q.id)).not.toContain(held.id);
+    const askerTold = nextEvent(asker, 'qa:question-removed', (p) => p.questionId === held.id);
+    unwrap(await command(moderator, 'qa:moderate', { questionId: held.id, action: 'reject', reason: 'harassment' }));
+    await askerTold;
+    // A later public question reaching the bystander shows the earlier events had their chance to arrive.
+    const later = nextEvent(bystander, 'qa:question-changed', (p) => p.question.text === 'A later question');
+    await command(await resident(), 'qa:ask', { townHallId, text: 'A later question' });
+    await later;
+    expect(seen).not.toContain(held.id);
+  });
+
+  it('shows staff a pseudonym only on anonymous questions', async () => {
+    const officer = await server.connect(await server.staff('officer'));
+    unwrap(await command(officer, 'qa:join', { townHallId }));
+    const asker = await server.connect(await server.guest('Dana'));
+    unwrap(await command(asker, 'qa:join', { townHallId }));
+    const named = unwrap(await command(asker, 'qa:ask', { townHallId, text: 'Named question' }));
+    const snapshot = unwrap(await command(officer, 'qa:join', { townHallId }));
+    const staffCopy = snapshot.questions.find((q) => q.id === named.id);
+    expect(staffCopy).toMatchObject({ authorName: 'Dana' });
+    expect(staffCopy?.authorHandle).toBeUndefined();
+  });
+
+  it('ends open connections when the person signs out', async () => {
+    const session = await server.guest('Leaving');
+    const socket = await server.connect(session);
+    const ended = new Promise((resolve) => socket.once('disconnect', resolve));
+    const res = await fetch(`${server.url}/api/session/logout`, { method: 'POST', headers: { cookie: session.cookie } });
+    expect(res.status).toBe(200);
+    await ended;
   });
 });

@@ -83,6 +83,21 @@ describe('sessions and staff accounts over HTTP', () => {
     expect(res.status).toBe(403);
   });
 
+  it('reads a malformed session cookie as no session', async () => {
+    const res = await get('/api/session', 'rt_session=%E0%A4%A');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ me: null });
+  });
+
+  it('answers a body in an unsupported charset with INVALID_PAYLOAD', async () => {
+    const res = await fetch(`${server.url}/api/session/guest`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json; charset=latin1' },
+      body: '{"displayName":"Bob"}',
+    });
+    expect(res.status).toBe(400);
+  });
+
   it('answers unknown API paths with NOT_FOUND', async () => {
     const res = await get('/api/nothing-here');
     expect(res.status).toBe(404);
