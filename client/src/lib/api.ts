@@ -1,0 +1,60 @@
+// Typed helpers for the REST endpoints. Each resolves with the same Result shape as a socket
+// command, so screens handle errors one way whichever transport answered.
+import { ErrorCode, type AppError, type Result } from '../../../shared/errors.js';
+import type { CreateStaffBody, GuestJoinBody, LoginBody, Me, RegisterBody, StaffMember } from '../../../shared/session.js';
+import type { TownHall } from '../../../shared/townhall.js';
+
+const CODES: ReadonlySet<string> = new Set(Object.values(ErrorCode));
+
+function toAppError(status: number, body: unknown): AppError {
+  const error = (body as { error?: Partial<AppError> } | null)?.error;
+  if (error && typeof error.code === 'string' && CODES.has(error.code)) {
+    return {
+      code: error.code,
+      message: typeof error.message === 'string' ? error.message : '',
+      ...(typeof error.retryAfterMs === 'number' ? { retryAfterMs: error.retryAfterMs } : {}),
+      ...(Array.isArray(error.fields) ? { fields: error.fields.filter((f) => typeof f === 'string') } : {}),
+    };
+  }
+  return { code: status >= 500 ? 'UNAVAILABLE' : 'INTERNAL', message: `HTTP ${status}` };
+}
+
+async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<Result<T>> {
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method,
+      credentials: 'same-origin',
+      headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+      body: body === undefined ? null : JSON.stringify(body),
+    });
+  } catch {
+    return { ok: false, error: { code: 'UNAVAILABLE', message: 'Network error.' } };
+  }
+  let json: unknown = null;
+  try {
+    json = await response.json();
+  } catch {
+    // An empty or non-JSON body (a proxy error page, say) is reported by status alone.
+  }
+  if (!response.ok) return { ok: false, error: toAppError(response.status, json) };
+  return { ok: true, data: json as T };
+}
+
+const pick =
+  <K extends string, T>(key: K) =>
+  (result: Result<Record<K, T>>): Result<T> =>
+    result.ok ? { ok: true, data: result.data[key] } : result;
+
+export const api = {
+  session: () => request<{ me: Me | null }>('GET', '/api/session').then(pick('me')),
+  joinAsGuest: (body: GuestJoinBody) => request<{ me: Me }>('POST', '/api/session/guest', body).then(pick('me')),
+  login: (body: LoginBody) => request<{ me: Me }>('POST', '/api/session/login', body).then(pick('me')),
+  register: (body: RegisterBody) => request<{ me: Me }>('POST', '/api/session/register', body).then(pick('me')),
+  logout: () => request<Record<string, never>>('POST', '/api/session/logout', {}),
+  townHalls: () => request<{ townHalls: TownHall[] }>('GET', '/api/townhalls').then(pick('townHalls')),
+  townHall: (id: string) =>
+    request<{ townHall: TownHall }>('GET', `/api/townhalls/${encodeURIComponent(id)}`).then(pick('townHall')),
+  staff: () => request<{ staff: StaffMember[] }>('GET', '/api/staff').then(pick('staff')),
+  createStaff: (body: CreateStaffBody) => request<{ staff: StaffMember }>('POST', '/api/staff', body).then(pick('staff')),
+};

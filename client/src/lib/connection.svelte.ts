@@ -1,0 +1,80 @@
+import { getSocket } from './socket.js';
+
+export type ConnectionStatus = 'idle' | 'connecting' | 'online' | 'reconnecting' | 'unauthenticated';
+
+const RETRY_MS = [1_000, 2_000, 5_000, 10_000];
+
+/**
+ * The socket's life as the interface shows it. Socket.IO reconnects by itself after network
+ * failures; this adds the cases it leaves to the app: a handshake the server refused, and a
+ * disconnect the server initiated.
+ */
+export class ConnectionState {
+  status = $state<ConnectionStatus>('idle');
+  #wanted = false;
+  #sessionKey: string | null = null;
+  #attempt = 0;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(onUnauthenticated: () => void) {
+    const socket = getSocket();
+    socket.on('connect', () => {
+      this.#attempt = 0;
+      this.status = 'online';
+    });
+    socket.on('disconnect', (reason) => {
+      if (!this.#wanted) {
+        this.status = 'idle';
+        return;
+      }
+      this.status = 'reconnecting';
+      if (reason === 'io server disconnect') this.#retryLater();
+    });
+    socket.on('connect_error', (error) => {
+      if (!this.#wanted) return;
+      if (error.message === 'UNAUTHENTICATED') {
+        this.#wanted = false;
+        this.status = 'unauthenticated';
+        onUnauthenticated();
+        return;
+      }
+      this.status = this.status === 'connecting' ? 'connecting' : 'reconnecting';
+      // `active` is false when the server's middleware refused us: Socket.IO will not retry.
+      if (!socket.active) this.#retryLater();
+    });
+  }
+
+  start(): void {
+    if (this.#wanted) return;
+    this.#wanted = true;
+    this.status = 'connecting';
+    getSocket().connect();
+  }
+
+  stop(): void {
+    this.#wanted = false;
+    clearTimeout(this.#timer);
+    getSocket().disconnect();
+    this.status = 'idle';
+  }
+
+  /**
+   * Connects as the given session. A different session than the last handshake's needs a
+   * fresh handshake, because the server reads the cookie only then.
+   */
+  use(sessionKey: string): void {
+    if (sessionKey !== this.#sessionKey) {
+      this.#sessionKey = sessionKey;
+      if (this.#wanted || getSocket().connected) this.stop();
+    }
+    this.start();
+  }
+
+  #retryLater(): void {
+    clearTimeout(this.#timer);
+    const delay = RETRY_MS[Math.min(this.#attempt++, RETRY_MS.length - 1)] ?? 10_000;
+    this.#timer = setTimeout(() => {
+      if (this.#wanted) getSocket().connect();
+    }, delay);
+  }
+}

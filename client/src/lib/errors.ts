@@ -1,0 +1,13 @@
+import type { AppError } from '../../../shared/errors.js';
+
+/** The translate function svelte-i18n hands to components as `$_`. */
+export type Translate = (id: string, options?: { values?: Record<string, string | number | null | undefined> }) => string;
+
+/** A person-readable, translated sentence for an error code; never the server's raw text. */
+export function errorMessage(t: Translate, error: AppError): string {
+  if (error.code === 'RATE_LIMITED' && error.retryAfterMs !== undefined) {
+    return t('errors.RATE_LIMITED_wait', { values: { seconds: Math.max(1, Math.ceil(error.retryAfterMs / 1000)) } });
+  }
+  return t(`errors.${error.code}`);
+}
+

@@ -1,0 +1,219 @@
+import { SvelteSet } from 'svelte/reactivity';
+import type { AppError, Result } from '../../../shared/errors.js';
+import type { ModerationMode } from '../../../shared/moderation.js';
+import type { AnswerState, QaModerate, QaSnapshot, QuestionView, VoteResult } from '../../../shared/qa.js';
+import type { ServerToClientEvents } from '../../../shared/events.js';
+import { command, getSocket } from './socket.js';
+
+/** Something a screen-reader user should hear about without looking: answers, not votes. */
+export interface Announcement {
+  seq: number;
+  kind: 'answering' | 'answered' | 'approved';
+  text: string;
+}
+
+/** Live ranking: the question being answered first, then most votes, then oldest. */
+const byRank = (a: QuestionView, b: QuestionView): number =>
+  Number(b.answerState === 'answering') - Number(a.answerState === 'answering') ||
+  b.votes - a.votes ||
+  a.createdAt - b.createdAt ||
+  a.id.localeCompare(b.id);
+
+const byAnsweredRecently = (a: QuestionView, b: QuestionView): number =>
+  (b.answer?.at ?? b.createdAt) - (a.answer?.at ?? a.createdAt);
+
+const byOldest = (a: QuestionView, b: QuestionView): number => a.createdAt - b.createdAt;
+
+/**
+ * The Q&A of one town hall as this person sees it. The server's snapshot is held immutably and
+ * replaced on every change (snapshot on join, then deltas); the views below are derived from it.
+ */
+export class QaRoomState {
+  readonly townHallId: string;
+
+  snapshot = $state.raw<QaSnapshot | null>(null);
+  joinError = $state.raw<AppError | null>(null);
+  announcement = $state.raw<Announcement | null>(null);
+  /** Questions whose vote is on its way to the server. */
+  readonly votesInFlight = new SvelteSet<string>();
+
+  readonly questions = $derived(this.snapshot?.questions ?? []);
+  readonly myVotes: ReadonlySet<string> = $derived(new Set(this.snapshot?.myVotes ?? []));
+  readonly moderation: ModerationMode = $derived(this.snapshot?.moderation ?? 'post');
+  readonly ranked = $derived(
+    this.questions.filter((q) => q.status === 'published' && q.answerState !== 'answered').sort(byRank),
+  );
+  readonly answeringNow = $derived(this.ranked.filter((q) => q.answerState === 'answering'));
+  readonly open = $derived(this.ranked.filter((q) => q.answerState === 'open'));
+  readonly answered = $derived(
+    this.questions.filter((q) => q.status === 'published' && q.answerState === 'answered').sort(byAnsweredRecently),
+  );
+  /** Everything waiting for review that this person may see (all of it, for staff). */
+  readonly held = $derived(this.questions.filter((q) => q.status === 'held').sort(byOldest));
+  readonly myHeld = $derived(this.held.filter((q) => q.mine));
+
+  #seq = 0;
+
+  constructor(townHallId: string) {
+    this.townHallId = townHallId;
+  }
+
+  /** Follows the room for as long as the caller needs it; returns the function that stops. */
+  start(): () => void {
+    const socket = getSocket();
+    const handlers: { [K in keyof ServerToClientEvents]: ServerToClientEvents[K] } = {
+      'qa:question-changed': ({ question }) => {
+        if (question.townHallId === this.townHallId) this.#upsert(question, true);
+      },
+      'qa:question-removed': ({ townHallId, questionId }) => {
+        if (townHallId === this.townHallId) this.#remove(questionId);
+      },
+      'qa:votes-tallied': ({ townHallId, votes }) => {
+        if (townHallId === this.townHallId) this.#mergeVotes(votes);
+      },
+      'qa:my-vote-changed': (result) => this.#applyVote(result),
+      'qa:moderation-changed': ({ townHallId, moderation }) => {
+        if (townHallId === this.townHallId && this.snapshot) this.snapshot = { ...this.snapshot, moderation };
+      },
+    };
+    const onConnect = () => void this.#join();
+    socket.on('connect', onConnect);
+    for (const [event, handler] of Object.entries(handlers)) socket.on(event as keyof ServerToClientEvents, handler);
+    if (socket.connected) void this.#join();
+
+    return () => {
+      socket.off('connect', onConnect);
+      for (const [event, handler] of Object.entries(handlers)) socket.off(event as keyof ServerToClientEvents, handler);
+      if (socket.connected) void command('qa:leave', { townHallId: this.townHallId });
+    };
+  }
+
+  isMyVote(questionId: string): boolean {
+    return this.myVotes.has(questionId);
+  }
+
+  async ask(text: string, anonymous: boolean): Promise<Result<QuestionView>> {
+    const result = await command('qa:ask', { townHallId: this.townHallId, text, anonymous });
+    if (result.ok) this.#upsert(result.data, false);
+    return result;
+  }
+
+  /** Votes at once on screen, then settles on the server's count (or undoes on failure). */
+  async vote(questionId: string, voted: boolean): Promise<Result<VoteResult>> {
+    const before = this.questions.find((q) => q.id === questionId);
+    if (!before) return { ok: false, error: { code: 'NOT_FOUND', message: 'No such question.' } };
+    if (this.votesInFlight.has(questionId)) {
+      return { ok: false, error: { code: 'CONFLICT', message: 'A vote is already on its way.' } };
+    }
+    const delta = voted ? 1 : -1;
+    this.votesInFlight.add(questionId);
+    this.#applyVote({ questionId, voted, votes: before.votes + delta });
+    const result = await command('qa:vote', { questionId, voted });
+    this.votesInFlight.delete(questionId);
+    if (result.ok) {
+      this.#applyVote(result.data);
+    } else {
+      const now = this.questions.find((q) => q.id === questionId);
+      this.#applyVote({ questionId, voted: !voted, votes: Math.max(0, (now?.votes ?? before.votes) - delta) });
+    }
+    return result;
+  }
+
+  async setAnswerState(questionId: string, state: AnswerState): Promise<Result<QuestionView>> {
+    const result = await command('qa:set-answer-state', { questionId, state });
+    if (result.ok) this.#upsert(result.data, false);
+    return result;
+  }
+
+  async answer(questionId: string, text: string): Promise<Result<QuestionView>> {
+    const result = await command('qa:answer', { questionId, text });
+    if (result.ok) this.#upsert(result.data, false);
+    return result;
+  }
+
+  async moderate(request: QaModerate): Promise<Result<QuestionView | null>> {
+    const result = await command('qa:moderate', request);
+    if (result.ok) {
+      if (result.data && result.data.status === 'published') this.#upsert(result.data, false);
+      else this.#remove(request.questionId);
+    }
+    return result;
+  }
+
+  async setModeration(moderation: ModerationMode): Promise<Result<null>> {
+    const result = await command('qa:set-moderation', { townHallId: this.townHallId, moderation });
+    if (result.ok && this.snapshot) this.snapshot = { ...this.snapshot, moderation };
+    return result;
+  }
+
+  async #join(): Promise<void> {
+    const result = await command('qa:join', { townHallId: this.townHallId });
+    if (result.ok) {
+      this.snapshot = result.data;
+      this.joinError = null;
+    } else if (result.error.code !== 'UNAVAILABLE') {
+      // UNAVAILABLE means the socket dropped again; the next connect joins anew.
+      this.joinError = result.error;
+    }
+  }
+
+  #upsert(question: QuestionView, announce: boolean): void {
+    const snapshot = this.snapshot;
+    if (!snapshot) return;
+    const index = snapshot.questions.findIndex((q) => q.id === question.id);
+    const previous = index === -1 ? undefined : snapshot.questions[index];
+    const questions =
+      index === -1 ? [...snapshot.questions, question] : snapshot.questions.map((q, i) => (i === index ? question : q));
+    this.snapshot = { ...snapshot, questions };
+    if (announce) this.#announceChange(previous, question);
+  }
+
+  #remove(questionId: string): void {
+    const snapshot = this.snapshot;
+    if (!snapshot || !snapshot.questions.some((q) => q.id === questionId)) return;
+    this.snapshot = {
+      ...snapshot,
+      questions: snapshot.questions.filter((q) => q.id !== questionId),
+      myVotes: snapshot.myVotes.filter((id) => id !== questionId),
+    };
+  }
+
+  #mergeVotes(votes: Record<string, number>): void {
+    const snapshot = this.snapshot;
+    if (!snapshot) return;
+    let changed = false;
+    const questions = snapshot.questions.map((q) => {
+      const count = votes[q.id];
+      if (count === undefined || count === q.votes || this.votesInFlight.has(q.id)) return q;
+      changed = true;
+      return { ...q, votes: count };
+    });
+    if (changed) this.snapshot = { ...snapshot, questions };
+  }
+
+  #applyVote({ questionId, voted, votes }: VoteResult): void {
+    const snapshot = this.snapshot;
+    if (!snapshot) return;
+    const others = snapshot.myVotes.filter((id) => id !== questionId);
+    this.snapshot = {
+      ...snapshot,
+      questions: snapshot.questions.map((q) => (q.id === questionId ? { ...q, votes } : q)),
+      myVotes: voted ? [...others, questionId] : others,
+    };
+  }
+
+  #announceChange(previous: QuestionView | undefined, next: QuestionView): void {
+    if (next.status !== 'published') return;
+    if (next.answer && next.answer.at !== previous?.answer?.at) {
+      this.#announce('answered', next.text);
+    } else if (next.answerState === 'answering' && previous?.answerState !== 'answering') {
+      this.#announce('answering', next.text);
+    } else if (next.mine && previous?.status === 'held') {
+      this.#announce('approved', next.text);
+    }
+  }
+
+  #announce(kind: Announcement['kind'], text: string): void {
+    this.announcement = { seq: ++this.#seq, kind, text };
+  }
+}
