@@ -45,6 +45,15 @@ export interface QuestionView {
   filterHits?: FilterHit[];
 }
 
+/**
+ * Ranking for the live list: the question being answered first, then most votes, then the one
+ * waiting longest. (Answered questions are listed apart.)
+ */
+export function compareForRanking(a: QuestionView, b: QuestionView): number {
+  const now = (q: QuestionView) => (q.answerState === 'answering' ? 0 : 1);
+  return now(a) - now(b) || b.votes - a.votes || a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1);
+}
+
 export interface QaSnapshot {
   townHallId: Id;
   moderation: ModerationMode;

@@ -45,12 +45,3 @@ export const MODERATION_MOVES: Record<ModerationAction, { from: QuestionStatus[]
   reject: { from: ['held'], to: 'rejected' },
   remove: { from: ['held', 'published'], to: 'removed' },
 };
-
-/**
- * Ranking for the live list: the question being answered first, then most votes, then the one
- * waiting longest; answered questions sit apart, most recently answered first.
- */
-export function compareForRanking(a: QuestionView, b: QuestionView): number {
-  const now = (q: QuestionView) => (q.answerState === 'answering' ? 0 : 1);
-  return now(a) - now(b) || b.votes - a.votes || a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1);
-}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { QuestionView } from '../../shared/qa.js';
-import { QaAsk, QaModerate } from '../../shared/qa.js';
-import { compareForRanking, MODERATION_MOVES, viewOf } from '../../server/qa/rules.js';
+import { compareForRanking, QaAsk, QaModerate } from '../../shared/qa.js';
+import { MODERATION_MOVES, viewOf } from '../../server/qa/rules.js';
 import type { QuestionRecord } from '../../server/qa/store.js';
 
 const record = (over: Partial<QuestionRecord> = {}): QuestionRecord => ({

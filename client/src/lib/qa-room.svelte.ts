@@ -1,7 +1,7 @@
 import { SvelteSet } from 'svelte/reactivity';
 import type { AppError, Result } from '../../../shared/errors.js';
 import type { ModerationMode } from '../../../shared/moderation.js';
-import type { AnswerState, QaModerate, QaSnapshot, QuestionView, VoteResult } from '../../../shared/qa.js';
+import { compareForRanking, type AnswerState, type QaModerate, type QaSnapshot, type QuestionView, type VoteResult } from '../../../shared/qa.js';
 import type { ServerToClientEvents } from '../../../shared/events.js';
 import { command, getSocket } from './socket.js';
 
@@ -12,12 +12,6 @@ export interface Announcement {
   text: string;
 }
 
-/** Live ranking: the question being answered first, then most votes, then oldest. */
-const byRank = (a: QuestionView, b: QuestionView): number =>
-  Number(b.answerState === 'answering') - Number(a.answerState === 'answering') ||
-  b.votes - a.votes ||
-  a.createdAt - b.createdAt ||
-  a.id.localeCompare(b.id);
 
 const byAnsweredRecently = (a: QuestionView, b: QuestionView): number =>
   (b.answer?.at ?? b.createdAt) - (a.answer?.at ?? a.createdAt);
@@ -41,7 +35,7 @@ export class QaRoomState {
   readonly myVotes: ReadonlySet<string> = $derived(new Set(this.snapshot?.myVotes ?? []));
   readonly moderation: ModerationMode = $derived(this.snapshot?.moderation ?? 'post');
   readonly ranked = $derived(
-    this.questions.filter((q) => q.status === 'published' && q.answerState !== 'answered').sort(byRank),
+    this.questions.filter((q) => q.status === 'published' && q.answerState !== 'answered').sort(compareForRanking),
   );
   readonly answeringNow = $derived(this.ranked.filter((q) => q.answerState === 'answering'));
   readonly open = $derived(this.ranked.filter((q) => q.answerState === 'open'));
@@ -53,6 +47,18 @@ export class QaRoomState {
   readonly myHeld = $derived(this.held.filter((q) => q.mine));
 
   #seq = 0;
+  /**
+   * Facts that arrive while a join is in flight wait here and are applied after its snapshot:
+   * the server reads the snapshot after joining the room, so replaying every fact since the
+   * join over it (each carries a full question, a removal or a latest count) gives the
+   * current state, even when a fact was sent before the snapshot was read.
+   */
+  #pending: (() => void)[] | null = null;
+
+  #whenJoined(apply: () => void): void {
+    if (this.#pending) this.#pending.push(apply);
+    else apply();
+  }
 
   constructor(townHallId: string) {
     this.townHallId = townHallId;
@@ -63,17 +69,20 @@ export class QaRoomState {
     const socket = getSocket();
     const handlers: { [K in keyof ServerToClientEvents]: ServerToClientEvents[K] } = {
       'qa:question-changed': ({ question }) => {
-        if (question.townHallId === this.townHallId) this.#upsert(question, true);
+        if (question.townHallId === this.townHallId) this.#whenJoined(() => this.#upsert(question, true));
       },
       'qa:question-removed': ({ townHallId, questionId }) => {
-        if (townHallId === this.townHallId) this.#remove(questionId);
+        if (townHallId === this.townHallId) this.#whenJoined(() => this.#remove(questionId));
       },
       'qa:votes-tallied': ({ townHallId, votes }) => {
-        if (townHallId === this.townHallId) this.#mergeVotes(votes);
+        if (townHallId === this.townHallId) this.#whenJoined(() => this.#mergeVotes(votes));
       },
-      'qa:my-vote-changed': (result) => this.#applyVote(result),
+      'qa:my-vote-changed': (result) => this.#whenJoined(() => this.#applyVote(result)),
       'qa:moderation-changed': ({ townHallId, moderation }) => {
-        if (townHallId === this.townHallId && this.snapshot) this.snapshot = { ...this.snapshot, moderation };
+        if (townHallId !== this.townHallId) return;
+        this.#whenJoined(() => {
+          if (this.snapshot) this.snapshot = { ...this.snapshot, moderation };
+        });
       },
     };
     const onConnect = () => void this.#join();
@@ -147,10 +156,14 @@ export class QaRoomState {
   }
 
   async #join(): Promise<void> {
+    this.#pending = [];
     const result = await command('qa:join', { townHallId: this.townHallId });
+    const queued = this.#pending;
+    this.#pending = null;
     if (result.ok) {
       this.snapshot = result.data;
       this.joinError = null;
+      for (const apply of queued) apply();
     } else if (result.error.code !== 'UNAVAILABLE') {
       // UNAVAILABLE means the socket dropped again; the next connect joins anew.
       this.joinError = result.error;
