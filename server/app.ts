@@ -81,7 +81,7 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     res.json({ ok: true });
   });
   app.use('/api', (req, _res, next) => {
-    if (req.method !== 'GET' && req.method !== 'HEAD' && !originAllowed(req.headers.origin)) {
+    if (req.method !== 'GET' && req.method !== 'HEAD' && !originAllowed(req.headers.origin, req.headers.host)) {
       return next(new CommandError(ErrorCode.FORBIDDEN, 'Requests from this origin are not allowed.'));
     }
     next();
@@ -107,7 +107,7 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
   const io: AppServer = new Server(http, {
     serveClient: false,
     maxHttpBufferSize: MAX_MESSAGE_BYTES,
-    allowRequest: (req, callback) => callback(null, originAllowed(req.headers.origin)),
+    allowRequest: (req, callback) => callback(null, originAllowed(req.headers.origin, req.headers.host)),
   });
   authenticateSockets(io, identity, options.secret, log);
   io.on('connection', (socket) => {
