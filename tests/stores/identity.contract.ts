@@ -1,6 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { IdentityStore, NewUser } from '../../server/identity/store.js';
-import { byId, type MakeStore, type StoreHarness } from './harness.js';
+import { byId, storePerTest, type MakeStore } from './harness.js';
 
 const account = (username: string, role: NewUser['role'] = 'resident'): NewUser => ({
   kind: 'account',
@@ -20,70 +20,60 @@ const guest = (displayName: string): NewUser => ({
 
 export function describeIdentityStore(name: string, makeStore: MakeStore<IdentityStore>): void {
   describe(`IdentityStore (${name})`, () => {
-    let h: StoreHarness<IdentityStore>;
-    let store: IdentityStore;
-
-    beforeEach(async () => {
-      h = await makeStore();
-      store = h.store;
-    });
-    afterEach(async () => {
-      vi.useRealTimers();
-      await h.cleanup();
-    });
+    const t = storePerTest(makeStore);
 
     it('returns exactly the account it stored', async () => {
-      const created = await store.createUser(account('dana.k', 'officer'));
+      const created = await t.store.createUser(account('dana.k', 'officer'));
       expect(created).toMatchObject({ ...account('dana.k', 'officer') });
       expect(created!.id).toMatch(/^[A-Za-z0-9_-]{16}$/);
       expect(typeof created!.createdAt).toBe('number');
-      expect(await store.getUser(created!.id)).toEqual(created);
+      expect(await t.store.getUser(created!.id)).toEqual(created);
     });
 
     it('returns exactly the guest it stored, with no username or password', async () => {
-      const created = await store.createUser(guest('Sam from Ward 3'));
+      const created = await t.store.createUser(guest('Sam from Ward 3'));
       expect(created).toMatchObject(guest('Sam from Ward 3'));
-      expect(await store.getUser(created!.id)).toEqual(created);
+      expect(await t.store.getUser(created!.id)).toEqual(created);
     });
 
     it('resolves to null for an unknown id or username', async () => {
-      expect(await store.getUser('nobody-here-0000')).toBeNull();
-      expect(await store.findByUsername('nobody')).toBeNull();
+      expect(await t.store.getUser('nobody-here-0000')).toBeNull();
+      expect(await t.store.findByUsername('nobody')).toBeNull();
     });
 
     it('finds an account by its username', async () => {
-      const created = await store.createUser(account('lee_b'));
-      expect(await store.findByUsername('lee_b')).toEqual(created);
+      const created = await t.store.createUser(account('lee_b'));
+      expect(await t.store.findByUsername('lee_b')).toEqual(created);
     });
 
     it('refuses a taken username and stores nothing', async () => {
-      const first = await store.createUser(account('taken'));
-      const second = await store.createUser({ ...account('taken', 'admin'), displayName: 'Impostor' });
+      const first = await t.store.createUser(account('taken'));
+      const second = await t.store.createUser({ ...account('taken', 'admin'), displayName: 'Impostor' });
       expect(second).toBeNull();
-      expect(await store.findByUsername('taken')).toEqual(first);
-      expect(await store.countByRole('admin')).toBe(0);
-      expect(await store.countByRole('resident')).toBe(1);
-      expect(await store.listStaff()).toEqual([]);
+      expect(await t.store.findByUsername('taken')).toEqual(first);
+      expect(await t.store.countByRole('admin')).toBe(0);
+      expect(await t.store.countByRole('resident')).toBe(1);
+      expect(await t.store.listStaff()).toEqual([]);
     });
 
     it('lets exactly one of two concurrent sign-ups with the same username win', async () => {
-      const other = await h.another();
+      const other = await t.another();
       const results = await Promise.all([
-        store.createUser(account('race', 'moderator')),
+        t.store.createUser(account('race', 'moderator')),
         other.createUser(account('race', 'admin')),
-        store.createUser(account('race', 'officer')),
+        t.store.createUser(account('race', 'officer')),
       ]);
       const winners = results.filter((r) => r !== null);
       expect(winners).toHaveLength(1);
-      expect(await store.findByUsername('race')).toEqual(winners[0]);
-      expect(await store.listStaff()).toEqual(winners);
-      const counts = await Promise.all((['moderator', 'admin', 'officer'] as const).map((r) => store.countByRole(r)));
+      expect(await t.store.findByUsername('race')).toEqual(winners[0]);
+      expect(await t.store.listStaff()).toEqual(winners);
+      const counts = await Promise.all((['moderator', 'admin', 'officer'] as const).map((r) => t.store.countByRole(r)));
       expect(counts.reduce((a, b) => a + b)).toBe(1);
     });
 
     it('lets any number of guests share a display name', async () => {
-      const a = await store.createUser(guest('Alex'));
-      const b = await store.createUser(guest('Alex'));
+      const a = await t.store.createUser(guest('Alex'));
+      const b = await t.store.createUser(guest('Alex'));
       expect(a).not.toBeNull();
       expect(b).not.toBeNull();
       expect(a!.id).not.toBe(b!.id);
@@ -92,34 +82,34 @@ export function describeIdentityStore(name: string, makeStore: MakeStore<Identit
     it('lists staff accounts oldest first, without residents or guests', async () => {
       vi.useFakeTimers({ toFake: ['Date'] });
       vi.setSystemTime(3_000);
-      const admin = await store.createUser(account('the.admin', 'admin'));
+      const admin = await t.store.createUser(account('the.admin', 'admin'));
       vi.setSystemTime(1_000);
-      const officer = await store.createUser(account('officer.one', 'officer'));
-      await store.createUser(account('resident.one'));
-      await store.createUser(guest('Passer-by'));
+      const officer = await t.store.createUser(account('officer.one', 'officer'));
+      await t.store.createUser(account('resident.one'));
+      await t.store.createUser(guest('Passer-by'));
       vi.setSystemTime(2_000);
-      const captioner = await store.createUser(account('captions', 'captioner'));
-      const moderator = await store.createUser(account('mod.one', 'moderator'));
+      const captioner = await t.store.createUser(account('captions', 'captioner'));
+      const moderator = await t.store.createUser(account('mod.one', 'moderator'));
 
       const tied = [captioner!, moderator!].sort(byId);
-      expect(await store.listStaff()).toEqual([officer, ...tied, admin]);
+      expect(await t.store.listStaff()).toEqual([officer, ...tied, admin]);
     });
 
     it('counts users by role, guests included', async () => {
-      expect(await store.countByRole('admin')).toBe(0);
-      await store.createUser(account('a1', 'admin'));
-      await store.createUser(account('a2', 'admin'));
-      await store.createUser(account('r1'));
-      await store.createUser(guest('Visitor'));
-      expect(await store.countByRole('admin')).toBe(2);
-      expect(await store.countByRole('resident')).toBe(2);
-      expect(await store.countByRole('officer')).toBe(0);
+      expect(await t.store.countByRole('admin')).toBe(0);
+      await t.store.createUser(account('a1', 'admin'));
+      await t.store.createUser(account('a2', 'admin'));
+      await t.store.createUser(account('r1'));
+      await t.store.createUser(guest('Visitor'));
+      expect(await t.store.countByRole('admin')).toBe(2);
+      expect(await t.store.countByRole('resident')).toBe(2);
+      expect(await t.store.countByRole('officer')).toBe(0);
     });
 
     it('keeps every user and username after the storage is reopened', async () => {
-      const staff = await store.createUser(account('keeper', 'moderator'));
-      const visitor = await store.createUser(guest('Visitor'));
-      const reopened = await h.reopen();
+      const staff = await t.store.createUser(account('keeper', 'moderator'));
+      const visitor = await t.store.createUser(guest('Visitor'));
+      const reopened = await t.reopen();
       expect(await reopened.getUser(staff!.id)).toEqual(staff);
       expect(await reopened.getUser(visitor!.id)).toEqual(visitor);
       expect(await reopened.findByUsername('keeper')).toEqual(staff);
