@@ -13,4 +13,6 @@ if [ ! -f dist/client/index.html ] || [ -n "$(find client shared vite.config.ts 
   npx vite build --logLevel warn
 fi
 export ROUNDTABLE_DEMO=1
+# Keep the terminal to the address and logins; warnings and errors still show.
+export ROUNDTABLE_LOG_LEVEL="${ROUNDTABLE_LOG_LEVEL:-warn}"
 exec npx tsx server/main.ts
