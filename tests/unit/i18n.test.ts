@@ -1,8 +1,17 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 type Catalogue = { [key: string]: string | Catalogue };
-const load = (lang: string) => JSON.parse(readFileSync(`client/src/i18n/${lang}.json`, 'utf8')) as Catalogue;
+const DIR = 'client/src/i18n';
+/** Every catalogue of one language merged: `en.json`, `forum.en.json`, … */
+const load = (lang: string): Catalogue =>
+  Object.assign(
+    {},
+    ...readdirSync(DIR)
+      .filter((f) => f === `${lang}.json` || f.endsWith(`.${lang}.json`))
+      .map((f) => JSON.parse(readFileSync(`${DIR}/${f}`, 'utf8')) as Catalogue),
+  );
 const flatten = (c: Catalogue, prefix = ''): Record<string, string> =>
   Object.fromEntries(
     Object.entries(c).flatMap(([k, v]) =>
@@ -27,6 +36,14 @@ describe('translation catalogues', () => {
   const en = flatten(load('en'));
   const es = flatten(load('es'));
 
+  it('come in pairs: every English file has a Spanish one', () => {
+    const files = readdirSync(DIR).filter((f) => f.endsWith('.json'));
+    const en = files.filter((f) => f === 'en.json' || f.endsWith('.en.json'));
+    expect(files.filter((f) => f === 'es.json' || f.endsWith('.es.json')).sort()).toEqual(
+      en.map((f) => f.replace(/en\.json$/, 'es.json')).sort(),
+    );
+  });
+
   it('have the same keys in English and Spanish', () => {
     expect(Object.keys(es).sort()).toEqual(Object.keys(en).sort());
   });
@@ -37,5 +54,25 @@ describe('translation catalogues', () => {
       expect(es[key]?.trim(), key).not.toBe('');
       expect(placeholders(es[key] ?? ''), key).toEqual(placeholders(text));
     }
+  });
+
+  it('have every key the interface asks for', () => {
+    const sources = (dir: string): string[] =>
+      readdirSync(dir).flatMap((f) => {
+        const p = path.join(dir, f);
+        return statSync(p).isDirectory() ? sources(p) : /\.(svelte|ts)$/.test(f) ? [p] : [];
+      });
+    const missing: string[] = [];
+    for (const file of sources('client/src')) {
+      const text = readFileSync(file, 'utf8');
+      for (const [, key] of text.matchAll(/(?:\$_|\bt)\(\s*'([^']+)'/g)) {
+        if (!(key! in en)) missing.push(`${file}: ${key}`);
+      }
+      // Keys built at run time (`roles.${role}`) are checked by their fixed prefix.
+      for (const [, prefix] of text.matchAll(/(?:\$_|\bt)\(\s*`([^`$]+)\$\{/g)) {
+        if (!Object.keys(en).some((k) => k.startsWith(prefix!))) missing.push(`${file}: ${prefix}…`);
+      }
+    }
+    expect(missing).toEqual([]);
   });
 });

@@ -1,6 +1,8 @@
 import { addMessages, getLocaleFromNavigator, init, locale } from 'svelte-i18n';
-import en from './en.json';
-import es from './es.json';
+
+// One catalogue per feature and language (`en.json`, `forum.en.json`, …), so features add
+// strings without touching each other's files; svelte-i18n merges them per language.
+const catalogues = import.meta.glob<{ default: Record<string, unknown> }>('./*.json', { eager: true });
 
 export const LANGUAGES = [
   { code: 'en', name: 'English' },
@@ -24,8 +26,10 @@ function stored(): string | null {
 }
 
 export function setupI18n(): void {
-  addMessages('en', en);
-  addMessages('es', es);
+  for (const [file, module] of Object.entries(catalogues)) {
+    const language = /(?:^|[./])(\w+)\.json$/.exec(file)?.[1];
+    if (language && supported(language) === language) addMessages(language, module.default);
+  }
   init({
     fallbackLocale: 'en',
     initialLocale: supported(stored()) ?? supported(getLocaleFromNavigator()) ?? 'en',
