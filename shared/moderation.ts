@@ -19,3 +19,88 @@ export interface FilterHit {
   source: FilterSource;
   term: string;
 }
+
+// ---- the moderation pipeline (shared by every kind of user content) ------------------------
+
+/** Kinds of user content that go through moderation. */
+export const ContentKind = z.enum(['question', 'post']);
+export type ContentKind = z.infer<typeof ContentKind>;
+
+/** Points at one item of user content, whatever feature holds it. */
+export const ContentRef = z.strictObject({ kind: ContentKind, id: z.string().regex(/^[A-Za-z0-9_-]{4,64}$/) });
+export type ContentRef = z.infer<typeof ContentRef>;
+export const refKey = (ref: ContentRef): string => `${ref.kind}:${ref.id}`;
+
+/**
+ * Where an item lives, as the moderator console groups them: a town hall's Q&A, or a forum
+ * thread.
+ */
+export interface ContentPlace {
+  kind: 'townhall' | 'thread';
+  id: string;
+  title: string;
+}
+
+/** What a word-filter entry does to content that contains it. */
+export const FilterAction = z.enum(['hold', 'block', 'mask']);
+export type FilterAction = z.infer<typeof FilterAction>;
+
+export interface FilterEntry {
+  id: string;
+  term: string;
+  action: FilterAction;
+  createdBy: string;
+  createdAt: number;
+}
+
+/** A moderator's decision on an item. */
+export const ModeratorAction = z.enum(['approve', 'hide', 'reject', 'remove', 'restore']);
+export type ModeratorAction = z.infer<typeof ModeratorAction>;
+
+export const SanctionKind = z.enum(['timeout', 'ban']);
+export type SanctionKind = z.infer<typeof SanctionKind>;
+
+/** A timeout or ban. `townHallId` null means site-wide; `until` null means until lifted. */
+export interface Sanction {
+  id: string;
+  userId: string;
+  kind: SanctionKind;
+  townHallId: string | null;
+  until: number | null;
+  reason: ReasonCode;
+  note: string | null;
+  by: string;
+  at: number;
+  liftedAt: number | null;
+  liftedBy: string | null;
+}
+
+/** Why an item is in the moderation queue. */
+export const QueueReason = z.enum(['held', 'flagged', 'appealed']);
+export type QueueReason = z.infer<typeof QueueReason>;
+
+export interface Appeal {
+  ref: ContentRef;
+  authorId: string;
+  text: string;
+  at: number;
+  /** The moderator whose decision is appealed; someone else must decide the appeal. */
+  appealedDecisionBy: string;
+  outcome: 'upheld' | 'restored' | null;
+  decidedBy: string | null;
+  decidedAt: number | null;
+}
+
+/** What the author is told about a decision on their content. */
+export interface Notice {
+  id: string;
+  userId: string;
+  ref: ContentRef;
+  action: 'reject' | 'remove' | 'hide' | 'restore' | 'appeal-upheld' | 'appeal-restored';
+  reason: ReasonCode | null;
+  /** The first words of the content, so the author knows which item it is. */
+  excerpt: string;
+  at: number;
+  /** Whether the author may still appeal (once per item, only removals and rejections). */
+  canAppeal: boolean;
+}

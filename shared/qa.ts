@@ -6,7 +6,8 @@ import { boundedText, LIMITS } from './text.js';
 import { HoldReason, ModerationMode, ReasonCode, type FilterHit } from './moderation.js';
 import type { Ack } from './errors.js';
 
-export const QuestionStatus = z.enum(['held', 'published', 'rejected', 'removed']);
+/** held: waiting for first review; hidden: taken down pending review (flags or a moderator). */
+export const QuestionStatus = z.enum(['held', 'published', 'hidden', 'rejected', 'removed']);
 export type QuestionStatus = z.infer<typeof QuestionStatus>;
 export const AnswerState = z.enum(['open', 'answering', 'answered']);
 export type AnswerState = z.infer<typeof AnswerState>;
@@ -31,7 +32,7 @@ export interface QuestionView {
   text: string;
   createdAt: number;
   votes: number;
-  status: 'held' | 'published';
+  status: 'held' | 'hidden' | 'published';
   anonymous: boolean;
   authorName: string | null;
   answerState: AnswerState;

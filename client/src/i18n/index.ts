@@ -1,8 +1,10 @@
 import { addMessages, getLocaleFromNavigator, init, locale } from 'svelte-i18n';
 
+type LocaleDictionary = Parameters<typeof addMessages>[1];
+
 // One catalogue per feature and language (`en.json`, `forum.en.json`, …), so features add
 // strings without touching each other's files; svelte-i18n merges them per language.
-const catalogues = import.meta.glob<{ default: Record<string, unknown> }>('./*.json', { eager: true });
+const catalogues = import.meta.glob<{ default: LocaleDictionary }>('./*.json', { eager: true });
 
 export const LANGUAGES = [
   { code: 'en', name: 'English' },
