@@ -9,13 +9,16 @@ import { CommandError, ErrorCode } from '../shared/errors.js';
 import type { Logger } from './core/log.js';
 import { createRateLimits } from './core/rate-limit.js';
 import { rooms, type AppServer } from './core/types.js';
+import { registerForum } from './forum/handlers.js';
+import { forumRoutes } from './forum/routes.js';
 import { errorHandler } from './http/errors.js';
 import { createOriginCheck } from './http/origin.js';
 import { identityRoutes, sessionMiddleware } from './identity/routes.js';
 import { createIdentityService, type IdentityService } from './identity/service.js';
 import { authenticateSockets } from './identity/socket-auth.js';
-import { createWordFilter } from './moderation/filter.js';
-import { createModerationService } from './moderation/service.js';
+import { registerModeration } from './moderation/handlers.js';
+import { createModerationCore } from './moderation/pipeline.js';
+import { moderationRoutes } from './moderation/routes.js';
 import { registerQa } from './qa/handlers.js';
 import type { Stores } from './storage/index.js';
 import { isUnavailable } from './storage/unavailable.js';
@@ -27,7 +30,10 @@ export interface AppOptions {
   secureCookies: boolean;
   tallyIntervalMs: number;
   clientDir: string;
+  /** The department's filter words from the configuration (they hold for review). */
   filterWords: string[];
+  /** Distinct flags that hide an item pending review. */
+  flagThreshold: number;
   /** Signs session cookies and pseudonyms. */
   secret: string;
 }
@@ -48,15 +54,17 @@ export interface App {
   close(): Promise<void>;
 }
 
-/** Socket.IO payloads above this are refused by the transport before any handler sees them. */
-const MAX_MESSAGE_BYTES = 16 * 1024;
+/**
+ * Socket.IO payloads and JSON bodies above this are refused before any handler sees them. The
+ * largest legitimate message is a 10,000-character forum post, up to 40 KB in UTF-8.
+ */
+const MAX_MESSAGE_BYTES = 64 * 1024;
 
 export function createApp(options: AppOptions, deps: AppDeps): App {
   const { stores, log } = deps;
   const limits = createRateLimits(stores.redis);
   const identity = createIdentityService(stores.identity);
   const townHalls = createTownHallService(stores.townHalls);
-  const moderation = createModerationService(createWordFilter(options.filterWords));
   const originAllowed = createOriginCheck(options.allowedOrigins);
 
   const app = express();
@@ -99,6 +107,8 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     }),
   );
   app.use('/api', townHallRoutes(townHalls));
+  app.use('/api', forumRoutes({ forum: stores.forum }));
+  app.use('/api', moderationRoutes(stores.audit));
   app.use('/api', (_req, _res, next) => next(new CommandError(ErrorCode.NOT_FOUND, 'No such endpoint.')));
   serveClient(app, options.clientDir);
   app.use(errorHandler(log, isUnavailable));
@@ -119,6 +129,28 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
       log.warn({ event: String(event).slice(0, 64), socket: socket.id }, 'unknown event ignored');
     });
   });
+  const moderation = createModerationCore({
+    io,
+    store: stores.moderation,
+    audit: stores.audit,
+    limits,
+    log,
+    secret: options.secret,
+    staticRules: options.filterWords.map((term) => ({ term, action: 'hold' as const })),
+    flagThreshold: options.flagThreshold,
+  });
+  registerModeration({
+    io,
+    limits,
+    log,
+    isUnavailable,
+    core: moderation,
+    store: stores.moderation,
+    audit: stores.audit,
+    identity,
+    townHalls,
+    flagThreshold: options.flagThreshold,
+  });
   const qa = registerQa({
     io,
     limits,
@@ -126,11 +158,12 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     isUnavailable,
     questions: stores.questions,
     townHalls,
-    moderation,
+    moderation: moderation.pipeline,
     identity,
     secret: options.secret,
     tallyIntervalMs: options.tallyIntervalMs,
   });
+  registerForum({ io, limits, log, isUnavailable, forum: stores.forum, moderation: moderation.pipeline, accounts: stores.identity });
 
   return {
     http,

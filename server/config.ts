@@ -29,6 +29,7 @@ const Env = z.object({
   /** The department's own filter words: a comma-separated list, or a file with one per line. */
   ROUNDTABLE_FILTER_WORDS: list.default([]),
   ROUNDTABLE_FILTER_WORDS_FILE: z.string().optional(),
+  ROUNDTABLE_FLAG_THRESHOLD: z.coerce.number().int().min(1).max(100).default(3),
   ROUNDTABLE_TALLY_INTERVAL_MS: z.coerce.number().int().min(20).max(5000).default(250),
   ROUNDTABLE_CLIENT_DIR: z.string().default('dist/client'),
   ROUNDTABLE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -46,6 +47,7 @@ export interface Config {
   demo: boolean;
   admin: { username: string; password: string } | null;
   filterWords: string[];
+  flagThreshold: number;
   tallyIntervalMs: number;
   clientDir: string;
   logLevel: string;
@@ -81,6 +83,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ? { username: e.ROUNDTABLE_ADMIN_USERNAME, password: e.ROUNDTABLE_ADMIN_PASSWORD }
       : null,
     filterWords: [...e.ROUNDTABLE_FILTER_WORDS, ...fileWords],
+    flagThreshold: e.ROUNDTABLE_FLAG_THRESHOLD,
     tallyIntervalMs: e.ROUNDTABLE_TALLY_INTERVAL_MS,
     clientDir: path.resolve(e.ROUNDTABLE_CLIENT_DIR),
     logLevel: e.ROUNDTABLE_LOG_LEVEL,

@@ -23,6 +23,7 @@ const app = createApp(
     tallyIntervalMs: config.tallyIntervalMs,
     clientDir: config.clientDir,
     filterWords: config.filterWords,
+    flagThreshold: config.flagThreshold,
     secret: resolveSecret(config.secret, config.dataDir),
   },
   { stores, log },

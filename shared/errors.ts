@@ -19,6 +19,8 @@ export interface AppError {
   retryAfterMs?: number;
   /** With INVALID_PAYLOAD: which fields were wrong (paths only, never the values). */
   fields?: string[];
+  /** With FORBIDDEN for a timed-out or banned person: when it ends (ms since epoch), or null if permanent. */
+  until?: number | null;
 }
 
 export type Result<T> = { ok: true; data: T } | { ok: false; error: AppError };

@@ -76,7 +76,8 @@ export interface Sanction {
 }
 
 /** Why an item is in the moderation queue. */
-export const QueueReason = z.enum(['held', 'flagged', 'appealed']);
+/** held: first review; flagged: people flagged it; hidden: a moderator hid it pending review; appealed. */
+export const QueueReason = z.enum(['held', 'flagged', 'hidden', 'appealed']);
 export type QueueReason = z.infer<typeof QueueReason>;
 
 export interface Appeal {

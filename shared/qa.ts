@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { Id } from './ids.js';
 import { boundedText, LIMITS } from './text.js';
-import { HoldReason, ModerationMode, ReasonCode, type FilterHit } from './moderation.js';
+import { HoldReason, ModerationMode, type FilterHit } from './moderation.js';
 import type { Ack } from './errors.js';
 
 /** held: waiting for first review; hidden: taken down pending review (flags or a moderator). */
@@ -79,17 +79,6 @@ export const QaAnswer = z.strictObject({
   questionId: Id,
   text: boundedText(LIMITS.answerText.min, LIMITS.answerText.max),
 });
-export const QaModerate = z
-  .strictObject({
-    questionId: Id,
-    action: z.enum(['approve', 'reject', 'remove']),
-    reason: ReasonCode.optional(),
-    note: z.string().max(LIMITS.moderationNote.max).optional(),
-  })
-  .refine((m) => m.action === 'approve' || m.reason !== undefined, {
-    message: 'a reason is required to reject or remove',
-    path: ['reason'],
-  });
 export const QaSetModeration = z.strictObject({ townHallId: Id, moderation: ModerationMode });
 
 export type QaJoin = z.input<typeof QaJoin>;
@@ -97,7 +86,6 @@ export type QaAsk = z.input<typeof QaAsk>;
 export type QaVote = z.input<typeof QaVote>;
 export type QaSetAnswerState = z.input<typeof QaSetAnswerState>;
 export type QaAnswer = z.input<typeof QaAnswer>;
-export type QaModerate = z.input<typeof QaModerate>;
 export type QaSetModeration = z.input<typeof QaSetModeration>;
 
 export interface VoteResult {
@@ -113,7 +101,6 @@ export interface QaClientEvents {
   'qa:vote': (payload: QaVote, ack: Ack<VoteResult>) => void;
   'qa:set-answer-state': (payload: QaSetAnswerState, ack: Ack<QuestionView>) => void;
   'qa:answer': (payload: QaAnswer, ack: Ack<QuestionView>) => void;
-  'qa:moderate': (payload: QaModerate, ack: Ack<QuestionView | null>) => void;
   'qa:set-moderation': (payload: QaSetModeration, ack: Ack<null>) => void;
 }
 

@@ -6,55 +6,85 @@ import {
   englishRecommendedTransformers,
   parseRawPattern,
 } from 'obscenity';
-import type { FilterHit } from '../../shared/moderation.js';
+import type { FilterAction, FilterHit } from '../../shared/moderation.js';
 
-export interface WordFilter {
-  /** Every hit in the text, at most one per (source, term). Empty means clean. */
-  check(text: string): FilterHit[];
+/** A department entry: a word or phrase and what to do with content that contains it. */
+export interface FilterRule {
+  term: string;
+  action: FilterAction;
 }
 
-// Department entries are matched as whole words by bad-words and, through obscenity's
-// transformers, also in their obfuscated forms (l33t, repeated letters, inserted symbols).
-const WORD_CHARS = /^[\p{L}\p{N}' -]+$/u;
+export interface FilterMatch extends FilterHit {
+  /** The public lists always hold; department entries say what they do. */
+  action: FilterAction;
+}
+
+export interface WordFilter {
+  /** Every match in the text, at most one per (source, term). Empty means clean. */
+  check(text: string): FilterMatch[];
+  /** The text with every `mask` entry (in any obfuscated form) replaced by asterisks. */
+  mask(text: string): string;
+}
+
+// Department entries are plain words or phrases; anything else would be read as pattern syntax.
+const PLAIN = /^[\p{L}\p{N}' -]+$/u;
+
+function departmentMatcher(rules: FilterRule[]) {
+  if (rules.length === 0) return null;
+  const dataset = new DataSet<{ originalWord: string }>();
+  for (const { term } of rules) {
+    // |…| anchors at word boundaries, so "pig" does not match "pigeon"; obscenity's
+    // transformers still catch "p1g" or "piiig".
+    dataset.addPhrase((p) => p.setMetadata({ originalWord: term }).addPattern(parseRawPattern(`|${term}|`)));
+  }
+  const built = dataset.build();
+  return {
+    matcher: new RegExpMatcher({ ...built, ...englishRecommendedTransformers }),
+    termOf: (match: Parameters<typeof dataset.getPayloadWithPhraseMetadata>[0]) =>
+      dataset.getPayloadWithPhraseMetadata(match).phraseMetadata?.originalWord,
+  };
+}
 
 /**
- * The word filter: obscenity (catches obfuscations such as `f*ck` or `fuuuuck`), bad-words'
- * English list, and the department's own list.
+ * The word filter: obscenity (which catches obfuscations such as `f*ck` or `fuuuuck`) and
+ * bad-words' English list, both holding for review, plus the department's own entries, each
+ * of which holds, blocks or masks.
  */
-export function createWordFilter(departmentWords: string[] = []): WordFilter {
+export function createWordFilter(departmentRules: FilterRule[] = []): WordFilter {
   const obscene = new RegExpMatcher({ ...englishDataset.build(), ...englishRecommendedTransformers });
   const badWords = new Filter();
-  const ownWords = departmentWords.map((w) => w.trim().toLowerCase()).filter((w) => w.length > 1 && WORD_CHARS.test(w));
-  const department = new Filter({ emptyList: true });
-  if (ownWords.length) department.addWords(...ownWords);
-  const ownDataset = new DataSet<{ originalWord: string }>();
-  for (const word of ownWords) {
-    ownDataset.addPhrase((p) => p.setMetadata({ originalWord: word }).addPattern(parseRawPattern(word)));
-  }
-  const ownObfuscated = ownWords.length
-    ? new RegExpMatcher({ ...ownDataset.build(), ...englishRecommendedTransformers })
-    : null;
+  const rules = departmentRules
+    .map((r) => ({ term: r.term.trim().toLowerCase(), action: r.action }))
+    .filter((r) => r.term.length > 1 && PLAIN.test(r.term));
+  const actionOf = new Map(rules.map((r) => [r.term, r.action]));
+  const department = departmentMatcher(rules);
+  const masked = departmentMatcher(rules.filter((r) => r.action === 'mask'));
 
   return {
     check(text) {
-      const hits = new Map<string, FilterHit>();
-      const add = (hit: FilterHit) => hits.set(`${hit.source}:${hit.term}`, hit);
+      const hits = new Map<string, FilterMatch>();
+      const add = (hit: FilterMatch) => hits.set(`${hit.source}:${hit.term}`, hit);
       for (const match of obscene.getAllMatches(text, true)) {
         const term = englishDataset.getPayloadWithPhraseMetadata(match).phraseMetadata?.originalWord;
-        add({ source: 'obscenity', term: term ?? 'profanity' });
+        add({ source: 'obscenity', term: term ?? 'profanity', action: 'hold' });
       }
       for (const word of text.split(/[\s.,;:!?()"]+/)) {
-        if (!word) continue;
-        if (badWords.isProfane(word)) add({ source: 'bad-words', term: word.toLowerCase() });
-        if (ownWords.length && department.isProfane(word)) add({ source: 'department', term: word.toLowerCase() });
+        if (word && badWords.isProfane(word)) add({ source: 'bad-words', term: word.toLowerCase(), action: 'hold' });
       }
-      if (ownObfuscated) {
-        for (const match of ownObfuscated.getAllMatches(text, true)) {
-          const term = ownDataset.getPayloadWithPhraseMetadata(match).phraseMetadata?.originalWord;
-          if (term) add({ source: 'department', term });
-        }
+      for (const match of department?.matcher.getAllMatches(text, true) ?? []) {
+        const term = department!.termOf(match);
+        if (term) add({ source: 'department', term, action: actionOf.get(term) ?? 'hold' });
       }
       return [...hits.values()];
+    },
+    mask(text) {
+      if (!masked) return text;
+      // obscenity reports UTF-16 indices (end inclusive), so mask code units.
+      const units = text.split('');
+      for (const m of masked.matcher.getAllMatches(text)) {
+        for (let i = m.startIndex; i <= m.endIndex; i++) if (!/\s/.test(units[i] ?? '')) units[i] = '*';
+      }
+      return units.join('');
     },
   };
 }

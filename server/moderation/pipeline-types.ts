@@ -77,5 +77,7 @@ export interface ScreenInput {
 export interface ModerationPipeline {
   registerKind(adapter: ContentAdapter): void;
   screen(input: ScreenInput): Promise<Screening>;
+  /** FORBIDDEN (with the end time) for a person under a timeout or ban here; for votes and flags. */
+  requireAllowed(user: SessionUser, townHallId: string | null): Promise<void>;
   submitted(item: { ref: ContentRef; place: string; status: ContentStatus; createdAt: number }): Promise<void>;
 }

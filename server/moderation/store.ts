@@ -50,7 +50,7 @@ export interface ModerationStore {
   addFlag(ref: ContentRef, userId: string, reason: ReasonCode): Promise<{ added: boolean; count: number }>;
   flagCount(ref: ContentRef): Promise<number>;
 
-  /** Adds the item to the queue, or updates its reason and flag count if it is there already. */
+  /** Adds the item to the queue, or updates its reason and raises its flag count if it is there already (the count never falls). */
   enqueue(entry: Omit<QueueEntry, 'claim'>): Promise<QueueEntry>;
   getQueueEntry(ref: ContentRef): Promise<QueueEntry | null>;
   /** The whole queue, oldest submission first. */

@@ -11,6 +11,8 @@ export interface QaBroadcast {
    * reviewers' and the asker's if it was held, so residents learn nothing of held questions.
    */
   removed(q: QuestionRecord, wasPublic: boolean): void;
+  /** Takes a hidden question off residents' screens; reviewers and the asker keep it, marked hidden. */
+  hidden(q: QuestionRecord): void;
 }
 
 /**
@@ -30,6 +32,11 @@ export function createQaBroadcast(io: AppServer, secret: string): QaBroadcast {
           .emit('qa:question-changed', { question: viewOf(q, 'public', handle) });
       }
       io.to(authorRoom).emit('qa:question-changed', { question: viewOf(q, 'author', handle, authorReviews) });
+    },
+    hidden(q) {
+      io.to(rooms.townHall(q.townHallId))
+        .except([rooms.townHallStaff(q.townHallId), rooms.user(q.authorId)])
+        .emit('qa:question-removed', { townHallId: q.townHallId, questionId: q.id });
     },
     removed(q, wasPublic) {
       const audience = wasPublic ? rooms.townHall(q.townHallId) : rooms.townHallStaff(q.townHallId);

@@ -4,13 +4,12 @@ import {
   QaAsk,
   QaJoin,
   QaLeave,
-  QaModerate,
   QaSetAnswerState,
   QaSetModeration,
   QaVote,
   type QaSnapshot,
 } from '../../shared/qa.js';
-import { canAnswer, canConfigureRoom, canModerate, canReview, isStaff } from '../../shared/roles.js';
+import { canAnswer, canConfigureRoom, canReview } from '../../shared/roles.js';
 import type { z } from 'zod';
 import type { CommandName } from '../../shared/events.js';
 import { bindCommand, type Command, type CommandDeps } from '../core/command.js';
@@ -18,10 +17,12 @@ import type { RateRule } from '../core/rate-limit.js';
 import { rooms, type AppSocket, type SessionUser } from '../core/types.js';
 import type { IdentityService } from '../identity/service.js';
 import { pseudonym } from '../identity/tokens.js';
-import type { ModerationService } from '../moderation/service.js';
+import type { ModerationPipeline } from '../moderation/pipeline-types.js';
+import { townHallPlace } from '../moderation/rules.js';
+import { createQuestionAdapter } from './adapter.js';
 import type { TownHallService } from '../townhall/service.js';
 import { createQaBroadcast } from './broadcast.js';
-import { MODERATION_MOVES, viewOf } from './rules.js';
+import { viewOf } from './rules.js';
 import type { QuestionRecord, QuestionStore } from './store.js';
 import { createVoteTally } from './tally.js';
 
@@ -35,7 +36,7 @@ export const QA_LIMITS = {
 export interface QaDeps extends CommandDeps {
   questions: QuestionStore;
   townHalls: TownHallService;
-  moderation: ModerationService;
+  moderation: ModerationPipeline;
   identity: IdentityService;
   secret: string;
   tallyIntervalMs: number;
@@ -65,6 +66,7 @@ export function registerQa(deps: QaDeps): { close(): void } {
     return q;
   };
   const authorReviews = async (q: QuestionRecord) => canReview((await identity.sessionUser(q.authorId))?.role ?? 'resident');
+  moderation.registerKind(createQuestionAdapter({ questions, townHalls, broadcast, authorReviews }));
   const staffView = (q: QuestionRecord) => viewOf(q, 'staff', pseudonym(secret, q.authorId, q.townHallId));
   const conflict = (message: string) => new CommandError(ErrorCode.CONFLICT, message);
 
@@ -113,18 +115,25 @@ export function registerQa(deps: QaDeps): { close(): void } {
       async run({ user }, input) {
         requireJoined(socket, input.townHallId);
         const townHall = await requireOpen(input.townHallId);
-        const screening = moderation.screen({ text: input.text, mode: townHall.moderation, authorIsStaff: isStaff(user.role) });
+        const screening = await moderation.screen({
+          author: user,
+          place: townHallPlace(townHall.id),
+          townHallId: townHall.id,
+          text: input.text,
+          mode: townHall.moderation,
+        });
         const q = await questions.addQuestion({
           townHallId: townHall.id,
           authorId: user.id,
           authorName: user.displayName,
           anonymous: input.anonymous,
-          text: input.text,
+          text: screening.text,
           status: screening.outcome === 'publish' ? 'published' : 'held',
           holdReason: screening.holdReason,
           filterHits: screening.hits,
         });
         deps.log.info({ question: q.id, townHall: q.townHallId, status: q.status }, 'question asked');
+        await moderation.submitted({ ref: { kind: 'question', id: q.id }, place: townHallPlace(q.townHallId), status: q.status, createdAt: q.createdAt });
         const reviews = canReview(user.role);
         broadcast.changed(q, reviews);
         return viewOf(q, 'author', pseudonym(secret, user.id, q.townHallId), reviews);
@@ -138,6 +147,7 @@ export function registerQa(deps: QaDeps): { close(): void } {
         const q = await requireQuestion(questionId);
         requireJoined(socket, q.townHallId);
         await requireOpen(q.townHallId);
+        await moderation.requireAllowed(user, q.townHallId);
         const change = voted ? await questions.castVote(q.id, user.id) : await questions.retractVote(q.id, user.id);
         if (!change) throw conflict('Only published questions take votes.');
         const result = { questionId: q.id, voted, votes: change.votes };
@@ -184,33 +194,6 @@ export function registerQa(deps: QaDeps): { close(): void } {
         if (!updated) throw conflict('Only published questions can be answered.');
         broadcast.changed(updated, await authorReviews(updated));
         return staffView(updated);
-      },
-    });
-
-    bind('qa:moderate', {
-      schema: QaModerate,
-      allow: (user) => canModerate(user.role),
-      limit: QA_LIMITS.staff,
-      async run({ user }, { questionId, action, reason, note }) {
-        const q = await requireQuestion(questionId);
-        requireJoined(socket, q.townHallId);
-        const move = MODERATION_MOVES[action];
-        if (!move.from.includes(q.status)) throw conflict(`A ${q.status} question cannot be given that decision.`);
-        // Compare-and-set from the status just read, so what was public is known exactly.
-        const updated = await questions.transition(q.id, [q.status], move.to, {
-          by: user.id,
-          at: Date.now(),
-          reason: reason ?? null,
-          note: note ?? null,
-        });
-        if (!updated) throw conflict('Someone already decided this question.');
-        deps.log.info({ question: q.id, action, reason, moderator: user.id }, 'question moderated');
-        if (updated.status === 'published') {
-          broadcast.changed(updated, await authorReviews(updated));
-          return staffView(updated);
-        }
-        broadcast.removed(updated, q.status === 'published');
-        return null;
       },
     });
 

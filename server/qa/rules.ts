@@ -17,7 +17,7 @@ export function viewOf(q: QuestionRecord, audience: Audience, handle: string, au
     text: q.text,
     createdAt: q.createdAt,
     votes: q.votes,
-    status: q.status === 'held' ? 'held' : 'published',
+    status: q.status === 'held' || q.status === 'hidden' ? q.status : 'published',
     anonymous: q.anonymous,
     authorName: q.anonymous ? null : q.authorName,
     answerState: q.answerState,

@@ -7,13 +7,13 @@ import { newQuestionRecord, plainAnswer, plainDecision } from './store-records.j
 const keys = {
   question: (id: string) => rkey('question', id),
   voters: (id: string) => rkey('question', id, 'voters'),
-  /** Held and published question ids of a town hall, scored by createdAt. */
+  /** Held, hidden and published question ids of a town hall, scored by createdAt. */
   visible: (townHallId: string) => rkey('townhall', townHallId, 'questions'),
   /** Ids of the questions in a town hall that one person has a vote on. */
   votesBy: (townHallId: string, userId: string) => rkey('townhall', townHallId, 'votes', userId),
 };
 
-const VISIBLE: readonly QuestionStatus[] = ['held', 'published'];
+const VISIBLE: readonly QuestionStatus[] = ['held', 'hidden', 'published'];
 
 // The voters set is the truth; the count is rewritten from it in the same script, so it can
 // never drift from the number of distinct voters.
@@ -43,7 +43,7 @@ const transition = lua(`
   end
   if not allowed then return false end
   redis.call('HSET', KEYS[1], 'status', ARGV[1], 'decision', ARGV[2])
-  if ARGV[1] == 'held' or ARGV[1] == 'published' then
+  if ARGV[1] == 'held' or ARGV[1] == 'hidden' or ARGV[1] == 'published' then
     redis.call('ZADD', KEYS[2], redis.call('HGET', KEYS[1], 'createdAt'), ARGV[3])
   else
     redis.call('ZREM', KEYS[2], ARGV[3])

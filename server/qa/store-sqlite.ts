@@ -42,7 +42,9 @@ const orNull = (row: QuestionRow | undefined): QuestionRecord | null => (row ? f
 
 export function createSqliteQuestionStore(db: Database): QuestionStore {
   // Votes keep their town hall beside them so votesBy needs no join. The partial index is the
-  // one listVisible reads, so removed and rejected questions cost it nothing.
+  // one listVisible reads, so removed and rejected questions cost it nothing. It replaces
+  // questions_visible, whose condition predates the hidden status: a partial index is never
+  // altered by CREATE IF NOT EXISTS, so the old one is dropped by name.
   db.exec(`
     CREATE TABLE IF NOT EXISTS questions (
       id TEXT PRIMARY KEY,
@@ -60,8 +62,9 @@ export function createSqliteQuestionStore(db: Database): QuestionStore {
       answer TEXT,
       decision TEXT
     ) STRICT;
-    CREATE INDEX IF NOT EXISTS questions_visible ON questions (town_hall_id, created_at, id)
-      WHERE status IN ('held', 'published');
+    DROP INDEX IF EXISTS questions_visible;
+    CREATE INDEX IF NOT EXISTS questions_listed ON questions (town_hall_id, created_at, id)
+      WHERE status IN ('held', 'hidden', 'published');
     CREATE TABLE IF NOT EXISTS question_votes (
       question_id TEXT NOT NULL REFERENCES questions (id) ON DELETE CASCADE,
       user_id TEXT NOT NULL,
@@ -78,7 +81,7 @@ export function createSqliteQuestionStore(db: Database): QuestionStore {
       @status, @hold_reason, @filter_hits, @votes, @answer_state, @answer, @decision)`);
   const byId = db.prepare<[string], QuestionRow>('SELECT * FROM questions WHERE id = ?');
   const visible = db.prepare<[string], QuestionRow>(`
-    SELECT * FROM questions WHERE town_hall_id = ? AND status IN ('held', 'published')
+    SELECT * FROM questions WHERE town_hall_id = ? AND status IN ('held', 'hidden', 'published')
     ORDER BY created_at, id`);
   const addVote = db.prepare<[string, string, string], void>(
     'INSERT INTO question_votes (question_id, user_id, town_hall_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',

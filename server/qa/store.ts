@@ -46,7 +46,7 @@ export interface VoteChange {
 export interface QuestionStore {
   addQuestion(input: NewQuestion): Promise<QuestionRecord>;
   getQuestion(id: string): Promise<QuestionRecord | null>;
-  /** Held and published questions of a town hall, oldest first. */
+  /** Held, hidden and published questions of a town hall, oldest first (who sees which is rules.ts's call). */
   listVisible(townHallId: string): Promise<QuestionRecord[]>;
   castVote(questionId: string, userId: string): Promise<VoteChange | null>;
   retractVote(questionId: string, userId: string): Promise<VoteChange | null>;

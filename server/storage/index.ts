@@ -1,6 +1,15 @@
+import type { ForumStore } from '../forum/store.js';
+import { createRedisForumStore } from '../forum/store-redis.js';
+import { createSqliteForumStore } from '../forum/store-sqlite.js';
 import type { IdentityStore } from '../identity/store.js';
 import { createRedisIdentityStore } from '../identity/store-redis.js';
 import { createSqliteIdentityStore } from '../identity/store-sqlite.js';
+import type { AuditLogStore } from '../moderation/audit.js';
+import { createRedisAuditLogStore } from '../moderation/audit-redis.js';
+import { createSqliteAuditLogStore } from '../moderation/audit-sqlite.js';
+import type { ModerationStore } from '../moderation/store.js';
+import { createRedisModerationStore } from '../moderation/store-redis.js';
+import { createSqliteModerationStore } from '../moderation/store-sqlite.js';
 import type { QuestionStore } from '../qa/store.js';
 import { createRedisQuestionStore } from '../qa/store-redis.js';
 import { createSqliteQuestionStore } from '../qa/store-sqlite.js';
@@ -14,6 +23,9 @@ export interface Stores {
   identity: IdentityStore;
   townHalls: TownHallStore;
   questions: QuestionStore;
+  moderation: ModerationStore;
+  audit: AuditLogStore;
+  forum: ForumStore;
   /** The shared connection when running on Redis, for features (pub/sub, rate limits) that need it. */
   redis: RedisClient | null;
   close(): Promise<void>;
@@ -30,6 +42,9 @@ export async function openStores(opts: StoresOptions): Promise<Stores> {
       identity: createSqliteIdentityStore(db),
       townHalls: createSqliteTownHallStore(db),
       questions: createSqliteQuestionStore(db),
+      moderation: createSqliteModerationStore(db),
+      audit: createSqliteAuditLogStore(db),
+      forum: createSqliteForumStore(db),
       redis: null,
       close: async () => {
         db.close();
@@ -41,6 +56,9 @@ export async function openStores(opts: StoresOptions): Promise<Stores> {
     identity: createRedisIdentityStore(redis),
     townHalls: createRedisTownHallStore(redis),
     questions: createRedisQuestionStore(redis),
+    moderation: createRedisModerationStore(redis),
+    audit: createRedisAuditLogStore(redis),
+    forum: createRedisForumStore(redis),
     redis,
     // close() waits for commands already sent, so a write in flight at shutdown still lands.
     close: () => redis.close(),

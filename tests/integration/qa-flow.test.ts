@@ -42,8 +42,8 @@ describe.each(['sqlite', 'redis'] as const)('live Q&A on the %s store', (store) 
     expect(answered.answer).toMatchObject({ text: 'Patrols run there until 2 a.m.', byName: 'Sgt. Reyes' });
 
     const gone = [alice, bob, officer].map((s) => nextEvent(s, 'qa:question-removed', (p) => p.questionId === asked.id));
-    const removed = await command(moderator, 'qa:moderate', { questionId: asked.id, action: 'remove', reason: 'off-topic' });
-    expect(removed).toEqual({ ok: true, data: null });
+    const removed = await command(moderator, 'mod:decide', { ref: { kind: 'question', id: asked.id }, action: 'remove', reason: 'off-topic' });
+    expect(removed).toEqual({ ok: true, data: { status: 'removed' } });
     await Promise.all(gone);
     for (const s of [alice, bob, officer, moderator]) {
       const snapshot = unwrap(await command(s, 'qa:join', { townHallId }));
@@ -54,8 +54,8 @@ describe.each(['sqlite', 'redis'] as const)('live Q&A on the %s store', (store) 
   it('refuses to let a resident approve, remove or answer, and changes nothing', async () => {
     const q = unwrap(await command(bob, 'qa:ask', { townHallId, text: 'When is the next bike registration day?' }));
     const attempts = await Promise.all([
-      command(alice, 'qa:moderate', { questionId: q.id, action: 'remove', reason: 'spam' }),
-      command(alice, 'qa:moderate', { questionId: q.id, action: 'approve' }),
+      command(alice, 'mod:decide', { ref: { kind: 'question', id: q.id }, action: 'remove', reason: 'spam' }),
+      command(alice, 'mod:decide', { ref: { kind: 'question', id: q.id }, action: 'approve' }),
       command(alice, 'qa:answer', { questionId: q.id, text: 'Never' }),
       command(alice, 'qa:set-answer-state', { questionId: q.id, state: 'answered' }),
       command(alice, 'qa:set-moderation', { townHallId, moderation: 'pre' }),
@@ -84,7 +84,7 @@ describe.each(['sqlite', 'redis'] as const)('live Q&A on the %s store', (store) 
     });
 
     const bobGetsIt = nextEvent(bob, 'qa:question-changed', (p) => p.question.id === held.id);
-    unwrap(await command(moderator, 'qa:moderate', { questionId: held.id, action: 'approve' }));
+    unwrap(await command(moderator, 'mod:decide', { ref: { kind: 'question', id: held.id }, action: 'approve' }));
     expect((await bobGetsIt).question.status).toBe('published');
     bob.off('qa:question-changed', watch);
     expect(bobSawIt).toBe(true);
@@ -96,10 +96,10 @@ describe.each(['sqlite', 'redis'] as const)('live Q&A on the %s store', (store) 
     const q = unwrap(await command(bob, 'qa:ask', { townHallId: room, text: 'Can we get a crosswalk on 5th?' }));
     expect(q).toMatchObject({ status: 'held', holdReason: 'premoderation' });
     const rejected = nextEvent(bob, 'qa:question-removed', (p) => p.questionId === q.id);
-    unwrap(await command(moderator, 'qa:moderate', { questionId: q.id, action: 'reject', reason: 'other', note: 'duplicate' }));
+    unwrap(await command(moderator, 'mod:decide', { ref: { kind: 'question', id: q.id }, action: 'reject', reason: 'other', note: 'duplicate' }));
     await rejected;
-    const again = await command(moderator, 'qa:moderate', { questionId: q.id, action: 'approve' });
-    expect(again).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    const again = await command(moderator, 'mod:decide', { ref: { kind: 'question', id: q.id }, action: 'approve' });
+    expect(again).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
   });
 
   it('shows an anonymous question with no trace of the asker to residents and a pseudonym to staff', async () => {

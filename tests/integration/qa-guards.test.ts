@@ -87,7 +87,7 @@ describe.each(['sqlite', 'redis'] as const)('Q&A guards on the %s store', (store
     const big = await resident();
     const other = await resident();
     const dropped = new Promise((resolve) => big.once('disconnect', resolve));
-    big.emit('qa:ask', { townHallId, text: 'x'.repeat(64 * 1024) }, () => {});
+    big.emit('qa:ask', { townHallId, text: 'x'.repeat(100 * 1024) }, () => {});
     await dropped;
     expect(unwrap(await command(other, 'qa:join', { townHallId })).townHallId).toBe(townHallId);
   });
@@ -175,8 +175,8 @@ describe.each(['sqlite', 'redis'] as const)('Q&A guards on the %s store', (store
     const m2 = await server.connect(await server.staff('moderator'));
     for (const m of [m1, m2]) unwrap(await command(m, 'qa:join', { townHallId }));
     const results = await Promise.all([
-      command(m1, 'qa:moderate', { questionId: q.id, action: 'approve' }),
-      command(m2, 'qa:moderate', { questionId: q.id, action: 'reject', reason: 'harassment' }),
+      command(m1, 'mod:decide', { ref: { kind: 'question', id: q.id }, action: 'approve' }),
+      command(m2, 'mod:decide', { ref: { kind: 'question', id: q.id }, action: 'reject', reason: 'harassment' }),
     ]);
     expect(results.filter((r) => r.ok)).toHaveLength(1);
     const loser = results.find((r) => !r.ok);
@@ -208,7 +208,7 @@ describe.each(['sqlite', 'redis'] as const)('Q&A guards on the %s store', (store
     const held = unwrap(await command(asker, 'qa:ask', { townHallId, text: 'this shit is held' }));
     expect(unwrap(await command(captioner, 'qa:join', { townHallId })).questions.map((q) => q.id)).not.toContain(held.id);
     const askerTold = nextEvent(asker, 'qa:question-removed', (p) => p.questionId === held.id);
-    unwrap(await command(moderator, 'qa:moderate', { questionId: held.id, action: 'reject', reason: 'harassment' }));
+    unwrap(await command(moderator, 'mod:decide', { ref: { kind: 'question', id: held.id }, action: 'reject', reason: 'harassment' }));
     await askerTold;
     // A later public question reaching the bystander shows the earlier events had their chance to arrive.
     const later = nextEvent(bystander, 'qa:question-changed', (p) => p.question.text === 'A later question');

@@ -21,7 +21,7 @@ describe('restart on the same SQLite file', () => {
     const other = await first.connect(await first.guest('Kim'));
     unwrap(await command(other, 'qa:join', { townHallId }));
     const removed = unwrap(await command(other, 'qa:ask', { townHallId, text: 'Remove me' }));
-    unwrap(await command(moderator, 'qa:moderate', { questionId: removed.id, action: 'remove', reason: 'spam' }));
+    unwrap(await command(moderator, 'mod:decide', { ref: { kind: 'question', id: removed.id }, action: 'remove', reason: 'spam' }));
     await first.close();
 
     const second = await startTestServer({ file: first.file! });

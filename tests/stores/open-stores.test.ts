@@ -37,6 +37,17 @@ async function roundTrip(stores: Stores): Promise<void> {
   });
   expect(await stores.questions.castVote(q.id, user!.id)).toEqual({ changed: true, votes: 1 });
   expect(await stores.townHalls.get(hall.id)).toEqual(hall);
+  expect(await stores.moderation.addFlag({ kind: 'question', id: q.id }, user!.id, 'spam')).toEqual({ added: true, count: 1 });
+  const entry = await stores.audit.append({
+    at: 1,
+    actorId: user!.id,
+    actorName: 'Ana',
+    action: 'hide',
+    target: `question:${q.id}`,
+    reason: 'spam',
+    note: null,
+  });
+  expect(await stores.audit.head()).toEqual(entry);
 }
 
 describe('openStores', () => {

@@ -84,6 +84,27 @@ export function describeQuestionStore(name: string, makeStore: MakeStore<Questio
         expect(await t.store.listVisible(TH)).toEqual([{ ...q, decision: decision('admin-1') }]);
       });
 
+      it('keeps a question listed when it is hidden, and lists one created hidden', async () => {
+        vi.useFakeTimers({ toFake: ['Date'] });
+        vi.setSystemTime(1_000);
+        const hidden = await t.store.addQuestion(ask('flagged'));
+        vi.setSystemTime(2_000);
+        const bornHidden = await t.store.addQuestion(ask('hidden from the start', { status: 'hidden' }));
+        const moved = await t.store.transition(hidden.id, ['published'], 'hidden', decision('mod-1', 'off-topic'));
+        expect(moved!.status).toBe('hidden');
+        expect(await t.store.listVisible(TH)).toEqual([moved, bornHidden]);
+      });
+
+      it('drops a hidden question once it is removed or rejected, and lists it again when restored', async () => {
+        const removed = await t.store.addQuestion(ask('remove after hiding', { status: 'hidden' }));
+        const rejected = await t.store.addQuestion(ask('reject after hiding', { status: 'hidden' }));
+        await t.store.transition(removed.id, ['hidden'], 'removed', decision('mod-1', 'spam'));
+        await t.store.transition(rejected.id, ['hidden'], 'rejected', decision('mod-1', 'hate'));
+        expect(await t.store.listVisible(TH)).toEqual([]);
+        const restored = await t.store.transition(removed.id, ['removed'], 'hidden', decision('admin-1'));
+        expect(await t.store.listVisible(TH)).toEqual([restored]);
+      });
+
       it('shows the current vote count and answer', async () => {
         const q = await t.store.addQuestion(ask('counted'));
         await t.store.castVote(q.id, 'voter-1');
@@ -146,7 +167,7 @@ export function describeQuestionStore(name: string, makeStore: MakeStore<Questio
         expect(stillVoting.filter((v) => v.length === 1)).toHaveLength(20);
       });
 
-      it.each(['held', 'removed', 'rejected'] as const)('refuses votes on a %s question', async (status) => {
+      it.each(['held', 'hidden', 'removed', 'rejected'] as const)('refuses votes on a %s question', async (status) => {
         const q = await t.store.addQuestion(ask(`a ${status} question`, { status }));
         expect(await t.store.castVote(q.id, 'voter-1')).toBeNull();
         expect(await t.store.retractVote(q.id, 'voter-1')).toBeNull();
@@ -160,6 +181,17 @@ export function describeQuestionStore(name: string, makeStore: MakeStore<Questio
         await t.store.transition(q.id, ['published'], 'removed', decision('mod-1', 'spam'));
         expect(await t.store.castVote(q.id, 'voter-2')).toBeNull();
         expect((await t.store.getQuestion(q.id))!.votes).toBe(1);
+      });
+
+      it('keeps the count of a hidden question and counts again once it is published', async () => {
+        const q = await t.store.addQuestion(ask('hidden for a while'));
+        await t.store.castVote(q.id, 'voter-1');
+        await t.store.transition(q.id, ['published'], 'hidden', decision('mod-1', 'off-topic'));
+        expect(await t.store.castVote(q.id, 'voter-2')).toBeNull();
+        expect(await t.store.retractVote(q.id, 'voter-1')).toBeNull();
+        expect((await t.store.getQuestion(q.id))!.votes).toBe(1);
+        await t.store.transition(q.id, ['hidden'], 'published', decision('mod-2'));
+        expect(await t.store.castVote(q.id, 'voter-2')).toEqual({ changed: true, votes: 2 });
       });
 
       it('resolves to null when voting on an unknown question', async () => {
@@ -239,7 +271,7 @@ export function describeQuestionStore(name: string, makeStore: MakeStore<Questio
         expect(await t.store.getQuestion(q.id)).toEqual(answered);
       });
 
-      it.each(['held', 'removed', 'rejected'] as const)('refuses to answer a %s question', async (status) => {
+      it.each(['held', 'hidden', 'removed', 'rejected'] as const)('refuses to answer a %s question', async (status) => {
         const q = await t.store.addQuestion(ask(`a ${status} question`, { status }));
         expect(await t.store.setAnswerState(q.id, 'answering')).toBeNull();
         expect(await t.store.setAnswer(q.id, { text: 'no', byName: 'Lt. Ortiz', at: 1 })).toBeNull();

@@ -2,8 +2,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createRedisForumStore } from '../../server/forum/store-redis.js';
+import { createSqliteForumStore } from '../../server/forum/store-sqlite.js';
 import { createRedisIdentityStore } from '../../server/identity/store-redis.js';
 import { createSqliteIdentityStore } from '../../server/identity/store-sqlite.js';
+import { auditKeys, createRedisAuditLogStore } from '../../server/moderation/audit-redis.js';
+import { createSqliteAuditLogStore } from '../../server/moderation/audit-sqlite.js';
+import { createRedisModerationStore } from '../../server/moderation/store-redis.js';
+import { createSqliteModerationStore } from '../../server/moderation/store-sqlite.js';
 import { createRedisQuestionStore } from '../../server/qa/store-redis.js';
 import { createSqliteQuestionStore } from '../../server/qa/store-sqlite.js';
 import { connectRedis, type RedisClient } from '../../server/storage/redis.js';
@@ -11,8 +17,11 @@ import { openSqlite, type Database } from '../../server/storage/sqlite.js';
 import { createRedisTownHallStore } from '../../server/townhall/store-redis.js';
 import { createSqliteTownHallStore } from '../../server/townhall/store-sqlite.js';
 import { freshRedisUrl } from '../support/redis.js';
+import { describeAuditLogStore, type AuditUnderTest } from './audit.contract.js';
 import type { MakeStore } from './harness.js';
+import { describeForumStore } from './forum.contract.js';
 import { describeIdentityStore } from './identity.contract.js';
+import { describeModerationStore } from './moderation.contract.js';
 import { describeQuestionStore } from './qa.contract.js';
 import { describeTownHallStore } from './townhall.contract.js';
 
@@ -73,3 +82,26 @@ describeTownHallStore('sqlite', sqlite(createSqliteTownHallStore));
 describeTownHallStore('redis', redis(createRedisTownHallStore));
 describeQuestionStore('sqlite', sqlite(createSqliteQuestionStore));
 describeQuestionStore('redis', redis(createRedisQuestionStore));
+describeForumStore('sqlite', sqlite(createSqliteForumStore));
+describeForumStore('redis', redis(createRedisForumStore));
+describeModerationStore('sqlite', sqlite(createSqliteModerationStore));
+describeModerationStore('redis', redis(createRedisModerationStore));
+
+// The audit suite also needs to tamper with the stored entries, the way only direct access to
+// each backend can.
+const sqliteAudit = (db: Database): AuditUnderTest => ({
+  log: createSqliteAuditLogStore(db),
+  backdoor: {
+    setNote: async (seq, note) => void db.prepare('UPDATE audit_log SET note = ? WHERE seq = ?').run(note, seq),
+    remove: async (seq) => void db.prepare('DELETE FROM audit_log WHERE seq = ?').run(seq),
+  },
+});
+const redisAudit = (client: RedisClient): AuditUnderTest => ({
+  log: createRedisAuditLogStore(client),
+  backdoor: {
+    setNote: async (seq, note) => void (await client.hSet(auditKeys.entry(seq), 'note', note)),
+    remove: async (seq) => void (await client.del(auditKeys.entry(seq))),
+  },
+});
+describeAuditLogStore('sqlite', sqlite(sqliteAudit));
+describeAuditLogStore('redis', redis(redisAudit));

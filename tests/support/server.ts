@@ -25,6 +25,7 @@ export interface TestServerOptions {
   /** SQLite file to use (to restart on the same file); a new temporary one otherwise. */
   file?: string;
   filterWords?: string[];
+  flagThreshold?: number;
   tallyIntervalMs?: number;
   clientDir?: string;
 }
@@ -54,6 +55,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       tallyIntervalMs: options.tallyIntervalMs ?? 50,
       clientDir: options.clientDir ?? path.resolve('dist/client'),
       filterWords: options.filterWords ?? ['dirtycop'],
+      flagThreshold: options.flagThreshold ?? 3,
       secret: 'test-secret-test-secret-test-secret-0123',
     },
     { stores, log: createLogger('silent') },

@@ -4,14 +4,24 @@ import { describe, expect, it } from 'vitest';
 
 type Catalogue = { [key: string]: string | Catalogue };
 const DIR = 'client/src/i18n';
-/** Every catalogue of one language merged: `en.json`, `forum.en.json`, … */
+const catalogueFiles = (lang: string): string[] =>
+  readdirSync(DIR).filter((f) => f === `${lang}.json` || f.endsWith(`.${lang}.json`));
+/**
+ * Every catalogue of one language merged (`en.json`, `forum.en.json`, …), deeply, as
+ * svelte-i18n's addMessages does: a feature file may add keys under a top-level key that
+ * another file also uses (`moderation` in en.json and moderation.en.json).
+ */
+const merge = (into: Catalogue, from: Catalogue): Catalogue => {
+  for (const [k, v] of Object.entries(from)) {
+    const here = into[k];
+    into[k] = typeof v === 'object' && typeof here === 'object' ? merge({ ...here }, v) : v;
+  }
+  return into;
+};
 const load = (lang: string): Catalogue =>
-  Object.assign(
-    {},
-    ...readdirSync(DIR)
-      .filter((f) => f === `${lang}.json` || f.endsWith(`.${lang}.json`))
-      .map((f) => JSON.parse(readFileSync(`${DIR}/${f}`, 'utf8')) as Catalogue),
-  );
+  catalogueFiles(lang)
+    .map((f) => JSON.parse(readFileSync(`${DIR}/${f}`, 'utf8')) as Catalogue)
+    .reduce<Catalogue>((all, c) => merge(all, c), {});
 const flatten = (c: Catalogue, prefix = ''): Record<string, string> =>
   Object.fromEntries(
     Object.entries(c).flatMap(([k, v]) =>
@@ -42,6 +52,20 @@ describe('translation catalogues', () => {
     expect(files.filter((f) => f === 'es.json' || f.endsWith('.es.json')).sort()).toEqual(
       en.map((f) => f.replace(/en\.json$/, 'es.json')).sort(),
     );
+  });
+
+  it('never define the same key in two files of one language', () => {
+    for (const lang of ['en', 'es']) {
+      const owner = new Map<string, string>();
+      const clashes: string[] = [];
+      for (const file of catalogueFiles(lang)) {
+        for (const key of Object.keys(flatten(JSON.parse(readFileSync(`${DIR}/${file}`, 'utf8')) as Catalogue))) {
+          if (owner.has(key)) clashes.push(`${key}: ${owner.get(key)} and ${file}`);
+          owner.set(key, file);
+        }
+      }
+      expect(clashes).toEqual([]);
+    }
   });
 
   it('have the same keys in English and Spanish', () => {

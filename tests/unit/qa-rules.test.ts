@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { QuestionView } from '../../shared/qa.js';
-import { compareForRanking, QaAsk, QaModerate } from '../../shared/qa.js';
-import { MODERATION_MOVES, viewOf } from '../../server/qa/rules.js';
+import { ModDecide } from '../../shared/moderation-events.js';
+import { compareForRanking, QaAsk } from '../../shared/qa.js';
+import { viewOf } from '../../server/qa/rules.js';
 import type { QuestionRecord } from '../../server/qa/store.js';
 
 const record = (over: Partial<QuestionRecord> = {}): QuestionRecord => ({
@@ -55,12 +56,6 @@ describe('ranking', () => {
   });
 });
 
-describe('moderation moves', () => {
-  it('lets remove start from held or published, and approve only from held', () => {
-    expect(MODERATION_MOVES.remove.from).toEqual(['held', 'published']);
-    expect(MODERATION_MOVES.approve.from).toEqual(['held']);
-  });
-});
 
 describe('payload schemas', () => {
   it('trims a question and counts characters as a person does', () => {
@@ -73,9 +68,12 @@ describe('payload schemas', () => {
     expect(QaAsk.parse({ townHallId: 'abcdefgh', text: 'a\u202Eb\u0000c' }).text).toBe('abc');
   });
 
-  it('requires a reason to reject or remove', () => {
-    expect(QaModerate.safeParse({ questionId: 'abcdefgh', action: 'remove' }).success).toBe(false);
-    expect(QaModerate.safeParse({ questionId: 'abcdefgh', action: 'remove', reason: 'spam' }).success).toBe(true);
-    expect(QaModerate.safeParse({ questionId: 'abcdefgh', action: 'approve' }).success).toBe(true);
+  it('requires a reason to hide, reject or remove, but not to approve or restore', () => {
+    const ref = { kind: 'question', id: 'abcdefgh' };
+    expect(ModDecide.safeParse({ ref, action: 'remove' }).success).toBe(false);
+    expect(ModDecide.safeParse({ ref, action: 'hide' }).success).toBe(false);
+    expect(ModDecide.safeParse({ ref, action: 'remove', reason: 'spam' }).success).toBe(true);
+    expect(ModDecide.safeParse({ ref, action: 'approve' }).success).toBe(true);
+    expect(ModDecide.safeParse({ ref, action: 'restore' }).success).toBe(true);
   });
 });
