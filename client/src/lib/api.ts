@@ -57,4 +57,7 @@ export const api = {
     request<{ townHall: TownHall }>('GET', `/api/townhalls/${encodeURIComponent(id)}`).then(pick('townHall')),
   staff: () => request<{ staff: StaffMember[] }>('GET', '/api/staff').then(pick('staff')),
   createStaff: (body: CreateStaffBody) => request<{ staff: StaffMember }>('POST', '/api/staff', body).then(pick('staff')),
+  /** The server recomputes the moderation record's hash chain (moderators only). */
+  verifyAudit: () =>
+    request<{ ok: true; entries: number } | { ok: false; seq: number; problem: string }>('GET', '/api/moderation/audit/verify'),
 };

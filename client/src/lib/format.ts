@@ -26,3 +26,19 @@ export function formatRelative(at: number, now: number, locale: string): string 
   // Under a minute, "now" reads better than a count of seconds that is stale at once.
   return format.format(0, 'second');
 }
+
+/**
+ * A duration as its largest units, at most two ("2 min 10 s", "1 h 5 min", "45 s"); each
+ * part is translated on its own so it reads naturally in every language.
+ */
+export function durationParts(ms: number): ['h' | 'min' | 's', number][] {
+  const total = Math.max(0, Math.round(ms / 1000));
+  const parts: ['h' | 'min' | 's', number][] = [
+    ['h', Math.floor(total / 3600)],
+    ['min', Math.floor((total % 3600) / 60)],
+    ['s', total % 60],
+  ];
+  const first = parts.findIndex(([, n]) => n > 0);
+  if (first === -1) return [['s', 0]];
+  return parts.slice(first, first + 2).filter(([, n], i) => i === 0 || n > 0);
+}

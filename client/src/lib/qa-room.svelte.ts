@@ -1,8 +1,9 @@
 import { SvelteSet } from 'svelte/reactivity';
 import type { AppError, Result } from '../../../shared/errors.js';
 import type { ModerationMode } from '../../../shared/moderation.js';
-import { compareForRanking, type AnswerState, type QaModerate, type QaSnapshot, type QuestionView, type VoteResult } from '../../../shared/qa.js';
-import type { ServerToClientEvents } from '../../../shared/events.js';
+import type { ModeratorAction, ReasonCode } from '../../../shared/moderation.js';
+import { compareForRanking, type AnswerState, type QaSnapshot, type QuestionView, type VoteResult } from '../../../shared/qa.js';
+import type { QaServerEvents } from '../../../shared/qa.js';
 import { command, getSocket } from './socket.js';
 
 /** Something a screen-reader user should hear about without looking: answers, not votes. */
@@ -30,6 +31,8 @@ export class QaRoomState {
   announcement = $state.raw<Announcement | null>(null);
   /** Questions whose vote is on its way to the server. */
   readonly votesInFlight = new SvelteSet<string>();
+  /** Questions this person flagged in this visit (the server counts one flag per person anyway). */
+  readonly flagged = new SvelteSet<string>();
 
   readonly questions = $derived(this.snapshot?.questions ?? []);
   readonly myVotes: ReadonlySet<string> = $derived(new Set(this.snapshot?.myVotes ?? []));
@@ -42,8 +45,8 @@ export class QaRoomState {
   readonly answered = $derived(
     this.questions.filter((q) => q.status === 'published' && q.answerState === 'answered').sort(byAnsweredRecently),
   );
-  /** Everything waiting for review that this person may see (all of it, for staff). */
-  readonly held = $derived(this.questions.filter((q) => q.status === 'held').sort(byOldest));
+  /** Everything waiting for review (held, or hidden pending review) that this person may see (all of it, for staff). */
+  readonly held = $derived(this.questions.filter((q) => q.status === 'held' || q.status === 'hidden').sort(byOldest));
   readonly myHeld = $derived(this.held.filter((q) => q.mine));
 
   #seq = 0;
@@ -67,7 +70,7 @@ export class QaRoomState {
   /** Follows the room for as long as the caller needs it; returns the function that stops. */
   start(): () => void {
     const socket = getSocket();
-    const handlers: { [K in keyof ServerToClientEvents]: ServerToClientEvents[K] } = {
+    const handlers: { [K in keyof QaServerEvents]: QaServerEvents[K] } = {
       'qa:question-changed': ({ question }) => {
         if (question.townHallId === this.townHallId) this.#whenJoined(() => this.#upsert(question, true));
       },
@@ -87,12 +90,12 @@ export class QaRoomState {
     };
     const onConnect = () => void this.#join();
     socket.on('connect', onConnect);
-    for (const [event, handler] of Object.entries(handlers)) socket.on(event as keyof ServerToClientEvents, handler);
+    for (const [event, handler] of Object.entries(handlers)) socket.on(event as keyof QaServerEvents, handler);
     if (socket.connected) void this.#join();
 
     return () => {
       socket.off('connect', onConnect);
-      for (const [event, handler] of Object.entries(handlers)) socket.off(event as keyof ServerToClientEvents, handler);
+      for (const [event, handler] of Object.entries(handlers)) socket.off(event as keyof QaServerEvents, handler);
       if (socket.connected) void command('qa:leave', { townHallId: this.townHallId });
     };
   }
@@ -140,12 +143,24 @@ export class QaRoomState {
     return result;
   }
 
-  async moderate(request: QaModerate): Promise<Result<QuestionView | null>> {
-    const result = await command('qa:moderate', request);
-    if (result.ok) {
-      if (result.data && result.data.status === 'published') this.#upsert(result.data, false);
-      else this.#remove(request.questionId);
+  /** A moderator's decision on a question, through the shared moderation pipeline. */
+  async moderate(request: {
+    questionId: string;
+    action: ModeratorAction;
+    reason?: ReasonCode;
+  }): Promise<Result<{ status: string }>> {
+    const { questionId, ...decision } = request;
+    const result = await command('mod:decide', { ref: { kind: 'question', id: questionId }, ...decision });
+    if (result.ok && result.data.status !== 'published' && result.data.status !== 'held' && result.data.status !== 'hidden') {
+      this.#remove(questionId);
     }
+    return result;
+  }
+
+  /** Reports someone else's question to the moderators. */
+  async flag(questionId: string, reason: ReasonCode): Promise<Result<{ flagged: true }>> {
+    const result = await command('mod:flag', { ref: { kind: 'question', id: questionId }, reason });
+    if (result.ok) this.flagged.add(questionId);
     return result;
   }
 
@@ -221,7 +236,7 @@ export class QaRoomState {
       this.#announce('answered', next.text);
     } else if (next.answerState === 'answering' && previous?.answerState !== 'answering') {
       this.#announce('answering', next.text);
-    } else if (next.mine && previous?.status === 'held') {
+    } else if (next.mine && (previous?.status === 'held' || previous?.status === 'hidden')) {
       this.#announce('approved', next.text);
     }
   }

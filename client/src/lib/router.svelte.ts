@@ -7,6 +7,11 @@ export type Route =
   | { name: 'signin' }
   | { name: 'register' }
   | { name: 'admin' }
+  | { name: 'forum' }
+  | { name: 'forum-category'; id: string }
+  | { name: 'forum-thread'; id: string }
+  | { name: 'moderate' }
+  | { name: 'notices' }
   | { name: 'not-found' };
 
 export function matchRoute(path: string): Route {
@@ -15,6 +20,17 @@ export function matchRoute(path: string): Route {
   if (clean === '/signin') return { name: 'signin' };
   if (clean === '/register') return { name: 'register' };
   if (clean === '/admin') return { name: 'admin' };
+  if (clean === '/forum') return { name: 'forum' };
+  if (clean === '/moderate') return { name: 'moderate' };
+  if (clean === '/notices') return { name: 'notices' };
+  const forum = /^\/forum\/(c|t)\/([^/]+)$/.exec(clean);
+  if (forum?.[2]) {
+    try {
+      return { name: forum[1] === 'c' ? 'forum-category' : 'forum-thread', id: decodeURIComponent(forum[2]) };
+    } catch {
+      return { name: 'not-found' };
+    }
+  }
   const townHall = /^\/townhall\/([^/]+)$/.exec(clean);
   if (townHall?.[1]) {
     try {
