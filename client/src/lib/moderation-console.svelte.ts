@@ -36,7 +36,8 @@ export function allowedActions(item: QueueItemView): ModeratorAction[] {
     case 'hidden':
       return ['approve', 'remove'];
     case 'published':
-      return ['hide', 'remove'];
+      // Approving a flagged item that is still up keeps it and takes it off the queue.
+      return ['approve', 'hide', 'remove'];
     default:
       return ['restore'];
   }
