@@ -18,6 +18,7 @@ import { createIdentityService, type IdentityService } from './identity/service.
 import { authenticateSockets } from './identity/socket-auth.js';
 import { registerModeration } from './moderation/handlers.js';
 import { createModerationCore } from './moderation/pipeline.js';
+import type { ModerationPipeline } from './moderation/pipeline-types.js';
 import { moderationRoutes } from './moderation/routes.js';
 import { registerQa } from './qa/handlers.js';
 import type { Stores } from './storage/index.js';
@@ -48,6 +49,8 @@ export interface App {
   io: AppServer;
   identity: IdentityService;
   townHalls: TownHallService;
+  /** The moderation pipeline every feature screens content through. */
+  moderation: ModerationPipeline;
   /** Starts listening; resolves to the bound port (0 picks a free one). */
   listen(port: number, host?: string): Promise<number>;
   /** Stops accepting, disconnects clients and stops timers. The stores belong to the caller. */
@@ -170,6 +173,7 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     io,
     identity,
     townHalls,
+    moderation: moderation.pipeline,
     listen: (port, host = '127.0.0.1') =>
       new Promise((resolve, reject) => {
         http.once('error', reject);
