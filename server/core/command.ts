@@ -29,6 +29,10 @@ export interface CommandDeps {
   isUnavailable?: (err: unknown) => boolean;
 }
 
+/** The answer to a spent rate budget, wherever the budget is checked. */
+export const tooFast = (retryAfterMs: number): CommandError =>
+  new CommandError(ErrorCode.RATE_LIMITED, `Too fast: try again in ${Math.ceil(retryAfterMs / 1000)} s.`, { retryAfterMs });
+
 /**
  * The one path every client command takes: parse → authorise → rate-limit → run → ack.
  * A payload that does not match the schema, a wrong role or a spent budget changes nothing;
@@ -60,12 +64,7 @@ export function bindCommand<E extends CommandName, S extends z.ZodType>(
       }
       if (command.limit) {
         const outcome = await deps.limits.consume(command.limit, user.id);
-        if (!outcome.ok) {
-          const seconds = Math.ceil(outcome.retryAfterMs / 1000);
-          return reply(
-            fail(ErrorCode.RATE_LIMITED, `Too fast: try again in ${seconds} s.`, { retryAfterMs: outcome.retryAfterMs }),
-          );
-        }
+        if (!outcome.ok) throw tooFast(outcome.retryAfterMs);
       }
       reply(ok(await command.run({ io: deps.io, socket, user }, parsed.data)));
     } catch (err) {
@@ -79,4 +78,10 @@ export function bindCommand<E extends CommandName, S extends z.ZodType>(
     }
   };
   socket.on(name, listener as never);
+}
+
+/** `bindCommand` with the dependencies and the connection fixed, for a feature binding its commands on one socket. */
+export function commandBinder(deps: CommandDeps, socket: AppSocket) {
+  return <E extends CommandName, S extends z.ZodType>(name: E, command: Command<E, S>): void =>
+    bindCommand(deps, socket, name, command);
 }

@@ -1,6 +1,4 @@
-import type { z } from 'zod';
 import { CommandError, ErrorCode } from '../../shared/errors.js';
-import type { CommandName } from '../../shared/events.js';
 import {
   canCreateCategory,
   canPinOrLock,
@@ -13,7 +11,7 @@ import {
   ForumWatch,
 } from '../../shared/forum.js';
 import { canReview, isStaff } from '../../shared/roles.js';
-import { bindCommand, type Command, type CommandDeps } from '../core/command.js';
+import { commandBinder, tooFast, type CommandDeps } from '../core/command.js';
 import type { RateRule } from '../core/rate-limit.js';
 import type { SessionUser } from '../core/types.js';
 import type { ModerationPipeline, Screening } from '../moderation/pipeline-types.js';
@@ -22,6 +20,7 @@ import { createForumBroadcast, forumRooms } from './broadcast.js';
 import {
   audienceOf,
   canSee,
+  categoryView,
   EDITABLE,
   isGone,
   isPublic,
@@ -66,10 +65,7 @@ export function registerForum(deps: ForumDeps): void {
     const rule = isStaff(user.role) ? null : postRule(user.role, await deps.accounts.getUser(user.id), now());
     if (!rule) return;
     const outcome = await deps.limits.consume(rule, user.id);
-    if (!outcome.ok) {
-      const seconds = Math.ceil(outcome.retryAfterMs / 1000);
-      throw new CommandError(ErrorCode.RATE_LIMITED, `Too fast: try again in ${seconds} s.`, { retryAfterMs: outcome.retryAfterMs });
-    }
+    if (!outcome.ok) throw tooFast(outcome.retryAfterMs);
   };
   const visibleThread = async (id: string, user: SessionUser): Promise<ThreadRecord> => {
     const thread = await forum.getThread(id);
@@ -78,13 +74,22 @@ export function registerForum(deps: ForumDeps): void {
   };
   const screen = (user: SessionUser, place: string, text: string): Promise<Screening> =>
     moderation.screen({ author: user, place, townHallId: null, text, mode: 'post' });
+  /** Who wrote a new post, when, and what screening made of it. */
+  const authored = (user: SessionUser, screening: Screening) => ({
+    authorId: user.id,
+    authorName: user.displayName,
+    authorRole: user.role,
+    status: screening.outcome === 'publish' ? ('published' as const) : ('held' as const),
+    holdReason: screening.holdReason,
+    filterHits: screening.hits,
+    createdAt: now(),
+  });
   /** Held posts join the moderators' queue once they are stored. */
   const submitted = (post: PostRecord) =>
     moderation.submitted({ ref: { kind: 'post', id: post.id }, place: `thread:${post.threadId}`, status: post.status, createdAt: post.createdAt });
 
   io.on('connection', (socket) => {
-    const bind = <E extends CommandName, S extends z.ZodType>(name: E, command: Command<E, S>) =>
-      bindCommand(deps, socket, name, command);
+    const bind = commandBinder(deps, socket);
 
     bind('forum:create-category', {
       schema: ForumCreateCategory,
@@ -93,7 +98,7 @@ export function registerForum(deps: ForumDeps): void {
       async run({ user }, input) {
         const c = await forum.createCategory({ ...input, createdBy: user.id, createdAt: now() });
         deps.log.info({ category: c.id, by: user.id }, 'forum category created');
-        return { id: c.id, name: c.name, description: c.description, createdAt: c.createdAt, threadCount: c.threadCount };
+        return categoryView(c);
       },
     });
 
@@ -108,13 +113,7 @@ export function registerForum(deps: ForumDeps): void {
           categoryId: input.categoryId,
           title,
           body,
-          authorId: user.id,
-          authorName: user.displayName,
-          authorRole: user.role,
-          status: screening.outcome === 'publish' ? 'published' : 'held',
-          holdReason: screening.holdReason,
-          filterHits: screening.hits,
-          createdAt: now(),
+          ...authored(user, screening),
         });
         if (!created) throw notFound('category');
         await submitted(created.post);
@@ -135,13 +134,7 @@ export function registerForum(deps: ForumDeps): void {
         const screening = await screen(user, `thread:${thread.id}`, input.body);
         const post = await forum.addReply(thread.id, {
           body: screening.text,
-          authorId: user.id,
-          authorName: user.displayName,
-          authorRole: user.role,
-          status: screening.outcome === 'publish' ? 'published' : 'held',
-          holdReason: screening.holdReason,
-          filterHits: screening.hits,
-          createdAt: now(),
+          ...authored(user, screening),
         });
         if (!post) throw notFound('thread');
         await submitted(post);

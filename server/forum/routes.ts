@@ -3,24 +3,16 @@
 import { Router, type Response } from 'express';
 import { z } from 'zod';
 import { CommandError, ErrorCode } from '../../shared/errors.js';
-import { FORUM_LIMITS, type CategoriesPage, type CategoryView, type ThreadPage, type ThreadsPage } from '../../shared/forum.js';
+import { FORUM_LIMITS, type CategoriesPage, type ThreadPage, type ThreadsPage } from '../../shared/forum.js';
 import { Id } from '../../shared/ids.js';
 import { canReview } from '../../shared/roles.js';
 import type { SessionUser } from '../core/types.js';
 import { parseBody } from '../http/errors.js';
 import { sessionOf } from '../identity/routes.js';
-import { audienceOf, canSee, clampPage, offsetOf, pageCount, postView, threadView } from './rules.js';
-import type { CategoryRecord, ForumStore, Page, Scope } from './store.js';
+import { audienceOf, canSee, categoryView, clampPage, offsetOf, pageCount, postView, threadView } from './rules.js';
+import type { ForumStore, Page, Scope } from './store.js';
 
 const PageQuery = z.object({ page: z.coerce.number().int().min(1).max(1_000_000).default(1) });
-
-const categoryView = (c: CategoryRecord): CategoryView => ({
-  id: c.id,
-  name: c.name,
-  description: c.description,
-  createdAt: c.createdAt,
-  threadCount: c.threadCount,
-});
 
 const idParam = (raw: unknown, what: string): string => {
   const id = Id.safeParse(raw);

@@ -1,9 +1,17 @@
 // Pure rules of the forum: who sees what, who may post where, edit windows, page arithmetic and
 // the posting pace. No I/O here, so each rule is tested on its own.
-import { badgeOf, canPostInLocked, FORUM_LIMITS, type PostView, type ThreadView, type VisibleStatus } from '../../shared/forum.js';
+import {
+  badgeOf,
+  canPostInLocked,
+  FORUM_LIMITS,
+  type CategoryView,
+  type PostView,
+  type ThreadView,
+  type VisibleStatus,
+} from '../../shared/forum.js';
 import { canReview, isStaff, type Role } from '../../shared/roles.js';
 import type { RateRule } from '../core/rate-limit.js';
-import type { PostRecord, ThreadRecord } from './store.js';
+import type { CategoryRecord, PostRecord, ThreadRecord } from './store.js';
 
 export type Audience = 'public' | 'staff' | 'author';
 
@@ -26,6 +34,14 @@ export function audienceOf(item: Pick<PostRecord, 'authorId'>, reader: { id: str
   if (reader && reader.id === item.authorId) return 'author';
   return reader && canReview(reader.role) ? 'staff' : 'public';
 }
+
+export const categoryView = (c: CategoryRecord): CategoryView => ({
+  id: c.id,
+  name: c.name,
+  description: c.description,
+  createdAt: c.createdAt,
+  threadCount: c.threadCount,
+});
 
 /** A post as one audience may see it: staff see why it was held; its author sees that it was. */
 export function postView(p: PostRecord, audience: Audience): PostView {

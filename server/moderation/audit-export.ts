@@ -1,6 +1,7 @@
 // The moderation record as files people take away: CSV for spreadsheets, JSON for programs.
 // Both carry every field, hashes included, so an export can be checked with verifyChain.
 import type { AuditEntry } from './audit.js';
+import { plainAuditEntry } from './audit-records.js';
 
 const COLUMNS = ['seq', 'at', 'time', 'actorId', 'actorName', 'action', 'target', 'reason', 'note', 'prevHash', 'hash'] as const;
 
@@ -38,17 +39,6 @@ export function auditToCsv(entries: readonly AuditEntry[]): string {
 
 /** The entries with exactly their declared fields, in chain order, pretty-printed. */
 export function auditToJson(entries: readonly AuditEntry[]): string {
-  const plain = entries.map((e): AuditEntry => ({
-    seq: e.seq,
-    at: e.at,
-    actorId: e.actorId,
-    actorName: e.actorName,
-    action: e.action,
-    target: e.target,
-    reason: e.reason,
-    note: e.note,
-    prevHash: e.prevHash,
-    hash: e.hash,
-  }));
+  const plain = entries.map((e): AuditEntry => ({ seq: e.seq, ...plainAuditEntry(e), prevHash: e.prevHash, hash: e.hash }));
   return `${JSON.stringify(plain, null, 2)}\n`;
 }

@@ -1,6 +1,4 @@
-import type { z } from 'zod';
 import { CommandError, ErrorCode } from '../../shared/errors.js';
-import type { CommandName } from '../../shared/events.js';
 import { refKey } from '../../shared/moderation.js';
 import {
   Empty,
@@ -19,7 +17,7 @@ import {
   type QueueItemView,
 } from '../../shared/moderation-events.js';
 import { canConfigureRoom, canModerate } from '../../shared/roles.js';
-import { bindCommand, type Command, type CommandDeps } from '../core/command.js';
+import { commandBinder, type CommandDeps } from '../core/command.js';
 import type { RateRule } from '../core/rate-limit.js';
 import { rooms } from '../core/types.js';
 import type { IdentityService } from '../identity/service.js';
@@ -54,15 +52,16 @@ export function registerModeration(deps: ModerationHandlerDeps): void {
   const { io, core, store } = deps;
   const moderator = (user: { role: Parameters<typeof canModerate>[0] }) => canModerate(user.role);
 
-  const viewOrThrow = async (entry: Awaited<ReturnType<ModerationStore['getQueueEntry']>>): Promise<QueueItemView> => {
+  /** Shows the console an entry whose claim changed, and answers with its view. */
+  const announceClaim = async (entry: Awaited<ReturnType<ModerationStore['getQueueEntry']>>): Promise<QueueItemView> => {
     const view = entry ? await core.views.view(entry) : null;
     if (!view) throw new CommandError(ErrorCode.NOT_FOUND, 'That item is not in the queue.');
+    io.to(MOD_ROOM).emit('mod:queue-changed', { item: view });
     return view;
   };
 
   io.on('connection', (socket) => {
-    const bind = <E extends CommandName, S extends z.ZodType>(name: E, command: Command<E, S>) =>
-      bindCommand(deps, socket, name, command);
+    const bind = commandBinder(deps, socket);
 
     bind('mod:flag', {
       schema: ModFlag,
@@ -144,9 +143,7 @@ export function registerModeration(deps: ModerationHandlerDeps): void {
           if (!entry) throw new CommandError(ErrorCode.NOT_FOUND, 'That item is not in the queue.');
           throw new CommandError(ErrorCode.CONFLICT, `${entry.claim?.byName ?? 'Another moderator'} is working on this item.`);
         }
-        const view = await viewOrThrow(claimed);
-        io.to(MOD_ROOM).emit('mod:queue-changed', { item: view });
-        return view;
+        return announceClaim(claimed);
       },
     });
 
@@ -157,9 +154,7 @@ export function registerModeration(deps: ModerationHandlerDeps): void {
       async run({ user }, { ref }) {
         const released = await store.release(ref, user.id);
         if (!released) throw new CommandError(ErrorCode.CONFLICT, 'You are not working on this item.');
-        const view = await viewOrThrow(released);
-        io.to(MOD_ROOM).emit('mod:queue-changed', { item: view });
-        return view;
+        return announceClaim(released);
       },
     });
 
@@ -221,17 +216,8 @@ export function registerModeration(deps: ModerationHandlerDeps): void {
           });
         } else {
           await core.record(user, action, refKey(ref), null, note ?? null);
-          const notice = await store.addNotice({
-            userId: item.authorId,
-            ref,
-            action,
-            reason: item.decision?.reason ?? null,
-            excerpt: item.text.slice(0, 80),
-            at: Date.now(),
-            canAppeal: false,
-          });
-          io.to(rooms.user(item.authorId)).emit('mod:notice', { notice });
-          if (await store.dequeue(ref, Date.now())) await core.publishRemoval(ref);
+          await core.notify(item, action, item.decision?.reason ?? null, false);
+          await core.dequeue(ref);
         }
         return decided;
       },

@@ -1,5 +1,5 @@
 import { CommandError, ErrorCode } from '../../shared/errors.js';
-import { refKey, type ContentRef, type FilterEntry, type ReasonCode } from '../../shared/moderation.js';
+import { refKey, type ContentRef, type FilterEntry, type Notice, type ReasonCode } from '../../shared/moderation.js';
 import { isStaff } from '../../shared/roles.js';
 import type { Logger } from '../core/log.js';
 import type { RateLimits } from '../core/rate-limit.js';
@@ -138,7 +138,7 @@ export function createModerationCore(deps: ModerationDeps) {
     action: string;
     reason: ReasonCode | null;
     note: string | null;
-    notice: { action: Parameters<ModerationStore['addNotice']>[0]['action']; canAppeal: boolean } | null;
+    notice: { action: Notice['action']; canAppeal: boolean } | null;
     /** Hiding keeps the item queued for review (and is not a final decision for the timings). */
     requeue?: { place: string; reason: 'flagged' | 'hidden'; flags: number };
   }): Promise<ContentSummary> {
@@ -152,25 +152,33 @@ export function createModerationCore(deps: ModerationDeps) {
     });
     if (!updated) throw new CommandError(ErrorCode.CONFLICT, 'Someone already decided this item.');
     await record(actor, input.action, refKey(item.ref), input.reason, input.note);
-    if (input.notice) {
-      const notice = await store.addNotice({
-        userId: item.authorId,
-        ref: item.ref,
-        action: input.notice.action,
-        reason: input.reason,
-        excerpt: excerpt(item.text),
-        at: now,
-        canAppeal: input.notice.canAppeal,
-      });
-      io.to(rooms.user(item.authorId)).emit('mod:notice', { notice });
-    }
+    if (input.notice) await notify(item, input.notice.action, input.reason, input.notice.canAppeal, now);
     if (input.requeue) {
       await publishEntry(await store.enqueue({ ref: item.ref, ...input.requeue, submittedAt: now }));
-    } else if (await store.dequeue(item.ref, now)) {
-      await publishRemoval(item.ref);
+    } else {
+      await dequeue(item.ref, now);
     }
     log.info({ ref: refKey(item.ref), action: input.action, moderator: actor.id }, 'moderation decision');
     return updated;
+  }
+
+  /** Tells the author about a decision on their item: the stored notice, and live if they are here. */
+  async function notify(item: ContentSummary, action: Notice['action'], reason: ReasonCode | null, canAppeal: boolean, at = Date.now()) {
+    const notice = await store.addNotice({
+      userId: item.authorId,
+      ref: item.ref,
+      action,
+      reason,
+      excerpt: excerpt(item.text),
+      at,
+      canAppeal,
+    });
+    io.to(rooms.user(item.authorId)).emit('mod:notice', { notice });
+  }
+
+  /** Takes an item off the queue, and tells the console if it was there. */
+  async function dequeue(ref: ContentRef, at = Date.now()) {
+    if (await store.dequeue(ref, at)) await publishRemoval(ref);
   }
 
   async function record(actor: SessionUser, action: string, target: string, reason: string | null, note: string | null) {
@@ -194,6 +202,8 @@ export function createModerationCore(deps: ModerationDeps) {
     describe,
     requireAllowed,
     applyDecision,
+    notify,
+    dequeue,
     record,
     publishEntry,
     publishRemoval,

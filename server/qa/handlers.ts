@@ -10,9 +10,7 @@ import {
   type QaSnapshot,
 } from '../../shared/qa.js';
 import { canAnswer, canConfigureRoom, canReview } from '../../shared/roles.js';
-import type { z } from 'zod';
-import type { CommandName } from '../../shared/events.js';
-import { bindCommand, type Command, type CommandDeps } from '../core/command.js';
+import { commandBinder, type CommandDeps } from '../core/command.js';
 import type { RateRule } from '../core/rate-limit.js';
 import { rooms, type AppSocket, type SessionUser } from '../core/types.js';
 import type { IdentityService } from '../identity/service.js';
@@ -84,8 +82,7 @@ export function registerQa(deps: QaDeps): { close(): void } {
   }
 
   io.on('connection', (socket) => {
-    const bind = <E extends CommandName, S extends z.ZodType>(name: E, command: Command<E, S>) =>
-      bindCommand(deps, socket, name, command);
+    const bind = commandBinder(deps, socket);
 
     bind('qa:join', {
       schema: QaJoin,

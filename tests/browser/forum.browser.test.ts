@@ -3,9 +3,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { accessibilityViolations, launchChromium, requireBuiltClient, screenshot } from '../support/browser.js';
-
-const PASSWORD = 'browser-test-password';
+import {
+  accessibilityViolations,
+  fillJoinForm,
+  launchChromium,
+  personPage,
+  requireBuiltClient,
+  screenshot,
+  signInAsStaff,
+  STAFF_PASSWORD,
+} from '../support/browser.js';
 
 describe('the forum in the browser', () => {
   let server: TestServer;
@@ -15,8 +22,8 @@ describe('the forum in the browser', () => {
 
   beforeAll(async () => {
     server = await startTestServer({ clientDir: requireBuiltClient() });
-    await server.app.identity.createStaff({ username: 'moderator', password: PASSWORD, role: 'moderator', displayName: 'Mod Sam' });
-    const officer = await server.app.identity.createStaff({ username: 'officer', password: PASSWORD, role: 'officer', displayName: 'Sgt. Reyes' });
+    await server.app.identity.createStaff({ username: 'moderator', password: STAFF_PASSWORD, role: 'moderator', displayName: 'Mod Sam' });
+    const officer = await server.app.identity.createStaff({ username: 'officer', password: STAFF_PASSWORD, role: 'officer', displayName: 'Sgt. Reyes' });
     const forum = server.stores.forum;
     const now = Date.now();
     categoryId = (await forum.createCategory({ name: 'Traffic and parking', description: 'Speeding, crossings and parking on our streets.', createdBy: 'admin', createdAt: now })).id;
@@ -40,12 +47,9 @@ describe('the forum in the browser', () => {
     await server?.close();
   });
 
-  const newPage = async (width = 1280, height = 900): Promise<Page> => (await browser.newContext({ viewport: { width, height } })).newPage();
+  const newPage = (width?: number, height?: number): Promise<Page> => personPage(browser, width, height);
   const categoryUrl = () => `${server.url}/forum/c/${categoryId}`;
-  const join = async (page: Page, name: string) => {
-    await page.getByRole('textbox', { name: 'Your display name' }).fill(name);
-    await page.getByRole('button', { name: 'Join' }).click();
-  };
+  const join = fillJoinForm;
   const posts = (page: Page) => page.getByTestId('post');
 
   it('lists categories and threads to anyone, pinned first, with no accessibility violations', async () => {
@@ -158,11 +162,7 @@ describe('the forum in the browser', () => {
     expect(await accessibilityViolations(resident)).toEqual([]);
 
     const moderator = await newPage();
-    await moderator.goto(`${server.url}/signin?next=${encodeURIComponent(`/forum/t/${lockedThreadId}`)}`);
-    await moderator.getByRole('textbox', { name: 'Username' }).fill('moderator');
-    await moderator.getByLabel('Password').fill(PASSWORD);
-    await moderator.getByRole('button', { name: 'Sign in' }).click();
-    await moderator.waitForURL(`${server.url}/forum/t/${lockedThreadId}`);
+    await signInAsStaff(moderator, server.url, 'moderator', `/forum/t/${lockedThreadId}`);
     const tools = moderator.getByTestId('thread-controls');
     await tools.getByRole('button', { name: 'Unlock thread' }).waitFor();
     await moderator.getByRole('textbox', { name: 'Your reply' }).waitFor();

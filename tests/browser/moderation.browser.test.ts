@@ -3,9 +3,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { accessibilityViolations, launchChromium, requireBuiltClient, screenshot } from '../support/browser.js';
-
-const PASSWORD = 'browser-test-password';
+import {
+  accessibilityViolations,
+  joinTownHall,
+  launchChromium,
+  personPage,
+  questionCard,
+  requireBuiltClient,
+  screenshot,
+  STAFF_PASSWORD,
+} from '../support/browser.js';
 
 describe('the moderator console in the browser', () => {
   let server: TestServer;
@@ -16,8 +23,8 @@ describe('the moderator console in the browser', () => {
     server = await startTestServer({ clientDir: requireBuiltClient(), flagThreshold: 3 });
     const { id } = await server.townHall({ title: 'Eastside Town Hall' });
     townHallUrl = `${server.url}/townhall/${id}`;
-    await server.app.identity.createStaff({ username: 'ana', password: PASSWORD, role: 'moderator', displayName: 'Mod Ana' });
-    await server.app.identity.createStaff({ username: 'ben', password: PASSWORD, role: 'moderator', displayName: 'Mod Ben' });
+    await server.app.identity.createStaff({ username: 'ana', password: STAFF_PASSWORD, role: 'moderator', displayName: 'Mod Ana' });
+    await server.app.identity.createStaff({ username: 'ben', password: STAFF_PASSWORD, role: 'moderator', displayName: 'Mod Ben' });
     browser = await launchChromium();
   });
   afterAll(async () => {
@@ -25,16 +32,8 @@ describe('the moderator console in the browser', () => {
     await server?.close();
   });
 
-  const newPage = async (width = 1280, height = 900): Promise<Page> => {
-    const context = await browser.newContext({ viewport: { width, height } });
-    return context.newPage();
-  };
-  const joinAsResident = async (page: Page, name: string) => {
-    await page.goto(townHallUrl);
-    await page.getByRole('textbox', { name: 'Your display name' }).fill(name);
-    await page.getByRole('button', { name: 'Join' }).click();
-    await page.getByRole('textbox', { name: 'Your question' }).waitFor();
-  };
+  const newPage = (width?: number, height?: number): Promise<Page> => personPage(browser, width, height);
+  const joinAsResident = (page: Page, name: string) => joinTownHall(page, townHallUrl, name);
   const ask = async (page: Page, text: string) => {
     await page.getByRole('textbox', { name: 'Your question' }).fill(text);
     await page.getByRole('button', { name: 'Ask question' }).click();
@@ -44,12 +43,12 @@ describe('the moderator console in the browser', () => {
   const openConsole = async (page: Page, username: string) => {
     await page.goto(`${server.url}/signin?next=%2Fmoderate`);
     await page.getByRole('textbox', { name: 'Username' }).fill(username);
-    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByLabel('Password').fill(STAFF_PASSWORD);
     await page.keyboard.press('Enter');
     await page.waitForURL(`${server.url}/moderate`);
     await page.getByTestId('queue-length').waitFor();
   };
-  const card = (page: Page, text: string) => page.getByTestId('question').filter({ hasText: text });
+  const card = questionCard;
   const row = (page: Page, text: string) => page.getByTestId('queue-item').filter({ hasText: text });
   const detailText = (page: Page) => page.getByTestId('item-text').textContent();
   /** What the page's polite live regions say now (the console's and the notices'). */

@@ -1,24 +1,31 @@
 // The whole Q&A flow as people do it: two residents, an officer and a moderator, each in their
 // own browser context (their own cookies), in Debian's Chromium.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { accessibilityViolations, launchChromium, requireBuiltClient, screenshot } from '../support/browser.js';
-
-const PASSWORD = 'browser-test-password';
+import {
+  accessibilityViolations,
+  joinTownHall,
+  launchChromium,
+  personPage,
+  questionCard,
+  requireBuiltClient,
+  screenshot,
+  signInAsStaff,
+  STAFF_PASSWORD,
+} from '../support/browser.js';
 
 describe('live Q&A in the browser', () => {
   let server: TestServer;
   let browser: Browser;
   let townHallUrl: string;
-  const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
     server = await startTestServer({ clientDir: requireBuiltClient(), tallyIntervalMs: 100 });
     const { id } = await server.townHall({ title: 'Northside Town Hall', description: 'Talk with your officers.' });
     townHallUrl = `${server.url}/townhall/${id}`;
-    await server.app.identity.createStaff({ username: 'officer', password: PASSWORD, role: 'officer', displayName: 'Sgt. Reyes' });
-    await server.app.identity.createStaff({ username: 'moderator', password: PASSWORD, role: 'moderator', displayName: 'Mod Sam' });
+    await server.app.identity.createStaff({ username: 'officer', password: STAFF_PASSWORD, role: 'officer', displayName: 'Sgt. Reyes' });
+    await server.app.identity.createStaff({ username: 'moderator', password: STAFF_PASSWORD, role: 'moderator', displayName: 'Mod Sam' });
     browser = await launchChromium();
   });
   afterAll(async () => {
@@ -26,25 +33,10 @@ describe('live Q&A in the browser', () => {
     await server?.close();
   });
 
-  const newPage = async (width = 1280, height = 900): Promise<Page> => {
-    const context = await browser.newContext({ viewport: { width, height } });
-    contexts.push(context);
-    return context.newPage();
-  };
-  const joinAsResident = async (page: Page, name: string) => {
-    await page.goto(townHallUrl);
-    await page.getByRole('textbox', { name: 'Your display name' }).fill(name);
-    await page.getByRole('button', { name: 'Join' }).click();
-    await page.getByRole('textbox', { name: 'Your question' }).waitFor();
-  };
-  const signInAsStaff = async (page: Page, username: string) => {
-    await page.goto(`${server.url}/signin?next=${encodeURIComponent(new URL(townHallUrl).pathname)}`);
-    await page.getByRole('textbox', { name: 'Username' }).fill(username);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(townHallUrl);
-  };
-  const card = (page: Page, text: string) => page.getByTestId('question').filter({ hasText: text });
+  const newPage = (width?: number, height?: number): Promise<Page> => personPage(browser, width, height);
+  const joinAsResident = (page: Page, name: string) => joinTownHall(page, townHallUrl, name);
+  const signIn = (page: Page, username: string) => signInAsStaff(page, server.url, username, new URL(townHallUrl).pathname);
+  const card = questionCard;
 
   it('has no accessibility violations on the join page', async () => {
     const page = await newPage();
@@ -60,7 +52,7 @@ describe('live Q&A in the browser', () => {
     const officer = await newPage();
     const moderator = await newPage();
     await Promise.all([joinAsResident(alice, 'Alice'), joinAsResident(bob, 'Bob')]);
-    await Promise.all([signInAsStaff(officer, 'officer'), signInAsStaff(moderator, 'moderator')]);
+    await Promise.all([signIn(officer, 'officer'), signIn(moderator, 'moderator')]);
 
     // Alice asks; it is published and reaches Bob and the officer.
     const question = 'Is the park safe after dark?';
@@ -134,7 +126,7 @@ describe('live Q&A in the browser', () => {
     expect(await accessibilityViolations(resident)).toEqual([]);
 
     const moderator = await newPage();
-    await signInAsStaff(moderator, 'moderator');
+    await signIn(moderator, 'moderator');
     await moderator.getByTestId('review-queue').waitFor();
     expect(await accessibilityViolations(moderator)).toEqual([]);
   });

@@ -19,7 +19,8 @@ function toAppError(status: number, body: unknown): AppError {
   return { code: status >= 500 ? 'UNAVAILABLE' : 'INTERNAL', message: `HTTP ${status}` };
 }
 
-async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<Result<T>> {
+/** One REST call, answered as a Result: a network failure or an error status never throws. */
+export async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<Result<T>> {
   let response: Response;
   try {
     response = await fetch(path, {

@@ -1,26 +1,9 @@
 // The forum's REST reads. Reading needs no session; the same Result shape as every other call,
 // so pages handle errors one way whichever transport answered.
-import { ErrorCode, type AppError, type Result } from '../../../shared/errors.js';
 import type { CategoriesPage, ThreadPage, ThreadsPage } from '../../../shared/forum.js';
+import { request } from './api.js';
 
-const CODES: ReadonlySet<string> = new Set(Object.values(ErrorCode));
-
-async function get<T>(path: string): Promise<Result<T>> {
-  let response: Response;
-  try {
-    response = await fetch(path, { credentials: 'same-origin', headers: { accept: 'application/json' } });
-  } catch {
-    return { ok: false, error: { code: 'UNAVAILABLE', message: 'Network error.' } };
-  }
-  const json: unknown = await response.json().catch(() => null);
-  if (response.ok) return { ok: true, data: json as T };
-  const error = (json as { error?: Partial<AppError> } | null)?.error;
-  const code = error && typeof error.code === 'string' && CODES.has(error.code) ? error.code : null;
-  return {
-    ok: false,
-    error: { code: code ?? (response.status >= 500 ? 'UNAVAILABLE' : 'INTERNAL'), message: `HTTP ${response.status}` },
-  };
-}
+const get = <T>(path: string) => request<T>('GET', path);
 
 const pageQuery = (page: number) => (page > 1 ? `?page=${page}` : '');
 
