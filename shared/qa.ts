@@ -58,6 +58,8 @@ export function compareForRanking(a: QuestionView, b: QuestionView): number {
 export interface QaSnapshot {
   townHallId: Id;
   moderation: ModerationMode;
+  /** Seconds a resident waits between questions here (0: slow mode is off); staff are exempt. */
+  slowModeSeconds: number;
   /** Published questions, plus held ones for staff and the asker's own held ones. */
   questions: QuestionView[];
   /** Ids of the questions this person has upvoted. */

@@ -79,5 +79,7 @@ export interface ModerationPipeline {
   screen(input: ScreenInput): Promise<Screening>;
   /** FORBIDDEN (with the end time) for a person under a timeout or ban here; for votes and flags. */
   requireAllowed(user: SessionUser, townHallId: string | null): Promise<void>;
+  /** Seconds between messages a resident must wait in a place (0: slow mode is off). */
+  slowMode(place: string): Promise<number>;
   submitted(item: { ref: ContentRef; place: string; status: ContentStatus; createdAt: number }): Promise<void>;
 }

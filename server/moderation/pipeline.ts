@@ -110,6 +110,7 @@ export function createModerationCore(deps: ModerationDeps) {
     },
 
     requireAllowed: (user, townHallId) => requireAllowed(user, townHallId),
+    slowMode: (place) => store.getSlowMode(place),
 
     async submitted({ ref, place, status, createdAt }) {
       if (status !== 'held') return;

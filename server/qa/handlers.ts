@@ -68,8 +68,12 @@ export function registerQa(deps: QaDeps): { close(): void } {
   const staffView = (q: QuestionRecord) => viewOf(q, 'staff', pseudonym(secret, q.authorId, q.townHallId));
   const conflict = (message: string) => new CommandError(ErrorCode.CONFLICT, message);
 
-  async function snapshot(user: SessionUser, townHallId: string, moderation: QaSnapshot['moderation']): Promise<QaSnapshot> {
-    const [list, myVotes] = await Promise.all([questions.listVisible(townHallId), questions.votesBy(townHallId, user.id)]);
+  async function snapshot(user: SessionUser, townHallId: string, mode: QaSnapshot['moderation']): Promise<QaSnapshot> {
+    const [list, myVotes, slowModeSeconds] = await Promise.all([
+      questions.listVisible(townHallId),
+      questions.votesBy(townHallId, user.id),
+      moderation.slowMode(townHallPlace(townHallId)),
+    ]);
     const reviews = canReview(user.role);
     const visible = list.flatMap((q) => {
       const handle = pseudonym(secret, q.authorId, townHallId);
@@ -78,7 +82,13 @@ export function registerQa(deps: QaDeps): { close(): void } {
       return q.status === 'published' ? [viewOf(q, 'public', handle)] : [];
     });
     const visibleIds = new Set(visible.map((q) => q.id));
-    return { townHallId, moderation, questions: visible, myVotes: myVotes.filter((id) => visibleIds.has(id)) };
+    return {
+      townHallId,
+      moderation: mode,
+      slowModeSeconds,
+      questions: visible,
+      myVotes: myVotes.filter((id) => visibleIds.has(id)),
+    };
   }
 
   io.on('connection', (socket) => {

@@ -130,4 +130,16 @@ describe('live Q&A in the browser', () => {
     await moderator.getByTestId('review-queue').waitFor();
     expect(await accessibilityViolations(moderator)).toEqual([]);
   });
+
+  it('lets an officer turn on slow mode, and residents see it at once', async () => {
+    const officer = await newPage();
+    const resident = await newPage();
+    await signIn(officer, 'officer');
+    await joinAsResident(resident, 'Evan');
+    await officer.getByRole('combobox', { name: 'Slow mode' }).selectOption('60');
+    await expect.poll(() => resident.locator('#ask-hint').textContent()).toContain('one question every 60 seconds');
+    await screenshot(officer, 'officer-room-settings');
+    await officer.getByRole('combobox', { name: 'Slow mode' }).selectOption('0');
+    await expect.poll(() => resident.locator('#ask-hint').textContent()).not.toContain('Slow mode');
+  });
 });

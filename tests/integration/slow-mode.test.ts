@@ -21,6 +21,7 @@ describe('slow mode in a town hall', () => {
     unwrap(await command(officer, 'mod:set-slow-mode', { townHallId, seconds: 120 }));
     expect(await told).toEqual({ townHallId, seconds: 120 });
     expect(await server.stores.moderation.getSlowMode(`townhall:${townHallId}`)).toBe(120);
+    expect(unwrap(await command(resident, 'qa:join', { townHallId })).slowModeSeconds).toBe(120);
 
   });
 

@@ -37,6 +37,7 @@ export class QaRoomState {
   readonly questions = $derived(this.snapshot?.questions ?? []);
   readonly myVotes: ReadonlySet<string> = $derived(new Set(this.snapshot?.myVotes ?? []));
   readonly moderation: ModerationMode = $derived(this.snapshot?.moderation ?? 'post');
+  readonly slowModeSeconds: number = $derived(this.snapshot?.slowModeSeconds ?? 0);
   readonly ranked = $derived(
     this.questions.filter((q) => q.status === 'published' && q.answerState !== 'answered').sort(compareForRanking),
   );
@@ -88,13 +89,21 @@ export class QaRoomState {
         });
       },
     };
+    const onSlowMode = ({ townHallId, seconds }: { townHallId: string; seconds: number }) => {
+      if (townHallId !== this.townHallId) return;
+      this.#whenJoined(() => {
+        if (this.snapshot) this.snapshot = { ...this.snapshot, slowModeSeconds: seconds };
+      });
+    };
     const onConnect = () => void this.#join();
     socket.on('connect', onConnect);
+    socket.on('mod:slow-mode-changed', onSlowMode);
     for (const [event, handler] of Object.entries(handlers)) socket.on(event as keyof QaServerEvents, handler);
     if (socket.connected) void this.#join();
 
     return () => {
       socket.off('connect', onConnect);
+      socket.off('mod:slow-mode-changed', onSlowMode);
       for (const [event, handler] of Object.entries(handlers)) socket.off(event as keyof QaServerEvents, handler);
       if (socket.connected) void command('qa:leave', { townHallId: this.townHallId });
     };
@@ -161,6 +170,12 @@ export class QaRoomState {
   async flag(questionId: string, reason: ReasonCode): Promise<Result<{ flagged: true }>> {
     const result = await command('mod:flag', { ref: { kind: 'question', id: questionId }, reason });
     if (result.ok) this.flagged.add(questionId);
+    return result;
+  }
+
+  async setSlowMode(seconds: number): Promise<Result<{ seconds: number }>> {
+    const result = await command('mod:set-slow-mode', { townHallId: this.townHallId, seconds });
+    if (result.ok && this.snapshot) this.snapshot = { ...this.snapshot, slowModeSeconds: result.data.seconds };
     return result;
   }
 
