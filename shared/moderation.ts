@@ -23,7 +23,8 @@ export interface FilterHit {
 // ---- the moderation pipeline (shared by every kind of user content) ------------------------
 
 /** Kinds of user content that go through moderation. */
-export const ContentKind = z.enum(['question', 'post']);
+/** question: Q&A; post: forum; answer: a word-cloud poll answer. */
+export const ContentKind = z.enum(['question', 'post', 'answer']);
 export type ContentKind = z.infer<typeof ContentKind>;
 
 /** Points at one item of user content, whatever feature holds it. */
