@@ -20,6 +20,7 @@ import { registerModeration } from './moderation/handlers.js';
 import { createModerationCore } from './moderation/pipeline.js';
 import type { ModerationPipeline } from './moderation/pipeline-types.js';
 import { moderationRoutes } from './moderation/routes.js';
+import { registerPolls } from './polls/handlers.js';
 import { registerQa } from './qa/handlers.js';
 import type { Stores } from './storage/index.js';
 import { isUnavailable } from './storage/unavailable.js';
@@ -167,6 +168,16 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     tallyIntervalMs: options.tallyIntervalMs,
   });
   registerForum({ io, limits, log, isUnavailable, forum: stores.forum, moderation: moderation.pipeline, accounts: stores.identity });
+  const polls = registerPolls({
+    io,
+    limits,
+    log,
+    isUnavailable,
+    polls: stores.polls,
+    townHalls,
+    moderation: moderation.pipeline,
+    tallyIntervalMs: options.tallyIntervalMs,
+  });
 
   return {
     http,
@@ -181,6 +192,7 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
       }),
     async close() {
       qa.close();
+      polls.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));
     },
   };

@@ -137,7 +137,8 @@ export interface PollClientEvents {
   'poll:close': (payload: z.input<typeof PollRef>, ack: Ack<PollView>) => void;
   /** Every poll of a town hall this person may see (drafts: staff only), with results and their ballot. */
   'poll:list': (payload: z.input<typeof PollList>, ack: Ack<PollView[]>) => void;
-  'poll:vote': (payload: z.input<typeof PollVote>, ack: Ack<{ pollId: Id; ballot: Ballot; replaced: boolean }>) => void;
+  /** `held`: a word-cloud answer the word filter held; it shows once a moderator approves it. */
+  'poll:vote': (payload: z.input<typeof PollVote>, ack: Ack<{ pollId: Id; ballot: Ballot; replaced: boolean; held: boolean }>) => void;
 }
 
 export interface PollServerEvents {

@@ -10,6 +10,9 @@ import { createSqliteAuditLogStore } from '../moderation/audit-sqlite.js';
 import type { ModerationStore } from '../moderation/store.js';
 import { createRedisModerationStore } from '../moderation/store-redis.js';
 import { createSqliteModerationStore } from '../moderation/store-sqlite.js';
+import type { PollStore } from '../polls/store.js';
+import { createRedisPollStore } from '../polls/store-redis.js';
+import { createSqlitePollStore } from '../polls/store-sqlite.js';
 import type { QuestionStore } from '../qa/store.js';
 import { createRedisQuestionStore } from '../qa/store-redis.js';
 import { createSqliteQuestionStore } from '../qa/store-sqlite.js';
@@ -26,6 +29,7 @@ export interface Stores {
   moderation: ModerationStore;
   audit: AuditLogStore;
   forum: ForumStore;
+  polls: PollStore;
   /** The shared connection when running on Redis, for features (pub/sub, rate limits) that need it. */
   redis: RedisClient | null;
   close(): Promise<void>;
@@ -45,6 +49,7 @@ export async function openStores(opts: StoresOptions): Promise<Stores> {
       moderation: createSqliteModerationStore(db),
       audit: createSqliteAuditLogStore(db),
       forum: createSqliteForumStore(db),
+      polls: createSqlitePollStore(db),
       redis: null,
       close: async () => {
         db.close();
@@ -59,6 +64,7 @@ export async function openStores(opts: StoresOptions): Promise<Stores> {
     moderation: createRedisModerationStore(redis),
     audit: createRedisAuditLogStore(redis),
     forum: createRedisForumStore(redis),
+    polls: createRedisPollStore(redis),
     redis,
     // close() waits for commands already sent, so a write in flight at shutdown still lands.
     close: () => redis.close(),

@@ -10,6 +10,8 @@ import { auditKeys, createRedisAuditLogStore } from '../../server/moderation/aud
 import { createSqliteAuditLogStore } from '../../server/moderation/audit-sqlite.js';
 import { createRedisModerationStore } from '../../server/moderation/store-redis.js';
 import { createSqliteModerationStore } from '../../server/moderation/store-sqlite.js';
+import { createRedisPollStore } from '../../server/polls/store-redis.js';
+import { createSqlitePollStore } from '../../server/polls/store-sqlite.js';
 import { createRedisQuestionStore } from '../../server/qa/store-redis.js';
 import { createSqliteQuestionStore } from '../../server/qa/store-sqlite.js';
 import { connectRedis, type RedisClient } from '../../server/storage/redis.js';
@@ -22,6 +24,7 @@ import type { MakeStore } from './harness.js';
 import { describeForumStore } from './forum.contract.js';
 import { describeIdentityStore } from './identity.contract.js';
 import { describeModerationStore } from './moderation.contract.js';
+import { describePollStore } from './polls.contract.js';
 import { describeQuestionStore } from './qa.contract.js';
 import { describeTownHallStore } from './townhall.contract.js';
 
@@ -86,6 +89,8 @@ describeForumStore('sqlite', sqlite(createSqliteForumStore));
 describeForumStore('redis', redis(createRedisForumStore));
 describeModerationStore('sqlite', sqlite(createSqliteModerationStore));
 describeModerationStore('redis', redis(createRedisModerationStore));
+describePollStore('sqlite', sqlite(createSqlitePollStore));
+describePollStore('redis', redis(createRedisPollStore));
 
 // The audit suite also needs to tamper with the stored entries, the way only direct access to
 // each backend can.

@@ -1,3 +1,4 @@
+import { untrack } from 'svelte';
 import { SvelteSet } from 'svelte/reactivity';
 import type { AppError, Result } from '../../../shared/errors.js';
 import type { ModerationMode } from '../../../shared/moderation.js';
@@ -58,6 +59,20 @@ export class QaRoomState {
    * current state, even when a fact was sent before the snapshot was read.
    */
   #pending: (() => void)[] | null = null;
+
+  /** Called after every successful join (first connect and each reconnect). */
+  #joinedListeners = new Set<() => void>();
+
+  /**
+   * Runs `listener` after each successful `qa:join`, so a feature on the same page (polls)
+   * can fetch its own state once the socket is in the town hall's room. Returns the unsubscriber.
+   */
+  onJoined(listener: () => void): () => void {
+    this.#joinedListeners.add(listener);
+    // Untracked: registering from an effect must not make that effect depend on the snapshot.
+    if (untrack(() => this.snapshot) && getSocket().connected && !this.#pending) untrack(listener);
+    return () => this.#joinedListeners.delete(listener);
+  }
 
   #whenJoined(apply: () => void): void {
     if (this.#pending) this.#pending.push(apply);
@@ -194,6 +209,7 @@ export class QaRoomState {
       this.snapshot = result.data;
       this.joinError = null;
       for (const apply of queued) apply();
+      for (const listener of this.#joinedListeners) listener();
     } else if (result.error.code !== 'UNAVAILABLE') {
       // UNAVAILABLE means the socket dropped again; the next connect joins anew.
       this.joinError = result.error;

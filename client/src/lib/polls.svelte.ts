@@ -1,0 +1,131 @@
+import type { Result } from '../../../shared/errors.js';
+import type { Ballot, PollResults, PollServerEvents, PollView } from '../../../shared/polls.js';
+import { command, getSocket, type CommandPayload } from './socket.js';
+
+/** What a screen-reader user hears about polls: openings and closings, never a tally. */
+export interface PollAnnouncement {
+  seq: number;
+  kind: 'opened' | 'closed';
+  question: string;
+}
+
+export type NewPollInput = Omit<CommandPayload<'poll:create'>, 'townHallId'>;
+
+const byCreated = (a: PollView, b: PollView): number => a.createdAt - b.createdAt;
+const byRecentlyClosed = (a: PollView, b: PollView): number => (b.closedAt ?? 0) - (a.closedAt ?? 0);
+
+/**
+ * The polls of one town hall as this person sees them. The list is fetched after every join of
+ * the town hall's room (see QaRoomState.onJoined), then kept current by `poll:changed` (the poll
+ * itself) and `poll:results` (its tally, at most once per tally interval).
+ */
+export class PollsState {
+  readonly townHallId: string;
+
+  polls = $state.raw<PollView[]>([]);
+  loaded = $state.raw(false);
+  announcement = $state.raw<PollAnnouncement | null>(null);
+
+  readonly open = $derived(this.polls.filter((p) => p.status === 'open').sort(byCreated));
+  readonly drafts = $derived(this.polls.filter((p) => p.status === 'draft').sort(byCreated));
+  readonly closed = $derived(this.polls.filter((p) => p.status === 'closed').sort(byRecentlyClosed));
+
+  #seq = 0;
+  /** Facts that arrive while the list is in flight are applied over it afterwards. */
+  #pending: (() => void)[] | null = null;
+
+  constructor(townHallId: string) {
+    this.townHallId = townHallId;
+  }
+
+  /**
+   * Follows the polls; `onJoined` is the Q&A room's hook that runs after each join, so the list
+   * is asked for only once the socket is in the town hall's room. Returns the function that stops.
+   */
+  start(onJoined: (listener: () => void) => () => void): () => void {
+    const socket = getSocket();
+    const handlers: { [K in keyof PollServerEvents]: PollServerEvents[K] } = {
+      'poll:changed': ({ poll }) => {
+        if (poll.townHallId === this.townHallId) this.#whenListed(() => this.#upsert(poll, true));
+      },
+      'poll:results': ({ pollId, results }) => this.#whenListed(() => this.#setResults(pollId, results)),
+    };
+    for (const [event, handler] of Object.entries(handlers)) socket.on(event as keyof PollServerEvents, handler);
+    const stopJoined = onJoined(() => void this.#list());
+    return () => {
+      stopJoined();
+      for (const [event, handler] of Object.entries(handlers)) socket.off(event as keyof PollServerEvents, handler);
+    };
+  }
+
+  async create(input: NewPollInput): Promise<Result<PollView>> {
+    const result = await command('poll:create', { ...input, townHallId: this.townHallId });
+    if (result.ok) this.#replace(result.data);
+    return result;
+  }
+
+  async launch(pollId: string, durationSeconds?: number): Promise<Result<PollView>> {
+    const result = await command('poll:open', durationSeconds ? { pollId, durationSeconds } : { pollId });
+    if (result.ok) this.#replace(result.data);
+    return result;
+  }
+
+  async close(pollId: string): Promise<Result<PollView>> {
+    const result = await command('poll:close', { pollId });
+    if (result.ok) this.#replace(result.data);
+    return result;
+  }
+
+  async vote(pollId: string, ballot: Ballot): Promise<Result<{ pollId: string; ballot: Ballot; replaced: boolean; held: boolean }>> {
+    const result = await command('poll:vote', { pollId, ballot });
+    if (result.ok) this.#patch(result.data.pollId, { myBallot: result.data.ballot });
+    return result;
+  }
+
+  #whenListed(apply: () => void): void {
+    if (this.#pending) this.#pending.push(apply);
+    else apply();
+  }
+
+  async #list(): Promise<void> {
+    this.#pending = [];
+    const result = await command('poll:list', { townHallId: this.townHallId });
+    const queued = this.#pending;
+    this.#pending = null;
+    // On failure the list stays as it was; the next join asks again.
+    if (!result.ok) return;
+    this.polls = result.data;
+    this.loaded = true;
+    for (const apply of queued) apply();
+  }
+
+  /** A command's answer: the whole view, as this person may see it. */
+  #replace(poll: PollView): void {
+    const index = this.polls.findIndex((p) => p.id === poll.id);
+    this.polls = index === -1 ? [...this.polls, poll] : this.polls.map((p, i) => (i === index ? poll : p));
+  }
+
+  /** A fact: the poll without results or ballot, which are kept from what is known. */
+  #upsert(poll: Omit<PollView, 'results' | 'myBallot'>, announce: boolean): void {
+    const index = this.polls.findIndex((p) => p.id === poll.id);
+    const previous = index === -1 ? undefined : this.polls[index];
+    const next: PollView = { ...poll, results: previous?.results ?? null, myBallot: previous?.myBallot ?? null };
+    this.polls = index === -1 ? [...this.polls, next] : this.polls.map((p, i) => (i === index ? next : p));
+    if (!announce || previous?.status === next.status) return;
+    if (next.status === 'open') this.#announce('opened', next.question);
+    else if (next.status === 'closed') this.#announce('closed', next.question);
+  }
+
+  #setResults(pollId: string, results: PollResults): void {
+    this.#patch(pollId, { results });
+  }
+
+  #patch(pollId: string, change: Partial<Pick<PollView, 'results' | 'myBallot'>>): void {
+    if (!this.polls.some((p) => p.id === pollId)) return;
+    this.polls = this.polls.map((p) => (p.id === pollId ? { ...p, ...change } : p));
+  }
+
+  #announce(kind: PollAnnouncement['kind'], question: string): void {
+    this.announcement = { seq: ++this.#seq, kind, question };
+  }
+}

@@ -1,0 +1,244 @@
+import { CommandError, ErrorCode } from '../../shared/errors.js';
+import { PollCreate, PollList, PollOpen, PollRef, PollVote, type Ballot, type PollView } from '../../shared/polls.js';
+import { canAnswer, canReview } from '../../shared/roles.js';
+import { commandBinder, type CommandDeps } from '../core/command.js';
+import { newId } from '../core/ids.js';
+import type { RateRule } from '../core/rate-limit.js';
+import type { AppSocket, SessionUser } from '../core/types.js';
+import type { ModerationPipeline } from '../moderation/pipeline-types.js';
+import { townHallPlace } from '../moderation/rules.js';
+import type { TownHallService } from '../townhall/service.js';
+import { createAnswerAdapter } from './adapter.js';
+import { createPollBroadcast } from './broadcast.js';
+import { ballotProblem, canSeePoll, canSeeResults, isOverdue, pollView, tally } from './rules.js';
+import type { NewBallot, PollRecord, PollStore } from './store.js';
+import { createResultsTally } from './tally.js';
+
+export const POLL_RATES = {
+  list: { name: 'poll:list', points: 20, seconds: 10 },
+  vote: { name: 'poll:vote', points: 10, seconds: 1 },
+  staff: { name: 'poll:staff', points: 30, seconds: 1 },
+} satisfies Record<string, RateRule>;
+
+export interface PollDeps extends CommandDeps {
+  polls: PollStore;
+  townHalls: TownHallService;
+  moderation: ModerationPipeline;
+  /** How often results go out while ballots arrive (the Q&A tally's interval). */
+  tallyIntervalMs: number;
+}
+
+const notFound = () => new CommandError(ErrorCode.NOT_FOUND, 'No such poll.');
+const conflict = (message: string) => new CommandError(ErrorCode.CONFLICT, message);
+
+/**
+ * Wires the poll commands onto every connection. A timed poll is closed by a timer on the node
+ * that opened it, and by whichever node next reads it or takes a ballot for it once its time has
+ * passed, so nothing depends on one process staying up.
+ */
+export function registerPolls(deps: PollDeps): { close(): void } {
+  const { io, polls, townHalls, moderation } = deps;
+  const broadcast = createPollBroadcast(io);
+  const results = createResultsTally(deps.tallyIntervalMs, sendResults, deps.log);
+  const timers = new Map<string, NodeJS.Timeout>();
+  let stopped = false;
+  moderation.registerKind(createAnswerAdapter({ polls, townHalls, changed: results.dirty }));
+
+  async function sendResults(pollId: string): Promise<void> {
+    const poll = await polls.getPoll(pollId);
+    if (!poll || poll.status === 'draft') return;
+    broadcast.results(poll, tally(poll, await polls.ballots(poll.id)));
+  }
+
+  const announce = (poll: PollRecord) => {
+    broadcast.changed(poll);
+    if (poll.status !== 'draft') results.dirty(poll.id);
+    if (poll.status === 'closed') {
+      clearTimeout(timers.get(poll.id));
+      timers.delete(poll.id);
+    }
+  };
+
+  /**
+   * Closes a timed poll whose time has passed (at its closing time); of racing nodes one wins and
+   * tells. A timed poll still running gets a timer here too, so a node that restarted, or never
+   * opened the poll, closes it on time once anyone has read it through that node.
+   */
+  async function settle(poll: PollRecord): Promise<PollRecord> {
+    if (!isOverdue(poll, Date.now())) {
+      if (poll.status === 'open' && !timers.has(poll.id)) schedule(poll);
+      return poll;
+    }
+    const closed = await polls.transition(poll.id, 'closed', poll.closesAt!);
+    if (closed) {
+      deps.log.info({ poll: poll.id }, 'poll closed on time');
+      announce(closed);
+      return closed;
+    }
+    return (await polls.getPoll(poll.id)) ?? poll;
+  }
+
+  // settle() re-arms the timer should it fire a moment before the closing time.
+  function schedule(poll: PollRecord): void {
+    if (poll.closesAt === null || stopped) return;
+    const timer = setTimeout(() => {
+      timers.delete(poll.id);
+      polls
+        .getPoll(poll.id)
+        .then((current) => current && settle(current))
+        .catch((err) => deps.log.warn({ err, poll: poll.id }, 'timed poll not closed; the next read closes it'));
+    }, Math.max(0, poll.closesAt - Date.now()));
+    timer.unref();
+    timers.set(poll.id, timer);
+  }
+
+  const requireJoined = (socket: AppSocket, townHallId: string) => {
+    if (!socket.data.townHalls.includes(townHallId)) {
+      throw new CommandError(ErrorCode.FORBIDDEN, 'Join the town hall first.');
+    }
+  };
+  const requireLive = async (townHallId: string) => {
+    const townHall = await townHalls.require(townHallId);
+    if (townHall.status === 'ended') throw conflict('This town hall has ended.');
+  };
+  /** The poll as this person may know it, settled if its time has passed; drafts are unknown to residents. */
+  const requirePoll = async (socket: AppSocket, user: SessionUser, pollId: string): Promise<PollRecord> => {
+    const poll = await polls.getPoll(pollId);
+    if (!poll || !canSeePoll(poll, user.role)) throw notFound();
+    requireJoined(socket, poll.townHallId);
+    return settle(poll);
+  };
+
+  async function viewFor(user: SessionUser, poll: PollRecord): Promise<PollView> {
+    const [ballots, mine] = await Promise.all([
+      canSeeResults(poll, user.role) ? polls.ballots(poll.id) : null,
+      polls.ballotOf(poll.id, user.id),
+    ]);
+    return pollView(poll, ballots ? tally(poll, ballots) : null, mine?.ballot ?? null);
+  }
+
+  /** A word-cloud answer is screened like any text; other ballots have nothing to screen. */
+  async function screened(user: SessionUser, poll: PollRecord, ballot: Ballot, castAt: number): Promise<NewBallot> {
+    if (ballot.kind !== 'wordcloud') return { ballot, castAt, status: 'published', holdReason: null, filterHits: [] };
+    const screening = await moderation.screen({
+      author: user,
+      place: townHallPlace(poll.townHallId),
+      townHallId: poll.townHallId,
+      text: ballot.text,
+      mode: 'post',
+    });
+    return {
+      ballot: { kind: 'wordcloud', text: screening.text },
+      castAt,
+      status: screening.outcome === 'publish' ? 'published' : 'held',
+      holdReason: screening.holdReason,
+      filterHits: screening.hits,
+    };
+  }
+
+  io.on('connection', (socket) => {
+    const bind = commandBinder(deps, socket);
+
+    bind('poll:create', {
+      schema: PollCreate,
+      allow: (user) => canAnswer(user.role),
+      limit: POLL_RATES.staff,
+      async run({ user }, input) {
+        requireJoined(socket, input.townHallId);
+        await requireLive(input.townHallId);
+        const poll = await polls.createPoll({
+          townHallId: input.townHallId,
+          kind: input.kind,
+          question: input.question,
+          options: input.options.map((label) => ({ id: newId(), label })),
+          maxChoices: input.maxChoices ?? null,
+          scale: input.scale ?? null,
+          visibility: input.visibility,
+          allowChange: input.allowChange,
+          createdBy: user.id,
+        });
+        deps.log.info({ poll: poll.id, townHall: poll.townHallId, kind: poll.kind }, 'poll drafted');
+        announce(poll);
+        return pollView(poll, null, null);
+      },
+    });
+
+    bind('poll:open', {
+      schema: PollOpen,
+      allow: (user) => canAnswer(user.role),
+      limit: POLL_RATES.staff,
+      async run({ user }, { pollId, durationSeconds }) {
+        const poll = await requirePoll(socket, user, pollId);
+        await requireLive(poll.townHallId);
+        const now = Date.now();
+        const opened = await polls.transition(poll.id, 'open', now, durationSeconds ? now + durationSeconds * 1000 : null);
+        if (!opened) throw conflict('Only a draft can be opened.');
+        deps.log.info({ poll: opened.id, closesAt: opened.closesAt }, 'poll opened');
+        announce(opened);
+        schedule(opened);
+        return viewFor(user, opened);
+      },
+    });
+
+    bind('poll:close', {
+      schema: PollRef,
+      allow: (user) => canAnswer(user.role),
+      limit: POLL_RATES.staff,
+      async run({ user }, { pollId }) {
+        const poll = await requirePoll(socket, user, pollId);
+        if (poll.status !== 'open') throw conflict('Only an open poll can be closed.');
+        const closed = await polls.transition(poll.id, 'closed', Date.now());
+        if (!closed) throw conflict('This poll has already closed.');
+        deps.log.info({ poll: closed.id }, 'poll closed');
+        announce(closed);
+        return viewFor(user, closed);
+      },
+    });
+
+    bind('poll:list', {
+      schema: PollList,
+      limit: POLL_RATES.list,
+      async run({ user }, { townHallId }) {
+        requireJoined(socket, townHallId);
+        await townHalls.require(townHallId);
+        const visible = (await polls.listPolls(townHallId)).filter((p) => canSeePoll(p, user.role));
+        const settled = await Promise.all(visible.map(settle));
+        return Promise.all(settled.map((p) => viewFor(user, p)));
+      },
+    });
+
+    bind('poll:vote', {
+      schema: PollVote,
+      limit: POLL_RATES.vote,
+      async run({ user }, { pollId, ballot }) {
+        const poll = await requirePoll(socket, user, pollId);
+        if (poll.status !== 'open') throw conflict(poll.status === 'closed' ? 'This poll has closed.' : 'This poll is not open yet.');
+        await requireLive(poll.townHallId);
+        await moderation.requireAllowed(user, poll.townHallId);
+        const problem = ballotProblem(poll, ballot);
+        if (problem) throw new CommandError(ErrorCode.INVALID_PAYLOAD, problem, { fields: ['ballot'] });
+        // Refused before screening, so a doomed answer costs no slow-mode budget; the store checks again.
+        if (!poll.allowChange && (await polls.ballotOf(poll.id, user.id))) throw conflict('You have already voted.');
+        const outcome = await polls.castBallot(poll.id, user.id, await screened(user, poll, ballot, Date.now()), poll.allowChange);
+        if (!outcome.accepted) {
+          throw conflict(outcome.reason === 'already-voted' ? 'You have already voted.' : 'This poll has closed.');
+        }
+        const cast = outcome.ballot;
+        if (cast.status === 'held') {
+          await moderation.submitted({ ref: { kind: 'answer', id: cast.id }, place: townHallPlace(poll.townHallId), status: 'held', createdAt: cast.castAt });
+        }
+        results.dirty(poll.id);
+        return { pollId: poll.id, ballot: cast.ballot, replaced: outcome.replaced, held: cast.status === 'held' };
+      },
+    });
+  });
+
+  return {
+    close() {
+      stopped = true;
+      results.close();
+      for (const timer of timers.values()) clearTimeout(timer);
+      timers.clear();
+    },
+  };
+}
