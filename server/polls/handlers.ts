@@ -7,6 +7,7 @@ import type { RateRule } from '../core/rate-limit.js';
 import type { AppSocket, SessionUser } from '../core/types.js';
 import type { ModerationPipeline } from '../moderation/pipeline-types.js';
 import { townHallPlace } from '../moderation/rules.js';
+import { requireJoined } from '../townhall/access.js';
 import type { TownHallService } from '../townhall/service.js';
 import { createAnswerAdapter } from './adapter.js';
 import { createPollBroadcast } from './broadcast.js';
@@ -92,15 +93,7 @@ export function registerPolls(deps: PollDeps): { close(): void } {
     timers.set(poll.id, timer);
   }
 
-  const requireJoined = (socket: AppSocket, townHallId: string) => {
-    if (!socket.data.townHalls.includes(townHallId)) {
-      throw new CommandError(ErrorCode.FORBIDDEN, 'Join the town hall first.');
-    }
-  };
-  const requireLive = async (townHallId: string) => {
-    const townHall = await townHalls.require(townHallId);
-    if (townHall.status === 'ended') throw conflict('This town hall has ended.');
-  };
+  const requireLive = (townHallId: string) => townHalls.requireNotEnded(townHallId);
   /** The poll as this person may know it, settled if its time has passed; drafts are unknown to residents. */
   const requirePoll = async (socket: AppSocket, user: SessionUser, pollId: string): Promise<PollRecord> => {
     const poll = await polls.getPoll(pollId);

@@ -12,12 +12,13 @@ import {
 import { canAnswer, canConfigureRoom, canReview } from '../../shared/roles.js';
 import { commandBinder, type CommandDeps } from '../core/command.js';
 import type { RateRule } from '../core/rate-limit.js';
-import { rooms, type AppSocket, type SessionUser } from '../core/types.js';
+import { rooms, type SessionUser } from '../core/types.js';
 import type { IdentityService } from '../identity/service.js';
 import { pseudonym } from '../identity/tokens.js';
 import type { ModerationPipeline } from '../moderation/pipeline-types.js';
 import { townHallPlace } from '../moderation/rules.js';
 import { createQuestionAdapter } from './adapter.js';
+import { requireJoined } from '../townhall/access.js';
 import type { TownHallService } from '../townhall/service.js';
 import { createQaBroadcast } from './broadcast.js';
 import { viewOf } from './rules.js';
@@ -46,16 +47,7 @@ export function registerQa(deps: QaDeps): { close(): void } {
   const tally = createVoteTally(io, deps.tallyIntervalMs);
   const broadcast = createQaBroadcast(io, secret);
 
-  const requireJoined = (socket: AppSocket, townHallId: string) => {
-    if (!socket.data.townHalls.includes(townHallId)) {
-      throw new CommandError(ErrorCode.FORBIDDEN, 'Join the town hall first.');
-    }
-  };
-  const requireOpen = async (townHallId: string) => {
-    const townHall = await townHalls.require(townHallId);
-    if (townHall.status === 'ended') throw new CommandError(ErrorCode.CONFLICT, 'This town hall has ended.');
-    return townHall;
-  };
+  const requireOpen = (townHallId: string) => townHalls.requireNotEnded(townHallId);
   const requireQuestion = async (id: string): Promise<QuestionRecord> => {
     const q = await questions.getQuestion(id);
     if (!q || q.status === 'removed' || q.status === 'rejected') {

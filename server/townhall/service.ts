@@ -10,6 +10,8 @@ export interface TownHallService {
   get(id: string): Promise<TownHall | null>;
   /** The town hall, or NOT_FOUND. */
   require(id: string): Promise<TownHall>;
+  /** The town hall if it has not ended (its Q&A and polls are then frozen: CONFLICT). */
+  requireNotEnded(id: string): Promise<TownHall>;
   setModeration(id: string, moderation: ModerationMode): Promise<TownHall>;
 }
 
@@ -24,6 +26,11 @@ export function createTownHallService(store: TownHallStore): TownHallService {
     list: () => store.list(),
     get: (id) => store.get(id),
     require,
+    async requireNotEnded(id) {
+      const townHall = await require(id);
+      if (townHall.status === 'ended') throw new CommandError(ErrorCode.CONFLICT, 'This town hall has ended.');
+      return townHall;
+    },
     async setModeration(id, moderation) {
       const updated = await store.setModeration(id, moderation);
       if (!updated) throw new CommandError(ErrorCode.NOT_FOUND, 'No such town hall.');
