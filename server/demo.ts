@@ -76,6 +76,44 @@ export async function seedDemo(app: App, stores: Stores, dataDir: string): Promi
     for (const voter of residents.slice(0, 3 - q.by)) await stores.questions.castVote(question.id, voter.id);
   }
 
+  await seedForum(stores, residents[0]!, now);
+
   writeFileSync(file, JSON.stringify(logins, null, 2), { mode: 0o600 });
   return logins;
+}
+
+/** A forum category with one thread and an officer's reply, so the forum is not empty. */
+async function seedForum(stores: Stores, resident: { id: string; displayName: string }, now: number): Promise<void> {
+  const officer = await stores.identity.findByUsername('officer');
+  const admin = await stores.identity.findByUsername('admin');
+  const category = await stores.forum.createCategory({
+    name: 'Traffic and road safety',
+    description: 'Speeding, crossings, parking and getting around the district safely.',
+    createdBy: admin?.id ?? 'demo',
+    createdAt: now,
+  });
+  const opened = await stores.forum.createThread({
+    categoryId: category.id,
+    title: 'Crossing at 5th and Main',
+    authorId: resident.id,
+    authorName: resident.displayName,
+    authorRole: 'resident',
+    body: 'Drivers rarely stop for people at the **5th and Main** crossing. Could we get a flashing sign?',
+    status: 'published',
+    holdReason: null,
+    filterHits: [],
+    createdAt: now - 3_600_000,
+  });
+  if (opened && officer) {
+    await stores.forum.addReply(opened.thread.id, {
+      authorId: officer.id,
+      authorName: officer.displayName,
+      authorRole: 'officer',
+      body: 'Thank you. Traffic unit will run speed checks there next week and we have asked the city about a sign.',
+      status: 'published',
+      holdReason: null,
+      filterHits: [],
+      createdAt: now - 1_800_000,
+    });
+  }
 }
