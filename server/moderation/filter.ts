@@ -69,7 +69,9 @@ export function createWordFilter(departmentRules: FilterRule[] = []): WordFilter
         add({ source: 'obscenity', term: term ?? 'profanity', action: 'hold' });
       }
       for (const word of text.split(/[\s.,;:!?()"]+/)) {
-        if (word && badWords.isProfane(word)) add({ source: 'bad-words', term: word.toLowerCase(), action: 'hold' });
+        const term = word.toLowerCase();
+        // One word caught by both public lists is one hit for the moderator to read.
+        if (word && !hits.has(`obscenity:${term}`) && badWords.isProfane(word)) add({ source: 'bad-words', term, action: 'hold' });
       }
       for (const match of department?.matcher.getAllMatches(text, true) ?? []) {
         const term = department!.termOf(match);

@@ -18,6 +18,10 @@ describe('word filter', () => {
     }
   });
 
+  it('reports a word both public lists catch once', () => {
+    expect(filter.check('this shit again')).toEqual([{ source: 'obscenity', term: 'shit', action: 'hold' }]);
+  });
+
   it('catches department entries, obfuscated too, with their own action', () => {
     expect(filter.check('what a d1rtyc0p')).toEqual([{ source: 'department', term: 'dirtycop', action: 'hold' }]);
     expect(filter.check('I will KILL YOU')).toEqual([{ source: 'department', term: 'kill you', action: 'block' }]);
