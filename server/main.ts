@@ -4,18 +4,13 @@ import { loadConfig, redacted } from './config.js';
 import { createLogger } from './core/log.js';
 import { seedDemo } from './demo.js';
 import { resolveSecret } from './secret.js';
-import { openStores } from './storage/index.js';
-import path from 'node:path';
+import { openConfiguredStores } from './storage/index.js';
 
 const config = loadConfig();
 const log = createLogger(config.logLevel);
 log.info({ config: redacted(config) }, 'starting');
 
-const stores = await openStores(
-  config.redisUrl
-    ? { kind: 'redis', url: config.redisUrl, onRedisError: (err) => log.warn({ err: err.message }, 'redis connection error') }
-    : { kind: 'sqlite', file: path.join(config.dataDir, 'roundtable.db') },
-);
+const stores = await openConfiguredStores(config, (err) => log.warn({ err: err.message }, 'redis connection error'));
 const app = createApp(
   {
     allowedOrigins: config.allowedOrigins,

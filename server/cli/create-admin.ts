@@ -1,11 +1,10 @@
 // Creates an admin account: `npm run admin:create -- <username>` (the password is read from
 // ROUNDTABLE_ADMIN_PASSWORD or asked for on the terminal, never taken from the command line).
-import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { Password, Username } from '../../shared/session.js';
 import { loadConfig } from '../config.js';
 import { createIdentityService } from '../identity/service.js';
-import { openStores } from '../storage/index.js';
+import { openConfiguredStores } from '../storage/index.js';
 
 const config = loadConfig();
 const username = Username.safeParse(process.argv[2]);
@@ -23,9 +22,7 @@ if (!Password.safeParse(password).success) {
   console.error('The password must be 10 to 200 characters.');
   process.exit(2);
 }
-const stores = await openStores(
-  config.redisUrl ? { kind: 'redis', url: config.redisUrl } : { kind: 'sqlite', file: path.join(config.dataDir, 'roundtable.db') },
-);
+const stores = await openConfiguredStores(config);
 try {
   const identity = createIdentityService(stores.identity);
   const user = await identity.createStaff({ username: username.data, password, displayName: 'Administrator', role: 'admin' });

@@ -1,4 +1,3 @@
-import { refKey, type ContentRef } from '../../shared/moderation.js';
 import type { QueueItemView, QueueStats } from '../../shared/moderation-events.js';
 import { pseudonym } from '../identity/tokens.js';
 import type { ContentAdapter } from './pipeline-types.js';
@@ -42,5 +41,3 @@ export function median(values: number[]): number | null {
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid]! : Math.round((sorted[mid - 1]! + sorted[mid]!) / 2);
 }
-
-export const sameRef = (a: ContentRef, b: ContentRef) => refKey(a) === refKey(b);

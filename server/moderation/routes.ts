@@ -2,20 +2,9 @@ import { Router, type Response } from 'express';
 import { CommandError, ErrorCode } from '../../shared/errors.js';
 import { canModerate } from '../../shared/roles.js';
 import { sessionOf } from '../identity/routes.js';
-import { verifyChain, type AuditEntry, type AuditLogStore } from './audit.js';
+import type { AuditLogStore } from './audit.js';
 import { auditToCsv, auditToJson } from './audit-export.js';
-
-const PAGE = 1000;
-
-/** Reads the whole log in pages (the log only grows; a page boundary never splits an entry). */
-export async function readWholeLog(audit: AuditLogStore): Promise<AuditEntry[]> {
-  const entries: AuditEntry[] = [];
-  for (;;) {
-    const page = await audit.list(entries.at(-1)?.seq ?? 0, PAGE);
-    entries.push(...page);
-    if (page.length < PAGE) return entries;
-  }
-}
+import { readWholeLog, verifyLog } from './audit-read.js';
 
 /** The moderation record for moderators: export as CSV or JSON, and verify the chain. */
 export function moderationRoutes(audit: AuditLogStore): Router {
@@ -36,8 +25,8 @@ export function moderationRoutes(audit: AuditLogStore): Router {
   });
   router.get('/moderation/audit/verify', async (_req, res) => {
     requireModerator(res);
-    const entries = await readWholeLog(audit);
-    res.json({ ...verifyChain(entries), head: entries.at(-1)?.hash ?? null });
+    const { verdict, head } = await verifyLog(audit);
+    res.json({ ...verdict, head });
   });
   return router;
 }

@@ -21,6 +21,8 @@ import { createRedisTownHallStore } from '../townhall/store-redis.js';
 import { createSqliteTownHallStore } from '../townhall/store-sqlite.js';
 import { connectRedis, type RedisClient } from './redis.js';
 import { openSqlite } from './sqlite.js';
+import path from 'node:path';
+import type { Config } from '../config.js';
 
 export interface Stores {
   identity: IdentityStore;
@@ -69,4 +71,16 @@ export async function openStores(opts: StoresOptions): Promise<Stores> {
     // close() waits for commands already sent, so a write in flight at shutdown still lands.
     close: () => redis.close(),
   };
+}
+
+/** The stores the configuration names: Redis when REDIS_URL is set, else the SQLite file in the data folder. */
+export function openConfiguredStores(
+  config: Pick<Config, 'redisUrl' | 'dataDir'>,
+  onRedisError?: (err: Error) => void,
+): Promise<Stores> {
+  return openStores(
+    config.redisUrl
+      ? { kind: 'redis', url: config.redisUrl, ...(onRedisError ? { onRedisError } : {}) }
+      : { kind: 'sqlite', file: path.join(config.dataDir, 'roundtable.db') },
+  );
 }

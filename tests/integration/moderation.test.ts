@@ -204,5 +204,8 @@ describe.each(['sqlite', 'redis'] as const)('the moderation pipeline on the %s s
     }
     const page = unwrap(await command(mod1, 'mod:audit', { afterSeq: 0, limit: 3 }));
     expect(page.map((e) => e.seq)).toEqual([1, 2, 3]);
+    const { cookie } = await server.staff('moderator');
+    const verified = await (await fetch(`${server.url}/api/moderation/audit/verify`, { headers: { cookie } })).json();
+    expect(verified).toEqual({ ok: true, entries: entries.length, head: entries.at(-1)!.hash });
   });
 });
