@@ -25,6 +25,7 @@ import { registerQa } from './qa/handlers.js';
 import type { Stores } from './storage/index.js';
 import { isUnavailable } from './storage/unavailable.js';
 import { townHallRoutes } from './townhall/routes.js';
+import { registerTownHall } from './townhall/handlers.js';
 import { createTownHallService, type TownHallService } from './townhall/service.js';
 
 export interface AppOptions {
@@ -68,7 +69,7 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
   const { stores, log } = deps;
   const limits = createRateLimits(stores.redis);
   const identity = createIdentityService(stores.identity);
-  const townHalls = createTownHallService(stores.townHalls);
+  const townHalls = createTownHallService(stores.townHalls, identity);
   const originAllowed = createOriginCheck(options.allowedOrigins);
 
   const app = express();
@@ -143,6 +144,7 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     staticRules: options.filterWords.map((term) => ({ term, action: 'hold' as const })),
     flagThreshold: options.flagThreshold,
   });
+  registerTownHall({ io, limits, log, isUnavailable, townHalls });
   registerModeration({
     io,
     limits,

@@ -1,10 +1,28 @@
 // The whole Socket.IO contract: every feature's event map merged into one for each direction.
+import type { CaptionsClientEvents, CaptionsServerEvents } from './captions.js';
+import type { ChatClientEvents, ChatServerEvents } from './chat.js';
 import type { ForumClientEvents, ForumServerEvents } from './forum.js';
+import type { MediaClientEvents, MediaServerEvents } from './media.js';
 import type { ModClientEvents, ModServerEvents } from './moderation-events.js';
 import type { PollClientEvents, PollServerEvents } from './polls.js';
 import type { QaClientEvents, QaServerEvents } from './qa.js';
+import type { TownHallClientEvents, TownHallServerEvents } from './townhall.js';
 
-export type ClientToServerEvents = QaClientEvents & ModClientEvents & ForumClientEvents & PollClientEvents;
-export type ServerToClientEvents = QaServerEvents & ModServerEvents & ForumServerEvents & PollServerEvents;
+export type ClientToServerEvents = QaClientEvents &
+  ModClientEvents &
+  ForumClientEvents &
+  PollClientEvents &
+  TownHallClientEvents &
+  MediaClientEvents &
+  ChatClientEvents &
+  CaptionsClientEvents;
+export type ServerToClientEvents = QaServerEvents &
+  ModServerEvents &
+  ForumServerEvents &
+  PollServerEvents &
+  TownHallServerEvents &
+  MediaServerEvents &
+  ChatServerEvents &
+  CaptionsServerEvents;
 export type InterServerEvents = Record<string, never>;
 export type CommandName = keyof ClientToServerEvents;

@@ -8,8 +8,10 @@ export type StaffRole = (typeof STAFF_ROLES)[number];
 export const isStaff = (role: Role): boolean => role !== 'resident';
 /** Who may approve, reject and remove content. */
 export const canModerate = (role: Role): boolean => role === 'moderator' || role === 'admin';
+/** Who may schedule town halls and be named their host. */
+export const canHost = (role: Role): boolean => role === 'officer' || role === 'admin';
 /** Who may mark questions as being answered and write answers. */
-export const canAnswer = (role: Role): boolean => role === 'officer' || role === 'admin';
+export const canAnswer = canHost;
 /** Who may switch a room between pre- and post-moderation. */
 export const canConfigureRoom = (role: Role): boolean => role === 'officer' || role === 'moderator' || role === 'admin';
 /** Who sees held questions, why they were held, and pseudonyms of anonymous askers. */

@@ -1,8 +1,8 @@
 import type { ModerationMode } from '../../shared/moderation.js';
-import type { TownHallStatus } from '../../shared/townhall.js';
+import type { Host, TownHallStatus } from '../../shared/townhall.js';
 import type { Database } from '../storage/sqlite.js';
-import type { NewTownHall, TownHallRecord, TownHallStore } from './store.js';
-import { newTownHallRecord } from './store-records.js';
+import type { NewTownHall, TownHallEdit, TownHallRecord, TownHallStore } from './store.js';
+import { newTownHallRecord, stampFor } from './store-records.js';
 
 interface TownHallRow {
   id: string;
@@ -11,7 +11,10 @@ interface TownHallRow {
   starts_at: number;
   status: TownHallStatus;
   moderation: ModerationMode;
+  hosts: string;
   created_at: number;
+  started_at: number | null;
+  ended_at: number | null;
 }
 
 const fromRow = (r: TownHallRow): TownHallRecord => ({
@@ -21,8 +24,19 @@ const fromRow = (r: TownHallRow): TownHallRecord => ({
   startsAt: r.starts_at,
   status: r.status,
   moderation: r.moderation,
+  hosts: JSON.parse(r.hosts) as Host[],
   createdAt: r.created_at,
+  startedAt: r.started_at,
+  endedAt: r.ended_at,
 });
+
+/** Files made before hosts and the lifecycle existed gain the columns (as a scheduled hall with no hosts). */
+function migrate(db: Database): void {
+  const columns = new Set(db.prepare<[], { name: string }>('PRAGMA table_info(town_halls)').all().map((c) => c.name));
+  if (!columns.has('hosts')) db.exec(`ALTER TABLE town_halls ADD COLUMN hosts TEXT NOT NULL DEFAULT '[]'`);
+  if (!columns.has('started_at')) db.exec('ALTER TABLE town_halls ADD COLUMN started_at REAL');
+  if (!columns.has('ended_at')) db.exec('ALTER TABLE town_halls ADD COLUMN ended_at REAL');
+}
 
 export function createSqliteTownHallStore(db: Database): TownHallStore {
   // starts_at is REAL, not INTEGER: it comes from the client and need not be a whole number.
@@ -38,14 +52,31 @@ export function createSqliteTownHallStore(db: Database): TownHallStore {
     ) STRICT;
     CREATE INDEX IF NOT EXISTS town_halls_order ON town_halls (starts_at, created_at, id);
   `);
-  const insert = db.prepare<[TownHallRow], void>(`
-    INSERT INTO town_halls (id, title, description, starts_at, status, moderation, created_at)
-    VALUES (@id, @title, @description, @starts_at, @status, @moderation, @created_at)`);
+  migrate(db);
+  const insert = db.prepare<[Omit<TownHallRow, never>], void>(`
+    INSERT INTO town_halls (id, title, description, starts_at, status, moderation, hosts, created_at, started_at, ended_at)
+    VALUES (@id, @title, @description, @starts_at, @status, @moderation, @hosts, @created_at, @started_at, @ended_at)`);
   const byId = db.prepare<[string], TownHallRow>('SELECT * FROM town_halls WHERE id = ?');
   const all = db.prepare<[], TownHallRow>('SELECT * FROM town_halls ORDER BY starts_at, created_at, id');
   const updateModeration = db.prepare<[ModerationMode, string], TownHallRow>(
     'UPDATE town_halls SET moderation = ? WHERE id = ? RETURNING *',
   );
+  const updateFields = db.prepare<[Record<string, unknown>], TownHallRow>(`
+    UPDATE town_halls SET
+      title = coalesce(@title, title),
+      description = coalesce(@description, description),
+      starts_at = coalesce(@starts_at, starts_at),
+      moderation = coalesce(@moderation, moderation),
+      hosts = coalesce(@hosts, hosts)
+    WHERE id = @id RETURNING *`);
+  const moveStatus = {
+    startedAt: db.prepare<[TownHallStatus, number, string, TownHallStatus], TownHallRow>(
+      'UPDATE town_halls SET status = ?, started_at = ? WHERE id = ? AND status = ? RETURNING *',
+    ),
+    endedAt: db.prepare<[TownHallStatus, number, string, TownHallStatus], TownHallRow>(
+      'UPDATE town_halls SET status = ?, ended_at = ? WHERE id = ? AND status = ? RETURNING *',
+    ),
+  };
 
   return {
     async create(input: NewTownHall) {
@@ -57,7 +88,10 @@ export function createSqliteTownHallStore(db: Database): TownHallStore {
         starts_at: record.startsAt,
         status: record.status,
         moderation: record.moderation,
+        hosts: JSON.stringify(record.hosts),
         created_at: record.createdAt,
+        started_at: record.startedAt,
+        ended_at: record.endedAt,
       });
       return record;
     },
@@ -70,6 +104,23 @@ export function createSqliteTownHallStore(db: Database): TownHallStore {
     },
     async setModeration(id, moderation) {
       const row = updateModeration.get(moderation, id);
+      return row ? fromRow(row) : null;
+    },
+    async edit(id, edit: TownHallEdit) {
+      const row = updateFields.get({
+        id,
+        title: edit.title ?? null,
+        description: edit.description ?? null,
+        starts_at: edit.startsAt ?? null,
+        moderation: edit.moderation ?? null,
+        hosts: edit.hosts ? JSON.stringify(edit.hosts.map((h) => ({ id: h.id, displayName: h.displayName }))) : null,
+      });
+      return row ? fromRow(row) : null;
+    },
+    async transition(id, from, to, at) {
+      const stamp = stampFor(to);
+      if (!stamp) return null;
+      const row = moveStatus[stamp].get(to, at, id, from);
       return row ? fromRow(row) : null;
     },
   };

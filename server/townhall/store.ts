@@ -1,5 +1,5 @@
 import type { ModerationMode } from '../../shared/moderation.js';
-import type { TownHall, TownHallStatus } from '../../shared/townhall.js';
+import type { Host, TownHall, TownHallStatus } from '../../shared/townhall.js';
 
 export type TownHallRecord = TownHall;
 export interface NewTownHall {
@@ -8,17 +8,32 @@ export interface NewTownHall {
   startsAt: number;
   status: TownHallStatus;
   moderation: ModerationMode;
+  hosts?: Host[];
+}
+
+/** What a host may change before the event ends. */
+export interface TownHallEdit {
+  title?: string;
+  description?: string;
+  startsAt?: number;
+  moderation?: ModerationMode;
+  hosts?: Host[];
 }
 
 /**
- * Town halls. (Scheduling, hosts and the live/ended lifecycle grow here with the events issue.)
+ * Town halls and their lifecycle.
  *
  * Invariants: `get` returns what was stored; `list` is ordered by `startsAt` then `createdAt`;
- * `setModeration` on an unknown id resolves to null and stores nothing.
+ * a town hall created already live or ended has `startedAt`/`endedAt` set to its creation time;
+ * `transition` is a compare-and-set: it moves the status only from `from` (null otherwise, and
+ * nothing changes), stamping `startedAt` on entering 'live' and `endedAt` on entering 'ended';
+ * `edit` and `setModeration` on an unknown id resolve to null and store nothing.
  */
 export interface TownHallStore {
   create(input: NewTownHall): Promise<TownHallRecord>;
   get(id: string): Promise<TownHallRecord | null>;
   list(): Promise<TownHallRecord[]>;
   setModeration(id: string, moderation: ModerationMode): Promise<TownHallRecord | null>;
+  edit(id: string, edit: TownHallEdit): Promise<TownHallRecord | null>;
+  transition(id: string, from: TownHallStatus, to: TownHallStatus, at: number): Promise<TownHallRecord | null>;
 }

@@ -55,6 +55,40 @@ export function describeTownHallStore(name: string, makeStore: MakeStore<TownHal
       expect(await t.store.list()).toEqual([]);
     });
 
+    it('keeps its hosts and stamps the start of a town hall created live', async () => {
+      const hosts = [{ id: 'officer-one-0001', displayName: 'Sgt. Rivera' }];
+      const created = await t.store.create(hall('Live now', 10, { status: 'live', hosts }));
+      expect(created.hosts).toEqual(hosts);
+      expect(created.startedAt).toBe(created.createdAt);
+      expect(created.endedAt).toBeNull();
+      expect(await t.store.get(created.id)).toEqual(created);
+    });
+
+    it('moves the status only from the state it is asked to move from, stamping the time', async () => {
+      const created = await t.store.create(hall('Lifecycle', 10));
+      expect(created.startedAt).toBeNull();
+      expect(await t.store.transition(created.id, 'live', 'ended', 50)).toBeNull();
+      const live = await t.store.transition(created.id, 'scheduled', 'live', 100);
+      expect(live).toEqual({ ...created, status: 'live', startedAt: 100 });
+      // A second host pressing start at the same moment finds it already moved.
+      expect(await t.store.transition(created.id, 'scheduled', 'live', 101)).toBeNull();
+      const ended = await t.store.transition(created.id, 'live', 'ended', 200);
+      expect(ended).toEqual({ ...created, status: 'ended', startedAt: 100, endedAt: 200 });
+      expect(await t.store.get(created.id)).toEqual(ended);
+      expect(await t.store.transition('nothing-here-000', 'scheduled', 'live', 1)).toBeNull();
+    });
+
+    it('edits only the fields given and keeps the order by start time', async () => {
+      const first = await t.store.create(hall('First', 100));
+      const second = await t.store.create(hall('Second', 200));
+      const hosts = [{ id: 'officer-two-0002', displayName: 'Lt. Chen' }];
+      const edited = await t.store.edit(first.id, { startsAt: 300, description: '', hosts });
+      expect(edited).toEqual({ ...first, startsAt: 300, description: '', hosts });
+      expect((await t.store.list()).map((h) => h.id)).toEqual([second.id, first.id]);
+      expect(await t.store.edit('nothing-here-000', { title: 'Ghost' })).toBeNull();
+      expect(await t.store.list()).toHaveLength(2);
+    });
+
     it('keeps every town hall after the storage is reopened', async () => {
       const a = await t.store.create(hall('First', 1));
       const b = await t.store.setModeration((await t.store.create(hall('Second', 2))).id, 'pre');
