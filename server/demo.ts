@@ -36,6 +36,8 @@ export async function seedDemo(app: App, stores: Stores, dataDir: string): Promi
     logins.push({ role: staff.role, username: staff.username, password });
   }
 
+  const officer = await stores.identity.findByUsername('officer');
+  const hosts = officer ? [{ id: officer.id, displayName: officer.displayName }] : [];
   const now = Date.now();
   const live = await app.townHalls.create({
     title: 'Riverside District Community Town Hall',
@@ -44,6 +46,7 @@ export async function seedDemo(app: App, stores: Stores, dataDir: string): Promi
     startsAt: now - 10 * 60_000,
     status: 'live',
     moderation: 'post',
+    hosts,
   });
   await app.townHalls.create({
     title: 'Downtown Safety Listening Session',
@@ -51,6 +54,7 @@ export async function seedDemo(app: App, stores: Stores, dataDir: string): Promi
     startsAt: now + 7 * 24 * 3600_000,
     status: 'scheduled',
     moderation: 'pre',
+    hosts,
   });
 
   const residents = await Promise.all(

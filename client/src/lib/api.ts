@@ -1,8 +1,9 @@
 // Typed helpers for the REST endpoints. Each resolves with the same Result shape as a socket
 // command, so screens handle errors one way whichever transport answered.
+import type { z } from 'zod';
 import { ErrorCode, type AppError, type Result } from '../../../shared/errors.js';
 import type { CreateStaffBody, GuestJoinBody, LoginBody, Me, RegisterBody, StaffMember } from '../../../shared/session.js';
-import type { TownHall } from '../../../shared/townhall.js';
+import type { EditTownHall, Host, ScheduleTownHall, TownHall } from '../../../shared/townhall.js';
 
 const CODES: ReadonlySet<string> = new Set(Object.values(ErrorCode));
 
@@ -20,7 +21,7 @@ function toAppError(status: number, body: unknown): AppError {
 }
 
 /** One REST call, answered as a Result: a network failure or an error status never throws. */
-export async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<Result<T>> {
+export async function request<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH', path: string, body?: unknown): Promise<Result<T>> {
   let response: Response;
   try {
     response = await fetch(path, {
@@ -56,6 +57,12 @@ export const api = {
   townHalls: () => request<{ townHalls: TownHall[] }>('GET', '/api/townhalls').then(pick('townHalls')),
   townHall: (id: string) =>
     request<{ townHall: TownHall }>('GET', `/api/townhalls/${encodeURIComponent(id)}`).then(pick('townHall')),
+  scheduleTownHall: (body: z.input<typeof ScheduleTownHall>) =>
+    request<{ townHall: TownHall }>('POST', '/api/townhalls', body).then(pick('townHall')),
+  editTownHall: (id: string, body: z.input<typeof EditTownHall>) =>
+    request<{ townHall: TownHall }>('PATCH', `/api/townhalls/${encodeURIComponent(id)}`, body).then(pick('townHall')),
+  /** Officers who may be named hosts (officers and admins only). */
+  hostCandidates: () => request<{ hosts: Host[] }>('GET', '/api/townhalls/hosts').then(pick('hosts')),
   staff: () => request<{ staff: StaffMember[] }>('GET', '/api/staff').then(pick('staff')),
   createStaff: (body: CreateStaffBody) => request<{ staff: StaffMember }>('POST', '/api/staff', body).then(pick('staff')),
   /** The server recomputes the moderation record's hash chain (moderators only). */

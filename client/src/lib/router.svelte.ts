@@ -4,6 +4,8 @@
 export type Route =
   | { name: 'home' }
   | { name: 'townhall'; id: string }
+  | { name: 'townhall-edit'; id: string }
+  | { name: 'schedule' }
   | { name: 'signin' }
   | { name: 'register' }
   | { name: 'admin' }
@@ -23,6 +25,7 @@ export function matchRoute(path: string): Route {
   if (clean === '/forum') return { name: 'forum' };
   if (clean === '/moderate') return { name: 'moderate' };
   if (clean === '/notices') return { name: 'notices' };
+  if (clean === '/schedule') return { name: 'schedule' };
   const forum = /^\/forum\/(c|t)\/([^/]+)$/.exec(clean);
   if (forum?.[2]) {
     try {
@@ -31,10 +34,10 @@ export function matchRoute(path: string): Route {
       return { name: 'not-found' };
     }
   }
-  const townHall = /^\/townhall\/([^/]+)$/.exec(clean);
+  const townHall = /^\/townhall\/([^/]+)(\/edit)?$/.exec(clean);
   if (townHall?.[1]) {
     try {
-      return { name: 'townhall', id: decodeURIComponent(townHall[1]) };
+      return { name: townHall[2] ? 'townhall-edit' : 'townhall', id: decodeURIComponent(townHall[1]) };
     } catch {
       return { name: 'not-found' };
     }

@@ -1,0 +1,60 @@
+import type { AppError, Result } from '../../../shared/errors.js';
+import type { TownHall } from '../../../shared/townhall.js';
+import { api } from './api.js';
+import { command, getSocket } from './socket.js';
+
+/**
+ * One town hall as its page shows it: read over HTTP (anyone may), then kept current by
+ * `townhall:changed` once the page's socket is in the room, so every screen sees it go live
+ * and end at the same moment.
+ */
+export class TownHallState {
+  readonly id: string;
+  townHall = $state.raw<TownHall | null>(null);
+  loadError = $state.raw<AppError | null>(null);
+  /** Start or end under way, and the last refusal. */
+  busy = $state(false);
+  actionError = $state.raw<AppError | null>(null);
+
+  constructor(id: string) {
+    this.id = id;
+  }
+
+  async load(): Promise<void> {
+    this.loadError = null;
+    const result = await api.townHall(this.id);
+    if (result.ok) this.townHall = result.data;
+    else this.loadError = result.error;
+  }
+
+  follow(): () => void {
+    const socket = getSocket();
+    const changed = (townHall: TownHall) => {
+      if (townHall.id === this.id) this.townHall = townHall;
+    };
+    socket.on('townhall:changed', changed);
+    return () => socket.off('townhall:changed', changed);
+  }
+
+  start(): Promise<Result<TownHall>> {
+    return this.#run('townhall:start');
+  }
+
+  end(): Promise<Result<TownHall>> {
+    return this.#run('townhall:end');
+  }
+
+  async #run(name: 'townhall:start' | 'townhall:end'): Promise<Result<TownHall>> {
+    this.busy = true;
+    this.actionError = null;
+    const result = await command(name, { townHallId: this.id });
+    this.busy = false;
+    if (result.ok) this.townHall = result.data;
+    else {
+      this.actionError = result.error;
+      // A CONFLICT means another host moved it first: show what it is now.
+      if (result.error.code === 'CONFLICT') void this.load();
+    }
+    return result;
+  }
+}
