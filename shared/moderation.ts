@@ -23,8 +23,8 @@ export interface FilterHit {
 // ---- the moderation pipeline (shared by every kind of user content) ------------------------
 
 /** Kinds of user content that go through moderation. */
-/** question: Q&A; post: forum; answer: a word-cloud poll answer. */
-export const ContentKind = z.enum(['question', 'post', 'answer']);
+/** question: Q&A; post: forum; answer: a word-cloud poll answer; chat: a town hall chat message. */
+export const ContentKind = z.enum(['question', 'post', 'answer', 'chat']);
 export type ContentKind = z.infer<typeof ContentKind>;
 
 /** Points at one item of user content, whatever feature holds it. */

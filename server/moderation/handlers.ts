@@ -243,6 +243,7 @@ export function registerModeration(deps: ModerationHandlerDeps): void {
           at,
         });
         core.sanctions.forget(target.id);
+        core.sanctioned(sanction);
         const scope = input.townHallId ? `townhall:${input.townHallId}` : 'site';
         await core.record(user, input.kind, `user:${target.id}`, input.reason, `${scope}${input.minutes ? `, ${input.minutes} min` : ''}${input.note ? `: ${input.note}` : ''}`);
         return sanction;

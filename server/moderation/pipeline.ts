@@ -1,5 +1,5 @@
 import { CommandError, ErrorCode } from '../../shared/errors.js';
-import { refKey, type ContentRef, type FilterEntry, type Notice, type ReasonCode } from '../../shared/moderation.js';
+import { refKey, type ContentRef, type FilterEntry, type Notice, type ReasonCode, type Sanction } from '../../shared/moderation.js';
 import { isStaff } from '../../shared/roles.js';
 import type { Logger } from '../core/log.js';
 import type { RateLimits } from '../core/rate-limit.js';
@@ -38,6 +38,8 @@ export function createModerationCore(deps: ModerationDeps) {
   const adapters = new Map<string, ContentAdapter>();
   const views = createQueueViews(store, adapters, deps.secret);
   const sanctions = createSanctionCheck(store);
+  /** In-process listeners for bans and timeouts given on this node (the town hall media closes the person's video). */
+  const sanctionListeners = new Set<(sanction: Sanction) => void>();
   let filter: { version: number; filter: WordFilter } | null = null;
 
   const currentFilter = async (): Promise<WordFilter> => {
@@ -200,6 +202,13 @@ export function createModerationCore(deps: ModerationDeps) {
     views,
     handleOf,
     sanctions,
+    onSanction(listener: (sanction: Sanction) => void): () => void {
+      sanctionListeners.add(listener);
+      return () => sanctionListeners.delete(listener);
+    },
+    sanctioned(sanction: Sanction): void {
+      for (const listener of sanctionListeners) listener(sanction);
+    },
     describe,
     requireAllowed,
     applyDecision,

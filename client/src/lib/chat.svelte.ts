@@ -1,0 +1,115 @@
+import type { AppError, Result } from '../../../shared/errors.js';
+import type { ChatMessageView, ChatServerEvents, ChatSnapshot } from '../../../shared/chat.js';
+import { command, getSocket } from './socket.js';
+
+const byTime = (a: ChatMessageView, b: ChatMessageView): number =>
+  a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/** How many messages the page keeps on screen; the server sends at most 200 on joining. */
+const KEPT = 300;
+
+/**
+ * The chat of one town hall as this person sees it. The snapshot is fetched after every join of
+ * the town hall's room (see QaRoomState.onJoined), then kept current by `chat:message` (upsert)
+ * and `chat:removed`.
+ */
+export class ChatState {
+  readonly townHallId: string;
+
+  messages = $state.raw<ChatMessageView[]>([]);
+  slowModeSeconds = $state.raw(0);
+  loaded = $state.raw(false);
+  loadError = $state.raw<AppError | null>(null);
+  /** When this person may send again (ms since epoch): after slow mode or a rate limit refused them. */
+  waitUntil = $state.raw(0);
+  /** Told politely to the author when a moderator approves their held message. */
+  approved = $state.raw<{ seq: number; text: string } | null>(null);
+
+  /** Facts that arrive while the snapshot is in flight are applied over it afterwards. */
+  #pending: (() => void)[] | null = null;
+
+  constructor(townHallId: string) {
+    this.townHallId = townHallId;
+  }
+
+  /** Follows the chat; `onJoined` is the Q&A room's hook that runs after each join. Returns the function that stops. */
+  start(onJoined: (listener: () => void) => () => void): () => void {
+    const socket = getSocket();
+    const handlers: { [K in keyof ChatServerEvents]: ChatServerEvents[K] } = {
+      'chat:message': ({ message }) => {
+        if (message.townHallId === this.townHallId) this.#whenLoaded(() => this.#upsert(message));
+      },
+      'chat:removed': ({ townHallId, messageId }) => {
+        if (townHallId === this.townHallId) this.#whenLoaded(() => this.#remove(messageId));
+      },
+    };
+    const onSlowMode = ({ townHallId, seconds }: { townHallId: string; seconds: number }) => {
+      if (townHallId === this.townHallId) this.slowModeSeconds = seconds;
+    };
+    for (const [event, handler] of Object.entries(handlers)) socket.on(event as keyof ChatServerEvents, handler);
+    socket.on('mod:slow-mode-changed', onSlowMode);
+    const stopJoined = onJoined(() => void this.#join());
+    return () => {
+      stopJoined();
+      socket.off('mod:slow-mode-changed', onSlowMode);
+      for (const [event, handler] of Object.entries(handlers)) socket.off(event as keyof ChatServerEvents, handler);
+    };
+  }
+
+  /** `slowed`: whether slow mode applies to this person (staff are exempt). */
+  async send(text: string, slowed: boolean): Promise<Result<ChatMessageView>> {
+    const result = await command('chat:send', { townHallId: this.townHallId, text });
+    if (result.ok) {
+      this.#upsert(result.data);
+      if (slowed && this.slowModeSeconds > 0) this.waitUntil = Date.now() + this.slowModeSeconds * 1000;
+    } else if (result.error.code === 'RATE_LIMITED' && result.error.retryAfterMs) {
+      this.waitUntil = Date.now() + result.error.retryAfterMs;
+    }
+    return result;
+  }
+
+  #whenLoaded(apply: () => void): void {
+    if (this.#pending) this.#pending.push(apply);
+    else apply();
+  }
+
+  async #join(): Promise<void> {
+    this.#pending = [];
+    const result = await command('chat:join', { townHallId: this.townHallId });
+    const queued = this.#pending;
+    this.#pending = null;
+    if (!result.ok) {
+      if (result.error.code !== 'UNAVAILABLE') this.loadError = result.error;
+      return;
+    }
+    this.#apply(result.data);
+    for (const apply of queued) apply();
+  }
+
+  #apply(snapshot: ChatSnapshot): void {
+    this.messages = snapshot.messages;
+    this.slowModeSeconds = snapshot.slowModeSeconds;
+    this.loaded = true;
+    this.loadError = null;
+  }
+
+  #upsert(message: ChatMessageView): void {
+    const index = this.messages.findIndex((m) => m.id === message.id);
+    if (index !== -1) {
+      const previous = this.messages[index]!;
+      if (message.mine && previous.status !== 'published' && message.status === 'published') {
+        this.approved = { seq: (this.approved?.seq ?? 0) + 1, text: message.text };
+      }
+      this.messages = this.messages.map((m, i) => (i === index ? message : m));
+      return;
+    }
+    const last = this.messages.at(-1);
+    // Almost always the newest: appended; a restored message goes back in its place.
+    const next = !last || byTime(last, message) < 0 ? [...this.messages, message] : [...this.messages, message].sort(byTime);
+    this.messages = next.length > KEPT ? next.slice(next.length - KEPT) : next;
+  }
+
+  #remove(messageId: string): void {
+    if (this.messages.some((m) => m.id === messageId)) this.messages = this.messages.filter((m) => m.id !== messageId);
+  }
+}

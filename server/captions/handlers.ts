@@ -1,0 +1,68 @@
+import { CAPTION_LIMITS, CaptionsJoin, CaptionsSend, type CaptionLine } from '../../shared/captions.js';
+import { CommandError, ErrorCode } from '../../shared/errors.js';
+import type { Role } from '../../shared/roles.js';
+import { commandBinder, type CommandDeps } from '../core/command.js';
+import type { RateRule } from '../core/rate-limit.js';
+import { rooms } from '../core/types.js';
+import { requireJoined } from '../townhall/access.js';
+import type { TownHallService } from '../townhall/service.js';
+import { createCaptionService, type CaptionService } from './service.js';
+import type { CaptionRecord, CaptionStore } from './store.js';
+
+export const CAPTION_RATES = {
+  join: { name: 'captions:join', points: 20, seconds: 10 },
+  /** A fast captioner sends a line every second or two; this only stops a runaway client. */
+  send: { name: 'captions:send', points: 20, seconds: 10 },
+} satisfies Record<string, RateRule>;
+
+/** Roles that may caption at all; officers and admins must also host this town hall (admins always do). */
+const mayCaption = (role: Role): boolean => role === 'captioner' || role === 'officer' || role === 'admin';
+
+const lineOf = ({ id, townHallId, text, at }: CaptionRecord): CaptionLine => ({ id, townHallId, text, at });
+
+export interface CaptionDeps extends CommandDeps {
+  captions: CaptionStore;
+  townHalls: TownHallService;
+}
+
+/**
+ * Wires the captions commands. Captioners are staff, so lines are not screened by moderation,
+ * only validated and rate-limited. Returns the service the record reads.
+ */
+export function registerCaptions(deps: CaptionDeps): CaptionService {
+  const { io, captions, townHalls } = deps;
+
+  io.on('connection', (socket) => {
+    const bind = commandBinder(deps, socket);
+
+    bind('captions:join', {
+      schema: CaptionsJoin,
+      limit: CAPTION_RATES.join,
+      async run(_ctx, { townHallId }) {
+        requireJoined(socket, townHallId);
+        await townHalls.require(townHallId);
+        const lines = await captions.recent(townHallId, CAPTION_LIMITS.recent);
+        return { townHallId, lines: lines.map(lineOf) };
+      },
+    });
+
+    bind('captions:send', {
+      schema: CaptionsSend,
+      allow: (user) => mayCaption(user.role),
+      limit: CAPTION_RATES.send,
+      async run({ user }, { townHallId, text }) {
+        requireJoined(socket, townHallId);
+        const townHall = await townHalls.requireNotEnded(townHallId);
+        if (user.role !== 'captioner' && !townHalls.isHost(townHall, user)) {
+          throw new CommandError(ErrorCode.FORBIDDEN, 'Only captioners and this town hall\'s hosts caption it.');
+        }
+        if (townHall.status !== 'live') throw new CommandError(ErrorCode.CONFLICT, 'Captions start when the town hall goes live.');
+        const line = lineOf(await captions.add({ townHallId, authorId: user.id, text }));
+        io.to(rooms.townHall(townHallId)).emit('captions:line', { line });
+        return line;
+      },
+    });
+  });
+
+  return createCaptionService(captions);
+}

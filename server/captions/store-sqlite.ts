@@ -1,0 +1,56 @@
+import type { Database } from '../storage/sqlite.js';
+import type { CaptionRecord, CaptionStore, NewCaption } from './store.js';
+import { newCaptionRecord } from './store-records.js';
+
+interface CaptionRow {
+  id: string;
+  town_hall_id: string;
+  author_id: string;
+  text: string;
+  at: number;
+}
+
+const fromRow = (r: CaptionRow): CaptionRecord => ({
+  id: r.id,
+  townHallId: r.town_hall_id,
+  authorId: r.author_id,
+  text: r.text,
+  at: r.at,
+});
+
+export function createSqliteCaptionStore(db: Database): CaptionStore {
+  // `seq` keeps the order lines were added in, which two lines in one millisecond would lose.
+  db.exec(`
+    CREATE TABLE IF NOT EXISTS caption_lines (
+      seq INTEGER PRIMARY KEY,
+      id TEXT NOT NULL UNIQUE,
+      town_hall_id TEXT NOT NULL,
+      author_id TEXT NOT NULL,
+      text TEXT NOT NULL,
+      at INTEGER NOT NULL
+    ) STRICT;
+    CREATE INDEX IF NOT EXISTS caption_lines_by_town_hall ON caption_lines (town_hall_id, seq);
+  `);
+  const insert = db.prepare<[CaptionRow], void>(
+    'INSERT INTO caption_lines (id, town_hall_id, author_id, text, at) VALUES (@id, @town_hall_id, @author_id, @text, @at)',
+  );
+  const recent = db.prepare<[string, number], CaptionRow>(
+    'SELECT id, town_hall_id, author_id, text, at FROM caption_lines WHERE town_hall_id = ? ORDER BY seq DESC LIMIT ?',
+  );
+  const all = db.prepare<[string], CaptionRow>(
+    'SELECT id, town_hall_id, author_id, text, at FROM caption_lines WHERE town_hall_id = ? ORDER BY seq',
+  );
+  return {
+    async add(input: NewCaption) {
+      const record = newCaptionRecord(input);
+      insert.run({ id: record.id, town_hall_id: record.townHallId, author_id: record.authorId, text: record.text, at: record.at });
+      return record;
+    },
+    async recent(townHallId, limit) {
+      return recent.all(townHallId, limit).map(fromRow).reverse();
+    },
+    async all(townHallId) {
+      return all.all(townHallId).map(fromRow);
+    },
+  };
+}

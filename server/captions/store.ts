@@ -1,0 +1,25 @@
+/** One caption line as stored: kept with the event for its record. */
+export interface CaptionRecord {
+  id: string;
+  townHallId: string;
+  /** The captioner or host who typed it (staff; never shown to the public). */
+  authorId: string;
+  text: string;
+  at: number;
+}
+
+export type NewCaption = Pick<CaptionRecord, 'townHallId' | 'authorId' | 'text'>;
+
+/**
+ * Caption lines of town halls, append-only.
+ *
+ * Invariants (tests/stores/captions.contract.ts runs them on both implementations):
+ * - lines come back in the order they were added, in every list;
+ * - `recent` returns the last `limit` lines, oldest first;
+ * - every line is kept; every method resolves only after its write is stored.
+ */
+export interface CaptionStore {
+  add(input: NewCaption): Promise<CaptionRecord>;
+  recent(townHallId: string, limit: number): Promise<CaptionRecord[]>;
+  all(townHallId: string): Promise<CaptionRecord[]>;
+}

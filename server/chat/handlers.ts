@@ -1,0 +1,95 @@
+import { CHAT_LIMITS, ChatJoin, ChatSend } from '../../shared/chat.js';
+import { isStaff } from '../../shared/roles.js';
+import { commandBinder, type CommandDeps } from '../core/command.js';
+import type { RateRule } from '../core/rate-limit.js';
+import type { ModerationPipeline } from '../moderation/pipeline-types.js';
+import { townHallPlace } from '../moderation/rules.js';
+import { requireJoined } from '../townhall/access.js';
+import type { TownHallService } from '../townhall/service.js';
+import { createChatAdapter } from './adapter.js';
+import { createChatBroadcast } from './broadcast.js';
+import { chatView, snapshotMessages } from './rules.js';
+import { createChatService, type ChatService } from './service.js';
+import type { ChatStore } from './store.js';
+
+export const CHAT_RATES = {
+  join: { name: 'chat:join', points: 20, seconds: 10 },
+  /** A person's own pace, whatever the room's slow mode says: a burst, then a pause. */
+  send: { name: 'chat:send', points: 5, seconds: 10 },
+} satisfies Record<string, RateRule>;
+
+/** An author's own held messages shown back to them on joining: enough to see what waits. */
+const PENDING_SHOWN = 20;
+
+export interface ChatDeps extends CommandDeps {
+  chat: ChatStore;
+  townHalls: TownHallService;
+  moderation: ModerationPipeline;
+}
+
+/**
+ * Wires the chat commands onto every connection. A message is screened by the moderation
+ * pipeline before it is stored (bans, slow mode, the word filter, pre-moderation), then reported
+ * to it so held messages join the moderators' queue. Returns the service the record reads.
+ */
+export function registerChat(deps: ChatDeps): ChatService {
+  const { io, chat, townHalls, moderation } = deps;
+  const broadcast = createChatBroadcast(io);
+  moderation.registerKind(createChatAdapter({ chat, townHalls, broadcast }));
+
+  io.on('connection', (socket) => {
+    const bind = commandBinder(deps, socket);
+
+    bind('chat:join', {
+      schema: ChatJoin,
+      limit: CHAT_RATES.join,
+      async run({ user }, { townHallId }) {
+        requireJoined(socket, townHallId);
+        await townHalls.require(townHallId);
+        const [recent, mine, slowModeSeconds] = await Promise.all([
+          chat.recentPublished(townHallId, CHAT_LIMITS.recent),
+          chat.pendingOf(townHallId, user.id, PENDING_SHOWN),
+          moderation.slowMode(townHallPlace(townHallId)),
+        ]);
+        return { townHallId, slowModeSeconds, messages: snapshotMessages(recent, mine, user.id) };
+      },
+    });
+
+    bind('chat:send', {
+      schema: ChatSend,
+      limit: CHAT_RATES.send,
+      async run({ user }, input) {
+        requireJoined(socket, input.townHallId);
+        const townHall = await townHalls.requireNotEnded(input.townHallId);
+        const screening = await moderation.screen({
+          author: user,
+          place: townHallPlace(townHall.id),
+          townHallId: townHall.id,
+          text: input.text,
+          mode: townHall.moderation,
+        });
+        const message = await chat.add({
+          townHallId: townHall.id,
+          authorId: user.id,
+          authorName: user.displayName,
+          staff: isStaff(user.role),
+          text: screening.text,
+          status: screening.outcome === 'publish' ? 'published' : 'held',
+          holdReason: screening.holdReason,
+          filterHits: screening.hits,
+        });
+        deps.log.debug({ chat: message.id, townHall: message.townHallId, status: message.status }, 'chat message');
+        await moderation.submitted({
+          ref: { kind: 'chat', id: message.id },
+          place: townHallPlace(message.townHallId),
+          status: message.status,
+          createdAt: message.createdAt,
+        });
+        broadcast.changed(message);
+        return chatView(message, 'author');
+      },
+    });
+  });
+
+  return createChatService(chat);
+}

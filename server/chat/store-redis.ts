@@ -1,0 +1,118 @@
+import type { ChatStatus } from '../../shared/chat.js';
+import type { FilterHit, HoldReason } from '../../shared/moderation.js';
+import { flatHash, lua, present, rkey, type RedisClient } from '../storage/redis.js';
+import type { ChatRecord, ChatStore, NewChatMessage } from './store.js';
+import { newChatRecord, PENDING, plainDecision } from './store-records.js';
+
+const keys = {
+  message: (id: string) => rkey('chat', id),
+  /** Every message id of a town hall, scored by createdAt: what the record keeps. */
+  all: (townHallId: string) => rkey('townhall', townHallId, 'chat'),
+  /** Published message ids of a town hall, scored by createdAt. */
+  published: (townHallId: string) => rkey('townhall', townHallId, 'chat', 'published'),
+  /** One author's held and hidden message ids in a town hall. */
+  pending: (townHallId: string, authorId: string) => rkey('townhall', townHallId, 'chat', 'pending', authorId),
+};
+
+// Compare-and-set of the status, moving the id between the published and pending sets in the
+// same script so the sets never disagree with the hashes.
+const transition = lua(`
+  local status = redis.call('HGET', KEYS[1], 'status')
+  if not status then return false end
+  local allowed = false
+  for i = 4, #ARGV do
+    if ARGV[i] == status then allowed = true end
+  end
+  if not allowed then return false end
+  redis.call('HSET', KEYS[1], 'status', ARGV[1], 'decision', ARGV[2])
+  local score = redis.call('HGET', KEYS[1], 'createdAt')
+  redis.call('ZREM', KEYS[2], ARGV[3])
+  redis.call('ZREM', KEYS[3], ARGV[3])
+  if ARGV[1] == 'published' then
+    redis.call('ZADD', KEYS[2], score, ARGV[3])
+  elseif ARGV[1] == 'held' or ARGV[1] == 'hidden' then
+    redis.call('ZADD', KEYS[3], score, ARGV[3])
+  end
+  return redis.call('HGETALL', KEYS[1])
+`);
+
+function toFields(m: ChatRecord): Record<string, string> {
+  const fields: Record<string, string> = {
+    id: m.id,
+    townHallId: m.townHallId,
+    authorId: m.authorId,
+    authorName: m.authorName,
+    staff: m.staff ? '1' : '0',
+    text: m.text,
+    createdAt: String(m.createdAt),
+    status: m.status,
+    filterHits: JSON.stringify(m.filterHits),
+  };
+  if (m.holdReason !== null) fields.holdReason = m.holdReason;
+  if (m.decision !== null) fields.decision = JSON.stringify(m.decision);
+  return fields;
+}
+
+const fromHash = (h: Record<string, string>): ChatRecord => ({
+  id: h.id!,
+  townHallId: h.townHallId!,
+  authorId: h.authorId!,
+  authorName: h.authorName!,
+  staff: h.staff === '1',
+  text: h.text!,
+  createdAt: Number(h.createdAt),
+  status: h.status as ChatStatus,
+  holdReason: (h.holdReason ?? null) as HoldReason | null,
+  filterHits: JSON.parse(h.filterHits ?? '[]') as FilterHit[],
+  decision: h.decision === undefined ? null : JSON.parse(h.decision),
+});
+
+export function createRedisChatStore(redis: RedisClient): ChatStore {
+  const get = async (id: string): Promise<ChatRecord | null> => {
+    const h = present(await redis.hGetAll(keys.message(id)));
+    return h ? fromHash(h) : null;
+  };
+  /** Reads ids from a set and keeps those still in `status`: one may have moved between the two reads. */
+  const load = async (ids: string[], statuses: readonly ChatStatus[]): Promise<ChatRecord[]> =>
+    (await Promise.all(ids.map(get))).filter((m): m is ChatRecord => m !== null && statuses.includes(m.status));
+
+  return {
+    async add(input: NewChatMessage) {
+      const record = newChatRecord(input);
+      const member = { score: record.createdAt, value: record.id };
+      const tx = redis.multi().hSet(keys.message(record.id), toFields(record)).zAdd(keys.all(record.townHallId), member);
+      if (record.status === 'published') tx.zAdd(keys.published(record.townHallId), member);
+      else if ((PENDING as readonly ChatStatus[]).includes(record.status)) {
+        tx.zAdd(keys.pending(record.townHallId, record.authorId), member);
+      }
+      await tx.exec();
+      return record;
+    },
+    get,
+    async recentPublished(townHallId, limit) {
+      // Equal scores come back in member order (by id), matching the SQLite tie-break.
+      const ids = await redis.zRange(keys.published(townHallId), 0, limit - 1, { REV: true });
+      return (await load(ids, ['published'])).reverse();
+    },
+    async pendingOf(townHallId, authorId, limit) {
+      const ids = await redis.zRange(keys.pending(townHallId, authorId), 0, limit - 1, { REV: true });
+      return (await load(ids, PENDING)).reverse();
+    },
+    async allPublished(townHallId) {
+      return load(await redis.zRange(keys.published(townHallId), 0, -1), ['published']);
+    },
+    async transition(id, from, to, decision) {
+      // A message never changes town hall or author, so reading them first cannot go stale, and
+      // it lets the script declare every key it touches.
+      const [townHallId, authorId] = await redis.hmGet(keys.message(id), ['townHallId', 'authorId']);
+      if (!townHallId || !authorId) return null;
+      const reply = await transition.run(
+        redis,
+        [keys.message(id), keys.published(townHallId), keys.pending(townHallId, authorId)],
+        [to, JSON.stringify(plainDecision(decision)), id, ...from],
+      );
+      const h = flatHash(reply);
+      return h ? fromHash(h) : null;
+    },
+  };
+}

@@ -1,0 +1,111 @@
+import type { ChatStatus } from '../../shared/chat.js';
+import type { HoldReason } from '../../shared/moderation.js';
+import type { Database } from '../storage/sqlite.js';
+import type { ChatRecord, ChatStore, NewChatMessage } from './store.js';
+import { newChatRecord, plainDecision } from './store-records.js';
+
+interface ChatRow {
+  id: string;
+  town_hall_id: string;
+  author_id: string;
+  author_name: string;
+  staff: 0 | 1;
+  text: string;
+  created_at: number;
+  status: ChatStatus;
+  hold_reason: HoldReason | null;
+  filter_hits: string;
+  decision: string | null;
+}
+
+const fromRow = (r: ChatRow): ChatRecord => ({
+  id: r.id,
+  townHallId: r.town_hall_id,
+  authorId: r.author_id,
+  authorName: r.author_name,
+  staff: r.staff === 1,
+  text: r.text,
+  createdAt: r.created_at,
+  status: r.status,
+  holdReason: r.hold_reason,
+  filterHits: JSON.parse(r.filter_hits),
+  decision: r.decision === null ? null : JSON.parse(r.decision),
+});
+
+export function createSqliteChatStore(db: Database): ChatStore {
+  // The status leads the main index so the live window and the transcript read only published
+  // rows; the partial index serves an author's few pending messages.
+  db.exec(`
+    CREATE TABLE IF NOT EXISTS chat_messages (
+      id TEXT PRIMARY KEY,
+      town_hall_id TEXT NOT NULL,
+      author_id TEXT NOT NULL,
+      author_name TEXT NOT NULL,
+      staff INTEGER NOT NULL,
+      text TEXT NOT NULL,
+      created_at INTEGER NOT NULL,
+      status TEXT NOT NULL,
+      hold_reason TEXT,
+      filter_hits TEXT NOT NULL,
+      decision TEXT
+    ) STRICT;
+    CREATE INDEX IF NOT EXISTS chat_by_status ON chat_messages (town_hall_id, status, created_at, id);
+    CREATE INDEX IF NOT EXISTS chat_pending ON chat_messages (town_hall_id, author_id, created_at, id)
+      WHERE status IN ('held', 'hidden');
+  `);
+
+  const insert = db.prepare<[ChatRow], void>(`
+    INSERT INTO chat_messages (id, town_hall_id, author_id, author_name, staff, text, created_at, status,
+      hold_reason, filter_hits, decision)
+    VALUES (@id, @town_hall_id, @author_id, @author_name, @staff, @text, @created_at, @status,
+      @hold_reason, @filter_hits, @decision)`);
+  const byId = db.prepare<[string], ChatRow>('SELECT * FROM chat_messages WHERE id = ?');
+  const recent = db.prepare<[string, number], ChatRow>(`
+    SELECT * FROM chat_messages WHERE town_hall_id = ? AND status = 'published'
+    ORDER BY created_at DESC, id DESC LIMIT ?`);
+  const pending = db.prepare<[string, string, number], ChatRow>(`
+    SELECT * FROM chat_messages WHERE town_hall_id = ? AND author_id = ? AND status IN ('held', 'hidden')
+    ORDER BY created_at DESC, id DESC LIMIT ?`);
+  const published = db.prepare<[string], ChatRow>(`
+    SELECT * FROM chat_messages WHERE town_hall_id = ? AND status = 'published' ORDER BY created_at, id`);
+  const transition = db.prepare<[string, string, string, string], ChatRow>(`
+    UPDATE chat_messages SET status = ?, decision = ?
+    WHERE id = ? AND status IN (SELECT value FROM json_each(?)) RETURNING *`);
+
+  return {
+    async add(input: NewChatMessage) {
+      const record = newChatRecord(input);
+      insert.run({
+        id: record.id,
+        town_hall_id: record.townHallId,
+        author_id: record.authorId,
+        author_name: record.authorName,
+        staff: record.staff ? 1 : 0,
+        text: record.text,
+        created_at: record.createdAt,
+        status: record.status,
+        hold_reason: record.holdReason,
+        filter_hits: JSON.stringify(record.filterHits),
+        decision: null,
+      });
+      return record;
+    },
+    async get(id) {
+      const row = byId.get(id);
+      return row ? fromRow(row) : null;
+    },
+    async recentPublished(townHallId, limit) {
+      return recent.all(townHallId, limit).map(fromRow).reverse();
+    },
+    async pendingOf(townHallId, authorId, limit) {
+      return pending.all(townHallId, authorId, limit).map(fromRow).reverse();
+    },
+    async allPublished(townHallId) {
+      return published.all(townHallId).map(fromRow);
+    },
+    async transition(id, from, to, decision) {
+      const row = transition.get(to, JSON.stringify(plainDecision(decision)), id, JSON.stringify(from));
+      return row ? fromRow(row) : null;
+    },
+  };
+}

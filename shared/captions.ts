@@ -1,0 +1,45 @@
+// The live captions contract: captioners and hosts type lines during a live town hall; every
+// viewer may show them. Lines are kept with the event for its public record.
+import { z } from 'zod';
+import type { Ack } from './errors.js';
+import { Id } from './ids.js';
+import { boundedText } from './text.js';
+
+export const CAPTION_LIMITS = {
+  text: { min: 1, max: 500 },
+  /** Lines a late joiner receives: the most recent ones. */
+  recent: 20,
+} as const;
+
+export interface CaptionLine {
+  id: Id;
+  townHallId: Id;
+  text: string;
+  at: number;
+}
+
+export interface CaptionsSnapshot {
+  townHallId: Id;
+  /** The most recent lines, oldest first. */
+  lines: CaptionLine[];
+}
+
+export const CaptionsJoin = z.strictObject({ townHallId: Id });
+export const CaptionsSend = z.strictObject({
+  townHallId: Id,
+  text: boundedText(CAPTION_LIMITS.text.min, CAPTION_LIMITS.text.max),
+});
+export type CaptionsJoin = z.input<typeof CaptionsJoin>;
+export type CaptionsSend = z.input<typeof CaptionsSend>;
+
+export interface CaptionsClientEvents {
+  /** The recent lines; the town hall must be joined first (`qa:join`). */
+  'captions:join': (payload: CaptionsJoin, ack: Ack<CaptionsSnapshot>) => void;
+  /** Captioners and the town hall's hosts (and admins), while it is live. */
+  'captions:send': (payload: CaptionsSend, ack: Ack<CaptionLine>) => void;
+}
+
+export interface CaptionsServerEvents {
+  /** A new caption line, to everyone in the town hall. */
+  'captions:line': (payload: { line: CaptionLine }) => void;
+}
