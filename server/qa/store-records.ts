@@ -21,6 +21,7 @@ export const newQuestionRecord = (q: NewQuestion): QuestionRecord => ({
   votes: 0,
   answerState: 'open',
   answer: null,
+  answeredLiveAt: null,
   decision: null,
 });
 

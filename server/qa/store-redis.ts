@@ -11,6 +11,8 @@ const keys = {
   visible: (townHallId: string) => rkey('townhall', townHallId, 'questions'),
   /** Ids of the questions in a town hall that one person has a vote on. */
   votesBy: (townHallId: string, userId: string) => rkey('townhall', townHallId, 'votes', userId),
+  /** Every question id of a town hall, whatever its status, scored by createdAt (the public record). */
+  all: (townHallId: string) => rkey('townhall', townHallId, 'questions', 'all'),
 };
 
 const VISIBLE: readonly QuestionStatus[] = ['held', 'hidden', 'published'];
@@ -57,6 +59,18 @@ const updatePublished = lua(`
   return redis.call('HGETALL', KEYS[1])
 `);
 
+// The live-answer stamp is kept from the first time it entered 'answered' and cleared on leaving.
+const setAnswerState = lua(`
+  if redis.call('HGET', KEYS[1], 'status') ~= 'published' then return false end
+  redis.call('HSET', KEYS[1], 'answerState', ARGV[1])
+  if ARGV[1] == 'answered' then
+    redis.call('HSETNX', KEYS[1], 'answeredLiveAt', ARGV[2])
+  else
+    redis.call('HDEL', KEYS[1], 'answeredLiveAt')
+  end
+  return redis.call('HGETALL', KEYS[1])
+`);
+
 // Null fields are left out of the hash; JSON only where the value is structured.
 function toFields(q: QuestionRecord): Record<string, string> {
   const fields: Record<string, string> = {
@@ -74,6 +88,7 @@ function toFields(q: QuestionRecord): Record<string, string> {
   };
   if (q.holdReason !== null) fields.holdReason = q.holdReason;
   if (q.answer !== null) fields.answer = JSON.stringify(q.answer);
+  if (q.answeredLiveAt !== null) fields.answeredLiveAt = String(q.answeredLiveAt);
   if (q.decision !== null) fields.decision = JSON.stringify(q.decision);
   return fields;
 }
@@ -92,6 +107,7 @@ const fromHash = (h: Record<string, string>): QuestionRecord => ({
   votes: Number(h.votes),
   answerState: h.answerState as AnswerState,
   answer: h.answer === undefined ? null : JSON.parse(h.answer),
+  answeredLiveAt: h.answeredLiveAt === undefined ? null : Number(h.answeredLiveAt),
   decision: h.decision === undefined ? null : JSON.parse(h.decision),
 });
 
@@ -109,6 +125,15 @@ export function createRedisQuestionStore(redis: RedisClient): QuestionStore {
   // it lets the script declare every key it touches.
   const townHallOf = (id: string): Promise<string | null> => redis.hGet(keys.question(id), 'townHallId');
 
+  // Questions asked before the record kept its own index are still found through the visible one.
+  const listForRecord = async (townHallId: string): Promise<QuestionRecord[]> => {
+    const [all, visible] = await Promise.all([redis.zRange(keys.all(townHallId), 0, -1), redis.zRange(keys.visible(townHallId), 0, -1)]);
+    const questions = await Promise.all([...new Set([...all, ...visible])].map(getQuestion));
+    return questions
+      .filter((q): q is QuestionRecord => q !== null)
+      .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  };
+
   const changeVote = async (questionId: string, userId: string, op: 'cast' | 'retract'): Promise<VoteChange | null> => {
     const townHallId = await townHallOf(questionId);
     if (townHallId === null) return null;
@@ -124,7 +149,10 @@ export function createRedisQuestionStore(redis: RedisClient): QuestionStore {
   return {
     async addQuestion(input: NewQuestion) {
       const record = newQuestionRecord(input);
-      const tx = redis.multi().hSet(keys.question(record.id), toFields(record));
+      const tx = redis
+        .multi()
+        .hSet(keys.question(record.id), toFields(record))
+        .zAdd(keys.all(record.townHallId), { score: record.createdAt, value: record.id });
       if (VISIBLE.includes(record.status)) {
         tx.zAdd(keys.visible(record.townHallId), { score: record.createdAt, value: record.id });
       }
@@ -154,12 +182,20 @@ export function createRedisQuestionStore(redis: RedisClient): QuestionStore {
       );
       return fromScript(reply);
     },
-    async setAnswerState(id, state) {
-      return fromScript(await updatePublished.run(redis, [keys.question(id)], ['answerState', state]));
+    async setAnswerState(id, state, at = Date.now()) {
+      return fromScript(await setAnswerState.run(redis, [keys.question(id)], [state, String(at)]));
     },
     async setAnswer(id, answer) {
       const fields = ['answer', JSON.stringify(plainAnswer(answer)), 'answerState', 'answered'];
       return fromScript(await updatePublished.run(redis, [keys.question(id)], fields));
+    },
+    listForRecord,
+    async forgetAuthorNames(townHallId, authorIds, replacement) {
+      const authors = new Set(authorIds);
+      const named = (await listForRecord(townHallId)).filter((q) => authors.has(q.authorId) && q.authorName !== replacement);
+      // A name is only ever replaced, never restored, so writing field by field cannot undo another node's purge.
+      await Promise.all(named.map((q) => redis.hSet(keys.question(q.id), 'authorName', replacement)));
+      return named.length;
     },
   };
 }

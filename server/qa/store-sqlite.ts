@@ -18,6 +18,7 @@ interface QuestionRow {
   votes: number;
   answer_state: AnswerState;
   answer: string | null;
+  answered_live_at: number | null;
   decision: string | null;
 }
 
@@ -35,6 +36,7 @@ const fromRow = (r: QuestionRow): QuestionRecord => ({
   votes: r.votes,
   answerState: r.answer_state,
   answer: r.answer === null ? null : JSON.parse(r.answer),
+  answeredLiveAt: r.answered_live_at,
   decision: r.decision === null ? null : JSON.parse(r.decision),
 });
 
@@ -72,13 +74,21 @@ export function createSqliteQuestionStore(db: Database): QuestionStore {
       PRIMARY KEY (question_id, user_id)
     ) STRICT, WITHOUT ROWID;
     CREATE INDEX IF NOT EXISTS question_votes_by_user ON question_votes (town_hall_id, user_id);
+    CREATE INDEX IF NOT EXISTS questions_by_town_hall ON questions (town_hall_id, created_at, id);
   `);
+  // Added with the public record; files made before it get the column here.
+  const columns = db.prepare<[], string>("SELECT name FROM pragma_table_info('questions')").pluck().all();
+  if (!columns.includes('answered_live_at')) db.exec('ALTER TABLE questions ADD COLUMN answered_live_at INTEGER');
 
   const insert = db.prepare<[QuestionRow], void>(`
     INSERT INTO questions (id, town_hall_id, author_id, author_name, anonymous, text, created_at,
-      status, hold_reason, filter_hits, votes, answer_state, answer, decision)
+      status, hold_reason, filter_hits, votes, answer_state, answer, answered_live_at, decision)
     VALUES (@id, @town_hall_id, @author_id, @author_name, @anonymous, @text, @created_at,
-      @status, @hold_reason, @filter_hits, @votes, @answer_state, @answer, @decision)`);
+      @status, @hold_reason, @filter_hits, @votes, @answer_state, @answer, @answered_live_at, @decision)`);
+  const forRecord = db.prepare<[string], QuestionRow>('SELECT * FROM questions WHERE town_hall_id = ? ORDER BY created_at, id');
+  const forgetNames = db.prepare<[string, string, string, string], void>(`
+    UPDATE questions SET author_name = ?
+    WHERE town_hall_id = ? AND author_id IN (SELECT value FROM json_each(?)) AND author_name <> ?`);
   const byId = db.prepare<[string], QuestionRow>('SELECT * FROM questions WHERE id = ?');
   const visible = db.prepare<[string], QuestionRow>(`
     SELECT * FROM questions WHERE town_hall_id = ? AND status IN ('held', 'hidden', 'published')
@@ -98,8 +108,10 @@ export function createSqliteQuestionStore(db: Database): QuestionStore {
   const transition = db.prepare<[string, string, string, string], QuestionRow>(`
     UPDATE questions SET status = ?, decision = ?
     WHERE id = ? AND status IN (SELECT value FROM json_each(?)) RETURNING *`);
-  const setAnswerState = db.prepare<[AnswerState, string], QuestionRow>(`
-    UPDATE questions SET answer_state = ? WHERE id = ? AND status = 'published' RETURNING *`);
+  const setAnswerState = db.prepare<{ state: AnswerState; at: number; id: string }, QuestionRow>(`
+    UPDATE questions SET answer_state = @state,
+      answered_live_at = CASE WHEN @state = 'answered' THEN coalesce(answered_live_at, @at) ELSE NULL END
+    WHERE id = @id AND status = 'published' RETURNING *`);
   const setAnswer = db.prepare<[string, string], QuestionRow>(`
     UPDATE questions SET answer = ?, answer_state = 'answered'
     WHERE id = ? AND status = 'published' RETURNING *`);
@@ -131,6 +143,7 @@ export function createSqliteQuestionStore(db: Database): QuestionStore {
         votes: 0,
         answer_state: record.answerState,
         answer: null,
+        answered_live_at: null,
         decision: null,
       });
       return record;
@@ -153,11 +166,18 @@ export function createSqliteQuestionStore(db: Database): QuestionStore {
     async transition(id, from, to, decision) {
       return orNull(transition.get(to, JSON.stringify(plainDecision(decision)), id, JSON.stringify(from)));
     },
-    async setAnswerState(id, state) {
-      return orNull(setAnswerState.get(state, id));
+    async setAnswerState(id, state, at = Date.now()) {
+      return orNull(setAnswerState.get({ state, at, id }));
     },
     async setAnswer(id, answer) {
       return orNull(setAnswer.get(JSON.stringify(plainAnswer(answer)), id));
+    },
+    async listForRecord(townHallId) {
+      return forRecord.all(townHallId).map(fromRow);
+    },
+    async forgetAuthorNames(townHallId, authorIds, replacement) {
+      if (authorIds.length === 0) return 0;
+      return forgetNames.run(replacement, townHallId, JSON.stringify(authorIds), replacement).changes;
     },
   };
 }

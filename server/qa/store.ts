@@ -16,6 +16,8 @@ export interface QuestionRecord {
   votes: number;
   answerState: AnswerState;
   answer: WrittenAnswer | null;
+  /** When an officer marked it answered live (spoken on stage); cleared if it is reopened. */
+  answeredLiveAt: number | null;
   /** Set when a moderator decided it (approve, reject, remove). */
   decision: { by: string; at: number; reason: ReasonCode | null; note: string | null } | null;
 }
@@ -58,8 +60,18 @@ export interface QuestionStore {
     to: QuestionStatus,
     decision: NonNullable<QuestionRecord['decision']>,
   ): Promise<QuestionRecord | null>;
-  /** Only published questions can be answered; resolves to null otherwise. */
-  setAnswerState(id: string, state: AnswerState): Promise<QuestionRecord | null>;
+  /**
+   * Only published questions can be answered; resolves to null otherwise. Entering 'answered'
+   * stamps `answeredLiveAt` (kept if already set); leaving it clears the stamp.
+   */
+  setAnswerState(id: string, state: AnswerState, at?: number): Promise<QuestionRecord | null>;
   /** Stores a written answer and marks the question answered; null unless published. */
   setAnswer(id: string, answer: WrittenAnswer): Promise<QuestionRecord | null>;
+  /** Every question of a town hall whatever its status, oldest first (ties by id): the public record's source. */
+  listForRecord(townHallId: string): Promise<QuestionRecord[]>;
+  /**
+   * Data minimisation: replaces the stored name on every question of the town hall by these
+   * authors with `replacement`. Resolves to how many questions changed (0 on a repeat).
+   */
+  forgetAuthorNames(townHallId: string, authorIds: string[], replacement: string): Promise<number>;
 }

@@ -285,6 +285,48 @@ export function describeQuestionStore(name: string, makeStore: MakeStore<Questio
       });
     });
 
+    describe('for the public record', () => {
+      it('stamps when a question was marked answered live, keeps the first stamp, and clears it when reopened', async () => {
+        const q = await t.store.addQuestion(ask('say it on stage'));
+        const live = await t.store.setAnswerState(q.id, 'answered', 5_000);
+        expect(live).toEqual({ ...q, answerState: 'answered', answeredLiveAt: 5_000 });
+        expect(await t.store.setAnswerState(q.id, 'answered', 9_000)).toEqual(live);
+        const written = await t.store.setAnswer(q.id, { text: 'And in writing.', byName: 'Sgt. Kim', at: 7_000 });
+        expect(written).toMatchObject({ answeredLiveAt: 5_000, answer: { at: 7_000 } });
+        expect(await (await t.another()).getQuestion(q.id)).toEqual(written);
+        expect(await t.store.setAnswerState(q.id, 'open', 10_000)).toMatchObject({ answerState: 'open', answeredLiveAt: null });
+      });
+
+      it('lists every question of one town hall whatever its status, oldest first, ties by id', async () => {
+        vi.useFakeTimers({ toFake: ['Date'] });
+        vi.setSystemTime(3_000);
+        const late = await t.store.addQuestion(ask('late'));
+        vi.setSystemTime(1_000);
+        const tied = [await t.store.addQuestion(ask('tied one')), await t.store.addQuestion(ask('tied two', { status: 'held' }))];
+        const removed = await t.store.addQuestion(ask('removed'));
+        await t.store.transition(removed.id, ['published'], 'removed', decision('mod-1', 'spam'));
+        await t.store.addQuestion(ask('elsewhere', { townHallId: OTHER_TH }));
+        const listed = await t.store.listForRecord(TH);
+        expect(ids(listed)).toEqual([...ids([...tied, removed].sort(byId)), late.id]);
+        expect(listed.find((q) => q.id === removed.id)).toMatchObject({ status: 'removed', decision: { reason: 'spam' } });
+      });
+
+      it("replaces the names of the given authors in one town hall only, and counts a repeat as nothing", async () => {
+        const guest = await t.store.addQuestion(ask('guest one', { authorId: 'guest-000000001', authorName: 'Pat' }));
+        const guestAgain = await t.store.addQuestion(ask('guest two', { authorId: 'guest-000000001', authorName: 'Pat', status: 'removed' }));
+        const member = await t.store.addQuestion(ask('member', { authorId: 'account-00000001', authorName: 'Lee' }));
+        const elsewhere = await t.store.addQuestion(ask('elsewhere', { townHallId: OTHER_TH, authorId: 'guest-000000001', authorName: 'Pat' }));
+        expect(await t.store.forgetAuthorNames(TH, ['guest-000000001'], 'Resident')).toBe(2);
+        expect(await t.store.forgetAuthorNames(TH, ['guest-000000001'], 'Resident')).toBe(0);
+        expect(await t.store.forgetAuthorNames(TH, [], 'Resident')).toBe(0);
+        const reopened = await t.reopen();
+        expect((await reopened.getQuestion(guest.id))?.authorName).toBe('Resident');
+        expect((await reopened.getQuestion(guestAgain.id))?.authorName).toBe('Resident');
+        expect(await reopened.getQuestion(member.id)).toEqual(member);
+        expect(await reopened.getQuestion(elsewhere.id)).toEqual(elsewhere);
+      });
+    });
+
     it('keeps questions, votes and decisions after the storage is reopened', async () => {
       const shown = await t.store.addQuestion(ask('shown', { anonymous: true }));
       const gone = await t.store.addQuestion(ask('gone', { status: 'held', holdReason: 'filter', filterHits: [{ source: 'bad-words', term: 'x' }] }));

@@ -19,6 +19,7 @@ const record = (over: Partial<QuestionRecord> = {}): QuestionRecord => ({
   votes: 0,
   answerState: 'open',
   answer: null,
+  answeredLiveAt: null,
   decision: null,
   ...over,
 });

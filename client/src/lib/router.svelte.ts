@@ -5,6 +5,7 @@ export type Route =
   | { name: 'home' }
   | { name: 'townhall'; id: string }
   | { name: 'townhall-edit'; id: string }
+  | { name: 'record'; id: string }
   | { name: 'schedule' }
   | { name: 'signin' }
   | { name: 'register' }
@@ -30,6 +31,15 @@ export function matchRoute(path: string): Route {
   if (forum?.[2]) {
     try {
       return { name: forum[1] === 'c' ? 'forum-category' : 'forum-thread', id: decodeURIComponent(forum[2]) };
+    } catch {
+      return { name: 'not-found' };
+    }
+  }
+  // The public record of an ended town hall (either spelling of the town hall part is fine).
+  const record = /^\/townhalls?\/([^/]+)\/record$/.exec(clean);
+  if (record?.[1]) {
+    try {
+      return { name: 'record', id: decodeURIComponent(record[1]) };
     } catch {
       return { name: 'not-found' };
     }

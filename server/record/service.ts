@@ -1,0 +1,148 @@
+import { CommandError, ErrorCode } from '../../shared/errors.js';
+import type { ContentRef } from '../../shared/moderation.js';
+import type { TownHallRecordView } from '../../shared/record.js';
+import type { Logger } from '../core/log.js';
+import type { IdentityService } from '../identity/service.js';
+import type { AuditLogStore } from '../moderation/audit.js';
+import { readEntriesWhere } from '../moderation/audit-read.js';
+import { townHallPlace } from '../moderation/rules.js';
+import { publishedPolls } from '../polls/published.js';
+import type { PollStore } from '../polls/store.js';
+import type { QuestionStore } from '../qa/store.js';
+import type { SettingsStore } from '../settings/store.js';
+import type { TownHallService } from '../townhall/service.js';
+import { buildRecord, contentTarget, DROPPED_NAME, endOf, guestNamesUntil, isAboutPlace, type ChatLine } from './rules.js';
+
+/** The transcripts, from the chat and captions features (their services fit this shape). */
+export interface RecordSources {
+  /** Published messages only, oldest first. */
+  chatTranscript(townHallId: string): Promise<ChatLine[]>;
+  captionTranscript(townHallId: string): Promise<{ at: number; text: string }[]>;
+}
+
+export const noTranscripts: RecordSources = {
+  chatTranscript: async () => [],
+  captionTranscript: async () => [],
+};
+
+export interface RecordDeps {
+  townHalls: TownHallService;
+  questions: QuestionStore;
+  polls: PollStore;
+  audit: AuditLogStore;
+  settings: SettingsStore;
+  identity: IdentityService;
+  sources: RecordSources;
+  /** Where a piece of content lives ('townhall:<id>'), as its feature says; null if unknown. */
+  placeOf(ref: ContentRef): Promise<string | null>;
+  log: Logger;
+}
+
+export interface RecordService {
+  /** The public record of an ended town hall: NOT_FOUND if unknown, CONFLICT before it ends. */
+  record(townHallId: string, now?: number): Promise<TownHallRecordView>;
+  /**
+   * Drops guests' names stored on the questions of every town hall whose retention period is
+   * over. Safe to run on several nodes at once and as often as wanted.
+   */
+  purgeGuestNames(now?: number): Promise<{ townHalls: number; questions: number }>;
+}
+
+/** Content never moves between places, so a place once learnt stays true; bounded all the same. */
+const PLACE_CACHE_LIMIT = 50_000;
+
+export function createRecordService(deps: RecordDeps): RecordService {
+  const places = new Map<string, string | null>();
+  const placeOf = async (ref: ContentRef): Promise<string | null> => {
+    const key = `${ref.kind}:${ref.id}`;
+    if (places.has(key)) return places.get(key)!;
+    const place = await deps.placeOf(ref);
+    if (places.size >= PLACE_CACHE_LIMIT) places.delete(places.keys().next().value!);
+    places.set(key, place);
+    return place;
+  };
+
+  /** Guests (and people no longer on file) among these authors; accounts and staff keep their names. */
+  const guestsAmong = async (authorIds: Iterable<string>): Promise<Set<string>> => {
+    const guests = new Set<string>();
+    for (const id of new Set(authorIds)) {
+      const me = await deps.identity.me(id);
+      if (!me || me.kind === 'guest') guests.add(id);
+    }
+    return guests;
+  };
+
+  async function moderationEntries(townHallId: string, known: Set<string>) {
+    const place = townHallPlace(townHallId);
+    return readEntriesWhere(deps.audit, async (entry) => {
+      const ref = contentTarget(entry.target);
+      if (!ref) return isAboutPlace(entry, place);
+      if (known.has(entry.target)) return true;
+      // Questions are all known and forum posts never live in a town hall; chat messages and poll
+      // answers ask their feature where they live.
+      if (ref.kind === 'question' || ref.kind === 'post') return false;
+      return (await placeOf(ref as ContentRef)) === place;
+    });
+  }
+
+  return {
+    async record(townHallId, now = Date.now()) {
+      const townHall = await deps.townHalls.require(townHallId);
+      if (townHall.status !== 'ended') {
+        throw new CommandError(ErrorCode.CONFLICT, 'The record is published once the town hall has ended.');
+      }
+      const [settings, questions] = await Promise.all([deps.settings.get(), deps.questions.listForRecord(townHallId)]);
+      const on = settings.publish;
+      const endedAt = endOf(townHall, questions);
+      const namesGone = now >= guestNamesUntil(endedAt, settings);
+      const guests = on.questions && namesGone ? await guestsAmong(questions.filter((q) => !q.anonymous).map((q) => q.authorId)) : new Set<string>();
+      const [polls, chat, captions, moderation] = await Promise.all([
+        on.polls ? publishedPolls(deps.polls, townHallId) : null,
+        on.chat ? deps.sources.chatTranscript(townHallId) : null,
+        on.captions ? deps.sources.captionTranscript(townHallId) : null,
+        on.moderation ? moderationEntries(townHallId, new Set(questions.map((q) => `question:${q.id}`))) : null,
+      ]);
+      return buildRecord({
+        townHall,
+        settings,
+        now,
+        endedAt,
+        questions: on.questions ? questions : null,
+        dropName: (id) => guests.has(id),
+        polls,
+        chat,
+        captions,
+        moderation,
+      });
+    },
+
+    async purgeGuestNames(now = Date.now()) {
+      const settings = await deps.settings.get();
+      let townHalls = 0;
+      let changed = 0;
+      for (const townHall of await deps.townHalls.list()) {
+        if (townHall.status !== 'ended') continue;
+        const questions = await deps.questions.listForRecord(townHall.id);
+        if (now < guestNamesUntil(endOf(townHall, questions), settings)) continue;
+        const named = questions.filter((q) => q.authorName !== DROPPED_NAME).map((q) => q.authorId);
+        if (named.length === 0) continue;
+        const guests = await guestsAmong(named);
+        const count = await deps.questions.forgetAuthorNames(townHall.id, [...guests], DROPPED_NAME);
+        if (count > 0) townHalls++;
+        changed += count;
+      }
+      // Counts only: the names themselves are never logged.
+      if (changed > 0) deps.log.info({ townHalls, questions: changed }, 'guest names dropped from ended town halls');
+      return { townHalls, questions: changed };
+    },
+  };
+}
+
+/** Runs the purge now and then every `intervalMs` (hourly by default); failures are logged and retried next time. */
+export function schedulePurge(service: RecordService, log: Logger, intervalMs = 3600_000): () => void {
+  const run = () => void service.purgeGuestNames().catch((err) => log.warn({ err }, 'guest-name purge failed; retrying later'));
+  run();
+  const timer = setInterval(run, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}

@@ -1,0 +1,143 @@
+// The public record of an ended town hall (GET /api/townhalls/:id/record) and the admin
+// settings that decide what it publishes and how long it keeps guests' names.
+import { z } from 'zod';
+import type { ReasonCode } from './moderation.js';
+import type { PollKind, PollOption, PollResults, PollVisibility } from './polls.js';
+
+// ---- admin settings (GET/PUT /api/admin/settings) -----------------------------------------
+
+export const RecordSections = z.strictObject({
+  questions: z.boolean(),
+  polls: z.boolean(),
+  chat: z.boolean(),
+  captions: z.boolean(),
+  moderation: z.boolean(),
+});
+export type RecordSections = z.infer<typeof RecordSections>;
+export type RecordSection = keyof RecordSections;
+
+export const SETTINGS_LIMITS = { guestNameRetentionDays: { min: 0, max: 3650 } } as const;
+
+export const Settings = z.strictObject({
+  /** Which sections the public record of every ended town hall shows. */
+  publish: RecordSections,
+  /** Days after a town hall ends before guests' names are dropped from it (0: at once). */
+  guestNameRetentionDays: z
+    .number()
+    .int()
+    .min(SETTINGS_LIMITS.guestNameRetentionDays.min)
+    .max(SETTINGS_LIMITS.guestNameRetentionDays.max),
+});
+export type Settings = z.infer<typeof Settings>;
+
+export const DEFAULT_SETTINGS: Settings = {
+  publish: { questions: true, polls: true, chat: true, captions: true, moderation: true },
+  guestNameRetentionDays: 30,
+};
+
+// ---- the record -----------------------------------------------------------------------------
+
+/**
+ * How a question ended. `answered` carries how: in writing, live on stage, or both. Removed,
+ * rejected and hidden questions, and held ones nobody reviewed, are never listed one by one.
+ */
+export type QuestionOutcome = 'answered' | 'not-reached' | 'removed' | 'held';
+
+/** A question as the record lists it. `authorName` is null for anonymous questions and once guests' names are dropped. */
+export interface RecordQuestion {
+  id: string;
+  text: string;
+  askedAt: number;
+  votes: number;
+  anonymous: boolean;
+  authorName: string | null;
+  /** True when the asker's name was dropped under the retention setting (shown as "Resident"). */
+  nameDropped: boolean;
+}
+
+export interface AnsweredQuestion extends RecordQuestion {
+  /** The officer's written answer, if one was written. */
+  answer: { text: string; byName: string; at: number } | null;
+  /** Marked "answered" live, on stage. */
+  answeredLive: boolean;
+  /** The first moment it counted as answered; null only for answers recorded before times were kept. */
+  answeredAt: number | null;
+  timeToAnswerMs: number | null;
+}
+
+export interface RecordSummary {
+  received: number;
+  answered: number;
+  answeredInWriting: number;
+  answeredLive: number;
+  notReached: number;
+  /** Removed, rejected, or hidden and never restored. */
+  removed: number;
+  /** Held for review and never reviewed before the event ended. */
+  heldNeverReviewed: number;
+  /** answered ÷ received, from 0 to 1; null with no questions. */
+  answeredShare: number | null;
+  medianTimeToAnswerMs: number | null;
+}
+
+/** `reason` is a moderator's reason code; `other` when none was recorded. */
+export interface ReasonCount {
+  reason: ReasonCode;
+  count: number;
+}
+
+export interface RecordQuestions {
+  summary: RecordSummary;
+  /** In the order they were answered. */
+  answered: AnsweredQuestion[];
+  /** Most votes first. */
+  notReached: RecordQuestion[];
+  removedByReason: ReasonCount[];
+}
+
+export interface RecordPoll {
+  id: string;
+  kind: PollKind;
+  question: string;
+  options: PollOption[];
+  maxChoices: number | null;
+  scale: { min: number; max: number } | null;
+  visibility: Exclude<PollVisibility, 'staff'>;
+  openedAt: number | null;
+  closedAt: number | null;
+  results: PollResults;
+}
+
+/** One line of a chat or caption transcript. `name` is null where no name may be shown. */
+export interface TranscriptLine {
+  at: number;
+  name: string | null;
+  text: string;
+}
+
+export interface ModerationTotal {
+  action: string;
+  reason: string | null;
+  count: number;
+}
+
+export interface TownHallRecordView {
+  townHall: {
+    id: string;
+    title: string;
+    description: string;
+    startsAt: number;
+    startedAt: number | null;
+    endedAt: number | null;
+    hosts: string[];
+  };
+  generatedAt: number;
+  /** When guests' names leave the record (already past: they are gone). */
+  guestNamesUntil: number;
+  /** A section the settings do not publish is null. */
+  questions: RecordQuestions | null;
+  polls: RecordPoll[] | null;
+  chat: TranscriptLine[] | null;
+  captions: TranscriptLine[] | null;
+  moderation: ModerationTotal[] | null;
+}
