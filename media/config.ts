@@ -18,6 +18,12 @@ export interface MediaConfig {
    * or when listening on 0.0.0.0). Required when `listenIp` is a wildcard address.
    */
   announcedIp: string | undefined;
+  /**
+   * Consumers one router carries before a town hall's audience spills over to a router on
+   * another worker, fed through `pipeToRouter`. Default 500 (one worker core carries about
+   * that many video consumers).
+   */
+  consumersPerRouter: number;
 }
 
 export type MediaConfigInput = Partial<MediaConfig>;
@@ -32,6 +38,7 @@ export function resolveMediaConfig(input: MediaConfigInput = {}): MediaConfig {
     rtcMaxPort: input.rtcMaxPort ?? 49999,
     listenIp: input.listenIp ?? '127.0.0.1',
     announcedIp: input.announcedIp,
+    consumersPerRouter: input.consumersPerRouter ?? 500,
   };
   const problems: string[] = [];
   if (!Number.isInteger(config.numWorkers) || config.numWorkers < 1) problems.push('numWorkers must be an integer ≥ 1');
@@ -39,6 +46,9 @@ export function resolveMediaConfig(input: MediaConfigInput = {}): MediaConfig {
   for (const key of ['rtcMinPort', 'rtcMaxPort'] as const) {
     const port = config[key];
     if (!Number.isInteger(port) || port < 1 || port > 65535) problems.push(`${key} must be a port number`);
+  }
+  if (!Number.isInteger(config.consumersPerRouter) || config.consumersPerRouter < 1) {
+    problems.push('consumersPerRouter must be an integer ≥ 1');
   }
   if (config.rtcMinPort > config.rtcMaxPort) problems.push('rtcMinPort must not exceed rtcMaxPort');
   if (isIP(config.listenIp) === 0) problems.push('listenIp must be an IP address');

@@ -4,18 +4,28 @@ import { EventEmitter } from 'node:events';
 import { workerBin } from 'mediasoup';
 import type { Id } from '../shared/ids.js';
 import { resolveMediaConfig, type MediaConfig, type MediaConfigInput } from './config.js';
-import type { MediaEvents, MediaServiceEvents } from './events.js';
+import { MediaServiceClosedError, type MediaEvents, type MediaServiceEvents } from './events.js';
 import { silentLogger, type MediaLogger } from './logger.js';
 import { RouterRegistry, type TownHallRouter } from './router-registry.js';
+import { TownHallMedia } from './town-hall-media.js';
 import { WorkerPool, type WorkerLoad } from './worker-pool.js';
 
 export { resolveMediaConfig, transportListenIp, ROUTER_MEDIA_CODECS } from './config.js';
 export type { MediaConfig, MediaConfigInput } from './config.js';
-export { MediaServiceClosedError } from './events.js';
+export { MediaRequestError, MediaServiceClosedError } from './events.js';
 export type { MediaEvents, MediaServiceEvents, RouterCloseReason } from './events.js';
 export type { MediaLogger } from './logger.js';
 export type { TownHallRouter, TownHallRouterAppData } from './router-registry.js';
 export type { WorkerLoad } from './worker-pool.js';
+export type {
+  Publisher,
+  PublisherData,
+  RouterLoad,
+  TownHallConsumer,
+  TownHallMedia,
+  TownHallMediaStats,
+  TownHallProducer,
+} from './town-hall-media.js';
 
 export interface MediaStats {
   workers: number;
@@ -31,6 +41,15 @@ export interface MediaService {
   /** The town hall's router, created on first use; concurrent callers get the same one. */
   routerFor(townHallId: Id): Promise<TownHallRouter>;
   closeRouter(townHallId: Id): Promise<boolean>;
+  /**
+   * The town hall's media (routers, transports, producers, consumers, active speaker), made on
+   * first use on the town hall's router; concurrent callers get the same one.
+   */
+  mediaFor(townHallId: Id): Promise<TownHallMedia>;
+  /** The town hall's media if it is open now, without making it. */
+  existingMedia(townHallId: Id): TownHallMedia | undefined;
+  /** Closes the town hall's media and its routers; false if it had none. */
+  closeMedia(townHallId: Id): Promise<boolean>;
   stats(): MediaStats;
   /** Closes every router and worker; every later call rejects. */
   close(): Promise<void>;
@@ -61,13 +80,48 @@ export async function createMediaService(
     logger,
   });
   const registry = new RouterRegistry(pool, events, logger);
+  const rooms = new Map<Id, TownHallMedia>();
+  const roomsInFlight = new Map<Id, Promise<TownHallMedia>>();
+  events.on('mediaclose', ({ townHallId }) => {
+    if (rooms.get(townHallId)?.closed) rooms.delete(townHallId);
+  });
+  let closed = false;
   let closing: Promise<void> | undefined;
+
+  const makeMedia = async (townHallId: Id): Promise<TownHallMedia> => {
+    const router = await registry.routerFor(townHallId);
+    const media = await TownHallMedia.create({ townHallId, router, pool, config, events, logger });
+    if (media.closed) throw new Error(`the media of town hall ${townHallId} closed while it was being created`);
+    rooms.set(townHallId, media);
+    return media;
+  };
 
   return {
     config,
     events,
     routerFor: (townHallId) => registry.routerFor(townHallId),
     closeRouter: (townHallId) => registry.closeRouter(townHallId),
+    mediaFor(townHallId) {
+      if (closed) return Promise.reject(new MediaServiceClosedError());
+      const open = rooms.get(townHallId);
+      if (open !== undefined && !open.closed) return Promise.resolve(open);
+      let pending = roomsInFlight.get(townHallId);
+      if (pending === undefined) {
+        pending = makeMedia(townHallId).finally(() => roomsInFlight.delete(townHallId));
+        roomsInFlight.set(townHallId, pending);
+      }
+      return pending;
+    },
+    existingMedia(townHallId) {
+      const open = rooms.get(townHallId);
+      return open !== undefined && !open.closed ? open : undefined;
+    },
+    async closeMedia(townHallId) {
+      const media = rooms.get(townHallId) ?? (await roomsInFlight.get(townHallId)?.catch(() => undefined));
+      if (media === undefined || media.closed) return false;
+      media.close('closed');
+      return true;
+    },
     stats() {
       const perWorker = pool.load();
       return {
@@ -78,7 +132,10 @@ export async function createMediaService(
       };
     },
     close() {
+      closed = true;
       closing ??= (async () => {
+        await Promise.allSettled(roomsInFlight.values());
+        for (const media of rooms.values()) media.close('serviceclosed');
         await registry.close();
         await pool.close();
         logger.info({}, 'media service closed');

@@ -68,9 +68,11 @@ export class WorkerPool {
   async createRouter<AppData extends ms.AppData>(
     mediaCodecs: ms.RtpCodecCapability[],
     appData: AppData,
+    /** Workers to pass over while another one runs (a town hall spreading its audience). */
+    avoidPids: ReadonlySet<number> = new Set(),
   ): Promise<ms.Router<AppData & { workerPid: number }>> {
     for (let attempt = 1; ; attempt += 1) {
-      const [worker, load] = await this.#reserveLeastLoaded();
+      const [worker, load] = await this.#reserveLeastLoaded(avoidPids);
       try {
         const router = await worker.createRouter({ mediaCodecs, appData: { ...appData, workerPid: worker.pid } });
         if (!worker.died) return router;
@@ -82,6 +84,11 @@ export class WorkerPool {
       if (attempt > this.#options.size) throw new Error(`media workers died during ${attempt} attempts to create a router`);
       this.#options.logger.warn({ pid: worker.pid }, 'media worker died while creating a router; trying another');
     }
+  }
+
+  /** Whether a live worker other than these exists. */
+  hasWorkerOutside(pids: ReadonlySet<number>): boolean {
+    return [...this.#workers.keys()].some((worker) => !pids.has(worker.pid));
   }
 
   /** Closes every worker (and so every router on it); waits for replacements under way. */
@@ -146,15 +153,17 @@ export class WorkerPool {
    * Picks the least-loaded worker and counts the coming router against it in the same
    * synchronous step, so concurrent requests see each other's choices.
    */
-  async #reserveLeastLoaded(): Promise<[ms.Worker, Load]> {
+  async #reserveLeastLoaded(avoidPids: ReadonlySet<number>): Promise<[ms.Worker, Load]> {
     if (this.#closed) throw new MediaServiceClosedError();
     // Only when every worker is dead at once (a pool of one) is it worth waiting for one.
     if (this.#workers.size === 0 && this.#replacements.size > 0) {
       await Promise.allSettled(this.#replacements);
       if (this.#closed) throw new MediaServiceClosedError();
     }
+    // Avoiding is a preference: with no other worker running, any worker will do.
+    const candidates = [...this.#workers].filter(([worker]) => !avoidPids.has(worker.pid));
     let best: [ms.Worker, Load] | undefined;
-    for (const entry of this.#workers) {
+    for (const entry of candidates.length > 0 ? candidates : this.#workers) {
       if (best === undefined || lighter(entry[1], best[1])) best = entry;
     }
     if (best === undefined) throw new Error('no media worker is running');

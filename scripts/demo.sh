@@ -12,6 +12,13 @@ if [ ! -f dist/client/index.html ] || [ -n "$(find client shared vite.config.ts 
   echo "› building the client"
   npx vite build --logLevel warn
 fi
+# Town hall video needs the mediasoup worker, built once per machine (about 5 minutes) and
+# cached; the server finds it in the cache by itself. Without it the demo runs with video off.
+if ! worker=$(bash scripts/build-mediasoup-worker.sh); then
+  echo "› video is off: the mediasoup worker could not be built (run scripts/build-mediasoup-worker.sh to see why)"
+elif [ -z "${MEDIASOUP_WORKER_BIN:-}" ]; then
+  export MEDIASOUP_WORKER_BIN="$worker"
+fi
 export ROUNDTABLE_DEMO=1
 # Keep the terminal to the address and logins; warnings and errors still show.
 export ROUNDTABLE_LOG_LEVEL="${ROUNDTABLE_LOG_LEVEL:-warn}"

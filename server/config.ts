@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -33,6 +34,21 @@ const Env = z.object({
   ROUNDTABLE_TALLY_INTERVAL_MS: z.coerce.number().int().min(20).max(5000).default(250),
   ROUNDTABLE_CLIENT_DIR: z.string().default('dist/client'),
   ROUNDTABLE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Town hall video: the address WebRTC transports listen on. */
+  ROUNDTABLE_MEDIA_LISTEN_IP: z.union([z.ipv4(), z.ipv6()]).default('127.0.0.1'),
+  /** The address browsers are told to send media to, when it differs (NAT, or listening on 0.0.0.0). */
+  ROUNDTABLE_MEDIA_ANNOUNCED_IP: z.union([z.ipv4(), z.ipv6()]).optional(),
+  ROUNDTABLE_RTC_MIN_PORT: z.coerce.number().int().min(1).max(65535).default(40000),
+  ROUNDTABLE_RTC_MAX_PORT: z.coerce.number().int().min(1).max(65535).default(49999),
+  /** mediasoup worker processes; one per core by default. */
+  ROUNDTABLE_MEDIA_WORKERS: z.coerce.number().int().min(1).max(128).optional(),
+  /** Viewers one router carries before the audience spills over to another worker. */
+  ROUNDTABLE_MEDIA_CONSUMERS_PER_ROUTER: z.coerce.number().int().min(1).optional(),
+  /** The mediasoup worker binary; by default the one scripts/build-mediasoup-worker.sh caches. */
+  MEDIASOUP_WORKER_BIN: z.string().optional(),
+  ROUNDTABLE_CACHE: z.string().optional(),
+  XDG_CACHE_HOME: z.string().optional(),
+  HOME: z.string().optional(),
 });
 
 export interface Config {
@@ -51,6 +67,18 @@ export interface Config {
   tallyIntervalMs: number;
   clientDir: string;
   logLevel: string;
+  media: {
+    listenIp: string;
+    announcedIp: string | undefined;
+    rtcMinPort: number;
+    rtcMaxPort: number;
+    numWorkers: number | undefined;
+    consumersPerRouter: number | undefined;
+    /** Set explicitly, or null to look in `cacheDir`. */
+    workerBin: string | null;
+    /** Where scripts/build-mediasoup-worker.sh caches workers, one folder per mediasoup version. */
+    cacheDir: string;
+  };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -67,6 +95,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     : [];
   if (e.REDIS_URL && !e.ROUNDTABLE_SECRET) {
     throw new Error('invalid configuration: ROUNDTABLE_SECRET is required with REDIS_URL (every node must share it)');
+  }
+  if ((e.ROUNDTABLE_MEDIA_LISTEN_IP === '0.0.0.0' || e.ROUNDTABLE_MEDIA_LISTEN_IP === '::') && !e.ROUNDTABLE_MEDIA_ANNOUNCED_IP) {
+    throw new Error('invalid configuration: ROUNDTABLE_MEDIA_ANNOUNCED_IP is required when ROUNDTABLE_MEDIA_LISTEN_IP is a wildcard address');
+  }
+  if (e.ROUNDTABLE_RTC_MIN_PORT > e.ROUNDTABLE_RTC_MAX_PORT) {
+    throw new Error('invalid configuration: ROUNDTABLE_RTC_MIN_PORT must not exceed ROUNDTABLE_RTC_MAX_PORT');
   }
   const origin = new URL(publicUrl).origin;
   return {
@@ -87,6 +121,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tallyIntervalMs: e.ROUNDTABLE_TALLY_INTERVAL_MS,
     clientDir: path.resolve(e.ROUNDTABLE_CLIENT_DIR),
     logLevel: e.ROUNDTABLE_LOG_LEVEL,
+    media: {
+      listenIp: e.ROUNDTABLE_MEDIA_LISTEN_IP,
+      announcedIp: e.ROUNDTABLE_MEDIA_ANNOUNCED_IP,
+      rtcMinPort: e.ROUNDTABLE_RTC_MIN_PORT,
+      rtcMaxPort: e.ROUNDTABLE_RTC_MAX_PORT,
+      numWorkers: e.ROUNDTABLE_MEDIA_WORKERS,
+      consumersPerRouter: e.ROUNDTABLE_MEDIA_CONSUMERS_PER_ROUTER,
+      workerBin: e.MEDIASOUP_WORKER_BIN ?? null,
+      cacheDir: e.ROUNDTABLE_CACHE ?? path.join(e.XDG_CACHE_HOME ?? path.join(e.HOME ?? os.homedir(), '.cache'), 'roundtable'),
+    },
   };
 }
 

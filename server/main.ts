@@ -5,12 +5,14 @@ import { createLogger } from './core/log.js';
 import { seedDemo } from './demo.js';
 import { resolveSecret } from './secret.js';
 import { openConfiguredStores } from './storage/index.js';
+import { startMedia } from './townhall/media-start.js';
 
 const config = loadConfig();
 const log = createLogger(config.logLevel);
 log.info({ config: redacted(config) }, 'starting');
 
 const stores = await openConfiguredStores(config, (err) => log.warn({ err: err.message }, 'redis connection error'));
+const media = await startMedia(config.media, log);
 const app = createApp(
   {
     allowedOrigins: config.allowedOrigins,
@@ -21,7 +23,7 @@ const app = createApp(
     flagThreshold: config.flagThreshold,
     secret: resolveSecret(config.secret, config.dataDir),
   },
-  { stores, log },
+  { stores, log, media: media ?? undefined },
 );
 
 if (config.admin && (await app.identity.ensureAdmin(config.admin))) {
@@ -45,6 +47,7 @@ const stop = async (signal: string) => {
   stopping = true;
   log.info({ signal }, 'stopping');
   await app.close();
+  await media?.close();
   await stores.close();
   process.exit(0);
 };

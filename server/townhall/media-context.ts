@@ -1,0 +1,172 @@
+// What the media and stage handlers share: who is in which town hall's media on this node, the
+// stage, and the few steps both take (leave, close a person's producers, tell everyone).
+import type { MediaService, TownHallMedia, TownHallProducer } from '../../media/index.js';
+import { MediaRequestError, MediaServiceClosedError } from '../../media/events.js';
+import { CommandError, ErrorCode } from '../../shared/errors.js';
+import type { ProducerInfo } from '../../shared/media.js';
+import type { Sanction } from '../../shared/moderation.js';
+import { canModerate } from '../../shared/roles.js';
+import type { TownHall } from '../../shared/townhall.js';
+import type { CommandDeps } from '../core/command.js';
+import { rooms, type AppSocket, type SessionUser } from '../core/types.js';
+import type { ModerationPipeline } from '../moderation/pipeline-types.js';
+import { requireJoined } from './access.js';
+import type { TownHallService } from './service.js';
+import { StageState } from './stage-state.js';
+
+export interface MediaDeps extends CommandDeps {
+  /** null when this server runs without video: media and stage commands answer UNAVAILABLE. */
+  media: MediaService | null;
+  townHalls: TownHallService;
+  moderation: ModerationPipeline;
+  /** Where bans and timeouts given on this node are announced (the moderation core). */
+  onSanction?: (listener: (sanction: Sanction) => void) => () => void;
+}
+
+/** The connections in each town hall's media on this node, and whose they are. */
+class MediaPresence {
+  readonly #byTownHall = new Map<string, Map<string, SessionUser>>();
+
+  add(townHallId: string, socketId: string, user: SessionUser): void {
+    let peers = this.#byTownHall.get(townHallId);
+    if (peers === undefined) this.#byTownHall.set(townHallId, (peers = new Map()));
+    peers.set(socketId, user);
+  }
+
+  has(townHallId: string, socketId: string): boolean {
+    return this.#byTownHall.get(townHallId)?.has(socketId) ?? false;
+  }
+
+  /** Removes one connection; whether its person has no other connection left in this media. */
+  remove(townHallId: string, socketId: string): { user: SessionUser; last: boolean } | null {
+    const peers = this.#byTownHall.get(townHallId);
+    const user = peers?.get(socketId);
+    if (peers === undefined || user === undefined) return null;
+    peers.delete(socketId);
+    if (peers.size === 0) this.#byTownHall.delete(townHallId);
+    return { user, last: ![...peers.values()].some((other) => other.id === user.id) };
+  }
+
+  townHallsOf(socketId: string): string[] {
+    return [...this.#byTownHall].filter(([, peers]) => peers.has(socketId)).map(([id]) => id);
+  }
+
+  socketsOf(townHallId: string, userId: string): string[] {
+    return [...(this.#byTownHall.get(townHallId) ?? [])].filter(([, user]) => user.id === userId).map(([id]) => id);
+  }
+
+  townHallIds(): string[] {
+    return [...this.#byTownHall.keys()];
+  }
+
+  clear(townHallId: string): void {
+    this.#byTownHall.delete(townHallId);
+  }
+}
+
+export function producerInfo(producer: TownHallProducer): ProducerInfo {
+  const { userId, displayName, staff, source } = producer.appData;
+  return { id: producer.id, userId, displayName, staff, kind: producer.kind, source, paused: producer.paused };
+}
+
+/** Runs a media step, turning the media layer's refusals into the matching command errors. */
+export async function mediaStep<T>(run: () => Promise<T> | T): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof MediaRequestError) throw new CommandError(ErrorCode[error.code], error.message);
+    if (error instanceof MediaServiceClosedError) throw unavailable();
+    throw error;
+  }
+}
+
+const unavailable = () =>
+  new CommandError(ErrorCode.UNAVAILABLE, 'Video is off on this server; questions and chat still work.');
+
+export function createMediaContext(deps: MediaDeps) {
+  const { io, townHalls } = deps;
+  const presence = new MediaPresence();
+  const stage = new StageState();
+
+  const service = (): MediaService => {
+    if (deps.media === null) throw unavailable();
+    return deps.media;
+  };
+
+  /** The town hall's open media for a connection that joined it, or why not. */
+  const mediaOf = (socket: AppSocket, townHallId: string): TownHallMedia => {
+    requireJoined(socket, townHallId);
+    const media = service().existingMedia(townHallId);
+    if (!presence.has(townHallId, socket.id) || media === undefined) {
+      throw new CommandError(ErrorCode.CONFLICT, "Join the town hall's video first (media:join).");
+    }
+    return media;
+  };
+
+  /** Hosts (and admins) run the stage with moderators. */
+  const runsStage = (townHall: TownHall, user: SessionUser) => townHalls.isHost(townHall, user) || canModerate(user.role);
+
+  const broadcastStage = (townHallId: string, handsChanged: boolean) => {
+    io.to(rooms.townHall(townHallId)).emit('stage:changed', { townHallId, stage: stage.view(townHallId) });
+    if (handsChanged) io.to(rooms.townHallStaff(townHallId)).emit('stage:hands', { townHallId, hands: stage.hands(townHallId) });
+  };
+
+  /** Closes a person's producers in a town hall at once (sent back, banned). */
+  const closeProducersOf = (townHallId: string, userId: string) => {
+    for (const producer of deps.media?.existingMedia(townHallId)?.producers() ?? []) {
+      if (producer.appData.userId === userId) producer.close();
+    }
+  };
+
+  /** Takes a person off the stage and out of the queue, telling everyone what changed. */
+  const removeFromStage = (townHallId: string, userId: string) => {
+    const { hand, speaker } = stage.remove(townHallId, userId);
+    if (speaker) closeProducersOf(townHallId, userId);
+    if (hand || speaker) broadcastStage(townHallId, hand);
+    return { hand, speaker };
+  };
+
+  /** One connection leaves a town hall's media: its resources close; the last one takes the person off stage. */
+  const leave = (townHallId: string, socketId: string) => {
+    deps.media?.existingMedia(townHallId)?.closePeer(socketId);
+    const left = presence.remove(townHallId, socketId);
+    if (left?.last) removeFromStage(townHallId, left.user.id);
+  };
+
+  /** A ban or timeout: the person's media here (or everywhere, if site-wide) closes and they leave the stage. */
+  const onSanction = (sanction: Sanction) => {
+    const places = sanction.townHallId === null ? presence.townHallIds() : [sanction.townHallId];
+    for (const townHallId of places) {
+      const sockets = presence.socketsOf(townHallId, sanction.userId);
+      for (const socketId of sockets) leave(townHallId, socketId);
+      removeFromStage(townHallId, sanction.userId);
+      if (sockets.length > 0) io.to(rooms.user(sanction.userId)).emit('media:closed', { townHallId, reason: 'removed' });
+    }
+  };
+
+  /** The town hall ended: its media and stage close for everyone in it. */
+  const onTownHallChange = (townHall: TownHall) => {
+    if (townHall.status !== 'ended') return;
+    stage.clear(townHall.id);
+    presence.clear(townHall.id);
+    void deps.media?.closeMedia(townHall.id).catch((err: unknown) => deps.log.error({ err, townHall: townHall.id }, 'closing town hall media failed'));
+    io.to(rooms.townHall(townHall.id)).emit('media:closed', { townHallId: townHall.id, reason: 'ended' });
+  };
+
+  return {
+    deps,
+    presence,
+    stage,
+    service,
+    mediaOf,
+    runsStage,
+    broadcastStage,
+    closeProducersOf,
+    removeFromStage,
+    leave,
+    onSanction,
+    onTownHallChange,
+  };
+}
+
+export type MediaContext = ReturnType<typeof createMediaContext>;

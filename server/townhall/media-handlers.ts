@@ -1,0 +1,263 @@
+import type { types as ms } from 'mediasoup';
+import type { MediaServiceEvents } from '../../media/index.js';
+import { CommandError, ErrorCode } from '../../shared/errors.js';
+import {
+  Consume,
+  ConsumerTarget,
+  ConnectTransport,
+  CreateTransport,
+  MediaJoin,
+  Produce,
+  ProducerTarget,
+  SetLayers,
+} from '../../shared/media.js';
+import { isStaff } from '../../shared/roles.js';
+import { commandBinder } from '../core/command.js';
+import type { RateRule } from '../core/rate-limit.js';
+import { rooms, type AppSocket } from '../core/types.js';
+import { requireJoined } from './access.js';
+import { createMediaContext, mediaStep, producerInfo, type MediaContext, type MediaDeps } from './media-context.js';
+import { mayPublish, PEER_LIMITS } from './media-rules.js';
+import { bindStageCommands } from './stage-handlers.js';
+
+export type { MediaDeps } from './media-context.js';
+
+export const MEDIA_LIMITS = {
+  join: { name: 'media:join', points: 20, seconds: 10 },
+  /** Transports, producers, consumers: a page with a few speakers sends a handful a second. */
+  signal: { name: 'media:signal', points: 120, seconds: 10 },
+  /** Pausing, layers: follows the viewer's window and connection. */
+  adjust: { name: 'media:adjust', points: 60, seconds: 10 },
+} satisfies Record<string, RateRule>;
+
+/**
+ * Wires the town hall's WebRTC signalling (`media:*`) and the stage (`stage:*`) onto every
+ * connection, and closes what a connection owns when it leaves, disconnects or is banned, and
+ * everything when the town hall ends or its worker dies.
+ */
+export function registerMedia(deps: MediaDeps): { close(): void } {
+  const ctx = createMediaContext(deps);
+  const { io, media } = deps;
+  const unsubscribe: Array<() => void> = [];
+
+  if (media !== null) {
+    const on = <K extends keyof MediaServiceEvents>(name: K, listener: (...args: MediaServiceEvents[K]) => void) => {
+      media.events.on(name, listener as never);
+      unsubscribe.push(() => media.events.off(name, listener as never));
+    };
+    on('producerclose', ({ townHallId, producerId }) => {
+      io.to(rooms.townHall(townHallId)).emit('media:producer-closed', { townHallId, producerId });
+    });
+    on('consumerclose', ({ townHallId, consumerId, peerId }) => {
+      io.to(peerId).emit('media:consumer-closed', { townHallId, consumerId });
+    });
+    on('activespeaker', ({ townHallId, producerId }) => {
+      const speaker = producerId === null ? undefined : media.existingMedia(townHallId)?.producer(producerId);
+      io.to(rooms.townHall(townHallId)).emit('media:active-speaker', { townHallId, userId: speaker?.appData.userId ?? null });
+    });
+    on('mediaclose', ({ townHallId, reason }) => {
+      // Closing on request is the town hall ending, announced where it happens.
+      if (reason === 'workerdied') io.to(rooms.townHall(townHallId)).emit('media:closed', { townHallId, reason });
+    });
+  }
+  unsubscribe.push(deps.townHalls.onChange(ctx.onTownHallChange));
+  if (deps.onSanction) unsubscribe.push(deps.onSanction(ctx.onSanction));
+
+  io.on('connection', (socket) => {
+    const bind = commandBinder(deps, socket);
+    bindMediaCommands(ctx, bind, socket);
+    bindStageCommands(ctx, bind, socket);
+    socket.on('disconnect', () => {
+      for (const townHallId of ctx.presence.townHallsOf(socket.id)) ctx.leave(townHallId, socket.id);
+    });
+  });
+
+  return { close: () => unsubscribe.forEach((off) => off()) };
+}
+
+type Bind = ReturnType<typeof commandBinder>;
+
+function bindMediaCommands(ctx: MediaContext, bind: Bind, socket: AppSocket): void {
+  const { townHalls, moderation } = ctx.deps;
+  const peer = socket.id;
+  const owned = (townHallId: string) => ctx.mediaOf(socket, townHallId);
+
+  bind('media:join', {
+    schema: MediaJoin,
+    limit: MEDIA_LIMITS.join,
+    async run({ user }, { townHallId }) {
+      requireJoined(socket, townHallId);
+      const service = ctx.service();
+      const townHall = await townHalls.require(townHallId);
+      if (townHall.status === 'ended') throw new CommandError(ErrorCode.CONFLICT, 'This town hall has ended.');
+      await moderation.requireAllowed(user, townHallId);
+      const media = await mediaStep(() => service.mediaFor(townHallId));
+      // Gone while the router was made: nothing may be kept for it, or it would never be cleaned up.
+      if (socket.disconnected) throw new CommandError(ErrorCode.CONFLICT, 'Disconnected.');
+      ctx.presence.add(townHallId, peer, user);
+      const host = townHalls.isHost(townHall, user);
+      const onStage = ctx.stage.isSpeaker(townHallId, user.id);
+      if (ctx.runsStage(townHall, user)) socket.emit('stage:hands', { townHallId, hands: ctx.stage.hands(townHallId) });
+      return {
+        rtpCapabilities: media.rtpCapabilities,
+        producers: media.producers().map(producerInfo),
+        stage: ctx.stage.view(townHallId),
+        handRaised: ctx.stage.handRaised(townHallId, user.id),
+        canPublish: townHall.status === 'live' && (host || onStage),
+      };
+    },
+  });
+
+  bind('media:leave', {
+    schema: MediaJoin,
+    limit: MEDIA_LIMITS.join,
+    async run(_ctx, { townHallId }) {
+      // After qa:leave a connection may still hold media here: letting it go is always allowed.
+      if (!ctx.presence.has(townHallId, peer)) requireJoined(socket, townHallId);
+      ctx.leave(townHallId, peer);
+      return null;
+    },
+  });
+
+  bind('media:create-transport', {
+    schema: CreateTransport,
+    limit: MEDIA_LIMITS.signal,
+    async run(_ctx, { townHallId, direction }) {
+      const media = owned(townHallId);
+      if (media.transportsOf(peer, direction) >= PEER_LIMITS.transportsPerDirection) {
+        throw new CommandError(ErrorCode.CONFLICT, `At most ${PEER_LIMITS.transportsPerDirection} ${direction} transports: leave and join again.`);
+      }
+      const transport = await mediaStep(() => media.createTransport(peer, direction));
+      // Left or disconnected while it was being made: its cleanup has already run.
+      if (!ctx.presence.has(townHallId, peer)) {
+        transport.close();
+        throw new CommandError(ErrorCode.CONFLICT, "Join the town hall's video first (media:join).");
+      }
+      return {
+        id: transport.id,
+        iceParameters: transport.iceParameters,
+        iceCandidates: transport.iceCandidates,
+        dtlsParameters: transport.dtlsParameters,
+      };
+    },
+  });
+
+  bind('media:connect-transport', {
+    schema: ConnectTransport,
+    limit: MEDIA_LIMITS.signal,
+    async run(_ctx, { townHallId, transportId, dtlsParameters }) {
+      const media = owned(townHallId);
+      await mediaStep(() => media.connectTransport(peer, transportId, dtlsParameters as unknown as ms.DtlsParameters));
+      return null;
+    },
+  });
+
+  bind('media:produce', {
+    schema: Produce,
+    limit: MEDIA_LIMITS.signal,
+    async run({ user }, { townHallId, transportId, kind, source, rtpParameters }) {
+      const media = owned(townHallId);
+      await mediaStep(() => media.transportDirection(peer, transportId));
+      const townHall = await townHalls.require(townHallId);
+      await moderation.requireAllowed(user, townHallId);
+      const allowed = () =>
+        mayPublish({
+          status: townHall.status,
+          host: townHalls.isHost(townHall, user),
+          onStage: ctx.stage.isSpeaker(townHallId, user.id),
+          source,
+          kind,
+        });
+      const verdict = allowed();
+      if (!verdict.ok) throw new CommandError(ErrorCode[verdict.code], verdict.message);
+      if (media.producers().some((p) => p.appData.peerId === peer && p.appData.source === source)) {
+        throw new CommandError(ErrorCode.CONFLICT, `You already publish a ${source}.`);
+      }
+      const producer = await mediaStep(() =>
+        media.produce(peer, transportId, {
+          kind,
+          rtpParameters: rtpParameters as unknown as ms.RtpParameters,
+          publisher: { userId: user.id, displayName: user.displayName, staff: isStaff(user.role), source },
+        }),
+      );
+      // Sent back while this was being set up: the producer must not outlive the permission.
+      if (!allowed().ok) {
+        producer.close();
+        throw new CommandError(ErrorCode.FORBIDDEN, 'You are no longer on stage.');
+      }
+      socket.to(rooms.townHall(townHallId)).emit('media:producer-added', { townHallId, producer: producerInfo(producer) });
+      return { producerId: producer.id };
+    },
+  });
+
+  bind('media:close-producer', {
+    schema: ProducerTarget,
+    limit: MEDIA_LIMITS.signal,
+    async run(_ctx, { townHallId, producerId }) {
+      const media = owned(townHallId);
+      (await mediaStep(() => media.ownProducer(peer, producerId))).close();
+      return null;
+    },
+  });
+
+  for (const [name, paused] of [['media:pause-producer', true], ['media:resume-producer', false]] as const) {
+    bind(name, {
+      schema: ProducerTarget,
+      limit: MEDIA_LIMITS.adjust,
+      async run(_ctx, { townHallId, producerId }) {
+        const media = owned(townHallId);
+        const producer = await mediaStep(() => media.ownProducer(peer, producerId));
+        if (paused) await producer.pause();
+        else await producer.resume();
+        ctx.deps.io.to(rooms.townHall(townHallId)).emit('media:producer-paused', { townHallId, producerId, paused });
+        return null;
+      },
+    });
+  }
+
+  bind('media:consume', {
+    schema: Consume,
+    limit: MEDIA_LIMITS.signal,
+    async run(_ctx, { townHallId, transportId, producerId, rtpCapabilities }) {
+      const media = owned(townHallId);
+      if (media.consumersOf(peer) >= PEER_LIMITS.consumers) {
+        throw new CommandError(ErrorCode.CONFLICT, `At most ${PEER_LIMITS.consumers} streams at once.`);
+      }
+      const consumer = await mediaStep(() =>
+        media.consume(peer, transportId, producerId, rtpCapabilities as unknown as ms.RtpCapabilities),
+      );
+      return {
+        id: consumer.id,
+        producerId: consumer.producerId,
+        kind: consumer.kind,
+        rtpParameters: consumer.rtpParameters,
+        type: consumer.type,
+        producerPaused: consumer.producerPaused,
+      };
+    },
+  });
+
+  bind('media:resume-consumer', {
+    schema: ConsumerTarget,
+    limit: MEDIA_LIMITS.adjust,
+    async run(_ctx, { townHallId, consumerId }) {
+      const media = owned(townHallId);
+      await (await mediaStep(() => media.ownConsumer(peer, consumerId))).resume();
+      return null;
+    },
+  });
+
+  bind('media:set-layers', {
+    schema: SetLayers,
+    limit: MEDIA_LIMITS.adjust,
+    async run(_ctx, { townHallId, consumerId, spatialLayer, temporalLayer }) {
+      const media = owned(townHallId);
+      const consumer = await mediaStep(() => media.ownConsumer(peer, consumerId));
+      if (consumer.type !== 'simulcast' && consumer.type !== 'svc') {
+        throw new CommandError(ErrorCode.INVALID_PAYLOAD, 'Only simulcast video has layers to choose from.');
+      }
+      await consumer.setPreferredLayers(temporalLayer === undefined ? { spatialLayer } : { spatialLayer, temporalLayer });
+      return null;
+    },
+  });
+}

@@ -1,0 +1,115 @@
+import { CommandError, ErrorCode } from '../../shared/errors.js';
+import { MediaJoin, StageTarget } from '../../shared/media.js';
+import type { TownHall } from '../../shared/townhall.js';
+import type { commandBinder } from '../core/command.js';
+import type { RateRule } from '../core/rate-limit.js';
+import { rooms, type AppSocket } from '../core/types.js';
+import { requireJoined } from './access.js';
+import type { MediaContext } from './media-context.js';
+
+export const STAGE_LIMITS = {
+  hand: { name: 'stage:hand', points: 10, seconds: 10 },
+  staff: { name: 'stage:staff', points: 30, seconds: 1 },
+} satisfies Record<string, RateRule>;
+
+const conflict = (message: string) => new CommandError(ErrorCode.CONFLICT, message);
+const requireLive = (townHall: TownHall) => {
+  if (townHall.status !== 'live') throw conflict('The stage opens when the town hall is live.');
+};
+
+/**
+ * The stage: residents raise a hand; hosts and moderators bring one on stage and send them
+ * back; hosts mute a speaker. Every change goes to the whole room (`stage:changed`), the queue
+ * of names to staff only (`stage:hands`), and the person concerned hears `stage:you`.
+ */
+export function bindStageCommands(ctx: MediaContext, bind: ReturnType<typeof commandBinder>, socket: AppSocket): void {
+  const { io, townHalls, moderation } = ctx.deps;
+
+  /** A town hall this connection joined, on a server with video. */
+  const townHallFor = async (townHallId: string): Promise<TownHall> => {
+    requireJoined(socket, townHallId);
+    ctx.service();
+    return townHalls.require(townHallId);
+  };
+
+  bind('stage:raise-hand', {
+    schema: MediaJoin,
+    allow: (user) => user.role === 'resident',
+    limit: STAGE_LIMITS.hand,
+    async run({ user }, { townHallId }) {
+      const townHall = await townHallFor(townHallId);
+      ctx.mediaOf(socket, townHallId);
+      requireLive(townHall);
+      await moderation.requireAllowed(user, townHallId);
+      if (ctx.stage.isSpeaker(townHallId, user.id)) throw conflict('You are already on stage.');
+      if (ctx.stage.raise(townHallId, { userId: user.id, displayName: user.displayName })) {
+        ctx.broadcastStage(townHallId, true);
+        io.to(rooms.user(user.id)).emit('stage:you', { townHallId, onStage: false, handRaised: true });
+      }
+      return null;
+    },
+  });
+
+  bind('stage:lower-hand', {
+    schema: MediaJoin,
+    allow: (user) => user.role === 'resident',
+    limit: STAGE_LIMITS.hand,
+    async run({ user }, { townHallId }) {
+      await townHallFor(townHallId);
+      if (ctx.stage.lower(townHallId, user.id)) {
+        ctx.broadcastStage(townHallId, true);
+        io.to(rooms.user(user.id)).emit('stage:you', { townHallId, onStage: false, handRaised: false });
+      }
+      return null;
+    },
+  });
+
+  bind('stage:invite', {
+    schema: StageTarget,
+    limit: STAGE_LIMITS.staff,
+    async run({ user }, { townHallId, userId }) {
+      const townHall = await townHallFor(townHallId);
+      if (!ctx.runsStage(townHall, user)) throw new CommandError(ErrorCode.FORBIDDEN, 'Only hosts and moderators run the stage.');
+      requireLive(townHall);
+      if (!ctx.stage.invite(townHallId, userId)) throw conflict('Only a person whose hand is up can be brought on stage.');
+      io.to(rooms.user(userId)).emit('stage:you', { townHallId, onStage: true, handRaised: false });
+      ctx.broadcastStage(townHallId, true);
+      return null;
+    },
+  });
+
+  bind('stage:send-back', {
+    schema: StageTarget,
+    limit: STAGE_LIMITS.staff,
+    async run({ user }, { townHallId, userId }) {
+      const townHall = await townHallFor(townHallId);
+      // A speaker may step down by themselves.
+      if (userId !== user.id && !ctx.runsStage(townHall, user)) {
+        throw new CommandError(ErrorCode.FORBIDDEN, 'Only hosts and moderators run the stage.');
+      }
+      if (!ctx.stage.sendBack(townHallId, userId)) throw conflict('This person is not on stage.');
+      ctx.closeProducersOf(townHallId, userId);
+      io.to(rooms.user(userId)).emit('stage:you', { townHallId, onStage: false, handRaised: false });
+      ctx.broadcastStage(townHallId, false);
+      return null;
+    },
+  });
+
+  bind('stage:mute', {
+    schema: StageTarget,
+    limit: STAGE_LIMITS.staff,
+    async run({ user }, { townHallId, userId }) {
+      const townHall = await townHallFor(townHallId);
+      if (!townHalls.isHost(townHall, user)) throw new CommandError(ErrorCode.FORBIDDEN, 'Only hosts mute speakers.');
+      if (!ctx.stage.isSpeaker(townHallId, userId)) throw conflict('This person is not on stage.');
+      const microphones = (ctx.deps.media?.existingMedia(townHallId)?.producers() ?? []).filter(
+        (p) => p.appData.userId === userId && p.kind === 'audio' && !p.paused,
+      );
+      for (const producer of microphones) {
+        await producer.pause();
+        io.to(rooms.townHall(townHallId)).emit('media:producer-paused', { townHallId, producerId: producer.id, paused: true });
+      }
+      return null;
+    },
+  });
+}
