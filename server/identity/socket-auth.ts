@@ -6,7 +6,8 @@ import { readCookie, SESSION_COOKIE, verifySession } from './tokens.js';
 /**
  * Authenticates every Socket.IO connection in its handshake from the session cookie. A
  * connection without a valid session is refused with `UNAUTHENTICATED` (the client's
- * connect_error message), so no handler ever runs for an unknown person.
+ * connect_error message), so no handler ever runs for an unknown person. It runs again when a
+ * dropped connection is recovered, so a session that ended meanwhile does not come back.
  */
 export function authenticateSockets(io: AppServer, identity: IdentityService, secret: string, log: Logger): void {
   io.use(async (socket, next) => {
@@ -15,7 +16,9 @@ export function authenticateSockets(io: AppServer, identity: IdentityService, se
       const user = id ? await identity.sessionUser(id) : null;
       if (!user) return next(new Error('UNAUTHENTICATED'));
       socket.data.user = user;
-      socket.data.townHalls = [];
+      // A recovered connection keeps the town halls it had joined (it was restored only for the
+      // same person: see core/recovery.ts); its role and name are read afresh all the same.
+      if (!socket.recovered) socket.data.townHalls = [];
       await socket.join(rooms.user(user.id));
       next();
     } catch (err) {

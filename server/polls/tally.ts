@@ -1,3 +1,4 @@
+import { coalesce, type DirtyKeys } from '../core/coalesce.js';
 import type { Logger } from '../core/log.js';
 
 export interface ResultsTally {
@@ -7,36 +8,27 @@ export interface ResultsTally {
 }
 
 /**
- * Coalesces results: however fast ballots arrive, each poll's results are sent at most once
- * per interval, counted afresh from the stored ballots. A crowd voting therefore costs one
- * tally and one broadcast per tick instead of one per ballot. A tick still running when the
- * next is due lets it pass, so slow storage cannot pile ticks up.
+ * Coalesces results: however fast ballots arrive (on whichever node), each poll's results are
+ * sent at most once per interval, counted afresh from the stored ballots. A crowd voting
+ * therefore costs one tally and one broadcast per tick instead of one per ballot.
  */
-export function createResultsTally(intervalMs: number, send: (pollId: string) => Promise<void>, log: Logger): ResultsTally {
-  let pending = new Set<string>();
-  let running = false;
-  const timer = setInterval(async () => {
-    if (running || pending.size === 0) return;
-    running = true;
-    const batch = pending;
-    pending = new Set();
-    try {
-      for (const pollId of batch) {
-        try {
-          await send(pollId);
-        } catch (err) {
-          // Storage is briefly away: try again on the next tick rather than lose the final count.
-          pending.add(pollId);
-          log.warn({ err, poll: pollId }, 'poll results not sent');
-        }
-      }
-    } finally {
-      running = false;
-    }
-  }, intervalMs);
-  timer.unref();
-  return {
-    dirty: (pollId) => void pending.add(pollId),
-    close: () => clearInterval(timer),
-  };
+export function createResultsTally(
+  intervalMs: number,
+  send: (pollId: string) => Promise<void>,
+  keys: DirtyKeys,
+  log: Logger,
+): ResultsTally {
+  const tally = coalesce({
+    name: 'poll-results',
+    intervalMs,
+    keys,
+    log,
+    async flush(pollIds) {
+      const outcomes = await Promise.allSettled(pollIds.map(send));
+      const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+      // Storage is briefly away: the whole batch is retried next tick rather than lose a final count.
+      if (failed) throw failed.reason;
+    },
+  });
+  return { dirty: tally.mark, close: tally.close };
 }

@@ -10,10 +10,12 @@ import {
   type QaSnapshot,
 } from '../../shared/qa.js';
 import { canAnswer, canConfigureRoom, canReview } from '../../shared/roles.js';
+import { dirtyKeysFor } from '../core/coalesce.js';
 import { commandBinder, type CommandDeps } from '../core/command.js';
 import type { RateRule } from '../core/rate-limit.js';
 import { rooms, type SessionUser } from '../core/types.js';
 import type { IdentityService } from '../identity/service.js';
+import type { RedisClient } from '../storage/redis.js';
 import { pseudonym } from '../identity/tokens.js';
 import type { ModerationPipeline } from '../moderation/pipeline-types.js';
 import { townHallPlace } from '../moderation/rules.js';
@@ -39,12 +41,20 @@ export interface QaDeps extends CommandDeps {
   identity: IdentityService;
   secret: string;
   tallyIntervalMs: number;
+  /** Set with several nodes: tallies are then gathered in Redis and sent once per room. */
+  redis: RedisClient | null;
 }
 
 /** Wires the live Q&A commands onto every connection. */
 export function registerQa(deps: QaDeps): { close(): void } {
   const { io, questions, townHalls, moderation, identity, secret } = deps;
-  const tally = createVoteTally(io, deps.tallyIntervalMs);
+  const tally = createVoteTally({
+    io,
+    questions,
+    intervalMs: deps.tallyIntervalMs,
+    keys: dirtyKeysFor(deps.redis, 'qa-votes', deps.tallyIntervalMs, deps.log),
+    log: deps.log,
+  });
   const broadcast = createQaBroadcast(io, secret);
 
   const requireOpen = (townHallId: string) => townHalls.requireNotEnded(townHallId);
@@ -151,7 +161,7 @@ export function registerQa(deps: QaDeps): { close(): void } {
         if (!change) throw conflict('Only published questions take votes.');
         const result = { questionId: q.id, voted, votes: change.votes };
         if (change.changed) {
-          tally.record(q.townHallId, q.id, change.votes);
+          tally.record(q.townHallId, q.id);
           socket.to(rooms.user(user.id)).emit('qa:my-vote-changed', result);
         }
         return result;

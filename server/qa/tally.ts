@@ -1,33 +1,44 @@
+import { coalesce, type DirtyKeys } from '../core/coalesce.js';
+import type { Logger } from '../core/log.js';
 import { rooms, type AppServer } from '../core/types.js';
+import type { QuestionStore } from './store.js';
 
 export interface VoteTally {
-  /** Notes a question's new count; it goes out with the next tick, not now. */
-  record(townHallId: string, questionId: string, votes: number): void;
+  /** Notes that a question's count changed; it goes out with the next tick, not now. */
+  record(townHallId: string, questionId: string): void;
   close(): void;
 }
 
 /**
- * Coalesces vote counts: however fast votes arrive, each town hall gets at most one
- * `qa:votes-tallied` per interval, carrying only the counts that changed. A crowd voting
- * therefore costs one small broadcast per tick instead of one per vote.
+ * Coalesces vote counts: however fast votes arrive (on whichever node), each town hall gets at
+ * most one `qa:votes-tallied` per interval, carrying the stored counts of the questions that
+ * changed. A crowd voting therefore costs one small broadcast per tick instead of one per vote,
+ * and the count sent is always the stored one, never a stale figure from a vote that raced.
  */
-export function createVoteTally(io: AppServer, intervalMs: number): VoteTally {
-  let pending = new Map<string, Map<string, number>>();
-  const timer = setInterval(() => {
-    if (pending.size === 0) return;
-    const batch = pending;
-    pending = new Map();
-    for (const [townHallId, counts] of batch) {
-      io.to(rooms.townHall(townHallId)).emit('qa:votes-tallied', { townHallId, votes: Object.fromEntries(counts) });
-    }
-  }, intervalMs);
-  timer.unref();
-  return {
-    record(townHallId, questionId, votes) {
-      let counts = pending.get(townHallId);
-      if (!counts) pending.set(townHallId, (counts = new Map()));
-      counts.set(questionId, votes);
+export function createVoteTally(deps: {
+  io: AppServer;
+  questions: QuestionStore;
+  intervalMs: number;
+  keys: DirtyKeys;
+  log: Logger;
+}): VoteTally {
+  const { io, questions } = deps;
+  const tally = coalesce({
+    name: 'qa-votes',
+    intervalMs: deps.intervalMs,
+    keys: deps.keys,
+    log: deps.log,
+    async flush(keys) {
+      const byTownHall = new Map<string, Record<string, number>>();
+      const found = await Promise.all(keys.map((key) => questions.getQuestion(key.slice(key.indexOf('/') + 1))));
+      for (const q of found) {
+        if (!q || q.status === 'removed' || q.status === 'rejected') continue;
+        let counts = byTownHall.get(q.townHallId);
+        if (!counts) byTownHall.set(q.townHallId, (counts = {}));
+        counts[q.id] = q.votes;
+      }
+      for (const [townHallId, votes] of byTownHall) io.to(rooms.townHall(townHallId)).emit('qa:votes-tallied', { townHallId, votes });
     },
-    close: () => clearInterval(timer),
-  };
+  });
+  return { record: (townHallId, questionId) => tally.mark(`${townHallId}/${questionId}`), close: tally.close };
 }

@@ -1,3 +1,9 @@
+import type { CaptionStore } from '../captions/store.js';
+import { createRedisCaptionStore } from '../captions/store-redis.js';
+import { createSqliteCaptionStore } from '../captions/store-sqlite.js';
+import type { ChatStore } from '../chat/store.js';
+import { createRedisChatStore } from '../chat/store-redis.js';
+import { createSqliteChatStore } from '../chat/store-sqlite.js';
 import type { ForumStore } from '../forum/store.js';
 import { createRedisForumStore } from '../forum/store-redis.js';
 import { createSqliteForumStore } from '../forum/store-sqlite.js';
@@ -16,6 +22,9 @@ import { createSqlitePollStore } from '../polls/store-sqlite.js';
 import type { QuestionStore } from '../qa/store.js';
 import { createRedisQuestionStore } from '../qa/store-redis.js';
 import { createSqliteQuestionStore } from '../qa/store-sqlite.js';
+import type { SettingsStore } from '../settings/store.js';
+import { createRedisSettingsStore } from '../settings/store-redis.js';
+import { createSqliteSettingsStore } from '../settings/store-sqlite.js';
 import type { TownHallStore } from '../townhall/store.js';
 import { createRedisTownHallStore } from '../townhall/store-redis.js';
 import { createSqliteTownHallStore } from '../townhall/store-sqlite.js';
@@ -32,8 +41,17 @@ export interface Stores {
   audit: AuditLogStore;
   forum: ForumStore;
   polls: PollStore;
+  settings: SettingsStore;
+  chat: ChatStore;
+  captions: CaptionStore;
   /** The shared connection when running on Redis, for features (pub/sub, rate limits) that need it. */
   redis: RedisClient | null;
+  /**
+   * A second connection for the Socket.IO adapter. Unlike the stores' connection it queues
+   * commands through a Redis outage: the adapter's read loop retries at once on failure, so
+   * failing fast there would spin; broadcasts made meanwhile go out when Redis returns.
+   */
+  adapterRedis: RedisClient | null;
   close(): Promise<void>;
 }
 
@@ -52,13 +70,20 @@ export async function openStores(opts: StoresOptions): Promise<Stores> {
       audit: createSqliteAuditLogStore(db),
       forum: createSqliteForumStore(db),
       polls: createSqlitePollStore(db),
+      settings: createSqliteSettingsStore(db),
+      chat: createSqliteChatStore(db),
+      captions: createSqliteCaptionStore(db),
       redis: null,
+      adapterRedis: null,
       close: async () => {
         db.close();
       },
     };
   }
   const redis = await connectRedis(opts.url, opts.onRedisError ? { onError: opts.onRedisError } : {});
+  const adapterRedis = redis.duplicate({ disableOfflineQueue: false });
+  adapterRedis.on('error', (err: Error) => opts.onRedisError?.(err));
+  await adapterRedis.connect();
   return {
     identity: createRedisIdentityStore(redis),
     townHalls: createRedisTownHallStore(redis),
@@ -67,9 +92,20 @@ export async function openStores(opts: StoresOptions): Promise<Stores> {
     audit: createRedisAuditLogStore(redis),
     forum: createRedisForumStore(redis),
     polls: createRedisPollStore(redis),
+    settings: createRedisSettingsStore(redis),
+    chat: createRedisChatStore(redis),
+    captions: createRedisCaptionStore(redis),
     redis,
+    adapterRedis,
     // close() waits for commands already sent, so a write in flight at shutdown still lands.
-    close: () => redis.close(),
+    close: async () => {
+      // The adapter's last messages go out; but with Redis gone its queue would never drain, so
+      // after a second they are dropped rather than hold the shutdown.
+      const closed = adapterRedis.close().catch(() => {});
+      const timer = setTimeout(() => adapterRedis.destroy(), 1000);
+      await Promise.all([closed, redis.close()]);
+      clearTimeout(timer);
+    },
   };
 }
 

@@ -20,7 +20,7 @@ const PING_TRIES = 100;
 const PING_INTERVAL_MS = 50;
 const START_ATTEMPTS = 3;
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
@@ -50,13 +50,15 @@ function ping(port: number): Promise<boolean> {
   });
 }
 
-interface Started {
+export interface Started {
   child: ChildProcess;
   exited: Promise<void>;
 }
 
-async function start(bin: string, port: number, dir: string): Promise<Started> {
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
+/** A redis-server on `port`, answering PING; `persist` keeps an append-only file in `dir` (fsync every write). */
+export async function startRedisServer(bin: string, port: number, dir: string, persist = false): Promise<Started> {
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', ''];
+  args.push(...(persist ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']));
   args.push('--daemonize', 'no', '--dir', dir, '--databases', String(REDIS_DATABASES));
   const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
@@ -103,7 +105,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   for (let attempt = 0; attempt < START_ATTEMPTS; attempt++) {
     const port = await freePort();
     try {
-      const { child, exited } = await start(bin, port, dir);
+      const { child, exited } = await startRedisServer(bin, port, dir);
       project.provide('redisUrl', `redis://127.0.0.1:${port}`);
       return async () => {
         child.kill('SIGTERM');

@@ -1,0 +1,150 @@
+// Real Roundtable server processes (the production entry point, server/main.ts) for the fault
+// tests: started, killed with SIGKILL and restarted; and a TCP load balancer in front of them
+// that, like a real one, sends each new connection to a node that is up.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { io as connectClient } from 'socket.io-client';
+import type { ClientSocket, Session } from './server.js';
+import type { Me } from '../../shared/session.js';
+
+export const NODE_SECRET = 'multinode-test-secret-0123456789abcdef';
+
+export interface NodeProcess {
+  url: string;
+  port: number;
+  child: ChildProcess;
+  /** kill -9: no shutdown hooks run, nothing is flushed. */
+  kill(): Promise<void>;
+  /** SIGTERM and wait. */
+  stop(): Promise<void>;
+}
+
+export interface NodeOptions {
+  redisUrl?: string;
+  dataDir?: string;
+  tallyIntervalMs?: number;
+}
+
+export async function startNode(options: NodeOptions = {}): Promise<NodeProcess> {
+  const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'rt-node-'));
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ROUNDTABLE_PORT: '0',
+    ROUNDTABLE_HOST: '127.0.0.1',
+    ROUNDTABLE_DATA_DIR: dataDir,
+    ROUNDTABLE_SECRET: NODE_SECRET,
+    ROUNDTABLE_LOG_LEVEL: 'warn',
+    ROUNDTABLE_TALLY_INTERVAL_MS: String(options.tallyIntervalMs ?? 100),
+    ROUNDTABLE_DEMO: '0',
+    REDIS_URL: options.redisUrl ?? '',
+  };
+  if (!options.redisUrl) delete env.REDIS_URL;
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const found = /Roundtable is running: open (http:\/\/\S+)/.exec(output);
+      if (found?.[1]) resolve(found[1]);
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('exit', (code, signal) => reject(new Error(`node exited (${code ?? signal}) before listening:\n${output}`)));
+  });
+  return {
+    url,
+    port: Number(new URL(url).port),
+    child,
+    async kill() {
+      child.kill('SIGKILL');
+      await exited;
+    },
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** A guest session made through the real endpoint of any node. */
+export async function guestAt(url: string, displayName: string): Promise<Session> {
+  const res = await fetch(`${url}/api/session/guest`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ displayName }),
+  });
+  if (!res.ok) throw new Error(`guest join answered ${res.status}`);
+  const cookie = res.headers.getSetCookie()[0]!.split(';')[0]!;
+  return { cookie, me: ((await res.json()) as { me: Me }).me };
+}
+
+/** A socket that reconnects by itself (through the balancer) like a browser does. */
+export function connectTo(url: string, session: Session, reconnect = false): Promise<ClientSocket> {
+  const socket: ClientSocket = connectClient(url, {
+    transports: ['websocket'],
+    extraHeaders: { cookie: session.cookie },
+    forceNew: true,
+    reconnection: reconnect,
+    reconnectionDelay: 100,
+    reconnectionDelayMax: 500,
+  });
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', reject);
+  });
+}
+
+/**
+ * A TCP load balancer: each new connection goes to the next backend that accepts it, so when a
+ * node dies, reconnecting clients land on one that is up. Connections are not moved: a client
+ * on a dead node sees its connection drop, as it would behind nginx.
+ */
+export async function startBalancer(backends: () => number[]): Promise<{ url: string; close(): Promise<void> }> {
+  let next = 0;
+  const open = new Set<Socket>();
+  const server: Server = createServer((client) => {
+    open.add(client);
+    client.pause();
+    const ports = backends();
+    const tryPort = (attempt: number) => {
+      if (attempt >= ports.length) return client.destroy();
+      const port = ports[(next + attempt) % ports.length]!;
+      const upstream = createConnection({ port, host: '127.0.0.1' });
+      const refused = () => tryPort(attempt + 1);
+      upstream.once('error', refused);
+      upstream.once('connect', () => {
+        upstream.off('error', refused);
+        next = (next + attempt + 1) % Math.max(1, ports.length);
+        open.add(upstream);
+        client.pipe(upstream).pipe(client);
+        client.resume();
+        const end = () => {
+          client.destroy();
+          upstream.destroy();
+          open.delete(client);
+          open.delete(upstream);
+        };
+        client.once('close', end);
+        upstream.once('close', end);
+        client.on('error', end);
+        upstream.on('error', end);
+      });
+    };
+    tryPort(0);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise((resolve) => {
+        for (const s of open) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
