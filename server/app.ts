@@ -4,11 +4,16 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import express from 'express';
 import helmet from 'helmet';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { Server } from 'socket.io';
 import { CommandError, ErrorCode } from '../shared/errors.js';
+import type { MediaService } from '../media/index.js';
 import type { Logger } from './core/log.js';
 import { createRateLimits } from './core/rate-limit.js';
+import { guardRecovery, RECOVERY_WINDOW_MS } from './core/recovery.js';
 import { rooms, type AppServer } from './core/types.js';
+import { registerCaptions } from './captions/handlers.js';
+import { registerChat } from './chat/handlers.js';
 import { registerForum } from './forum/handlers.js';
 import { forumRoutes } from './forum/routes.js';
 import { errorHandler } from './http/errors.js';
@@ -16,16 +21,23 @@ import { createOriginCheck } from './http/origin.js';
 import { identityRoutes, sessionMiddleware } from './identity/routes.js';
 import { createIdentityService, type IdentityService } from './identity/service.js';
 import { authenticateSockets } from './identity/socket-auth.js';
+import { readCookie, SESSION_COOKIE, verifySession } from './identity/tokens.js';
 import { registerModeration } from './moderation/handlers.js';
 import { createModerationCore } from './moderation/pipeline.js';
 import type { ModerationPipeline } from './moderation/pipeline-types.js';
 import { moderationRoutes } from './moderation/routes.js';
 import { registerPolls } from './polls/handlers.js';
 import { registerQa } from './qa/handlers.js';
+import { createCaptionService } from './captions/service.js';
+import { createChatService } from './chat/service.js';
+import { recordRoutes } from './record/routes.js';
+import { createRecordService, schedulePurge } from './record/service.js';
+import { settingsRoutes } from './settings/routes.js';
 import type { Stores } from './storage/index.js';
 import { isUnavailable } from './storage/unavailable.js';
 import { townHallRoutes } from './townhall/routes.js';
 import { registerTownHall } from './townhall/handlers.js';
+import { registerMedia } from './townhall/media-handlers.js';
 import { createTownHallService, type TownHallService } from './townhall/service.js';
 
 export interface AppOptions {
@@ -44,6 +56,8 @@ export interface AppOptions {
 export interface AppDeps {
   stores: Stores;
   log: Logger;
+  /** Town hall video; without it `media:join` answers UNAVAILABLE and everything else works. The caller closes it. */
+  media?: MediaService;
 }
 
 export interface App {
@@ -114,6 +128,24 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
   app.use('/api', townHallRoutes(townHalls));
   app.use('/api', forumRoutes({ forum: stores.forum }));
   app.use('/api', moderationRoutes(stores.audit));
+  // The public record of ended town halls, and the admin settings that shape it.
+  const records = createRecordService({
+    townHalls,
+    questions: stores.questions,
+    polls: stores.polls,
+    audit: stores.audit,
+    settings: stores.settings,
+    identity,
+    sources: { ...createChatService(stores.chat), ...createCaptionService(stores.captions) },
+    placeOf: async (ref) => {
+      const item = await moderation.describe(ref).catch(() => null);
+      return item ? `${item.place.kind}:${item.place.id}` : null;
+    },
+    log,
+  });
+  app.use('/api', recordRoutes(records));
+  app.use('/api', settingsRoutes(stores.settings, log));
+  const stopPurge = schedulePurge(records, log);
   app.use('/api', (_req, _res, next) => next(new CommandError(ErrorCode.NOT_FOUND, 'No such endpoint.')));
   serveClient(app, options.clientDir);
   app.use(errorHandler(log, isUnavailable));
@@ -123,7 +155,14 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     serveClient: false,
     maxHttpBufferSize: MAX_MESSAGE_BYTES,
     allowRequest: (req, callback) => callback(null, originAllowed(req.headers.origin, req.headers.host)),
+    // With Redis, broadcasts cross nodes through a Redis stream, and a dropped connection may come
+    // back (to any node) with its rooms and the events it missed.
+    ...(stores.adapterRedis
+      ? { adapter: createAdapter(stores.adapterRedis, { streamName: 'rt:socket.io', sessionKeyPrefix: 'rt:sio:session:', maxLen: 50_000 }) }
+      : {}),
+    connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_WINDOW_MS, skipMiddlewares: false },
   });
+  guardRecovery(io, (cookie) => verifySession(options.secret, readCookie(cookie, SESSION_COOKIE)));
   authenticateSockets(io, identity, options.secret, log);
   io.on('connection', (socket) => {
     // Logged, but only the first few per connection, so a client cannot flood the log.
@@ -168,8 +207,11 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     identity,
     secret: options.secret,
     tallyIntervalMs: options.tallyIntervalMs,
+    redis: stores.redis,
   });
   registerForum({ io, limits, log, isUnavailable, forum: stores.forum, moderation: moderation.pipeline, accounts: stores.identity });
+  registerChat({ io, limits, log, isUnavailable, chat: stores.chat, townHalls, moderation: moderation.pipeline });
+  registerCaptions({ io, limits, log, isUnavailable, captions: stores.captions, townHalls });
   const polls = registerPolls({
     io,
     limits,
@@ -179,6 +221,17 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     townHalls,
     moderation: moderation.pipeline,
     tallyIntervalMs: options.tallyIntervalMs,
+    redis: stores.redis,
+  });
+  const media = registerMedia({
+    io,
+    limits,
+    log,
+    isUnavailable,
+    media: deps.media ?? null,
+    townHalls,
+    moderation: moderation.pipeline,
+    onSanction: moderation.onSanction,
   });
 
   return {
@@ -193,8 +246,10 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
         http.listen(port, host, () => resolve((http.address() as AddressInfo).port));
       }),
     async close() {
+      stopPurge();
       qa.close();
       polls.close();
+      media.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));
     },
   };

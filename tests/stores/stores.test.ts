@@ -2,6 +2,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createRedisCaptionStore } from '../../server/captions/store-redis.js';
+import { createSqliteCaptionStore } from '../../server/captions/store-sqlite.js';
+import { createRedisChatStore } from '../../server/chat/store-redis.js';
+import { createSqliteChatStore } from '../../server/chat/store-sqlite.js';
 import { createRedisForumStore } from '../../server/forum/store-redis.js';
 import { createSqliteForumStore } from '../../server/forum/store-sqlite.js';
 import { createRedisIdentityStore } from '../../server/identity/store-redis.js';
@@ -14,18 +18,23 @@ import { createRedisPollStore } from '../../server/polls/store-redis.js';
 import { createSqlitePollStore } from '../../server/polls/store-sqlite.js';
 import { createRedisQuestionStore } from '../../server/qa/store-redis.js';
 import { createSqliteQuestionStore } from '../../server/qa/store-sqlite.js';
+import { createRedisSettingsStore } from '../../server/settings/store-redis.js';
+import { createSqliteSettingsStore } from '../../server/settings/store-sqlite.js';
 import { connectRedis, type RedisClient } from '../../server/storage/redis.js';
 import { openSqlite, type Database } from '../../server/storage/sqlite.js';
 import { createRedisTownHallStore } from '../../server/townhall/store-redis.js';
 import { createSqliteTownHallStore } from '../../server/townhall/store-sqlite.js';
 import { freshRedisUrl } from '../support/redis.js';
 import { describeAuditLogStore, type AuditUnderTest } from './audit.contract.js';
+import { describeCaptionStore } from './captions.contract.js';
+import { describeChatStore } from './chat.contract.js';
 import type { MakeStore } from './harness.js';
 import { describeForumStore } from './forum.contract.js';
 import { describeIdentityStore } from './identity.contract.js';
 import { describeModerationStore } from './moderation.contract.js';
 import { describePollStore } from './polls.contract.js';
 import { describeQuestionStore } from './qa.contract.js';
+import { describeSettingsStore } from './settings.contract.js';
 import { describeTownHallStore } from './townhall.contract.js';
 
 function sqlite<S>(create: (db: Database) => S): MakeStore<S> {
@@ -91,6 +100,12 @@ describeModerationStore('sqlite', sqlite(createSqliteModerationStore));
 describeModerationStore('redis', redis(createRedisModerationStore));
 describePollStore('sqlite', sqlite(createSqlitePollStore));
 describePollStore('redis', redis(createRedisPollStore));
+describeSettingsStore('sqlite', sqlite(createSqliteSettingsStore));
+describeSettingsStore('redis', redis(createRedisSettingsStore));
+describeChatStore('sqlite', sqlite(createSqliteChatStore));
+describeChatStore('redis', redis(createRedisChatStore));
+describeCaptionStore('sqlite', sqlite(createSqliteCaptionStore));
+describeCaptionStore('redis', redis(createRedisCaptionStore));
 
 // The audit suite also needs to tamper with the stored entries, the way only direct access to
 // each backend can.

@@ -13,6 +13,8 @@ import { createApp, type App } from '../../server/app.js';
 import { createLogger } from '../../server/core/log.js';
 import { openStores, type Stores } from '../../server/storage/index.js';
 import { freshRedisUrl } from './redis.js';
+import type { MediaConfigInput, MediaService } from '../../media/index.js';
+import { startMediaService } from './media.js';
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export interface Session {
@@ -28,6 +30,8 @@ export interface TestServerOptions {
   flagThreshold?: number;
   tallyIntervalMs?: number;
   clientDir?: string;
+  /** Town hall video with a real mediasoup worker (settings, or true for the test defaults); closed with the server. */
+  media?: boolean | MediaConfigInput;
 }
 
 export interface TestServer {
@@ -35,6 +39,7 @@ export interface TestServer {
   app: App;
   stores: Stores;
   file: string | null;
+  media: MediaService | null;
   guest(displayName: string): Promise<Session>;
   staff(role: StaffRole, displayName?: string): Promise<Session>;
   townHall(overrides?: Partial<NewTownHall>): Promise<{ id: string }>;
@@ -48,6 +53,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const store = options.store ?? 'sqlite';
   const file = store === 'sqlite' ? (options.file ?? path.join(mkdtempSync(path.join(tmpdir(), 'rt-test-')), 'rt.db')) : null;
   const stores = await openStores(file ? { kind: 'sqlite', file } : { kind: 'redis', url: await freshRedisUrl() });
+  const media = options.media ? await startMediaService(options.media === true ? {} : options.media) : null;
   const app = createApp(
     {
       allowedOrigins: [],
@@ -58,7 +64,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       flagThreshold: options.flagThreshold ?? 3,
       secret: 'test-secret-test-secret-test-secret-0123',
     },
-    { stores, log: createLogger('silent') },
+    { stores, log: createLogger('silent'), media: media ?? undefined },
   );
   const port = await app.listen(0);
   const url = `http://127.0.0.1:${port}`;
@@ -81,6 +87,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     app,
     stores,
     file,
+    media,
     guest: (displayName) => post('/api/session/guest', { displayName }),
     async staff(role, displayName) {
       const username = `${role}${++staffCounter}${Math.random().toString(36).slice(2, 6)}`;
@@ -114,6 +121,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     async close() {
       for (const s of sockets) s.disconnect();
       await app.close();
+      await media?.close();
       await stores.close();
     },
   };
