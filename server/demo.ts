@@ -3,6 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { StaffRole } from '../shared/roles.js';
 import type { App } from './app.js';
+import { seedPastTownHall } from './demo-past.js';
 import type { Stores } from './storage/index.js';
 
 export interface DemoLogin {
@@ -81,6 +82,8 @@ export async function seedDemo(app: App, stores: Stores, dataDir: string): Promi
   }
 
   await seedForum(stores, residents[0]!, now);
+  const moderator = await stores.identity.findByUsername('moderator');
+  if (officer && moderator) await seedPastTownHall(app, stores, residents, officer, moderator);
 
   writeFileSync(file, JSON.stringify(logins, null, 2), { mode: 0o600 });
   return logins;
