@@ -1,7 +1,6 @@
 // What both chat stores build and write, so they cannot drift apart: each copies exactly the
 // declared fields.
 import { newId } from '../core/ids.js';
-import type { Decision } from '../moderation/pipeline-types.js';
 import type { ChatRecord, NewChatMessage } from './store.js';
 
 export const newChatRecord = (m: NewChatMessage): ChatRecord => ({
@@ -18,7 +17,6 @@ export const newChatRecord = (m: NewChatMessage): ChatRecord => ({
   decision: null,
 });
 
-export const plainDecision = ({ by, at, reason, note }: Decision): Decision => ({ by, at, reason, note });
 
 /** Held and hidden messages wait on their author's screen; only these two. */
 export const PENDING = ['held', 'hidden'] as const;

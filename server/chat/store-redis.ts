@@ -1,8 +1,8 @@
 import type { ChatStatus } from '../../shared/chat.js';
-import type { FilterHit, HoldReason } from '../../shared/moderation.js';
 import { flatHash, lua, present, rkey, type RedisClient } from '../storage/redis.js';
 import type { ChatRecord, ChatStore, NewChatMessage } from './store.js';
-import { newChatRecord, PENDING, plainDecision } from './store-records.js';
+import { newChatRecord, PENDING } from './store-records.js';
+import { moderatedFields, moderatedFromHash, plainDecision } from '../moderation/stored.js';
 
 const keys = {
   message: (id: string) => rkey('chat', id),
@@ -46,10 +46,8 @@ function toFields(m: ChatRecord): Record<string, string> {
     text: m.text,
     createdAt: String(m.createdAt),
     status: m.status,
-    filterHits: JSON.stringify(m.filterHits),
+    ...moderatedFields(m),
   };
-  if (m.holdReason !== null) fields.holdReason = m.holdReason;
-  if (m.decision !== null) fields.decision = JSON.stringify(m.decision);
   return fields;
 }
 
@@ -62,9 +60,7 @@ const fromHash = (h: Record<string, string>): ChatRecord => ({
   text: h.text!,
   createdAt: Number(h.createdAt),
   status: h.status as ChatStatus,
-  holdReason: (h.holdReason ?? null) as HoldReason | null,
-  filterHits: JSON.parse(h.filterHits ?? '[]') as FilterHit[],
-  decision: h.decision === undefined ? null : JSON.parse(h.decision),
+  ...moderatedFromHash(h),
 });
 
 export function createRedisChatStore(redis: RedisClient): ChatStore {

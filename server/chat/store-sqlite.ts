@@ -2,7 +2,8 @@ import type { ChatStatus } from '../../shared/chat.js';
 import type { HoldReason } from '../../shared/moderation.js';
 import type { Database } from '../storage/sqlite.js';
 import type { ChatRecord, ChatStore, NewChatMessage } from './store.js';
-import { newChatRecord, plainDecision } from './store-records.js';
+import { newChatRecord } from './store-records.js';
+import { plainDecision } from '../moderation/stored.js';
 
 interface ChatRow {
   id: string;

@@ -1,13 +1,10 @@
 // What both forum stores build, so they cannot drift apart. Each copies exactly the declared
 // fields: an extra property on the caller's object would otherwise come back from a create but
 // not from a later read.
-import type { FilterHit } from '../../shared/moderation.js';
 import { newId } from '../core/ids.js';
-import type { Decision } from '../moderation/pipeline-types.js';
+import { plainHits } from '../moderation/stored.js';
 import type { CategoryRecord, NewPost, NewThread, PostRecord, ThreadRecord } from './store.js';
 
-export const plainHits = (hits: FilterHit[]): FilterHit[] => hits.map(({ source, term }) => ({ source, term }));
-export const plainDecision = ({ by, at, reason, note }: Decision): Decision => ({ by, at, reason, note });
 
 export const newCategoryRecord = (c: { name: string; description: string; createdBy: string; createdAt: number }): CategoryRecord => ({
   id: newId(),

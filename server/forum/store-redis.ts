@@ -1,17 +1,9 @@
-import type { FilterHit, HoldReason } from '../../shared/moderation.js';
 import type { PostStatus } from '../../shared/forum.js';
 import type { Role } from '../../shared/roles.js';
 import { flatHash, lua, present, rkey, type RedisClient } from '../storage/redis.js';
 import type { CategoryRecord, ForumStore, PostRecord, Scope, ThreadRecord } from './store.js';
-import {
-  newCategoryRecord,
-  newPostRecord,
-  newThreadRecords,
-  plainDecision,
-  plainHits,
-  PUBLIC_STATUSES,
-  REVIEW_STATUSES,
-} from './store-records.js';
+import { newCategoryRecord, newPostRecord, newThreadRecords, PUBLIC_STATUSES, REVIEW_STATUSES } from './store-records.js';
+import { moderatedFields, moderatedFromHash, plainDecision, plainHits } from '../moderation/stored.js';
 
 type ListKind = Scope | 'pending';
 
@@ -149,12 +141,10 @@ function postFields(p: PostRecord): Record<string, string> {
     body: p.body,
     createdAt: String(p.createdAt),
     status: p.status,
-    filterHits: JSON.stringify(plainHits(p.filterHits)),
     opening: p.opening ? '1' : '0',
+    ...moderatedFields(p),
   };
   if (p.editedAt !== null) fields.editedAt = String(p.editedAt);
-  if (p.holdReason !== null) fields.holdReason = p.holdReason;
-  if (p.decision !== null) fields.decision = JSON.stringify(plainDecision(p.decision));
   return fields;
 }
 
@@ -185,9 +175,7 @@ const postOf = (h: Record<string, string>): PostRecord => ({
   createdAt: Number(h.createdAt),
   editedAt: h.editedAt === undefined ? null : Number(h.editedAt),
   status: h.status as PostStatus,
-  holdReason: (h.holdReason ?? null) as HoldReason | null,
-  filterHits: JSON.parse(h.filterHits ?? '[]') as FilterHit[],
-  decision: h.decision === undefined ? null : JSON.parse(h.decision),
+  ...moderatedFromHash(h),
   opening: h.opening === '1',
 });
 

@@ -3,16 +3,8 @@ import type { PostStatus } from '../../shared/forum.js';
 import type { Role } from '../../shared/roles.js';
 import type { Database } from '../storage/sqlite.js';
 import type { CategoryRecord, ForumStore, PostRecord, Scope, ThreadRecord } from './store.js';
-import {
-  newCategoryRecord,
-  newPostRecord,
-  newThreadRecords,
-  PENDING_STATUSES,
-  plainDecision,
-  plainHits,
-  PUBLIC_STATUSES,
-  REVIEW_STATUSES,
-} from './store-records.js';
+import { newCategoryRecord, newPostRecord, newThreadRecords, PENDING_STATUSES, PUBLIC_STATUSES, REVIEW_STATUSES } from './store-records.js';
+import { plainDecision, plainHits } from '../moderation/stored.js';
 
 interface CategoryRow {
   id: string;

@@ -3,7 +3,6 @@
 // one method but not from another.
 import type { Ballot } from '../../shared/polls.js';
 import { newId } from '../core/ids.js';
-import type { Decision } from '../moderation/pipeline-types.js';
 import type { BallotRecord, NewBallot, NewPoll, PollRecord } from './store.js';
 
 export const newPollRecord = (p: NewPoll): PollRecord => ({
@@ -51,4 +50,3 @@ export const ballotRecord = (id: string, pollId: string, b: NewBallot): BallotRe
   decision: null,
 });
 
-export const plainDecision = ({ by, at, reason, note }: Decision): Decision => ({ by, at, reason, note });

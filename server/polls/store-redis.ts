@@ -3,7 +3,8 @@ import { newId } from '../core/ids.js';
 import type { ContentStatus } from '../moderation/pipeline-types.js';
 import { flatHash, lua, present, rkey, type RedisClient } from '../storage/redis.js';
 import type { AnswerRecord, BallotRecord, CastOutcome, NewPoll, PollRecord, PollStore } from './store.js';
-import { ballotRecord, newPollRecord, plainDecision } from './store-records.js';
+import { ballotRecord, newPollRecord } from './store-records.js';
+import { plainDecision } from '../moderation/stored.js';
 
 const keys = {
   poll: (id: string) => rkey('poll', id),

@@ -4,7 +4,8 @@ import { newId } from '../core/ids.js';
 import type { ContentStatus } from '../moderation/pipeline-types.js';
 import type { Database } from '../storage/sqlite.js';
 import type { AnswerRecord, BallotRecord, CastOutcome, NewBallot, NewPoll, PollRecord, PollStore } from './store.js';
-import { ballotRecord, newPollRecord, plainDecision } from './store-records.js';
+import { ballotRecord, newPollRecord } from './store-records.js';
+import { plainDecision } from '../moderation/stored.js';
 
 interface PollRow {
   id: string;

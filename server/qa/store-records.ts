@@ -5,8 +5,6 @@ import type { WrittenAnswer } from '../../shared/qa.js';
 import { newId } from '../core/ids.js';
 import type { NewQuestion, QuestionRecord } from './store.js';
 
-type Decision = NonNullable<QuestionRecord['decision']>;
-
 export const newQuestionRecord = (q: NewQuestion): QuestionRecord => ({
   id: newId(),
   townHallId: q.townHallId,
@@ -27,4 +25,3 @@ export const newQuestionRecord = (q: NewQuestion): QuestionRecord => ({
 
 export const plainAnswer = ({ text, byName, at }: WrittenAnswer): WrittenAnswer => ({ text, byName, at });
 
-export const plainDecision = ({ by, at, reason, note }: Decision): Decision => ({ by, at, reason, note });

@@ -1,8 +1,8 @@
-import type { FilterHit, HoldReason } from '../../shared/moderation.js';
 import type { AnswerState, QuestionStatus } from '../../shared/qa.js';
 import { flatHash, lua, present, rkey, type RedisClient } from '../storage/redis.js';
 import type { NewQuestion, QuestionRecord, QuestionStore, VoteChange } from './store.js';
-import { newQuestionRecord, plainAnswer, plainDecision } from './store-records.js';
+import { newQuestionRecord, plainAnswer } from './store-records.js';
+import { moderatedFields, moderatedFromHash, plainDecision } from '../moderation/stored.js';
 
 const keys = {
   question: (id: string) => rkey('question', id),
@@ -82,14 +82,12 @@ function toFields(q: QuestionRecord): Record<string, string> {
     text: q.text,
     createdAt: String(q.createdAt),
     status: q.status,
-    filterHits: JSON.stringify(q.filterHits),
     votes: String(q.votes),
     answerState: q.answerState,
+    ...moderatedFields(q),
   };
-  if (q.holdReason !== null) fields.holdReason = q.holdReason;
   if (q.answer !== null) fields.answer = JSON.stringify(q.answer);
   if (q.answeredLiveAt !== null) fields.answeredLiveAt = String(q.answeredLiveAt);
-  if (q.decision !== null) fields.decision = JSON.stringify(q.decision);
   return fields;
 }
 
@@ -102,13 +100,11 @@ const fromHash = (h: Record<string, string>): QuestionRecord => ({
   text: h.text!,
   createdAt: Number(h.createdAt),
   status: h.status as QuestionStatus,
-  holdReason: (h.holdReason ?? null) as HoldReason | null,
-  filterHits: JSON.parse(h.filterHits ?? '[]') as FilterHit[],
+  ...moderatedFromHash(h),
   votes: Number(h.votes),
   answerState: h.answerState as AnswerState,
   answer: h.answer === undefined ? null : JSON.parse(h.answer),
   answeredLiveAt: h.answeredLiveAt === undefined ? null : Number(h.answeredLiveAt),
-  decision: h.decision === undefined ? null : JSON.parse(h.decision),
 });
 
 const fromScript = (reply: unknown): QuestionRecord | null => {

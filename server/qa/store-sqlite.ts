@@ -2,7 +2,8 @@ import type { HoldReason } from '../../shared/moderation.js';
 import type { AnswerState, QuestionStatus } from '../../shared/qa.js';
 import type { Database } from '../storage/sqlite.js';
 import type { NewQuestion, QuestionRecord, QuestionStore, VoteChange } from './store.js';
-import { newQuestionRecord, plainAnswer, plainDecision } from './store-records.js';
+import { newQuestionRecord, plainAnswer } from './store-records.js';
+import { plainDecision } from '../moderation/stored.js';
 
 interface QuestionRow {
   id: string;
