@@ -1,6 +1,9 @@
 // Town hall video as people use it: an officer goes live from the browser, residents see and hear
 // it, one resident is brought on stage and sent back, and a resident whose browser refuses the
 // camera still takes part in the Q&A. Real mediasoup, real Chromium with its fake camera.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../support/server.js';
@@ -79,6 +82,27 @@ const inbound = (page: Page) =>
     }
     return totals;
   });
+
+/** A mono 16-bit 48 kHz WAV of a sine tone at half volume. */
+function sineWav(frequency: number, seconds: number): Buffer {
+  const rate = 48_000;
+  const samples = rate * seconds;
+  const wav = Buffer.alloc(44 + samples * 2);
+  wav.write('RIFF', 0);
+  wav.writeUInt32LE(36 + samples * 2, 4);
+  wav.write('WAVEfmt ', 8);
+  wav.writeUInt32LE(16, 16);
+  wav.writeUInt16LE(1, 20);
+  wav.writeUInt16LE(1, 22);
+  wav.writeUInt32LE(rate, 24);
+  wav.writeUInt32LE(rate * 2, 28);
+  wav.writeUInt16LE(2, 32);
+  wav.writeUInt16LE(16, 34);
+  wav.write('data', 36);
+  wav.writeUInt32LE(samples * 2, 40);
+  for (let i = 0; i < samples; i++) wav.writeInt16LE(Math.round(16_000 * Math.sin((2 * Math.PI * frequency * i) / rate)), 44 + i * 2);
+  return wav;
+}
 
 describe('town hall video in the browser', () => {
   let server: TestServer;
@@ -243,5 +267,32 @@ describe('town hall video in the browser', () => {
     await expect.poll(() => carol.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Raise hand to speak');
     await expect.poll(() => carol.getByTestId('capture-problem').count()).toBe(0);
     await refusing.close();
+  }, 90_000);
+  it('marks the officer as speaking on every screen while their microphone carries a voice', async () => {
+    // Chromium's fake microphone beeps too briefly to count as speech; a steady tone from a file
+    // stands in for a voice.
+    const tone = path.join(mkdtempSync(path.join(tmpdir(), 'rt-tone-')), 'tone.wav');
+    writeFileSync(tone, sineWav(440, 4));
+    const speaking = await launchChromium([
+      '--use-fake-device-for-media-stream',
+      '--use-fake-ui-for-media-stream',
+      `--use-file-for-fake-audio-capture=${tone}`,
+    ]);
+    try {
+      const officer = await newPage(await personContext(speaking, server.url));
+      const erin = await newPage(await personContext(browser, server.url));
+      await joinTownHall(erin, townHallUrl, 'Erin');
+      await signInAsStaff(officer, server.url, OFFICER.username, new URL(townHallUrl).pathname);
+      const goLive = officer.getByRole('button', { name: 'Go live with camera and microphone' });
+      const stop = officer.getByRole('button', { name: 'Stop broadcasting' });
+      await goLive.or(stop).waitFor();
+      if (await goLive.isVisible()) await goLive.click();
+      await stop.waitFor();
+      const tile = tileOf(erin, OFFICER.displayName);
+      await expect.poll(() => tile.getByTestId('speaking').count(), { timeout: 20_000 }).toBe(1);
+      await screenshot(erin, 'media-resident-sees-speaker');
+    } finally {
+      await speaking.close();
+    }
   }, 90_000);
 });
