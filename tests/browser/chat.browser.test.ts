@@ -61,6 +61,18 @@ describe('chat and captions in the browser', () => {
     expect(await anaMessage.getByText('Staff', { exact: true }).count()).toBe(0);
     await screenshot(ben, 'chat-resident');
     expect(await accessibilityViolations(ben)).toEqual([]);
+
+    // Ben reports Ana's message; nobody can flag their own message or a staff one.
+    expect(await chatLog(ana).getByTestId('chat-message').filter({ hasText: 'crosswalk' }).getByRole('button', { name: 'Flag' }).count()).toBe(0);
+    expect(await staffMessage.getByRole('button', { name: 'Flag' }).count()).toBe(0);
+    await anaMessage.getByRole('button', { name: 'Flag' }).click();
+    await anaMessage.getByLabel('Reason').selectOption('spam');
+    await anaMessage.getByRole('button', { name: 'Send to moderators' }).click();
+    await anaMessage.getByText('Thanks, a moderator will review it.').waitFor();
+    const [message] = (await server.stores.chat.recentPublished(townHallPath.split('/').at(-1)!, 10)).filter((m) =>
+      m.text.includes('crosswalk'),
+    );
+    expect(await server.stores.moderation.addFlag({ kind: 'chat', id: message!.id }, 'someone-else-0001', 'spam')).toEqual({ added: true, count: 2 });
   });
 
   it('marks a held message for its author only, and counts down slow mode', async () => {

@@ -103,6 +103,13 @@ describe('the forum in the browser', () => {
     await alice.getByRole('button', { name: 'Save changes' }).click();
     await expect.poll(() => posts(bob).first().textContent()).toContain('please?');
     expect(await posts(bob).first().textContent()).toContain('edited');
+
+    // Bob reports Alice's post to the moderators (not his own).
+    expect(await posts(bob).nth(1).getByRole('button', { name: 'Flag' }).count()).toBe(0);
+    await posts(bob).first().getByRole('button', { name: 'Flag' }).click();
+    await posts(bob).first().getByLabel('Reason').selectOption('harassment');
+    await posts(bob).first().getByRole('button', { name: 'Send to moderators' }).click();
+    await posts(bob).first().getByText('Thanks, a moderator will review it.').waitFor();
   });
 
   it('renders script and javascript: links in a post inert', async () => {

@@ -1,5 +1,7 @@
+import { SvelteSet } from 'svelte/reactivity';
 import type { AppError, Result } from '../../../shared/errors.js';
 import type { ChatMessageView, ChatServerEvents, ChatSnapshot } from '../../../shared/chat.js';
+import type { ReasonCode } from '../../../shared/moderation.js';
 import { command, getSocket } from './socket.js';
 
 const byTime = (a: ChatMessageView, b: ChatMessageView): number =>
@@ -24,6 +26,8 @@ export class ChatState {
   waitUntil = $state.raw(0);
   /** Told politely to the author when a moderator approves their held message. */
   approved = $state.raw<{ seq: number; text: string } | null>(null);
+  /** Messages this person flagged in this visit (the server counts one flag per person anyway). */
+  readonly flagged = new SvelteSet<string>();
 
   /** Facts that arrive while the snapshot is in flight are applied over it afterwards. */
   #pending: (() => void)[] | null = null;
@@ -91,6 +95,13 @@ export class ChatState {
     this.slowModeSeconds = snapshot.slowModeSeconds;
     this.loaded = true;
     this.loadError = null;
+  }
+
+  /** Reports someone else's message to the moderators. */
+  async flag(messageId: string, reason: ReasonCode): Promise<Result<{ flagged: true }>> {
+    const result = await command('mod:flag', { ref: { kind: 'chat', id: messageId }, reason });
+    if (result.ok) this.flagged.add(messageId);
+    return result;
   }
 
   #upsert(message: ChatMessageView): void {

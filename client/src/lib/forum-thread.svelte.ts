@@ -1,5 +1,7 @@
 import type { AppError, Result } from '../../../shared/errors.js';
 import { FORUM_LIMITS, type ForumServerEvents, type PostView, type ThreadPage, type ThreadView } from '../../../shared/forum.js';
+import type { ReasonCode } from '../../../shared/moderation.js';
+import { SvelteSet } from 'svelte/reactivity';
 import { forumApi } from './forum-api.js';
 import { command, getSocket } from './socket.js';
 
@@ -100,6 +102,16 @@ export class ForumThreadState {
   async reply(body: string): Promise<Result<PostView>> {
     const result = await command('forum:reply', { threadId: this.threadId, body });
     if (result.ok) this.#upsert(result.data, false);
+    return result;
+  }
+
+  /** Posts this person flagged in this visit (the server counts one flag per person anyway). */
+  readonly flagged = new SvelteSet<string>();
+
+  /** Reports someone else's post to the moderators. */
+  async flag(postId: string, reason: ReasonCode): Promise<Result<{ flagged: true }>> {
+    const result = await command('mod:flag', { ref: { kind: 'post', id: postId }, reason });
+    if (result.ok) this.flagged.add(postId);
     return result;
   }
 
