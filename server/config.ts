@@ -31,7 +31,7 @@ const Env = z.object({
   ROUNDTABLE_FILTER_WORDS: list.default([]),
   ROUNDTABLE_FILTER_WORDS_FILE: z.string().optional(),
   ROUNDTABLE_FLAG_THRESHOLD: z.coerce.number().int().min(1).max(100).default(3),
-  ROUNDTABLE_TALLY_INTERVAL_MS: z.coerce.number().int().min(20).max(5000).default(250),
+  ROUNDTABLE_TALLY_INTERVAL_MS: z.coerce.number().int().min(20).max(5000).default(100),
   ROUNDTABLE_CLIENT_DIR: z.string().default('dist/client'),
   ROUNDTABLE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Town hall video: the address WebRTC transports listen on. */

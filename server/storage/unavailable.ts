@@ -2,8 +2,10 @@ import {
   ClientClosedError,
   ClientOfflineError,
   ConnectionTimeoutError,
+  DisconnectsClientError,
   SocketClosedUnexpectedlyError,
   SocketTimeoutError,
+  TimeoutError,
 } from 'redis';
 
 // node-redis does not set `name` on its errors, so they are told apart by class.
@@ -11,8 +13,11 @@ const REDIS_UNREACHABLE = [
   ClientClosedError,
   ClientOfflineError,
   ConnectionTimeoutError,
+  // A command that waited too long (a backlogged Redis), or one cut off by a disconnect.
+  DisconnectsClientError,
   SocketClosedUnexpectedlyError,
   SocketTimeoutError,
+  TimeoutError,
 ];
 
 /**
