@@ -1,0 +1,144 @@
+// Turns measured steps into the printed rows and the closing summary against the targets.
+import type { StepResult } from './protocol.js';
+import type { SystemName } from './systems.js';
+
+export const TARGET_P99_MS = 250;
+const GENERATOR_MAX_LAG_MS = 50;
+const GENERATOR_MAX_CPU = 90;
+
+export interface Row {
+  system: SystemName;
+  label: string;
+  n: number;
+  result: StepResult;
+  /** Summed over nodes, in % of one core. */
+  serverCpuPercent: number;
+  heapPerAttendeeBytes: number;
+  /** Server CPU per Socket.IO message the clients received. */
+  cpuMicrosPerMessage: number;
+  listenersPerSocket?: number;
+}
+
+export const saturated = (r: Row): boolean =>
+  r.result.generator.lagP99Ms > GENERATOR_MAX_LAG_MS || r.result.generator.cpuPercent > GENERATOR_MAX_CPU;
+
+const refusals = (r: Row) => Object.values(r.result.refused).reduce((n, v) => n + v, 0);
+const lostTotal = (r: Row) => r.result.lost.questions + r.result.lost.chats + r.result.lost.voteScreens;
+
+/** Held: p99 vote → every screen within target, nothing lost, nothing refused, everyone joined. */
+export const held = (r: Row): boolean => !saturated(r) && meetsTarget(r);
+
+/** The figures meet the target, whether or not the generator could be trusted to produce them. */
+export const meetsTarget = (r: Row): boolean =>
+  r.result.vote.p99 <= TARGET_P99_MS &&
+  lostTotal(r) === 0 &&
+  refusals(r) === 0 &&
+  r.result.connectErrors === 0;
+
+const ms = (v: number) => (Number.isFinite(v) ? (v < 10 ? v.toFixed(1) : v.toFixed(0)) : '—');
+const k = (v: number) => (v >= 1e6 ? `${(v / 1e6).toFixed(2)}M` : v >= 1e3 ? `${(v / 1e3).toFixed(1)}k` : v.toFixed(0));
+
+export const HEADER =
+  '| system | attendees | vote p50 / p99 ms | probes p99 | question p99 | chat p99 | lost q/c/votes | refused | server CPU | heap/attendee | msgs/s | vote deliveries/s | CPU µs/msg | generator CPU / lag p99 | verdict |\n' +
+  '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|';
+
+export function formatRow(r: Row, reportSaturated = false): string {
+  const g = r.result.generator;
+  const generator = `${g.cpuPercent.toFixed(0)} % / ${ms(g.lagP99Ms)} ms`;
+  if (saturated(r) && !reportSaturated) return `| ${r.label} | ${r.n} | generator saturated — not reported |||||||||||| ${generator} | — |`;
+  const x = r.result;
+  const refused = Object.entries(x.refused)
+    .map(([code, n]) => `${n} ${code}`)
+    .join(', ');
+  const verdict = saturated(r)
+    ? 'generator saturated (shown, not counted)'
+    : held(r)
+      ? 'holds'
+      : x.connectErrors
+        ? `misses (${x.connectErrors} could not join)`
+        : 'misses';
+  return [
+    '',
+    r.label,
+    r.n,
+    `${ms(x.vote.p50)} / ${ms(x.vote.p99)}`,
+    ms(x.voteProbes.p99),
+    ms(x.question.p99),
+    ms(x.chat.p99),
+    `${x.lost.questions}/${x.lost.chats}/${x.lost.voteScreens}`,
+    refused || '0',
+    `${r.serverCpuPercent.toFixed(0)} %`,
+    `${(r.heapPerAttendeeBytes / 1024).toFixed(1)} KB`,
+    k(x.messagesPerSecond),
+    k(x.voteDeliveriesPerSecond),
+    r.cpuMicrosPerMessage.toFixed(2),
+    generator,
+    verdict,
+    '',
+  ].join(' | ').trim();
+}
+
+/** The last row that held, and whether the system was still holding when the steps ran out. */
+function capacity(rows: Row[], system: SystemName): { best: Row | null; ceilingReached: boolean } {
+  const mine = rows.filter((r) => r.system === system);
+  const best = mine.filter(held).at(-1) ?? null;
+  const ceilingReached = mine.some((r) => !saturated(r) && !held(r));
+  return { best, ceilingReached };
+}
+
+/** "≥"/"≤" when one side never reached its limit, so the ratio is only a bound. */
+function ratio(a: { best: Row | null; ceilingReached: boolean }, b: { best: Row | null; ceilingReached: boolean }): string {
+  if (!a.best || !b.best) return 'n/a (one side held at no step)';
+  const value = a.best.result.voteDeliveriesPerSecond / b.best.result.voteDeliveriesPerSecond;
+  const bound = !a.ceilingReached && b.ceilingReached ? '≥ ' : a.ceilingReached && !b.ceilingReached ? '≤ ' : !a.ceilingReached ? '~ ' : '';
+  return `${bound}${value.toFixed(2)}× (${k(a.best.result.voteDeliveriesPerSecond)} vs ${k(b.best.result.voteDeliveriesPerSecond)} vote deliveries/s at ${a.best.n} vs ${b.best.n} attendees)`;
+}
+
+/**
+ * Same-N efficiency: the baseline's server CPU per message received over Roundtable's, averaged
+ * over the steps both ran. It needs no saturation on either side to mean something.
+ */
+function efficiency(rows: Row[], baseline: SystemName, reportSaturated: boolean, per: 'message' | 'vote delivery'): string {
+  const cost = (r: Row) =>
+    per === 'message' ? r.cpuMicrosPerMessage : (r.serverCpuPercent * 1e4) / Math.max(1, r.result.voteDeliveriesPerSecond);
+  const usable = (r: Row) => reportSaturated || !saturated(r);
+  const pairs = rows
+    .filter((r) => r.system === 'roundtable' && usable(r))
+    .flatMap((r) => {
+      const other = rows.find((o) => o.system === baseline && o.n === r.n && usable(o));
+      return other ? [cost(other) / cost(r)] : [];
+    });
+  if (!pairs.length) return 'n/a';
+  const mean = pairs.reduce((a, b) => a + b, 0) / pairs.length;
+  return `${mean.toFixed(2)}× (mean over ${pairs.length} step${pairs.length > 1 ? 's' : ''} at equal N)`;
+}
+
+export function summary(rows: Row[], reportSaturated = false): string[] {
+  const lines: string[] = [];
+  const rt = capacity(rows, 'roundtable');
+  lines.push(
+    rt.best
+      ? `Largest N with vote p99 ≤ ${TARGET_P99_MS} ms and no loss: ${rt.best.n} attendees${rt.ceilingReached ? '' : ' (held at every step measured)'}`
+      : `Largest N with vote p99 ≤ ${TARGET_P99_MS} ms and no loss: none of the steps measured`,
+  );
+  const largest = rows.filter((r) => r.system === 'roundtable' && (!saturated(r) || reportSaturated)).at(-1);
+  if (largest) {
+    const listeners = largest.listenersPerSocket ? `; ${largest.listenersPerSocket} event listeners on each connection` : '';
+    lines.push(`Heap per attendee at ${largest.n}: ${(largest.heapPerAttendeeBytes / 1024).toFixed(1)} KB (target ≤ 12 KB)${listeners}`);
+  }
+  const names = new Set(rows.map((r) => r.system));
+  if (names.has('raw-ws')) {
+    lines.push(`Roundtable vs raw ws (target ≥ 0.70×): ${ratio(rt, capacity(rows, 'raw-ws'))}`);
+    lines.push(`  server CPU per message received, raw ws ÷ Roundtable: ${efficiency(rows, 'raw-ws', reportSaturated, 'message')}`);
+  }
+  if (names.has('naive-socket.io')) {
+    lines.push(`Roundtable vs naive per-vote Socket.IO (target ≥ 5×): ${ratio(rt, capacity(rows, 'naive-socket.io'))}`);
+    lines.push(
+      `  server CPU per vote shown on a screen, naive ÷ Roundtable: ${efficiency(rows, 'naive-socket.io', reportSaturated, 'vote delivery')}`,
+    );
+  }
+  if (names.has('roundtable-2-nodes')) {
+    lines.push(`Two nodes vs one (target ≥ 1.8×): ${ratio(capacity(rows, 'roundtable-2-nodes'), rt)}`);
+  }
+  return lines;
+}

@@ -1,0 +1,119 @@
+// The system under test: the real app from createApp, on the embedded store in a temporary
+// folder or on the Redis the coordinator started. It makes residents straight through the
+// identity store and signs their cookies with the server's own secret (the HTTP guest join is
+// rate-limited per address, which one load generator would trip), and reports its CPU time and
+// memory when asked. Environment: BENCH_STORE, BENCH_REDIS_URL, BENCH_TALLY_MS, BENCH_SECRET.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { writeHeapSnapshot } from 'node:v8';
+import { createApp } from '../../server/app.js';
+import { createLogger } from '../../server/core/log.js';
+import { sessionTtlMs } from '../../server/identity/service.js';
+import { SESSION_COOKIE, signSession } from '../../server/identity/tokens.js';
+import { openStores } from '../../server/storage/index.js';
+import type { ServerReady, ServerReply, ServerRequest, ServerSample } from './protocol.js';
+
+const store = process.env.BENCH_STORE === 'redis' ? 'redis' : 'sqlite';
+const redisUrl = process.env.BENCH_REDIS_URL;
+const tallyIntervalMs = Number(process.env.BENCH_TALLY_MS ?? 100);
+const secret = process.env.BENCH_SECRET ?? 'crowd-bench-secret-crowd-bench-secret-0123';
+/** Diagnostics: a heap snapshot at every heap sample (before and after each step's connect) into this folder. */
+const snapshotDir = process.env.BENCH_HEAP_SNAPSHOTS;
+let snapshots = 0;
+if (store === 'redis' && !redisUrl) throw new Error('BENCH_REDIS_URL is required with BENCH_STORE=redis');
+
+const dir = store === 'sqlite' ? mkdtempSync(path.join(tmpdir(), 'rt-bench-crowd-')) : null;
+const stores = await openStores(dir ? { kind: 'sqlite', file: path.join(dir, 'rt.db') } : { kind: 'redis', url: redisUrl! });
+const app = createApp(
+  {
+    allowedOrigins: [],
+    secureCookies: false,
+    tallyIntervalMs,
+    clientDir: path.resolve('dist/client'),
+    filterWords: [],
+    flagThreshold: 3,
+    secret,
+  },
+  { stores, log: createLogger(process.env.BENCH_LOG_LEVEL ?? 'warn') },
+);
+const port = await app.listen(0);
+
+/** Residents made so far; later steps reuse them, so each step only adds what it lacks. */
+const residents: string[] = [];
+
+async function sessions(count: number): Promise<string[]> {
+  while (residents.length < count) {
+    const user = await stores.identity.createUser({
+      kind: 'guest',
+      role: 'resident',
+      displayName: `Resident ${residents.length + 1}`,
+      username: null,
+      passwordHash: null,
+    });
+    if (!user) throw new Error('could not create a resident');
+    residents.push(user.id);
+  }
+  return residents.slice(0, count).map((id) => `${SESSION_COOKIE}=${signSession(secret, id, sessionTtlMs('resident'))}`);
+}
+
+function sample(gc: boolean): ServerSample {
+  const collect = (globalThis as { gc?: () => void }).gc;
+  if (gc && collect) {
+    collect();
+    collect();
+    if (snapshotDir) writeHeapSnapshot(path.join(snapshotDir, `roundtable-${process.pid}-${++snapshots}.heapsnapshot`));
+  }
+  const cpu = process.cpuUsage();
+  const memory = process.memoryUsage();
+  const socket = app.io.of('/').sockets.values().next().value;
+  const listenersPerSocket = socket ? socket.eventNames().reduce((n, e) => n + socket.listenerCount(e), 0) : 0;
+  const at = performance.now() + performance.timeOrigin;
+  return { at, cpuMicros: cpu.user + cpu.system, heapUsed: memory.heapUsed, rss: memory.rss, listenersPerSocket };
+}
+
+async function answer(req: ServerRequest): Promise<ServerReply> {
+  switch (req.kind) {
+    case 'sessions':
+      return { id: req.id, kind: 'sessions', cookies: await sessions(req.count) };
+    case 'townhall': {
+      const townHall = await app.townHalls.create({
+        title: 'Crowd benchmark',
+        description: '',
+        startsAt: Date.now(),
+        status: 'live',
+        moderation: 'post',
+      });
+      return { id: req.id, kind: 'townhall', townHallId: townHall.id };
+    }
+    case 'sample':
+      return { id: req.id, kind: 'sample', sample: sample(req.gc) };
+    case 'close':
+      await app.close();
+      // On Redis the process simply exits: closing the stores under the streams adapter's
+      // blocking read makes that read reject unhandled, and nothing here needs flushing.
+      if (dir) {
+        await stores.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
+      return { id: req.id, kind: 'close' };
+  }
+}
+
+process.on('message', (req: ServerRequest) => {
+  answer(req).then(
+    (reply) => {
+      // Exiting normally (not killed) lets --cpu-prof write its profile.
+      process.send?.(reply, undefined, {}, () => {
+        if (reply.kind === 'close') process.exit(0);
+      });
+    },
+    (err: unknown) => process.send?.({ id: req.id, kind: 'error', message: err instanceof Error ? err.message : String(err) }),
+  );
+});
+// Never outlive the coordinator, however it ended.
+process.on('disconnect', () => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  process.exit(0);
+});
+process.send?.({ kind: 'ready', port } satisfies ServerReady);
