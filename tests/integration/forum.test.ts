@@ -62,7 +62,14 @@ describe.each(['sqlite', 'redis'] as const)('the forum on the %s store', (store)
     for (let i = 0; i < 21; i++) unwrap(await command(officer, 'forum:reply', { threadId: thread.id, body: `Reply ${i}` }));
     const second = await get<ThreadPage>(`/api/forum/threads/${thread.id}?page=2`);
     expect(second.body).toMatchObject({ page: 2, pageCount: 2, total: 22 });
-    expect(second.body.posts.map((p) => p.body)).toEqual(['Reply 19', 'Reply 20']);
+    // Posts read in time order; replies made within one millisecond fall back on their ids, so
+    // the two pages together are every post once, in (createdAt, id) order, two on the second.
+    const firstPage = await get<ThreadPage>(`/api/forum/threads/${thread.id}?page=1`);
+    const all = [...firstPage.body.posts, ...second.body.posts];
+    expect(second.body.posts).toHaveLength(2);
+    expect(new Set(all.map((p) => p.body)).size).toBe(22);
+    const inOrder = [...all].sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
+    expect(all.map((p) => p.id)).toEqual(inOrder.map((p) => p.id));
     expect((await get<ThreadPage>(`/api/forum/threads/${thread.id}?page=9`)).body.page).toBe(2);
     expect((await get(`/api/forum/threads/${thread.id}?page=zero`)).status).toBe(400);
     expect((await get(`/api/forum/threads/not-a-thread`)).status).toBe(404);
