@@ -32,37 +32,36 @@ export interface CaptionDeps extends CommandDeps {
 export function registerCaptions(deps: CaptionDeps): CaptionService {
   const { io, captions, townHalls } = deps;
 
-  io.on('connection', (socket) => {
-    const bind = commandBinder(deps, socket);
+  const bind = commandBinder(deps);
 
-    bind('captions:join', {
-      schema: CaptionsJoin,
-      limit: CAPTION_RATES.join,
-      async run(_ctx, { townHallId }) {
-        requireJoined(socket, townHallId);
-        await townHalls.require(townHallId);
-        const lines = await captions.recent(townHallId, CAPTION_LIMITS.recent);
-        return { townHallId, lines: lines.map(lineOf) };
-      },
-    });
-
-    bind('captions:send', {
-      schema: CaptionsSend,
-      allow: (user) => mayCaption(user.role),
-      limit: CAPTION_RATES.send,
-      async run({ user }, { townHallId, text }) {
-        requireJoined(socket, townHallId);
-        const townHall = await townHalls.requireNotEnded(townHallId);
-        if (user.role !== 'captioner' && !townHalls.isHost(townHall, user)) {
-          throw new CommandError(ErrorCode.FORBIDDEN, 'Only captioners and this town hall\'s hosts caption it.');
-        }
-        if (townHall.status !== 'live') throw new CommandError(ErrorCode.CONFLICT, 'Captions start when the town hall goes live.');
-        const line = lineOf(await captions.add({ townHallId, authorId: user.id, text }));
-        io.to(rooms.townHall(townHallId)).emit('captions:line', { line });
-        return line;
-      },
-    });
+  bind('captions:join', {
+    schema: CaptionsJoin,
+    limit: CAPTION_RATES.join,
+    async run({ socket }, { townHallId }) {
+      requireJoined(socket, townHallId);
+      await townHalls.require(townHallId);
+      const lines = await captions.recent(townHallId, CAPTION_LIMITS.recent);
+      return { townHallId, lines: lines.map(lineOf) };
+    },
   });
+
+  bind('captions:send', {
+    schema: CaptionsSend,
+    allow: (user) => mayCaption(user.role),
+    limit: CAPTION_RATES.send,
+    async run({ user, socket }, { townHallId, text }) {
+      requireJoined(socket, townHallId);
+      const townHall = await townHalls.requireNotEnded(townHallId);
+      if (user.role !== 'captioner' && !townHalls.isHost(townHall, user)) {
+        throw new CommandError(ErrorCode.FORBIDDEN, 'Only captioners and this town hall\'s hosts caption it.');
+      }
+      if (townHall.status !== 'live') throw new CommandError(ErrorCode.CONFLICT, 'Captions start when the town hall goes live.');
+      const line = lineOf(await captions.add({ townHallId, authorId: user.id, text }));
+      io.to(rooms.townHall(townHallId)).emit('captions:line', { line });
+      return line;
+    },
+  });
+
 
   return createCaptionService(captions);
 }

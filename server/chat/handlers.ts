@@ -37,59 +37,58 @@ export function registerChat(deps: ChatDeps): ChatService {
   const broadcast = createChatBroadcast(io);
   moderation.registerKind(createChatAdapter({ chat, townHalls, broadcast }));
 
-  io.on('connection', (socket) => {
-    const bind = commandBinder(deps, socket);
+  const bind = commandBinder(deps);
 
-    bind('chat:join', {
-      schema: ChatJoin,
-      limit: CHAT_RATES.join,
-      async run({ user }, { townHallId }) {
-        requireJoined(socket, townHallId);
-        await townHalls.require(townHallId);
-        const [recent, mine, slowModeSeconds] = await Promise.all([
-          chat.recentPublished(townHallId, CHAT_LIMITS.recent),
-          chat.pendingOf(townHallId, user.id, PENDING_SHOWN),
-          moderation.slowMode(townHallPlace(townHallId)),
-        ]);
-        return { townHallId, slowModeSeconds, messages: snapshotMessages(recent, mine, user.id) };
-      },
-    });
-
-    bind('chat:send', {
-      schema: ChatSend,
-      limit: CHAT_RATES.send,
-      async run({ user }, input) {
-        requireJoined(socket, input.townHallId);
-        const townHall = await townHalls.requireNotEnded(input.townHallId);
-        const screening = await moderation.screen({
-          author: user,
-          place: townHallPlace(townHall.id),
-          townHallId: townHall.id,
-          text: input.text,
-          mode: townHall.moderation,
-        });
-        const message = await chat.add({
-          townHallId: townHall.id,
-          authorId: user.id,
-          authorName: user.displayName,
-          staff: isStaff(user.role),
-          text: screening.text,
-          status: screening.outcome === 'publish' ? 'published' : 'held',
-          holdReason: screening.holdReason,
-          filterHits: screening.hits,
-        });
-        deps.log.debug({ chat: message.id, townHall: message.townHallId, status: message.status }, 'chat message');
-        await moderation.submitted({
-          ref: { kind: 'chat', id: message.id },
-          place: townHallPlace(message.townHallId),
-          status: message.status,
-          createdAt: message.createdAt,
-        });
-        broadcast.changed(message);
-        return chatView(message, 'author');
-      },
-    });
+  bind('chat:join', {
+    schema: ChatJoin,
+    limit: CHAT_RATES.join,
+    async run({ user, socket }, { townHallId }) {
+      requireJoined(socket, townHallId);
+      await townHalls.require(townHallId);
+      const [recent, mine, slowModeSeconds] = await Promise.all([
+        chat.recentPublished(townHallId, CHAT_LIMITS.recent),
+        chat.pendingOf(townHallId, user.id, PENDING_SHOWN),
+        moderation.slowMode(townHallPlace(townHallId)),
+      ]);
+      return { townHallId, slowModeSeconds, messages: snapshotMessages(recent, mine, user.id) };
+    },
   });
+
+  bind('chat:send', {
+    schema: ChatSend,
+    limit: CHAT_RATES.send,
+    async run({ user, socket }, input) {
+      requireJoined(socket, input.townHallId);
+      const townHall = await townHalls.requireNotEnded(input.townHallId);
+      const screening = await moderation.screen({
+        author: user,
+        place: townHallPlace(townHall.id),
+        townHallId: townHall.id,
+        text: input.text,
+        mode: townHall.moderation,
+      });
+      const message = await chat.add({
+        townHallId: townHall.id,
+        authorId: user.id,
+        authorName: user.displayName,
+        staff: isStaff(user.role),
+        text: screening.text,
+        status: screening.outcome === 'publish' ? 'published' : 'held',
+        holdReason: screening.holdReason,
+        filterHits: screening.hits,
+      });
+      deps.log.debug({ chat: message.id, townHall: message.townHallId, status: message.status }, 'chat message');
+      await moderation.submitted({
+        ref: { kind: 'chat', id: message.id },
+        place: townHallPlace(message.townHallId),
+        status: message.status,
+        createdAt: message.createdAt,
+      });
+      broadcast.changed(message);
+      return chatView(message, 'author');
+    },
+  });
+
 
   return createChatService(chat);
 }

@@ -38,13 +38,13 @@ export const tooFast = (retryAfterMs: number): CommandError =>
  * A payload that does not match the schema, a wrong role or a spent budget changes nothing;
  * unexpected errors are logged and answered with INTERNAL, never with their text.
  */
-export function bindCommand<E extends CommandName, S extends z.ZodType>(
+function commandListener<E extends CommandName, S extends z.ZodType>(
   deps: CommandDeps,
-  socket: AppSocket,
   name: E,
   command: Command<E, S>,
-): void {
-  const listener = async (...args: unknown[]) => {
+): (this: AppSocket, ...args: unknown[]) => Promise<void> {
+  return async function listener(this: AppSocket, ...args: unknown[]) {
+    const socket = this;
     const ack = args[args.length - 1];
     if (typeof ack !== 'function') {
       deps.log.warn({ event: name, socket: socket.id }, 'command without acknowledgement ignored');
@@ -77,11 +77,21 @@ export function bindCommand<E extends CommandName, S extends z.ZodType>(
       reply(fail(ErrorCode.INTERNAL, 'Something went wrong on our side.'));
     }
   };
-  socket.on(name, listener as never);
 }
 
-/** `bindCommand` with the dependencies and the connection fixed, for a feature binding its commands on one socket. */
-export function commandBinder(deps: CommandDeps, socket: AppSocket) {
-  return <E extends CommandName, S extends z.ZodType>(name: E, command: Command<E, S>): void =>
-    bindCommand(deps, socket, name, command);
+export type Bind = <E extends CommandName, S extends z.ZodType>(name: E, command: Command<E, S>) => void;
+
+/**
+ * A feature's commands, defined once for the whole server. Each command gets one listener that
+ * every connection shares (Socket.IO calls it with `this` set to the socket) rather than a
+ * closure per command per connection: with thousands of people in a room, those closures were
+ * most of what a connection cost in memory. A command reaches its connection through `run`'s
+ * context, never through a variable captured per connection.
+ */
+export function commandBinder(deps: CommandDeps): Bind {
+  const listeners: [CommandName, (this: AppSocket, ...args: unknown[]) => Promise<void>][] = [];
+  deps.io.on('connection', (socket) => {
+    for (const [name, listener] of listeners) socket.on(name, listener as never);
+  });
+  return (name, command) => void listeners.push([name, commandListener(deps, name, command)]);
 }

@@ -88,139 +88,138 @@ export function registerForum(deps: ForumDeps): void {
   const submitted = (post: PostRecord) =>
     moderation.submitted({ ref: { kind: 'post', id: post.id }, place: `thread:${post.threadId}`, status: post.status, createdAt: post.createdAt });
 
-  io.on('connection', (socket) => {
-    const bind = commandBinder(deps, socket);
+  const bind = commandBinder(deps);
 
-    bind('forum:create-category', {
-      schema: ForumCreateCategory,
-      allow: (user) => canCreateCategory(user.role),
-      limit: FORUM_RATES.staff,
-      async run({ user }, input) {
-        const c = await forum.createCategory({ ...input, createdBy: user.id, createdAt: now() });
-        deps.log.info({ category: c.id, by: user.id }, 'forum category created');
-        return categoryView(c);
-      },
-    });
-
-    bind('forum:create-thread', {
-      schema: ForumCreateThread,
-      async run({ user }, input) {
-        await pace(user);
-        if (!(await forum.getCategory(input.categoryId))) throw notFound('category');
-        const screening = await screen(user, `forum:${input.categoryId}`, joinForScreening(input.title, input.body));
-        const { title, body } = splitScreened(screening.text, input);
-        const created = await forum.createThread({
-          categoryId: input.categoryId,
-          title,
-          body,
-          ...authored(user, screening),
-        });
-        if (!created) throw notFound('category');
-        await submitted(created.post);
-        deps.log.info({ thread: created.thread.id, status: created.thread.status }, 'forum thread created');
-        return { thread: threadView(created.thread, 'author'), post: postView(created.post, 'author') };
-      },
-    });
-
-    bind('forum:reply', {
-      schema: ForumReply,
-      async run({ user }, input) {
-        await pace(user);
-        const thread = await visibleThread(input.threadId, user);
-        if (!isPublic(thread) && !canReview(user.role)) {
-          throw new CommandError(ErrorCode.CONFLICT, 'This thread is waiting for review.');
-        }
-        if (!mayPostIn(thread, user.role)) throw forbidden('This thread is locked.');
-        const screening = await screen(user, `thread:${thread.id}`, input.body);
-        const post = await forum.addReply(thread.id, {
-          body: screening.text,
-          ...authored(user, screening),
-        });
-        if (!post) throw notFound('thread');
-        await submitted(post);
-        broadcast.postChanged(post, false);
-        return postView(post, 'author');
-      },
-    });
-
-    bind('forum:edit', {
-      schema: ForumEdit,
-      limit: FORUM_RATES.edit,
-      async run({ user }, input) {
-        const post = await forum.getPost(input.postId);
-        if (!post || isGone(post)) throw notFound('post');
-        if (post.authorId !== user.id) throw forbidden('Only its author can edit a post.');
-        if (!withinEditWindow(post.createdAt, now())) throw forbidden('Posts can be edited for 15 minutes after posting.');
-        if (!EDITABLE.includes(post.status)) throw new CommandError(ErrorCode.CONFLICT, 'This post is under review.');
-        const thread = await visibleThread(post.threadId, user);
-        if (!mayPostIn(thread, user.role)) throw forbidden('This thread is locked.');
-        const screening = await screen(user, `thread:${thread.id}`, input.body);
-        const status = statusAfterEdit(post.status, screening.outcome);
-        const held = screening.outcome === 'hold';
-        const updated = await forum.editPost(post.id, [post.status], {
-          body: screening.text,
-          editedAt: now(),
-          status,
-          holdReason: status === 'published' ? null : held ? screening.holdReason : post.holdReason,
-          filterHits: status === 'published' ? [] : held ? screening.hits : post.filterHits,
-        });
-        if (!updated) throw new CommandError(ErrorCode.CONFLICT, 'This post changed meanwhile.');
-        await submitted(updated);
-        const wasPublic = post.status === 'published';
-        broadcast.postChanged(updated, wasPublic);
-        if (updated.opening && updated.status !== post.status) {
-          const after = await forum.getThread(updated.threadId);
-          if (after) broadcast.threadChanged(after, wasPublic);
-        }
-        return postView(updated, 'author');
-      },
-    });
-
-    const setFlag = (field: 'pinned' | 'locked') => async (user: SessionUser, threadId: string, on: boolean) => {
-      const before = await forum.getThread(threadId);
-      if (!before || isGone(before)) throw notFound('thread');
-      const thread = field === 'pinned' ? await forum.setPinned(threadId, on) : await forum.setLocked(threadId, on);
-      if (!thread) throw notFound('thread');
-      deps.log.info({ thread: threadId, [field]: on, by: user.id }, 'forum thread changed');
-      broadcast.threadChanged(thread, isPublic(thread));
-      return threadView(thread, audienceOf(thread, user));
-    };
-    const pin = setFlag('pinned');
-    const lock = setFlag('locked');
-
-    bind('forum:set-pinned', {
-      schema: ForumSetPinned,
-      allow: (user) => canPinOrLock(user.role),
-      limit: FORUM_RATES.staff,
-      run: ({ user }, { threadId, pinned }) => pin(user, threadId, pinned),
-    });
-
-    bind('forum:set-locked', {
-      schema: ForumSetLocked,
-      allow: (user) => canPinOrLock(user.role),
-      limit: FORUM_RATES.staff,
-      run: ({ user }, { threadId, locked }) => lock(user, threadId, locked),
-    });
-
-    bind('forum:watch-thread', {
-      schema: ForumWatch,
-      limit: FORUM_RATES.watch,
-      async run({ user }, { threadId }) {
-        const thread = await visibleThread(threadId, user);
-        await socket.join(forumRooms.thread(thread.id));
-        if (canReview(user.role)) await socket.join(forumRooms.threadStaff(thread.id));
-        return threadView(thread, audienceOf(thread, user));
-      },
-    });
-
-    bind('forum:unwatch-thread', {
-      schema: ForumWatch,
-      limit: FORUM_RATES.watch,
-      async run(_ctx, { threadId }) {
-        await socket.leave(forumRooms.thread(threadId));
-        await socket.leave(forumRooms.threadStaff(threadId));
-        return null;
-      },
-    });
+  bind('forum:create-category', {
+    schema: ForumCreateCategory,
+    allow: (user) => canCreateCategory(user.role),
+    limit: FORUM_RATES.staff,
+    async run({ user }, input) {
+      const c = await forum.createCategory({ ...input, createdBy: user.id, createdAt: now() });
+      deps.log.info({ category: c.id, by: user.id }, 'forum category created');
+      return categoryView(c);
+    },
   });
+
+  bind('forum:create-thread', {
+    schema: ForumCreateThread,
+    async run({ user }, input) {
+      await pace(user);
+      if (!(await forum.getCategory(input.categoryId))) throw notFound('category');
+      const screening = await screen(user, `forum:${input.categoryId}`, joinForScreening(input.title, input.body));
+      const { title, body } = splitScreened(screening.text, input);
+      const created = await forum.createThread({
+        categoryId: input.categoryId,
+        title,
+        body,
+        ...authored(user, screening),
+      });
+      if (!created) throw notFound('category');
+      await submitted(created.post);
+      deps.log.info({ thread: created.thread.id, status: created.thread.status }, 'forum thread created');
+      return { thread: threadView(created.thread, 'author'), post: postView(created.post, 'author') };
+    },
+  });
+
+  bind('forum:reply', {
+    schema: ForumReply,
+    async run({ user }, input) {
+      await pace(user);
+      const thread = await visibleThread(input.threadId, user);
+      if (!isPublic(thread) && !canReview(user.role)) {
+        throw new CommandError(ErrorCode.CONFLICT, 'This thread is waiting for review.');
+      }
+      if (!mayPostIn(thread, user.role)) throw forbidden('This thread is locked.');
+      const screening = await screen(user, `thread:${thread.id}`, input.body);
+      const post = await forum.addReply(thread.id, {
+        body: screening.text,
+        ...authored(user, screening),
+      });
+      if (!post) throw notFound('thread');
+      await submitted(post);
+      broadcast.postChanged(post, false);
+      return postView(post, 'author');
+    },
+  });
+
+  bind('forum:edit', {
+    schema: ForumEdit,
+    limit: FORUM_RATES.edit,
+    async run({ user }, input) {
+      const post = await forum.getPost(input.postId);
+      if (!post || isGone(post)) throw notFound('post');
+      if (post.authorId !== user.id) throw forbidden('Only its author can edit a post.');
+      if (!withinEditWindow(post.createdAt, now())) throw forbidden('Posts can be edited for 15 minutes after posting.');
+      if (!EDITABLE.includes(post.status)) throw new CommandError(ErrorCode.CONFLICT, 'This post is under review.');
+      const thread = await visibleThread(post.threadId, user);
+      if (!mayPostIn(thread, user.role)) throw forbidden('This thread is locked.');
+      const screening = await screen(user, `thread:${thread.id}`, input.body);
+      const status = statusAfterEdit(post.status, screening.outcome);
+      const held = screening.outcome === 'hold';
+      const updated = await forum.editPost(post.id, [post.status], {
+        body: screening.text,
+        editedAt: now(),
+        status,
+        holdReason: status === 'published' ? null : held ? screening.holdReason : post.holdReason,
+        filterHits: status === 'published' ? [] : held ? screening.hits : post.filterHits,
+      });
+      if (!updated) throw new CommandError(ErrorCode.CONFLICT, 'This post changed meanwhile.');
+      await submitted(updated);
+      const wasPublic = post.status === 'published';
+      broadcast.postChanged(updated, wasPublic);
+      if (updated.opening && updated.status !== post.status) {
+        const after = await forum.getThread(updated.threadId);
+        if (after) broadcast.threadChanged(after, wasPublic);
+      }
+      return postView(updated, 'author');
+    },
+  });
+
+  const setFlag = (field: 'pinned' | 'locked') => async (user: SessionUser, threadId: string, on: boolean) => {
+    const before = await forum.getThread(threadId);
+    if (!before || isGone(before)) throw notFound('thread');
+    const thread = field === 'pinned' ? await forum.setPinned(threadId, on) : await forum.setLocked(threadId, on);
+    if (!thread) throw notFound('thread');
+    deps.log.info({ thread: threadId, [field]: on, by: user.id }, 'forum thread changed');
+    broadcast.threadChanged(thread, isPublic(thread));
+    return threadView(thread, audienceOf(thread, user));
+  };
+  const pin = setFlag('pinned');
+  const lock = setFlag('locked');
+
+  bind('forum:set-pinned', {
+    schema: ForumSetPinned,
+    allow: (user) => canPinOrLock(user.role),
+    limit: FORUM_RATES.staff,
+    run: ({ user }, { threadId, pinned }) => pin(user, threadId, pinned),
+  });
+
+  bind('forum:set-locked', {
+    schema: ForumSetLocked,
+    allow: (user) => canPinOrLock(user.role),
+    limit: FORUM_RATES.staff,
+    run: ({ user }, { threadId, locked }) => lock(user, threadId, locked),
+  });
+
+  bind('forum:watch-thread', {
+    schema: ForumWatch,
+    limit: FORUM_RATES.watch,
+    async run({ user, socket }, { threadId }) {
+      const thread = await visibleThread(threadId, user);
+      await socket.join(forumRooms.thread(thread.id));
+      if (canReview(user.role)) await socket.join(forumRooms.threadStaff(thread.id));
+      return threadView(thread, audienceOf(thread, user));
+    },
+  });
+
+  bind('forum:unwatch-thread', {
+    schema: ForumWatch,
+    limit: FORUM_RATES.watch,
+    async run({ socket }, { threadId }) {
+      await socket.leave(forumRooms.thread(threadId));
+      await socket.leave(forumRooms.threadStaff(threadId));
+      return null;
+    },
+  });
+
 }

@@ -60,280 +60,279 @@ export function registerModeration(deps: ModerationHandlerDeps): void {
     return view;
   };
 
-  io.on('connection', (socket) => {
-    const bind = commandBinder(deps, socket);
+  const bind = commandBinder(deps);
 
-    bind('mod:flag', {
-      schema: ModFlag,
-      limit: LIMITS.flag,
-      async run({ user }, { ref, reason }) {
-        const item = await core.describe(ref);
-        if (item.status !== 'published' && item.status !== 'hidden') throw new CommandError(ErrorCode.NOT_FOUND, 'No such item.');
-        if (item.authorId === user.id) throw new CommandError(ErrorCode.CONFLICT, 'You cannot flag your own post.');
-        await core.requireAllowed(user, item.place.kind === 'townhall' ? item.place.id : null);
-        const { added, count } = await store.addFlag(ref, user.id, reason);
-        if (!added) return { flagged: true as const };
-        const place = `${item.place.kind}:${item.place.id}`;
-        if (count >= deps.flagThreshold && item.status === 'published') {
-          // Enough people flagged it: it leaves public view until a moderator looks.
-          const system = { id: 'system', role: 'moderator' as const, displayName: 'Community flags' };
-          await core.applyDecision({
-            actor: system,
-            item,
-            to: 'hidden',
-            action: 'flag-hide',
-            reason,
-            note: `${count} flags`,
-            notice: { action: 'hide', canAppeal: false },
-            requeue: { place, reason: 'flagged', flags: count },
-          });
-        } else {
-          await core.publishEntry(await store.enqueue({ ref, place, reason: 'flagged', flags: count, submittedAt: Date.now() }));
-        }
-        return { flagged: true as const };
-      },
-    });
+  bind('mod:flag', {
+    schema: ModFlag,
+    limit: LIMITS.flag,
+    async run({ user }, { ref, reason }) {
+      const item = await core.describe(ref);
+      if (item.status !== 'published' && item.status !== 'hidden') throw new CommandError(ErrorCode.NOT_FOUND, 'No such item.');
+      if (item.authorId === user.id) throw new CommandError(ErrorCode.CONFLICT, 'You cannot flag your own post.');
+      await core.requireAllowed(user, item.place.kind === 'townhall' ? item.place.id : null);
+      const { added, count } = await store.addFlag(ref, user.id, reason);
+      if (!added) return { flagged: true as const };
+      const place = `${item.place.kind}:${item.place.id}`;
+      if (count >= deps.flagThreshold && item.status === 'published') {
+        // Enough people flagged it: it leaves public view until a moderator looks.
+        const system = { id: 'system', role: 'moderator' as const, displayName: 'Community flags' };
+        await core.applyDecision({
+          actor: system,
+          item,
+          to: 'hidden',
+          action: 'flag-hide',
+          reason,
+          note: `${count} flags`,
+          notice: { action: 'hide', canAppeal: false },
+          requeue: { place, reason: 'flagged', flags: count },
+        });
+      } else {
+        await core.publishEntry(await store.enqueue({ ref, place, reason: 'flagged', flags: count, submittedAt: Date.now() }));
+      }
+      return { flagged: true as const };
+    },
+  });
 
-    bind('mod:notices', {
-      schema: Empty,
-      limit: LIMITS.read,
-      run: ({ user }) => store.noticesFor(user.id, 50),
-    });
+  bind('mod:notices', {
+    schema: Empty,
+    limit: LIMITS.read,
+    run: ({ user }) => store.noticesFor(user.id, 50),
+  });
 
-    bind('mod:appeal', {
-      schema: ModAppeal,
-      limit: LIMITS.appeal,
-      async run({ user }, { ref, text }) {
-        const item = await core.describe(ref);
-        if (item.authorId !== user.id) throw new CommandError(ErrorCode.FORBIDDEN, 'Only the author can appeal.');
-        if (!APPEALABLE.includes(item.status) || !item.decision) {
-          throw new CommandError(ErrorCode.CONFLICT, 'There is no decision on this item to appeal.');
-        }
-        const appeal = await store.createAppeal({ ref, authorId: user.id, text, at: Date.now(), appealedDecisionBy: item.decision.by });
-        if (!appeal) throw new CommandError(ErrorCode.CONFLICT, 'You have already appealed this decision.');
-        await store.closeAppealOnNotices(user.id, ref);
-        await core.publishEntry(
-          await store.enqueue({ ref, place: `${item.place.kind}:${item.place.id}`, reason: 'appealed', flags: 0, submittedAt: appeal.at }),
-        );
-        return appeal;
-      },
-    });
+  bind('mod:appeal', {
+    schema: ModAppeal,
+    limit: LIMITS.appeal,
+    async run({ user }, { ref, text }) {
+      const item = await core.describe(ref);
+      if (item.authorId !== user.id) throw new CommandError(ErrorCode.FORBIDDEN, 'Only the author can appeal.');
+      if (!APPEALABLE.includes(item.status) || !item.decision) {
+        throw new CommandError(ErrorCode.CONFLICT, 'There is no decision on this item to appeal.');
+      }
+      const appeal = await store.createAppeal({ ref, authorId: user.id, text, at: Date.now(), appealedDecisionBy: item.decision.by });
+      if (!appeal) throw new CommandError(ErrorCode.CONFLICT, 'You have already appealed this decision.');
+      await store.closeAppealOnNotices(user.id, ref);
+      await core.publishEntry(
+        await store.enqueue({ ref, place: `${item.place.kind}:${item.place.id}`, reason: 'appealed', flags: 0, submittedAt: appeal.at }),
+      );
+      return appeal;
+    },
+  });
 
-    bind('mod:watch-queue', {
-      schema: Empty,
-      allow: moderator,
-      limit: LIMITS.read,
-      async run() {
-        await socket.join(MOD_ROOM);
-        const entries = await store.listQueue();
-        const items = (await Promise.all(entries.map((e) => core.views.view(e)))).filter((v) => v !== null);
-        return { items, stats: await core.views.stats(), filter: await store.listFilterEntries() };
-      },
-    });
+  bind('mod:watch-queue', {
+    schema: Empty,
+    allow: moderator,
+    limit: LIMITS.read,
+    async run({ socket }) {
+      await socket.join(MOD_ROOM);
+      const entries = await store.listQueue();
+      const items = (await Promise.all(entries.map((e) => core.views.view(e)))).filter((v) => v !== null);
+      return { items, stats: await core.views.stats(), filter: await store.listFilterEntries() };
+    },
+  });
 
-    bind('mod:claim', {
-      schema: ModRef,
-      allow: moderator,
-      limit: LIMITS.staff,
-      async run({ user }, { ref }) {
-        const now = Date.now();
-        const claimed = await store.claim(ref, { id: user.id, name: user.displayName }, now + CLAIM_MS, now);
-        if (!claimed) {
-          const entry = await store.getQueueEntry(ref);
-          if (!entry) throw new CommandError(ErrorCode.NOT_FOUND, 'That item is not in the queue.');
-          throw new CommandError(ErrorCode.CONFLICT, `${entry.claim?.byName ?? 'Another moderator'} is working on this item.`);
-        }
-        return announceClaim(claimed);
-      },
-    });
-
-    bind('mod:release', {
-      schema: ModRef,
-      allow: moderator,
-      limit: LIMITS.staff,
-      async run({ user }, { ref }) {
-        const released = await store.release(ref, user.id);
-        if (!released) throw new CommandError(ErrorCode.CONFLICT, 'You are not working on this item.');
-        return announceClaim(released);
-      },
-    });
-
-    bind('mod:decide', {
-      schema: ModDecide,
-      allow: moderator,
-      limit: LIMITS.staff,
-      async run({ user }, { ref, action, reason, note }) {
-        const item = await core.describe(ref);
-        const move = MOVES[action];
-        if (!move.from.includes(item.status)) {
-          throw new CommandError(ErrorCode.CONFLICT, `This item is ${item.status}; it cannot be given that decision.`);
-        }
+  bind('mod:claim', {
+    schema: ModRef,
+    allow: moderator,
+    limit: LIMITS.staff,
+    async run({ user }, { ref }) {
+      const now = Date.now();
+      const claimed = await store.claim(ref, { id: user.id, name: user.displayName }, now + CLAIM_MS, now);
+      if (!claimed) {
         const entry = await store.getQueueEntry(ref);
-        if (entry?.claim && entry.claim.by !== user.id && entry.claim.until > Date.now()) {
-          throw new CommandError(ErrorCode.CONFLICT, `${entry.claim.byName} is working on this item.`);
-        }
-        const noticeAction = NOTIFIED[action];
-        const updated = await core.applyDecision({
+        if (!entry) throw new CommandError(ErrorCode.NOT_FOUND, 'That item is not in the queue.');
+        throw new CommandError(ErrorCode.CONFLICT, `${entry.claim?.byName ?? 'Another moderator'} is working on this item.`);
+      }
+      return announceClaim(claimed);
+    },
+  });
+
+  bind('mod:release', {
+    schema: ModRef,
+    allow: moderator,
+    limit: LIMITS.staff,
+    async run({ user }, { ref }) {
+      const released = await store.release(ref, user.id);
+      if (!released) throw new CommandError(ErrorCode.CONFLICT, 'You are not working on this item.');
+      return announceClaim(released);
+    },
+  });
+
+  bind('mod:decide', {
+    schema: ModDecide,
+    allow: moderator,
+    limit: LIMITS.staff,
+    async run({ user }, { ref, action, reason, note }) {
+      const item = await core.describe(ref);
+      const move = MOVES[action];
+      if (!move.from.includes(item.status)) {
+        throw new CommandError(ErrorCode.CONFLICT, `This item is ${item.status}; it cannot be given that decision.`);
+      }
+      const entry = await store.getQueueEntry(ref);
+      if (entry?.claim && entry.claim.by !== user.id && entry.claim.until > Date.now()) {
+        throw new CommandError(ErrorCode.CONFLICT, `${entry.claim.byName} is working on this item.`);
+      }
+      const noticeAction = NOTIFIED[action];
+      const updated = await core.applyDecision({
+        actor: user,
+        item,
+        to: move.to,
+        action,
+        reason: reason ?? null,
+        note: note ?? null,
+        notice: noticeAction ? { action: noticeAction, canAppeal: APPEALABLE.includes(move.to) } : null,
+        // Hidden means "pending review": it stays in the queue until someone decides it.
+        ...(action === 'hide'
+          ? { requeue: { place: `${item.place.kind}:${item.place.id}`, reason: 'hidden' as const, flags: entry?.flags ?? 0 } }
+          : {}),
+      });
+      return { status: updated.status };
+    },
+  });
+
+  bind('mod:decide-appeal', {
+    schema: ModDecideAppeal,
+    allow: moderator,
+    limit: LIMITS.staff,
+    async run({ user }, { ref, outcome, note }) {
+      const appeal = await store.getAppeal(ref);
+      if (!appeal) throw new CommandError(ErrorCode.NOT_FOUND, 'There is no appeal on this item.');
+      if (appeal.appealedDecisionBy === user.id) {
+        throw new CommandError(ErrorCode.FORBIDDEN, 'A different moderator must decide an appeal against your decision.');
+      }
+      const item = await core.describe(ref);
+      const decided = await store.decideAppeal(ref, outcome, user.id, Date.now());
+      if (!decided) throw new CommandError(ErrorCode.CONFLICT, 'This appeal has already been decided.');
+      const action = outcome === 'restored' ? 'appeal-restored' : 'appeal-upheld';
+      if (outcome === 'restored') {
+        await core.applyDecision({
           actor: user,
           item,
-          to: move.to,
+          to: 'published',
           action,
-          reason: reason ?? null,
+          reason: null,
           note: note ?? null,
-          notice: noticeAction ? { action: noticeAction, canAppeal: APPEALABLE.includes(move.to) } : null,
-          // Hidden means "pending review": it stays in the queue until someone decides it.
-          ...(action === 'hide'
-            ? { requeue: { place: `${item.place.kind}:${item.place.id}`, reason: 'hidden' as const, flags: entry?.flags ?? 0 } }
-            : {}),
+          notice: { action, canAppeal: false },
         });
-        return { status: updated.status };
-      },
-    });
-
-    bind('mod:decide-appeal', {
-      schema: ModDecideAppeal,
-      allow: moderator,
-      limit: LIMITS.staff,
-      async run({ user }, { ref, outcome, note }) {
-        const appeal = await store.getAppeal(ref);
-        if (!appeal) throw new CommandError(ErrorCode.NOT_FOUND, 'There is no appeal on this item.');
-        if (appeal.appealedDecisionBy === user.id) {
-          throw new CommandError(ErrorCode.FORBIDDEN, 'A different moderator must decide an appeal against your decision.');
-        }
-        const item = await core.describe(ref);
-        const decided = await store.decideAppeal(ref, outcome, user.id, Date.now());
-        if (!decided) throw new CommandError(ErrorCode.CONFLICT, 'This appeal has already been decided.');
-        const action = outcome === 'restored' ? 'appeal-restored' : 'appeal-upheld';
-        if (outcome === 'restored') {
-          await core.applyDecision({
-            actor: user,
-            item,
-            to: 'published',
-            action,
-            reason: null,
-            note: note ?? null,
-            notice: { action, canAppeal: false },
-          });
-        } else {
-          await core.record(user, action, refKey(ref), null, note ?? null);
-          await core.notify(item, action, item.decision?.reason ?? null, false);
-          await core.dequeue(ref);
-        }
-        return decided;
-      },
-    });
-
-    bind('mod:sanction', {
-      schema: ModSanction,
-      allow: moderator,
-      limit: LIMITS.staff,
-      async run({ user }, input) {
-        const target = await resolveTarget(input.target, core, deps.identity);
-        if (target.role !== 'resident') throw new CommandError(ErrorCode.FORBIDDEN, 'Staff accounts cannot be sanctioned.');
-        if (input.townHallId) await deps.townHalls.require(input.townHallId);
-        const at = Date.now();
-        const sanction = await store.addSanction({
-          userId: target.id,
-          kind: input.kind,
-          townHallId: input.townHallId ?? null,
-          until: input.minutes ? at + input.minutes * 60_000 : null,
-          reason: input.reason,
-          note: input.note ?? null,
-          by: user.id,
-          at,
-        });
-        core.sanctions.forget(target.id);
-        core.sanctioned(sanction);
-        const scope = input.townHallId ? `townhall:${input.townHallId}` : 'site';
-        await core.record(user, input.kind, `user:${target.id}`, input.reason, `${scope}${input.minutes ? `, ${input.minutes} min` : ''}${input.note ? `: ${input.note}` : ''}`);
-        return sanction;
-      },
-    });
-
-    bind('mod:lift', {
-      schema: ModLift,
-      allow: moderator,
-      limit: LIMITS.staff,
-      async run({ user }, { sanctionId }) {
-        const lifted = await store.liftSanction(sanctionId, user.id, Date.now());
-        if (!lifted) throw new CommandError(ErrorCode.NOT_FOUND, 'No such active sanction.');
-        core.sanctions.forget(lifted.userId);
-        await core.record(user, 'lift', `user:${lifted.userId}`, null, `${lifted.kind} ${lifted.id}`);
-        return lifted;
-      },
-    });
-
-    bind('mod:user', {
-      schema: ModUser,
-      allow: moderator,
-      limit: LIMITS.read,
-      async run(_ctx, { target }) {
-        const person = await resolveTarget(target, core, deps.identity);
-        const [sanctions, active, notices] = await Promise.all([
-          store.sanctionsOf(person.id),
-          store.activeSanctions(person.id, Date.now()),
-          store.noticesFor(person.id, 20),
-        ]);
-        return { displayName: person.shownAs, userId: person.anonymous ? null : person.id, sanctions, active, notices };
-      },
-    });
-
-    bind('mod:filter-add', {
-      schema: ModFilterAdd,
-      allow: moderator,
-      limit: LIMITS.staff,
-      async run({ user }, { term, action }) {
-        const entry = await store.addFilterEntry({ term: term.toLowerCase(), action, createdBy: user.displayName });
-        if (!entry) throw new CommandError(ErrorCode.CONFLICT, 'That word is on the list already.');
-        await core.record(user, 'filter-add', `filter:${entry.term}`, null, action);
-        await core.broadcastFilter();
-        return entry;
-      },
-    });
-
-    bind('mod:filter-remove', {
-      schema: ModFilterRemove,
-      allow: moderator,
-      limit: LIMITS.staff,
-      async run({ user }, { id }) {
-        const entry = await store.removeFilterEntry(id);
-        if (!entry) throw new CommandError(ErrorCode.NOT_FOUND, 'No such entry.');
-        await core.record(user, 'filter-remove', `filter:${entry.term}`, null, entry.action);
-        await core.broadcastFilter();
-        return entry;
-      },
-    });
-
-    bind('mod:set-slow-mode', {
-      schema: ModSlowMode,
-      allow: (user) => canConfigureRoom(user.role),
-      limit: LIMITS.staff,
-      async run({ user }, { townHallId, seconds }) {
-        await deps.townHalls.require(townHallId);
-        await store.setSlowMode(townHallPlace(townHallId), seconds);
-        await core.record(user, 'slow-mode', `townhall:${townHallId}`, null, `${seconds} s`);
-        io.to(rooms.townHall(townHallId)).emit('mod:slow-mode-changed', { townHallId, seconds });
-        return { seconds };
-      },
-    });
-
-    bind('mod:audit', {
-      schema: ModAuditPage,
-      allow: moderator,
-      limit: LIMITS.read,
-      async run(_ctx, { afterSeq, limit }) {
-        const entries = await deps.audit.list(afterSeq, limit);
-        return entries.map(({ seq, at, actorName, action, target, reason, note, hash }) => ({
-          seq,
-          at,
-          actorName,
-          action,
-          target,
-          reason,
-          note,
-          hash,
-        }));
-      },
-    });
+      } else {
+        await core.record(user, action, refKey(ref), null, note ?? null);
+        await core.notify(item, action, item.decision?.reason ?? null, false);
+        await core.dequeue(ref);
+      }
+      return decided;
+    },
   });
+
+  bind('mod:sanction', {
+    schema: ModSanction,
+    allow: moderator,
+    limit: LIMITS.staff,
+    async run({ user }, input) {
+      const target = await resolveTarget(input.target, core, deps.identity);
+      if (target.role !== 'resident') throw new CommandError(ErrorCode.FORBIDDEN, 'Staff accounts cannot be sanctioned.');
+      if (input.townHallId) await deps.townHalls.require(input.townHallId);
+      const at = Date.now();
+      const sanction = await store.addSanction({
+        userId: target.id,
+        kind: input.kind,
+        townHallId: input.townHallId ?? null,
+        until: input.minutes ? at + input.minutes * 60_000 : null,
+        reason: input.reason,
+        note: input.note ?? null,
+        by: user.id,
+        at,
+      });
+      core.sanctions.forget(target.id);
+      core.sanctioned(sanction);
+      const scope = input.townHallId ? `townhall:${input.townHallId}` : 'site';
+      await core.record(user, input.kind, `user:${target.id}`, input.reason, `${scope}${input.minutes ? `, ${input.minutes} min` : ''}${input.note ? `: ${input.note}` : ''}`);
+      return sanction;
+    },
+  });
+
+  bind('mod:lift', {
+    schema: ModLift,
+    allow: moderator,
+    limit: LIMITS.staff,
+    async run({ user }, { sanctionId }) {
+      const lifted = await store.liftSanction(sanctionId, user.id, Date.now());
+      if (!lifted) throw new CommandError(ErrorCode.NOT_FOUND, 'No such active sanction.');
+      core.sanctions.forget(lifted.userId);
+      await core.record(user, 'lift', `user:${lifted.userId}`, null, `${lifted.kind} ${lifted.id}`);
+      return lifted;
+    },
+  });
+
+  bind('mod:user', {
+    schema: ModUser,
+    allow: moderator,
+    limit: LIMITS.read,
+    async run(_ctx, { target }) {
+      const person = await resolveTarget(target, core, deps.identity);
+      const [sanctions, active, notices] = await Promise.all([
+        store.sanctionsOf(person.id),
+        store.activeSanctions(person.id, Date.now()),
+        store.noticesFor(person.id, 20),
+      ]);
+      return { displayName: person.shownAs, userId: person.anonymous ? null : person.id, sanctions, active, notices };
+    },
+  });
+
+  bind('mod:filter-add', {
+    schema: ModFilterAdd,
+    allow: moderator,
+    limit: LIMITS.staff,
+    async run({ user }, { term, action }) {
+      const entry = await store.addFilterEntry({ term: term.toLowerCase(), action, createdBy: user.displayName });
+      if (!entry) throw new CommandError(ErrorCode.CONFLICT, 'That word is on the list already.');
+      await core.record(user, 'filter-add', `filter:${entry.term}`, null, action);
+      await core.broadcastFilter();
+      return entry;
+    },
+  });
+
+  bind('mod:filter-remove', {
+    schema: ModFilterRemove,
+    allow: moderator,
+    limit: LIMITS.staff,
+    async run({ user }, { id }) {
+      const entry = await store.removeFilterEntry(id);
+      if (!entry) throw new CommandError(ErrorCode.NOT_FOUND, 'No such entry.');
+      await core.record(user, 'filter-remove', `filter:${entry.term}`, null, entry.action);
+      await core.broadcastFilter();
+      return entry;
+    },
+  });
+
+  bind('mod:set-slow-mode', {
+    schema: ModSlowMode,
+    allow: (user) => canConfigureRoom(user.role),
+    limit: LIMITS.staff,
+    async run({ user }, { townHallId, seconds }) {
+      await deps.townHalls.require(townHallId);
+      await store.setSlowMode(townHallPlace(townHallId), seconds);
+      await core.record(user, 'slow-mode', `townhall:${townHallId}`, null, `${seconds} s`);
+      io.to(rooms.townHall(townHallId)).emit('mod:slow-mode-changed', { townHallId, seconds });
+      return { seconds };
+    },
+  });
+
+  bind('mod:audit', {
+    schema: ModAuditPage,
+    allow: moderator,
+    limit: LIMITS.read,
+    async run(_ctx, { afterSeq, limit }) {
+      const entries = await deps.audit.list(afterSeq, limit);
+      return entries.map(({ seq, at, actorName, action, target, reason, note, hash }) => ({
+        seq,
+        at,
+        actorName,
+        action,
+        target,
+        reason,
+        note,
+        hash,
+      }));
+    },
+  });
+
 }

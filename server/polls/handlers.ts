@@ -138,102 +138,101 @@ export function registerPolls(deps: PollDeps): { close(): void } {
     };
   }
 
-  io.on('connection', (socket) => {
-    const bind = commandBinder(deps, socket);
+  const bind = commandBinder(deps);
 
-    bind('poll:create', {
-      schema: PollCreate,
-      allow: (user) => canAnswer(user.role),
-      limit: POLL_RATES.staff,
-      async run({ user }, input) {
-        requireJoined(socket, input.townHallId);
-        await requireLive(input.townHallId);
-        const poll = await polls.createPoll({
-          townHallId: input.townHallId,
-          kind: input.kind,
-          question: input.question,
-          options: input.options.map((label) => ({ id: newId(), label })),
-          maxChoices: input.maxChoices ?? null,
-          scale: input.scale ?? null,
-          visibility: input.visibility,
-          allowChange: input.allowChange,
-          createdBy: user.id,
-        });
-        deps.log.info({ poll: poll.id, townHall: poll.townHallId, kind: poll.kind }, 'poll drafted');
-        announce(poll);
-        return pollView(poll, null, null);
-      },
-    });
-
-    bind('poll:open', {
-      schema: PollOpen,
-      allow: (user) => canAnswer(user.role),
-      limit: POLL_RATES.staff,
-      async run({ user }, { pollId, durationSeconds }) {
-        const poll = await requirePoll(socket, user, pollId);
-        await requireLive(poll.townHallId);
-        const now = Date.now();
-        const opened = await polls.transition(poll.id, 'open', now, durationSeconds ? now + durationSeconds * 1000 : null);
-        if (!opened) throw conflict('Only a draft can be opened.');
-        deps.log.info({ poll: opened.id, closesAt: opened.closesAt }, 'poll opened');
-        announce(opened);
-        schedule(opened);
-        return viewFor(user, opened);
-      },
-    });
-
-    bind('poll:close', {
-      schema: PollRef,
-      allow: (user) => canAnswer(user.role),
-      limit: POLL_RATES.staff,
-      async run({ user }, { pollId }) {
-        const poll = await requirePoll(socket, user, pollId);
-        if (poll.status !== 'open') throw conflict('Only an open poll can be closed.');
-        const closed = await polls.transition(poll.id, 'closed', Date.now());
-        if (!closed) throw conflict('This poll has already closed.');
-        deps.log.info({ poll: closed.id }, 'poll closed');
-        announce(closed);
-        return viewFor(user, closed);
-      },
-    });
-
-    bind('poll:list', {
-      schema: PollList,
-      limit: POLL_RATES.list,
-      async run({ user }, { townHallId }) {
-        requireJoined(socket, townHallId);
-        await townHalls.require(townHallId);
-        const visible = (await polls.listPolls(townHallId)).filter((p) => canSeePoll(p, user.role));
-        const settled = await Promise.all(visible.map(settle));
-        return Promise.all(settled.map((p) => viewFor(user, p)));
-      },
-    });
-
-    bind('poll:vote', {
-      schema: PollVote,
-      limit: POLL_RATES.vote,
-      async run({ user }, { pollId, ballot }) {
-        const poll = await requirePoll(socket, user, pollId);
-        if (poll.status !== 'open') throw conflict(poll.status === 'closed' ? 'This poll has closed.' : 'This poll is not open yet.');
-        await requireLive(poll.townHallId);
-        await moderation.requireAllowed(user, poll.townHallId);
-        const problem = ballotProblem(poll, ballot);
-        if (problem) throw new CommandError(ErrorCode.INVALID_PAYLOAD, problem, { fields: ['ballot'] });
-        // Refused before screening, so a doomed answer costs no slow-mode budget; the store checks again.
-        if (!poll.allowChange && (await polls.ballotOf(poll.id, user.id))) throw conflict('You have already voted.');
-        const outcome = await polls.castBallot(poll.id, user.id, await screened(user, poll, ballot, Date.now()), poll.allowChange);
-        if (!outcome.accepted) {
-          throw conflict(outcome.reason === 'already-voted' ? 'You have already voted.' : 'This poll has closed.');
-        }
-        const cast = outcome.ballot;
-        if (cast.status === 'held') {
-          await moderation.submitted({ ref: { kind: 'answer', id: cast.id }, place: townHallPlace(poll.townHallId), status: 'held', createdAt: cast.castAt });
-        }
-        results.dirty(poll.id);
-        return { pollId: poll.id, ballot: cast.ballot, replaced: outcome.replaced, held: cast.status === 'held' };
-      },
-    });
+  bind('poll:create', {
+    schema: PollCreate,
+    allow: (user) => canAnswer(user.role),
+    limit: POLL_RATES.staff,
+    async run({ user, socket }, input) {
+      requireJoined(socket, input.townHallId);
+      await requireLive(input.townHallId);
+      const poll = await polls.createPoll({
+        townHallId: input.townHallId,
+        kind: input.kind,
+        question: input.question,
+        options: input.options.map((label) => ({ id: newId(), label })),
+        maxChoices: input.maxChoices ?? null,
+        scale: input.scale ?? null,
+        visibility: input.visibility,
+        allowChange: input.allowChange,
+        createdBy: user.id,
+      });
+      deps.log.info({ poll: poll.id, townHall: poll.townHallId, kind: poll.kind }, 'poll drafted');
+      announce(poll);
+      return pollView(poll, null, null);
+    },
   });
+
+  bind('poll:open', {
+    schema: PollOpen,
+    allow: (user) => canAnswer(user.role),
+    limit: POLL_RATES.staff,
+    async run({ user, socket }, { pollId, durationSeconds }) {
+      const poll = await requirePoll(socket, user, pollId);
+      await requireLive(poll.townHallId);
+      const now = Date.now();
+      const opened = await polls.transition(poll.id, 'open', now, durationSeconds ? now + durationSeconds * 1000 : null);
+      if (!opened) throw conflict('Only a draft can be opened.');
+      deps.log.info({ poll: opened.id, closesAt: opened.closesAt }, 'poll opened');
+      announce(opened);
+      schedule(opened);
+      return viewFor(user, opened);
+    },
+  });
+
+  bind('poll:close', {
+    schema: PollRef,
+    allow: (user) => canAnswer(user.role),
+    limit: POLL_RATES.staff,
+    async run({ user, socket }, { pollId }) {
+      const poll = await requirePoll(socket, user, pollId);
+      if (poll.status !== 'open') throw conflict('Only an open poll can be closed.');
+      const closed = await polls.transition(poll.id, 'closed', Date.now());
+      if (!closed) throw conflict('This poll has already closed.');
+      deps.log.info({ poll: closed.id }, 'poll closed');
+      announce(closed);
+      return viewFor(user, closed);
+    },
+  });
+
+  bind('poll:list', {
+    schema: PollList,
+    limit: POLL_RATES.list,
+    async run({ user, socket }, { townHallId }) {
+      requireJoined(socket, townHallId);
+      await townHalls.require(townHallId);
+      const visible = (await polls.listPolls(townHallId)).filter((p) => canSeePoll(p, user.role));
+      const settled = await Promise.all(visible.map(settle));
+      return Promise.all(settled.map((p) => viewFor(user, p)));
+    },
+  });
+
+  bind('poll:vote', {
+    schema: PollVote,
+    limit: POLL_RATES.vote,
+    async run({ user, socket }, { pollId, ballot }) {
+      const poll = await requirePoll(socket, user, pollId);
+      if (poll.status !== 'open') throw conflict(poll.status === 'closed' ? 'This poll has closed.' : 'This poll is not open yet.');
+      await requireLive(poll.townHallId);
+      await moderation.requireAllowed(user, poll.townHallId);
+      const problem = ballotProblem(poll, ballot);
+      if (problem) throw new CommandError(ErrorCode.INVALID_PAYLOAD, problem, { fields: ['ballot'] });
+      // Refused before screening, so a doomed answer costs no slow-mode budget; the store checks again.
+      if (!poll.allowChange && (await polls.ballotOf(poll.id, user.id))) throw conflict('You have already voted.');
+      const outcome = await polls.castBallot(poll.id, user.id, await screened(user, poll, ballot, Date.now()), poll.allowChange);
+      if (!outcome.accepted) {
+        throw conflict(outcome.reason === 'already-voted' ? 'You have already voted.' : 'This poll has closed.');
+      }
+      const cast = outcome.ballot;
+      if (cast.status === 'held') {
+        await moderation.submitted({ ref: { kind: 'answer', id: cast.id }, place: townHallPlace(poll.townHallId), status: 'held', createdAt: cast.castAt });
+      }
+      results.dirty(poll.id);
+      return { pollId: poll.id, ballot: cast.ballot, replaced: outcome.replaced, held: cast.status === 'held' };
+    },
+  });
+
 
   return {
     close() {

@@ -93,132 +93,131 @@ export function registerQa(deps: QaDeps): { close(): void } {
     };
   }
 
-  io.on('connection', (socket) => {
-    const bind = commandBinder(deps, socket);
+  const bind = commandBinder(deps);
 
-    bind('qa:join', {
-      schema: QaJoin,
-      limit: QA_LIMITS.join,
-      async run({ user }, { townHallId }) {
-        const townHall = await townHalls.require(townHallId);
-        await socket.join(rooms.townHall(townHallId));
-        if (canReview(user.role)) await socket.join(rooms.townHallStaff(townHallId));
-        if (!socket.data.townHalls.includes(townHallId)) socket.data.townHalls.push(townHallId);
-        return snapshot(user, townHallId, townHall.moderation);
-      },
-    });
-
-    bind('qa:leave', {
-      schema: QaLeave,
-      async run(_ctx, { townHallId }) {
-        await socket.leave(rooms.townHall(townHallId));
-        await socket.leave(rooms.townHallStaff(townHallId));
-        socket.data.townHalls = socket.data.townHalls.filter((id) => id !== townHallId);
-        return null;
-      },
-    });
-
-    bind('qa:ask', {
-      schema: QaAsk,
-      limit: QA_LIMITS.ask,
-      async run({ user }, input) {
-        requireJoined(socket, input.townHallId);
-        const townHall = await requireOpen(input.townHallId);
-        const screening = await moderation.screen({
-          author: user,
-          place: townHallPlace(townHall.id),
-          townHallId: townHall.id,
-          text: input.text,
-          mode: townHall.moderation,
-        });
-        const q = await questions.addQuestion({
-          townHallId: townHall.id,
-          authorId: user.id,
-          authorName: user.displayName,
-          anonymous: input.anonymous,
-          text: screening.text,
-          status: screening.outcome === 'publish' ? 'published' : 'held',
-          holdReason: screening.holdReason,
-          filterHits: screening.hits,
-        });
-        deps.log.info({ question: q.id, townHall: q.townHallId, status: q.status }, 'question asked');
-        await moderation.submitted({ ref: { kind: 'question', id: q.id }, place: townHallPlace(q.townHallId), status: q.status, createdAt: q.createdAt });
-        const reviews = canReview(user.role);
-        broadcast.changed(q, reviews);
-        return viewOf(q, 'author', pseudonym(secret, user.id, q.townHallId), reviews);
-      },
-    });
-
-    bind('qa:vote', {
-      schema: QaVote,
-      limit: QA_LIMITS.vote,
-      async run({ user }, { questionId, voted }) {
-        const q = await requireQuestion(questionId);
-        requireJoined(socket, q.townHallId);
-        await requireOpen(q.townHallId);
-        await moderation.requireAllowed(user, q.townHallId);
-        const change = voted ? await questions.castVote(q.id, user.id) : await questions.retractVote(q.id, user.id);
-        if (!change) throw conflict('Only published questions take votes.');
-        const result = { questionId: q.id, voted, votes: change.votes };
-        if (change.changed) {
-          tally.record(q.townHallId, q.id);
-          socket.to(rooms.user(user.id)).emit('qa:my-vote-changed', result);
-        }
-        return result;
-      },
-    });
-
-    bind('qa:set-answer-state', {
-      schema: QaSetAnswerState,
-      allow: (user) => canAnswer(user.role),
-      limit: QA_LIMITS.staff,
-      async run(_ctx, { questionId, state }) {
-        const q = await requireQuestion(questionId);
-        requireJoined(socket, q.townHallId);
-        await requireOpen(q.townHallId);
-        // One question is "answering now" at a time: starting another puts the previous back.
-        if (state === 'answering') {
-          for (const other of await questions.listVisible(q.townHallId)) {
-            if (other.id === q.id || other.answerState !== 'answering') continue;
-            const reopened = await questions.setAnswerState(other.id, 'open');
-            if (reopened) broadcast.changed(reopened, await authorReviews(reopened));
-          }
-        }
-        const updated = await questions.setAnswerState(q.id, state);
-        if (!updated) throw conflict('Only published questions can be answered.');
-        broadcast.changed(updated, await authorReviews(updated));
-        return staffView(updated);
-      },
-    });
-
-    bind('qa:answer', {
-      schema: QaAnswer,
-      allow: (user) => canAnswer(user.role),
-      limit: QA_LIMITS.staff,
-      async run({ user }, { questionId, text }) {
-        const q = await requireQuestion(questionId);
-        requireJoined(socket, q.townHallId);
-        await requireOpen(q.townHallId);
-        const updated = await questions.setAnswer(q.id, { text, byName: user.displayName, at: Date.now() });
-        if (!updated) throw conflict('Only published questions can be answered.');
-        broadcast.changed(updated, await authorReviews(updated));
-        return staffView(updated);
-      },
-    });
-
-    bind('qa:set-moderation', {
-      schema: QaSetModeration,
-      allow: (user) => canConfigureRoom(user.role),
-      limit: QA_LIMITS.staff,
-      async run(_ctx, { townHallId, moderation: mode }) {
-        requireJoined(socket, townHallId);
-        await requireOpen(townHallId);
-        await townHalls.setModeration(townHallId, mode);
-        io.to(rooms.townHall(townHallId)).emit('qa:moderation-changed', { townHallId, moderation: mode });
-        return null;
-      },
-    });
+  bind('qa:join', {
+    schema: QaJoin,
+    limit: QA_LIMITS.join,
+    async run({ user, socket }, { townHallId }) {
+      const townHall = await townHalls.require(townHallId);
+      await socket.join(rooms.townHall(townHallId));
+      if (canReview(user.role)) await socket.join(rooms.townHallStaff(townHallId));
+      if (!socket.data.townHalls.includes(townHallId)) socket.data.townHalls.push(townHallId);
+      return snapshot(user, townHallId, townHall.moderation);
+    },
   });
+
+  bind('qa:leave', {
+    schema: QaLeave,
+    async run({ socket }, { townHallId }) {
+      await socket.leave(rooms.townHall(townHallId));
+      await socket.leave(rooms.townHallStaff(townHallId));
+      socket.data.townHalls = socket.data.townHalls.filter((id) => id !== townHallId);
+      return null;
+    },
+  });
+
+  bind('qa:ask', {
+    schema: QaAsk,
+    limit: QA_LIMITS.ask,
+    async run({ user, socket }, input) {
+      requireJoined(socket, input.townHallId);
+      const townHall = await requireOpen(input.townHallId);
+      const screening = await moderation.screen({
+        author: user,
+        place: townHallPlace(townHall.id),
+        townHallId: townHall.id,
+        text: input.text,
+        mode: townHall.moderation,
+      });
+      const q = await questions.addQuestion({
+        townHallId: townHall.id,
+        authorId: user.id,
+        authorName: user.displayName,
+        anonymous: input.anonymous,
+        text: screening.text,
+        status: screening.outcome === 'publish' ? 'published' : 'held',
+        holdReason: screening.holdReason,
+        filterHits: screening.hits,
+      });
+      deps.log.info({ question: q.id, townHall: q.townHallId, status: q.status }, 'question asked');
+      await moderation.submitted({ ref: { kind: 'question', id: q.id }, place: townHallPlace(q.townHallId), status: q.status, createdAt: q.createdAt });
+      const reviews = canReview(user.role);
+      broadcast.changed(q, reviews);
+      return viewOf(q, 'author', pseudonym(secret, user.id, q.townHallId), reviews);
+    },
+  });
+
+  bind('qa:vote', {
+    schema: QaVote,
+    limit: QA_LIMITS.vote,
+    async run({ user, socket }, { questionId, voted }) {
+      const q = await requireQuestion(questionId);
+      requireJoined(socket, q.townHallId);
+      await requireOpen(q.townHallId);
+      await moderation.requireAllowed(user, q.townHallId);
+      const change = voted ? await questions.castVote(q.id, user.id) : await questions.retractVote(q.id, user.id);
+      if (!change) throw conflict('Only published questions take votes.');
+      const result = { questionId: q.id, voted, votes: change.votes };
+      if (change.changed) {
+        tally.record(q.townHallId, q.id);
+        socket.to(rooms.user(user.id)).emit('qa:my-vote-changed', result);
+      }
+      return result;
+    },
+  });
+
+  bind('qa:set-answer-state', {
+    schema: QaSetAnswerState,
+    allow: (user) => canAnswer(user.role),
+    limit: QA_LIMITS.staff,
+    async run({ socket }, { questionId, state }) {
+      const q = await requireQuestion(questionId);
+      requireJoined(socket, q.townHallId);
+      await requireOpen(q.townHallId);
+      // One question is "answering now" at a time: starting another puts the previous back.
+      if (state === 'answering') {
+        for (const other of await questions.listVisible(q.townHallId)) {
+          if (other.id === q.id || other.answerState !== 'answering') continue;
+          const reopened = await questions.setAnswerState(other.id, 'open');
+          if (reopened) broadcast.changed(reopened, await authorReviews(reopened));
+        }
+      }
+      const updated = await questions.setAnswerState(q.id, state);
+      if (!updated) throw conflict('Only published questions can be answered.');
+      broadcast.changed(updated, await authorReviews(updated));
+      return staffView(updated);
+    },
+  });
+
+  bind('qa:answer', {
+    schema: QaAnswer,
+    allow: (user) => canAnswer(user.role),
+    limit: QA_LIMITS.staff,
+    async run({ user, socket }, { questionId, text }) {
+      const q = await requireQuestion(questionId);
+      requireJoined(socket, q.townHallId);
+      await requireOpen(q.townHallId);
+      const updated = await questions.setAnswer(q.id, { text, byName: user.displayName, at: Date.now() });
+      if (!updated) throw conflict('Only published questions can be answered.');
+      broadcast.changed(updated, await authorReviews(updated));
+      return staffView(updated);
+    },
+  });
+
+  bind('qa:set-moderation', {
+    schema: QaSetModeration,
+    allow: (user) => canConfigureRoom(user.role),
+    limit: QA_LIMITS.staff,
+    async run({ socket }, { townHallId, moderation: mode }) {
+      requireJoined(socket, townHallId);
+      await requireOpen(townHallId);
+      await townHalls.setModeration(townHallId, mode);
+      io.to(rooms.townHall(townHallId)).emit('qa:moderation-changed', { townHallId, moderation: mode });
+      return null;
+    },
+  });
+
 
   return { close: () => tally.close() };
 }

@@ -19,19 +19,18 @@ export function registerTownHall(deps: TownHallDeps): void {
   const { io, townHalls } = deps;
   townHalls.onChange((townHall) => io.to(rooms.townHall(townHall.id)).emit('townhall:changed', townHall));
 
-  io.on('connection', (socket) => {
-    const bind = commandBinder(deps, socket);
-    bind('townhall:start', {
-      schema: TownHallTarget,
-      allow: (user) => canHost(user.role),
-      limit: LIFECYCLE_LIMIT,
-      run: ({ user }, { townHallId }) => townHalls.start(townHallId, user),
-    });
-    bind('townhall:end', {
-      schema: TownHallTarget,
-      allow: (user) => canHost(user.role),
-      limit: LIFECYCLE_LIMIT,
-      run: ({ user }, { townHallId }) => townHalls.end(townHallId, user),
-    });
+  const bind = commandBinder(deps);
+  bind('townhall:start', {
+    schema: TownHallTarget,
+    allow: (user) => canHost(user.role),
+    limit: LIFECYCLE_LIMIT,
+    run: ({ user }, { townHallId }) => townHalls.start(townHallId, user),
   });
+  bind('townhall:end', {
+    schema: TownHallTarget,
+    allow: (user) => canHost(user.role),
+    limit: LIFECYCLE_LIMIT,
+    run: ({ user }, { townHallId }) => townHalls.end(townHallId, user),
+  });
+
 }

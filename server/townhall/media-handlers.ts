@@ -12,7 +12,7 @@ import {
   SetLayers,
 } from '../../shared/media.js';
 import { isStaff } from '../../shared/roles.js';
-import { commandBinder } from '../core/command.js';
+import { commandBinder, type Bind } from '../core/command.js';
 import type { RateRule } from '../core/rate-limit.js';
 import { rooms, type AppSocket } from '../core/types.js';
 import { requireJoined } from './access.js';
@@ -63,10 +63,10 @@ export function registerMedia(deps: MediaDeps): { close(): void } {
   unsubscribe.push(deps.townHalls.onChange(ctx.onTownHallChange));
   if (deps.onSanction) unsubscribe.push(deps.onSanction(ctx.onSanction));
 
+  const bind = commandBinder(deps);
+  bindMediaCommands(ctx, bind);
+  bindStageCommands(ctx, bind);
   io.on('connection', (socket) => {
-    const bind = commandBinder(deps, socket);
-    bindMediaCommands(ctx, bind, socket);
-    bindStageCommands(ctx, bind, socket);
     socket.on('disconnect', () => {
       for (const townHallId of ctx.presence.townHallsOf(socket.id)) ctx.leave(townHallId, socket.id);
     });
@@ -75,17 +75,16 @@ export function registerMedia(deps: MediaDeps): { close(): void } {
   return { close: () => unsubscribe.forEach((off) => off()) };
 }
 
-type Bind = ReturnType<typeof commandBinder>;
 
-function bindMediaCommands(ctx: MediaContext, bind: Bind, socket: AppSocket): void {
+function bindMediaCommands(ctx: MediaContext, bind: Bind): void {
   const { townHalls, moderation } = ctx.deps;
-  const peer = socket.id;
-  const owned = (townHallId: string) => ctx.mediaOf(socket, townHallId);
+  /** This connection's media in the town hall (a peer is one connection, named by its socket id). */
+  const owned = (socket: AppSocket, townHallId: string) => ctx.mediaOf(socket, townHallId);
 
   bind('media:join', {
     schema: MediaJoin,
     limit: MEDIA_LIMITS.join,
-    async run({ user }, { townHallId }) {
+    async run({ user, socket }, { townHallId }) {
       requireJoined(socket, townHallId);
       const service = ctx.service();
       const townHall = await townHalls.require(townHallId);
@@ -94,7 +93,7 @@ function bindMediaCommands(ctx: MediaContext, bind: Bind, socket: AppSocket): vo
       const media = await mediaStep(() => service.mediaFor(townHallId));
       // Gone while the router was made: nothing may be kept for it, or it would never be cleaned up.
       if (socket.disconnected) throw new CommandError(ErrorCode.CONFLICT, 'Disconnected.');
-      ctx.presence.add(townHallId, peer, user);
+      ctx.presence.add(townHallId, socket.id, user);
       const host = townHalls.isHost(townHall, user);
       const onStage = ctx.stage.isSpeaker(townHallId, user.id);
       if (ctx.runsStage(townHall, user)) socket.emit('stage:hands', { townHallId, hands: ctx.stage.hands(townHallId) });
@@ -111,10 +110,10 @@ function bindMediaCommands(ctx: MediaContext, bind: Bind, socket: AppSocket): vo
   bind('media:leave', {
     schema: MediaJoin,
     limit: MEDIA_LIMITS.join,
-    async run(_ctx, { townHallId }) {
+    async run({ socket }, { townHallId }) {
       // After qa:leave a connection may still hold media here: letting it go is always allowed.
-      if (!ctx.presence.has(townHallId, peer)) requireJoined(socket, townHallId);
-      ctx.leave(townHallId, peer);
+      if (!ctx.presence.has(townHallId, socket.id)) requireJoined(socket, townHallId);
+      ctx.leave(townHallId, socket.id);
       return null;
     },
   });
@@ -122,14 +121,14 @@ function bindMediaCommands(ctx: MediaContext, bind: Bind, socket: AppSocket): vo
   bind('media:create-transport', {
     schema: CreateTransport,
     limit: MEDIA_LIMITS.signal,
-    async run(_ctx, { townHallId, direction }) {
-      const media = owned(townHallId);
-      if (media.transportsOf(peer, direction) >= PEER_LIMITS.transportsPerDirection) {
+    async run({ socket }, { townHallId, direction }) {
+      const media = owned(socket, townHallId);
+      if (media.transportsOf(socket.id, direction) >= PEER_LIMITS.transportsPerDirection) {
         throw new CommandError(ErrorCode.CONFLICT, `At most ${PEER_LIMITS.transportsPerDirection} ${direction} transports: leave and join again.`);
       }
-      const transport = await mediaStep(() => media.createTransport(peer, direction));
+      const transport = await mediaStep(() => media.createTransport(socket.id, direction));
       // Left or disconnected while it was being made: its cleanup has already run.
-      if (!ctx.presence.has(townHallId, peer)) {
+      if (!ctx.presence.has(townHallId, socket.id)) {
         transport.close();
         throw new CommandError(ErrorCode.CONFLICT, "Join the town hall's video first (media:join).");
       }
@@ -145,9 +144,9 @@ function bindMediaCommands(ctx: MediaContext, bind: Bind, socket: AppSocket): vo
   bind('media:connect-transport', {
     schema: ConnectTransport,
     limit: MEDIA_LIMITS.signal,
-    async run(_ctx, { townHallId, transportId, dtlsParameters }) {
-      const media = owned(townHallId);
-      await mediaStep(() => media.connectTransport(peer, transportId, dtlsParameters as unknown as ms.DtlsParameters));
+    async run({ socket }, { townHallId, transportId, dtlsParameters }) {
+      const media = owned(socket, townHallId);
+      await mediaStep(() => media.connectTransport(socket.id, transportId, dtlsParameters as unknown as ms.DtlsParameters));
       return null;
     },
   });
@@ -155,9 +154,9 @@ function bindMediaCommands(ctx: MediaContext, bind: Bind, socket: AppSocket): vo
   bind('media:produce', {
     schema: Produce,
     limit: MEDIA_LIMITS.signal,
-    async run({ user }, { townHallId, transportId, kind, source, rtpParameters }) {
-      const media = owned(townHallId);
-      await mediaStep(() => media.transportDirection(peer, transportId));
+    async run({ user, socket }, { townHallId, transportId, kind, source, rtpParameters }) {
+      const media = owned(socket, townHallId);
+      await mediaStep(() => media.transportDirection(socket.id, transportId));
       const townHall = await townHalls.require(townHallId);
       await moderation.requireAllowed(user, townHallId);
       const allowed = () =>
@@ -170,11 +169,11 @@ function bindMediaCommands(ctx: MediaContext, bind: Bind, socket: AppSocket): vo
         });
       const verdict = allowed();
       if (!verdict.ok) throw new CommandError(ErrorCode[verdict.code], verdict.message);
-      if (media.producers().some((p) => p.appData.peerId === peer && p.appData.source === source)) {
+      if (media.producers().some((p) => p.appData.peerId === socket.id && p.appData.source === source)) {
         throw new CommandError(ErrorCode.CONFLICT, `You already publish a ${source}.`);
       }
       const producer = await mediaStep(() =>
-        media.produce(peer, transportId, {
+        media.produce(socket.id, transportId, {
           kind,
           rtpParameters: rtpParameters as unknown as ms.RtpParameters,
           publisher: { userId: user.id, displayName: user.displayName, staff: isStaff(user.role), source },
@@ -193,9 +192,9 @@ function bindMediaCommands(ctx: MediaContext, bind: Bind, socket: AppSocket): vo
   bind('media:close-producer', {
     schema: ProducerTarget,
     limit: MEDIA_LIMITS.signal,
-    async run(_ctx, { townHallId, producerId }) {
-      const media = owned(townHallId);
-      (await mediaStep(() => media.ownProducer(peer, producerId))).close();
+    async run({ socket }, { townHallId, producerId }) {
+      const media = owned(socket, townHallId);
+      (await mediaStep(() => media.ownProducer(socket.id, producerId))).close();
       return null;
     },
   });
@@ -204,9 +203,9 @@ function bindMediaCommands(ctx: MediaContext, bind: Bind, socket: AppSocket): vo
     bind(name, {
       schema: ProducerTarget,
       limit: MEDIA_LIMITS.adjust,
-      async run(_ctx, { townHallId, producerId }) {
-        const media = owned(townHallId);
-        const producer = await mediaStep(() => media.ownProducer(peer, producerId));
+      async run({ socket }, { townHallId, producerId }) {
+        const media = owned(socket, townHallId);
+        const producer = await mediaStep(() => media.ownProducer(socket.id, producerId));
         if (paused) await producer.pause();
         else await producer.resume();
         ctx.deps.io.to(rooms.townHall(townHallId)).emit('media:producer-paused', { townHallId, producerId, paused });
@@ -218,13 +217,13 @@ function bindMediaCommands(ctx: MediaContext, bind: Bind, socket: AppSocket): vo
   bind('media:consume', {
     schema: Consume,
     limit: MEDIA_LIMITS.signal,
-    async run(_ctx, { townHallId, transportId, producerId, rtpCapabilities }) {
-      const media = owned(townHallId);
-      if (media.consumersOf(peer) >= PEER_LIMITS.consumers) {
+    async run({ socket }, { townHallId, transportId, producerId, rtpCapabilities }) {
+      const media = owned(socket, townHallId);
+      if (media.consumersOf(socket.id) >= PEER_LIMITS.consumers) {
         throw new CommandError(ErrorCode.CONFLICT, `At most ${PEER_LIMITS.consumers} streams at once.`);
       }
       const consumer = await mediaStep(() =>
-        media.consume(peer, transportId, producerId, rtpCapabilities as unknown as ms.RtpCapabilities),
+        media.consume(socket.id, transportId, producerId, rtpCapabilities as unknown as ms.RtpCapabilities),
       );
       return {
         id: consumer.id,
@@ -240,9 +239,9 @@ function bindMediaCommands(ctx: MediaContext, bind: Bind, socket: AppSocket): vo
   bind('media:resume-consumer', {
     schema: ConsumerTarget,
     limit: MEDIA_LIMITS.adjust,
-    async run(_ctx, { townHallId, consumerId }) {
-      const media = owned(townHallId);
-      await (await mediaStep(() => media.ownConsumer(peer, consumerId))).resume();
+    async run({ socket }, { townHallId, consumerId }) {
+      const media = owned(socket, townHallId);
+      await (await mediaStep(() => media.ownConsumer(socket.id, consumerId))).resume();
       return null;
     },
   });
@@ -250,9 +249,9 @@ function bindMediaCommands(ctx: MediaContext, bind: Bind, socket: AppSocket): vo
   bind('media:set-layers', {
     schema: SetLayers,
     limit: MEDIA_LIMITS.adjust,
-    async run(_ctx, { townHallId, consumerId, spatialLayer, temporalLayer }) {
-      const media = owned(townHallId);
-      const consumer = await mediaStep(() => media.ownConsumer(peer, consumerId));
+    async run({ socket }, { townHallId, consumerId, spatialLayer, temporalLayer }) {
+      const media = owned(socket, townHallId);
+      const consumer = await mediaStep(() => media.ownConsumer(socket.id, consumerId));
       if (consumer.type !== 'simulcast' && consumer.type !== 'svc') {
         throw new CommandError(ErrorCode.INVALID_PAYLOAD, 'Only simulcast video has layers to choose from.');
       }

@@ -1,7 +1,7 @@
 import { CommandError, ErrorCode } from '../../shared/errors.js';
 import { MediaJoin, StageTarget } from '../../shared/media.js';
 import type { TownHall } from '../../shared/townhall.js';
-import type { commandBinder } from '../core/command.js';
+import type { Bind } from '../core/command.js';
 import type { RateRule } from '../core/rate-limit.js';
 import { rooms, type AppSocket } from '../core/types.js';
 import { requireJoined } from './access.js';
@@ -22,11 +22,11 @@ const requireLive = (townHall: TownHall) => {
  * back; hosts mute a speaker. Every change goes to the whole room (`stage:changed`), the queue
  * of names to staff only (`stage:hands`), and the person concerned hears `stage:you`.
  */
-export function bindStageCommands(ctx: MediaContext, bind: ReturnType<typeof commandBinder>, socket: AppSocket): void {
+export function bindStageCommands(ctx: MediaContext, bind: Bind): void {
   const { io, townHalls, moderation } = ctx.deps;
 
   /** A town hall this connection joined, on a server with video. */
-  const townHallFor = async (townHallId: string): Promise<TownHall> => {
+  const townHallFor = async (socket: AppSocket, townHallId: string): Promise<TownHall> => {
     requireJoined(socket, townHallId);
     ctx.service();
     return townHalls.require(townHallId);
@@ -36,8 +36,8 @@ export function bindStageCommands(ctx: MediaContext, bind: ReturnType<typeof com
     schema: MediaJoin,
     allow: (user) => user.role === 'resident',
     limit: STAGE_LIMITS.hand,
-    async run({ user }, { townHallId }) {
-      const townHall = await townHallFor(townHallId);
+    async run({ user, socket }, { townHallId }) {
+      const townHall = await townHallFor(socket, townHallId);
       ctx.mediaOf(socket, townHallId);
       requireLive(townHall);
       await moderation.requireAllowed(user, townHallId);
@@ -54,8 +54,8 @@ export function bindStageCommands(ctx: MediaContext, bind: ReturnType<typeof com
     schema: MediaJoin,
     allow: (user) => user.role === 'resident',
     limit: STAGE_LIMITS.hand,
-    async run({ user }, { townHallId }) {
-      await townHallFor(townHallId);
+    async run({ user, socket }, { townHallId }) {
+      await townHallFor(socket, townHallId);
       if (ctx.stage.lower(townHallId, user.id)) {
         ctx.broadcastStage(townHallId, true);
         io.to(rooms.user(user.id)).emit('stage:you', { townHallId, onStage: false, handRaised: false });
@@ -67,8 +67,8 @@ export function bindStageCommands(ctx: MediaContext, bind: ReturnType<typeof com
   bind('stage:invite', {
     schema: StageTarget,
     limit: STAGE_LIMITS.staff,
-    async run({ user }, { townHallId, userId }) {
-      const townHall = await townHallFor(townHallId);
+    async run({ user, socket }, { townHallId, userId }) {
+      const townHall = await townHallFor(socket, townHallId);
       if (!ctx.runsStage(townHall, user)) throw new CommandError(ErrorCode.FORBIDDEN, 'Only hosts and moderators run the stage.');
       requireLive(townHall);
       if (!ctx.stage.invite(townHallId, userId)) throw conflict('Only a person whose hand is up can be brought on stage.');
@@ -81,8 +81,8 @@ export function bindStageCommands(ctx: MediaContext, bind: ReturnType<typeof com
   bind('stage:send-back', {
     schema: StageTarget,
     limit: STAGE_LIMITS.staff,
-    async run({ user }, { townHallId, userId }) {
-      const townHall = await townHallFor(townHallId);
+    async run({ user, socket }, { townHallId, userId }) {
+      const townHall = await townHallFor(socket, townHallId);
       // A speaker may step down by themselves.
       if (userId !== user.id && !ctx.runsStage(townHall, user)) {
         throw new CommandError(ErrorCode.FORBIDDEN, 'Only hosts and moderators run the stage.');
@@ -98,8 +98,8 @@ export function bindStageCommands(ctx: MediaContext, bind: ReturnType<typeof com
   bind('stage:mute', {
     schema: StageTarget,
     limit: STAGE_LIMITS.staff,
-    async run({ user }, { townHallId, userId }) {
-      const townHall = await townHallFor(townHallId);
+    async run({ user, socket }, { townHallId, userId }) {
+      const townHall = await townHallFor(socket, townHallId);
       if (!townHalls.isHost(townHall, user)) throw new CommandError(ErrorCode.FORBIDDEN, 'Only hosts mute speakers.');
       if (!ctx.stage.isSpeaker(townHallId, userId)) throw conflict('This person is not on stage.');
       const microphones = (ctx.deps.media?.existingMedia(townHallId)?.producers() ?? []).filter(
