@@ -64,6 +64,14 @@ const fromHash = (h: Record<string, string>): ChatRecord => ({
 });
 
 export function createRedisChatStore(redis: RedisClient): ChatStore {
+  /** Every message of a town hall, whatever its status: who wrote it, under what name. */
+  const allAuthors = async (townHallId: string) => {
+    const ids = await redis.zRange(keys.all(townHallId), 0, -1);
+    const rows = await Promise.all(ids.map((id) => redis.hmGet(keys.message(id), ['authorId', 'authorName'])));
+    return rows.flatMap(([authorId, authorName], i) =>
+      authorId && authorName !== null && authorName !== undefined ? [{ id: ids[i]!, authorId, authorName }] : [],
+    );
+  };
   const get = async (id: string): Promise<ChatRecord | null> => {
     const h = present(await redis.hGetAll(keys.message(id)));
     return h ? fromHash(h) : null;
@@ -109,6 +117,17 @@ export function createRedisChatStore(redis: RedisClient): ChatStore {
       );
       const h = flatHash(reply);
       return h ? fromHash(h) : null;
+    },
+    async namedAuthors(townHallId, replacement) {
+      const named = await allAuthors(townHallId);
+      return [...new Set(named.filter((m) => m.authorName !== replacement).map((m) => m.authorId))].sort();
+    },
+    async forgetAuthorNames(townHallId, authorIds, replacement) {
+      const authors = new Set(authorIds);
+      const named = (await allAuthors(townHallId)).filter((m) => authors.has(m.authorId) && m.authorName !== replacement);
+      // A name is only ever replaced, never restored, so writing field by field cannot undo another node's purge.
+      await Promise.all(named.map((m) => redis.hSet(keys.message(m.id), 'authorName', replacement)));
+      return named.length;
     },
   };
 }

@@ -69,6 +69,11 @@ export function createSqliteChatStore(db: Database): ChatStore {
     ORDER BY created_at DESC, id DESC LIMIT ?`);
   const published = db.prepare<[string], ChatRow>(`
     SELECT * FROM chat_messages WHERE town_hall_id = ? AND status = 'published' ORDER BY created_at, id`);
+  const namedAuthors = db.prepare<[string, string], string>(`
+    SELECT DISTINCT author_id FROM chat_messages WHERE town_hall_id = ? AND author_name <> ? ORDER BY author_id`).pluck();
+  const forgetNames = db.prepare<[string, string, string, string], void>(`
+    UPDATE chat_messages SET author_name = ?
+    WHERE town_hall_id = ? AND author_id IN (SELECT value FROM json_each(?)) AND author_name <> ?`);
   const transition = db.prepare<[string, string, string, string], ChatRow>(`
     UPDATE chat_messages SET status = ?, decision = ?
     WHERE id = ? AND status IN (SELECT value FROM json_each(?)) RETURNING *`);
@@ -107,6 +112,13 @@ export function createSqliteChatStore(db: Database): ChatStore {
     async transition(id, from, to, decision) {
       const row = transition.get(to, JSON.stringify(plainDecision(decision)), id, JSON.stringify(from));
       return row ? fromRow(row) : null;
+    },
+    async namedAuthors(townHallId, replacement) {
+      return namedAuthors.all(townHallId, replacement);
+    },
+    async forgetAuthorNames(townHallId, authorIds, replacement) {
+      if (authorIds.length === 0) return 0;
+      return forgetNames.run(replacement, townHallId, JSON.stringify(authorIds), replacement).changes;
     },
   };
 }

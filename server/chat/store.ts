@@ -46,4 +46,11 @@ export interface ChatStore {
   /** Every published message of a town hall, oldest first: the transcript for the record. */
   allPublished(townHallId: string): Promise<ChatRecord[]>;
   transition(id: string, from: ChatStatus[], to: ChatStatus, decision: Decision): Promise<ChatRecord | null>;
+  /** Who wrote in a town hall (any status) and whose name is not yet `replacement`. */
+  namedAuthors(townHallId: string, replacement: string): Promise<string[]>;
+  /**
+   * Replaces the stored name on every message of these authors in the town hall (data
+   * minimisation after the event). Resolves to how many messages changed (0 on a repeat).
+   */
+  forgetAuthorNames(townHallId: string, authorIds: string[], replacement: string): Promise<number>;
 }

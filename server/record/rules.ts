@@ -100,8 +100,10 @@ export function recordQuestions(questions: readonly QuestionRecord[], dropName: 
     else if (outcome === 'removed') removed.set(reasonOf(q), (removed.get(reasonOf(q)) ?? 0) + 1);
     else held++;
   }
-  answered.sort((a, b) => (a.answeredAt ?? Infinity) - (b.answeredAt ?? Infinity) || a.askedAt - b.askedAt);
-  notReached.sort((a, b) => b.votes - a.votes || a.askedAt - b.askedAt);
+  // Ids break the last ties, so the page and both exports always list in one order.
+  const byId = (a: RecordQuestion, b: RecordQuestion) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  answered.sort((a, b) => (a.answeredAt ?? Infinity) - (b.answeredAt ?? Infinity) || a.askedAt - b.askedAt || byId(a, b));
+  notReached.sort((a, b) => b.votes - a.votes || a.askedAt - b.askedAt || byId(a, b));
   const removedByReason: ReasonCount[] = ReasonCode.options.flatMap((reason) => {
     const count = removed.get(reason) ?? 0;
     return count ? [{ reason, count }] : [];

@@ -18,11 +18,16 @@ export interface RecordSources {
   /** Published messages only, oldest first. */
   chatTranscript(townHallId: string): Promise<ChatLine[]>;
   captionTranscript(townHallId: string): Promise<{ at: number; text: string }[]>;
+  /** For the retention purge: who wrote in the chat under a name, and dropping those names. */
+  chatAuthors(townHallId: string, replacement: string): Promise<string[]>;
+  forgetChatNames(townHallId: string, authorIds: string[], replacement: string): Promise<number>;
 }
 
 export const noTranscripts: RecordSources = {
   chatTranscript: async () => [],
   captionTranscript: async () => [],
+  chatAuthors: async () => [],
+  forgetChatNames: async () => 0,
 };
 
 export interface RecordDeps {
@@ -42,10 +47,10 @@ export interface RecordService {
   /** The public record of an ended town hall: NOT_FOUND if unknown, CONFLICT before it ends. */
   record(townHallId: string, now?: number): Promise<TownHallRecordView>;
   /**
-   * Drops guests' names stored on the questions of every town hall whose retention period is
+   * Drops guests' names stored on the questions and chat messages of every town hall whose retention period is
    * over. Safe to run on several nodes at once and as often as wanted.
    */
-  purgeGuestNames(now?: number): Promise<{ townHalls: number; questions: number }>;
+  purgeGuestNames(now?: number): Promise<{ townHalls: number; questions: number; chatMessages: number }>;
 }
 
 /** Content never moves between places, so a place once learnt stays true; bounded all the same. */
@@ -120,20 +125,26 @@ export function createRecordService(deps: RecordDeps): RecordService {
       const settings = await deps.settings.get();
       let townHalls = 0;
       let changed = 0;
+      let chatChanged = 0;
       for (const townHall of await deps.townHalls.list()) {
         if (townHall.status !== 'ended') continue;
         const questions = await deps.questions.listForRecord(townHall.id);
         if (now < guestNamesUntil(endOf(townHall, questions), settings)) continue;
-        const named = questions.filter((q) => q.authorName !== DROPPED_NAME).map((q) => q.authorId);
-        if (named.length === 0) continue;
-        const guests = await guestsAmong(named);
-        const count = await deps.questions.forgetAuthorNames(townHall.id, [...guests], DROPPED_NAME);
-        if (count > 0) townHalls++;
+        const askers = new Set(questions.filter((q) => q.authorName !== DROPPED_NAME).map((q) => q.authorId));
+        const chatters = new Set(await deps.sources.chatAuthors(townHall.id, DROPPED_NAME));
+        if (askers.size === 0 && chatters.size === 0) continue;
+        const guests = [...(await guestsAmong([...askers, ...chatters]))];
+        const count = await deps.questions.forgetAuthorNames(townHall.id, guests.filter((id) => askers.has(id)), DROPPED_NAME);
+        const chatCount = await deps.sources.forgetChatNames(townHall.id, guests.filter((id) => chatters.has(id)), DROPPED_NAME);
+        if (count + chatCount > 0) townHalls++;
         changed += count;
+        chatChanged += chatCount;
       }
       // Counts only: the names themselves are never logged.
-      if (changed > 0) deps.log.info({ townHalls, questions: changed }, 'guest names dropped from ended town halls');
-      return { townHalls, questions: changed };
+      if (changed + chatChanged > 0) {
+        deps.log.info({ townHalls, questions: changed, chatMessages: chatChanged }, 'guest names dropped from ended town halls');
+      }
+      return { townHalls, questions: changed, chatMessages: chatChanged };
     },
   };
 }

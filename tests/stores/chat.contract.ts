@@ -103,6 +103,24 @@ export function describeChatStore(name: string, makeStore: MakeStore<ChatStore>)
       expect(texts(await t.store.allPublished(TH))).toContain('gone');
     });
 
+    it("replaces the names of the given authors on every message they wrote there, and nothing else", async () => {
+      const guest = 'guest-000000001';
+      const held = await t.store.add(say('held by the guest', { authorId: guest, authorName: 'Pat', status: 'held', holdReason: 'premoderation' }));
+      const shown = await t.store.add(say('shown by the guest', { authorId: guest, authorName: 'Pat' }));
+      const kept = await t.store.add(say('by an account'));
+      const elsewhere = await t.store.add(say('same guest, another town hall', { townHallId: OTHER_TH, authorId: guest, authorName: 'Pat' }));
+      expect(await t.store.namedAuthors(TH, 'Resident')).toEqual([AUTHOR, guest].sort());
+
+      expect(await t.store.forgetAuthorNames(TH, [guest], 'Resident')).toBe(2);
+      expect((await t.store.get(held.id))?.authorName).toBe('Resident');
+      expect((await t.store.get(shown.id))?.authorName).toBe('Resident');
+      expect(await t.store.get(kept.id)).toEqual(kept);
+      expect(await t.store.get(elsewhere.id)).toEqual(elsewhere);
+      expect(await t.store.namedAuthors(TH, 'Resident')).toEqual([AUTHOR]);
+      expect(await t.store.forgetAuthorNames(TH, [guest], 'Resident')).toBe(0);
+      expect(await t.store.forgetAuthorNames(TH, [], 'Resident')).toBe(0);
+    });
+
     it('keeps every message across a restart', async () => {
       const m = await t.store.add(say('before restart'));
       const reopened = await t.reopen();
