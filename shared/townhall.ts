@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Ack } from './errors.js';
 import { ModerationMode } from './moderation.js';
 import { Id } from './ids.js';
+import { canHost, type Role } from './roles.js';
 import { boundedLine, boundedText } from './text.js';
 
 /** scheduled → live → ended. Only a host (or an admin) moves it along; nothing moves back. */
@@ -29,6 +30,13 @@ export interface TownHall {
   startedAt: number | null;
   endedAt: number | null;
 }
+
+/**
+ * Who runs a town hall: an officer listed as its host, or an admin. The server checks it on
+ * every command; the pages use the same rule to show host controls.
+ */
+export const isHostOf = (townHall: Pick<TownHall, 'hosts'>, user: { id: string; role: Role }): boolean =>
+  user.role === 'admin' || (canHost(user.role) && townHall.hosts.some((h) => h.id === user.id));
 
 export const TOWNHALL_LIMITS = {
   title: { min: 3, max: 120 },

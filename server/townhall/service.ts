@@ -1,7 +1,7 @@
 import { CommandError, ErrorCode } from '../../shared/errors.js';
 import type { ModerationMode } from '../../shared/moderation.js';
 import { canHost } from '../../shared/roles.js';
-import type { EditTownHall, Host, ScheduleTownHall, TownHall, TownHallStatus } from '../../shared/townhall.js';
+import { isHostOf, type EditTownHall, type Host, type ScheduleTownHall, type TownHall, type TownHallStatus } from '../../shared/townhall.js';
 import type { SessionUser } from '../core/types.js';
 import type { IdentityService } from '../identity/service.js';
 import type { NewTownHall, TownHallEdit, TownHallStore } from './store.js';
@@ -52,8 +52,7 @@ export function createTownHallService(store: TownHallStore, identity: IdentitySe
     if (!townHall) throw new CommandError(ErrorCode.NOT_FOUND, 'No such town hall.');
     return townHall;
   };
-  const isHost = (townHall: TownHall, user: SessionUser) =>
-    user.role === 'admin' || (canHost(user.role) && townHall.hosts.some((h) => h.id === user.id));
+  const isHost = isHostOf;
   const requireHost = async (id: string, user: SessionUser) => {
     const townHall = await require(id);
     if (!isHost(townHall, user)) throw new CommandError(ErrorCode.FORBIDDEN, 'Only the hosts of this town hall may do that.');

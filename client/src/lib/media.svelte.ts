@@ -7,7 +7,7 @@ import { LocalMedia } from './media-local.svelte.js';
 import type { MediaLink } from './media-link.js';
 import { chooseLayer, currentConditions, networkInformation } from './media-layers.js';
 import { buildTiles, type Tile } from './media-tiles.js';
-import { canModerate } from './shared.js';
+import { canModerate, isHostOf } from './shared.js';
 import { command, getSocket } from './socket.js';
 
 /** A stream someone else publishes, and this page's consumer of it once there is one. */
@@ -86,7 +86,7 @@ export class MediaState {
     this.me = me;
     this.local = new LocalMedia(() => this.#link);
     // Assigned here rather than as fields: they read `me` and `local`, set just above.
-    this.isHost = $derived(me.role === 'admin' || (this.townHall?.hosts.some((h) => h.id === me.id) ?? false));
+    this.isHost = $derived(this.townHall !== null && isHostOf(this.townHall, me));
     this.runsStage = $derived(this.isHost || canModerate(me.role));
     this.tiles = $derived(buildTiles(this.remote, this.local, me.id, this.activeSpeaker));
   }

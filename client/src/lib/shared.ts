@@ -9,6 +9,7 @@ export { QaAnswer, QaAsk } from '../../../shared/qa.js';
 export { ReasonCode } from '../../../shared/moderation.js';
 export { STAFF_ROLES, canAnswer, canConfigureRoom, canHost, canManageStaff, canModerate, isStaff } from '../../../shared/roles.js';
 export { LIMITS, cleanText, textLength } from '../../../shared/text.js';
+export { isHostOf } from '../../../shared/townhall.js';
 
 /** Top-level field names the schema rejects in `value` (empty when it is valid). */
 export function invalidFields(schema: z.ZodType, value: unknown): Set<string> {
