@@ -4,21 +4,14 @@ import { Router, type Response } from 'express';
 import { z } from 'zod';
 import { CommandError, ErrorCode } from '../../shared/errors.js';
 import { FORUM_LIMITS, type CategoriesPage, type ThreadPage, type ThreadsPage } from '../../shared/forum.js';
-import { Id } from '../../shared/ids.js';
 import { canReview } from '../../shared/roles.js';
 import type { SessionUser } from '../core/types.js';
-import { parseBody } from '../http/errors.js';
+import { idParam, parseBody } from '../http/errors.js';
 import { sessionOf } from '../identity/routes.js';
 import { audienceOf, canSee, categoryView, clampPage, offsetOf, pageCount, postView, threadView } from './rules.js';
 import type { ForumStore, Page, Scope } from './store.js';
 
 const PageQuery = z.object({ page: z.coerce.number().int().min(1).max(1_000_000).default(1) });
-
-const idParam = (raw: unknown, what: string): string => {
-  const id = Id.safeParse(raw);
-  if (!id.success) throw new CommandError(ErrorCode.NOT_FOUND, `No such ${what}.`);
-  return id.data;
-};
 
 /** Reads one page, and reads again at the last page when the one asked for is past the end. */
 async function pageOf<T>(requested: number, read: (offset: number) => Promise<Page<T>>): Promise<Page<T> & { page: number }> {

@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler } from 'express';
 import type { z } from 'zod';
 import { CommandError, ErrorCode, type AppError } from '../../shared/errors.js';
+import { Id } from '../../shared/ids.js';
 import type { Logger } from '../core/log.js';
 
 const STATUS: Record<ErrorCode, number> = {
@@ -13,6 +14,13 @@ const STATUS: Record<ErrorCode, number> = {
   UNAVAILABLE: 503,
   INTERNAL: 500,
 };
+
+/** An id from the path, or NOT_FOUND naming what was asked for: a malformed id names nothing. */
+export function idParam(raw: unknown, what: string): string {
+  const id = Id.safeParse(raw);
+  if (!id.success) throw new CommandError(ErrorCode.NOT_FOUND, `No such ${what}.`);
+  return id.data;
+}
 
 /** Parses a request body or throws INVALID_PAYLOAD naming the fields (never echoing values). */
 export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {

@@ -1,18 +1,11 @@
 import { Router, type Response } from 'express';
-import { Id } from '../../shared/ids.js';
 import { CommandError, ErrorCode } from '../../shared/errors.js';
 import { canHost } from '../../shared/roles.js';
 import { EditTownHall, ScheduleTownHall } from '../../shared/townhall.js';
 import type { SessionUser } from '../core/types.js';
-import { parseBody } from '../http/errors.js';
+import { idParam, parseBody } from '../http/errors.js';
 import { sessionOf } from '../identity/routes.js';
 import type { TownHallService } from './service.js';
-
-const idParam = (raw: unknown): string => {
-  const id = Id.safeParse(raw);
-  if (!id.success) throw new CommandError(ErrorCode.NOT_FOUND, 'No such town hall.');
-  return id.data;
-};
 
 const officer = (res: Response): SessionUser => {
   const user = sessionOf(res);
@@ -33,7 +26,7 @@ export function townHallRoutes(townHalls: TownHallService): Router {
     res.json({ hosts: await townHalls.hostCandidates() });
   });
   router.get('/townhalls/:id', async (req, res) => {
-    res.json({ townHall: await townHalls.require(idParam(req.params.id)) });
+    res.json({ townHall: await townHalls.require(idParam(req.params.id, 'town hall')) });
   });
   router.post('/townhalls', async (req, res) => {
     const by = officer(res);
@@ -41,7 +34,7 @@ export function townHallRoutes(townHalls: TownHallService): Router {
   });
   router.patch('/townhalls/:id', async (req, res) => {
     const by = officer(res);
-    const id = idParam(req.params.id);
+    const id = idParam(req.params.id, 'town hall');
     res.json({ townHall: await townHalls.edit(id, parseBody(EditTownHall, req.body), by) });
   });
   return router;
