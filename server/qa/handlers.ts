@@ -160,7 +160,7 @@ export function registerQa(deps: QaDeps): { close(): void } {
       if (!change) throw conflict('Only published questions take votes.');
       const result = { questionId: q.id, voted, votes: change.votes };
       if (change.changed) {
-        tally.record(q.townHallId, q.id);
+        tally.record(q.id);
         socket.to(rooms.user(user.id)).emit('qa:my-vote-changed', result);
       }
       return result;

@@ -5,7 +5,7 @@ import type { QuestionStore } from './store.js';
 
 export interface VoteTally {
   /** Notes that a question's count changed; it goes out with the next tick, not now. */
-  record(townHallId: string, questionId: string): void;
+  record(questionId: string): void;
   close(): void;
 }
 
@@ -30,7 +30,7 @@ export function createVoteTally(deps: {
     log: deps.log,
     async flush(keys) {
       const byTownHall = new Map<string, Record<string, number>>();
-      const found = await Promise.all(keys.map((key) => questions.getQuestion(key.slice(key.indexOf('/') + 1))));
+      const found = await Promise.all(keys.map((id) => questions.getQuestion(id)));
       for (const q of found) {
         if (!q || q.status === 'removed' || q.status === 'rejected') continue;
         let counts = byTownHall.get(q.townHallId);
@@ -40,5 +40,5 @@ export function createVoteTally(deps: {
       for (const [townHallId, votes] of byTownHall) io.to(rooms.townHall(townHallId)).emit('qa:votes-tallied', { townHallId, votes });
     },
   });
-  return { record: (townHallId, questionId) => tally.mark(`${townHallId}/${questionId}`), close: tally.close };
+  return { record: tally.mark, close: tally.close };
 }
