@@ -17,6 +17,7 @@ import { registerChat } from './chat/handlers.js';
 import { registerForum } from './forum/handlers.js';
 import { forumRoutes } from './forum/routes.js';
 import { errorHandler } from './http/errors.js';
+import { compileTrust, type TrustProxy } from './http/address.js';
 import { createOriginCheck } from './http/origin.js';
 import { identityRoutes, sessionMiddleware } from './identity/routes.js';
 import { createIdentityService, type IdentityService } from './identity/service.js';
@@ -51,6 +52,8 @@ export interface AppOptions {
   flagThreshold: number;
   /** Signs session cookies and pseudonyms. */
   secret: string;
+  /** Proxies whose `X-Forwarded-For` names the client (none by default: the peer is the client). */
+  trustProxy?: TrustProxy;
 }
 
 export interface AppDeps {
@@ -85,10 +88,11 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
   const identity = createIdentityService(stores.identity);
   const townHalls = createTownHallService(stores.townHalls, identity);
   const originAllowed = createOriginCheck(options.allowedOrigins);
+  const trust = compileTrust(options.trustProxy ?? false);
 
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', trust);
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -163,7 +167,7 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_WINDOW_MS, skipMiddlewares: false },
   });
   guardRecovery(io, (cookie) => verifySession(options.secret, readCookie(cookie, SESSION_COOKIE)));
-  authenticateSockets(io, identity, options.secret, log);
+  authenticateSockets(io, identity, { secret: options.secret, trust }, log);
   io.on('connection', (socket) => {
     // Logged, but only the first few per connection, so a client cannot flood the log.
     let unknownLogged = 0;

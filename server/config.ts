@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { parseTrustProxy, type TrustProxy } from './http/address.js';
 
 const bool = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no'])
@@ -30,6 +31,8 @@ const Env = z.object({
   /** The department's own filter words: a comma-separated list, or a file with one per line. */
   ROUNDTABLE_FILTER_WORDS: list.default([]),
   ROUNDTABLE_FILTER_WORDS_FILE: z.string().optional(),
+  /** Proxies trusted to name the client in X-Forwarded-For: addresses/CIDRs, `loopback`, or a hop count. None by default. */
+  ROUNDTABLE_TRUST_PROXY: z.string().optional(),
   ROUNDTABLE_FLAG_THRESHOLD: z.coerce.number().int().min(1).max(100).default(3),
   ROUNDTABLE_TALLY_INTERVAL_MS: z.coerce.number().int().min(20).max(5000).default(100),
   ROUNDTABLE_CLIENT_DIR: z.string().default('dist/client'),
@@ -64,6 +67,7 @@ export interface Config {
   admin: { username: string; password: string } | null;
   filterWords: string[];
   flagThreshold: number;
+  trustProxy: TrustProxy;
   tallyIntervalMs: number;
   clientDir: string;
   logLevel: string;
@@ -118,6 +122,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       : null,
     filterWords: [...e.ROUNDTABLE_FILTER_WORDS, ...fileWords],
     flagThreshold: e.ROUNDTABLE_FLAG_THRESHOLD,
+    trustProxy: readTrustProxy(e.ROUNDTABLE_TRUST_PROXY),
     tallyIntervalMs: e.ROUNDTABLE_TALLY_INTERVAL_MS,
     clientDir: path.resolve(e.ROUNDTABLE_CLIENT_DIR),
     logLevel: e.ROUNDTABLE_LOG_LEVEL,
@@ -132,6 +137,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       cacheDir: e.ROUNDTABLE_CACHE ?? path.join(e.XDG_CACHE_HOME ?? path.join(e.HOME ?? os.homedir(), '.cache'), 'roundtable'),
     },
   };
+}
+
+function readTrustProxy(value: string | undefined): TrustProxy {
+  try {
+    return parseTrustProxy(value);
+  } catch {
+    throw new Error('invalid configuration: ROUNDTABLE_TRUST_PROXY must be addresses or CIDR ranges (comma-separated), a name such as loopback, or a hop count');
+  }
 }
 
 /** The configuration as it may be logged: secrets replaced. */

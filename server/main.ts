@@ -21,6 +21,7 @@ const app = createApp(
     clientDir: config.clientDir,
     filterWords: config.filterWords,
     flagThreshold: config.flagThreshold,
+    trustProxy: config.trustProxy,
     secret: resolveSecret(config.secret, config.dataDir),
   },
   { stores, log, media: media ?? undefined },

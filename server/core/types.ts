@@ -11,6 +11,8 @@ export interface SessionUser {
 
 export interface SocketData {
   user: SessionUser;
+  /** A keyed hash of the network the connection comes from (see http/address.ts); never the address. */
+  network: string;
   /** Town halls this connection has joined; commands about a town hall require it. */
   townHalls: string[];
 }

@@ -1,10 +1,10 @@
-import { createHmac } from 'node:crypto';
 import { Router, type Request, type Response, type NextFunction } from 'express';
 import { CommandError, ErrorCode } from '../../shared/errors.js';
 import { canManageStaff } from '../../shared/roles.js';
 import { CreateStaffBody, GuestJoinBody, LoginBody, RegisterBody } from '../../shared/session.js';
 import type { RateLimits, RateRule } from '../core/rate-limit.js';
 import type { SessionUser } from '../core/types.js';
+import { networkKeyer } from '../http/address.js';
 import { parseBody } from '../http/errors.js';
 import { sessionTtlMs, toMe, toStaffMember, type IdentityService } from './service.js';
 import { readCookie, SESSION_COOKIE, signSession, verifySession } from './tokens.js';
@@ -36,11 +36,12 @@ export function sessionMiddleware(identity: IdentityService, secret: string) {
   };
 }
 
-// Rate-limit keys for requests without a session are a keyed hash of the address: the address
-// is never stored, and without the secret the key cannot be turned back into it by trying all
-// 2^32 IPv4 addresses.
-const addressKeyer = (secret: string) => (req: Request) =>
-  createHmac('sha256', secret).update(`address:${req.ip ?? ''}`).digest('base64url').slice(0, 22);
+// Rate-limit keys for requests without a session are a keyed hash of the client's network
+// (an IPv6 /64 counts as one): see http/address.ts.
+const addressKeyer = (secret: string) => {
+  const key = networkKeyer(secret);
+  return (req: Request) => key(req.ip ?? '');
+};
 
 export function identityRoutes(deps: IdentityRouteDeps): Router {
   const { identity, limits, secret } = deps;
