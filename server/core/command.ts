@@ -33,6 +33,9 @@ export interface CommandDeps {
 export const tooFast = (retryAfterMs: number): CommandError =>
   new CommandError(ErrorCode.RATE_LIMITED, `Too fast: try again in ${Math.ceil(retryAfterMs / 1000)} s.`, { retryAfterMs });
 
+/** The commands each connection has already been warned about sending without an acknowledgement. */
+const unacknowledged = new WeakMap<AppSocket, Set<CommandName>>();
+
 /**
  * The one path every client command takes: parse → authorise → rate-limit → run → ack.
  * A payload that does not match the schema, a wrong role or a spent budget changes nothing;
@@ -47,7 +50,13 @@ function commandListener<E extends CommandName, S extends z.ZodType>(
     const socket = this;
     const ack = args[args.length - 1];
     if (typeof ack !== 'function') {
-      deps.log.warn({ event: name, socket: socket.id }, 'command without acknowledgement ignored');
+      // Logged once per connection and command: a client looping on one cannot flood the log.
+      const warned = unacknowledged.get(socket) ?? new Set<CommandName>();
+      if (!warned.has(name)) {
+        warned.add(name);
+        unacknowledged.set(socket, warned);
+        deps.log.warn({ event: name, socket: socket.id }, 'command without acknowledgement ignored');
+      }
       return;
     }
     const reply = ack as (result: Result<unknown>) => void;
