@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { StaffRole } from '../shared/roles.js';
 import type { App } from './app.js';
 import { seedPastTownHall } from './demo-past.js';
+import { keepPrivate, privateDir } from './storage/files.js';
 import type { Stores } from './storage/index.js';
 
 export interface DemoLogin {
@@ -26,7 +27,11 @@ const DEMO_STAFF: { role: StaffRole; username: string; displayName: string }[] =
  */
 export async function seedDemo(app: App, stores: Stores, dataDir: string): Promise<DemoLogin[]> {
   const file = path.join(dataDir, 'demo-logins.json');
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as DemoLogin[];
+  privateDir(dataDir);
+  if (existsSync(file)) {
+    keepPrivate(file);
+    return JSON.parse(readFileSync(file, 'utf8')) as DemoLogin[];
+  }
 
   const logins: DemoLogin[] = [];
   for (const staff of DEMO_STAFF) {
