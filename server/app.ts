@@ -11,6 +11,7 @@ import type { MediaService } from '../media/index.js';
 import type { Logger } from './core/log.js';
 import { createRateLimits } from './core/rate-limit.js';
 import { guardRecovery, RECOVERY_WINDOW_MS } from './core/recovery.js';
+import { capSockets, DEFAULT_SOCKET_CAPS, type SocketCaps } from './core/socket-caps.js';
 import { rooms, type AppServer } from './core/types.js';
 import { registerCaptions } from './captions/handlers.js';
 import { registerChat } from './chat/handlers.js';
@@ -18,7 +19,7 @@ import { registerForum } from './forum/handlers.js';
 import { forumRoutes } from './forum/routes.js';
 import { errorHandler } from './http/errors.js';
 import { compileTrust, type TrustProxy } from './http/address.js';
-import { createOriginCheck } from './http/origin.js';
+import { createOriginCheck, loopbackOrigins } from './http/origin.js';
 import { identityRoutes, sessionMiddleware } from './identity/routes.js';
 import { createIdentityService, type IdentityService } from './identity/service.js';
 import { authenticateSockets } from './identity/socket-auth.js';
@@ -54,6 +55,13 @@ export interface AppOptions {
   secret: string;
   /** Proxies whose `X-Forwarded-For` names the client (none by default: the peer is the client). */
   trustProxy?: TrustProxy;
+  /**
+   * Also allows the pages of `http://127.0.0.1:<port>` and `http://localhost:<port>`, the port
+   * being the one `listen` binds: for development and tests, where no public URL is configured.
+   */
+  allowLoopbackOrigins?: boolean;
+  /** Connections one session, and one network, may hold on this node (DEFAULT_SOCKET_CAPS by default). */
+  socketCaps?: SocketCaps;
 }
 
 export interface AppDeps {
@@ -106,13 +114,16 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
           upgradeInsecureRequests: options.secureCookies ? [] : null,
         },
       },
+      // Strict-Transport-Security over plain http would pin a browser to an https the server
+      // does not serve; secureCookies is what says the public address is https.
+      strictTransportSecurity: options.secureCookies,
     }),
   );
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
   });
   app.use('/api', (req, _res, next) => {
-    if (req.method !== 'GET' && req.method !== 'HEAD' && !originAllowed(req.headers.origin, req.headers.host)) {
+    if (req.method !== 'GET' && req.method !== 'HEAD' && !originAllowed(req.headers.origin)) {
       return next(new CommandError(ErrorCode.FORBIDDEN, 'Requests from this origin are not allowed.'));
     }
     next();
@@ -158,7 +169,7 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
   const io: AppServer = new Server(http, {
     serveClient: false,
     maxHttpBufferSize: MAX_MESSAGE_BYTES,
-    allowRequest: (req, callback) => callback(null, originAllowed(req.headers.origin, req.headers.host)),
+    allowRequest: (req, callback) => callback(null, originAllowed(req.headers.origin)),
     // With Redis, broadcasts cross nodes through a Redis stream, and a dropped connection may come
     // back (to any node) with its rooms and the events it missed.
     ...(stores.adapterRedis
@@ -168,6 +179,7 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
   });
   guardRecovery(io, (cookie) => verifySession(options.secret, readCookie(cookie, SESSION_COOKIE)));
   authenticateSockets(io, identity, { secret: options.secret, trust }, log);
+  capSockets(io, options.socketCaps ?? DEFAULT_SOCKET_CAPS, log);
   io.on('connection', (socket) => {
     // Logged, but only the first few per connection, so a client cannot flood the log.
     let unknownLogged = 0;
@@ -247,7 +259,11 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     listen: (port, host = '127.0.0.1') =>
       new Promise((resolve, reject) => {
         http.once('error', reject);
-        http.listen(port, host, () => resolve((http.address() as AddressInfo).port));
+        http.listen(port, host, () => {
+          const bound = (http.address() as AddressInfo).port;
+          if (options.allowLoopbackOrigins) originAllowed.allow(loopbackOrigins(bound));
+          resolve(bound);
+        });
       }),
     async close() {
       stopPurge();

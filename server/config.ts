@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_SOCKET_CAPS, type SocketCaps } from './core/socket-caps.js';
 import { parseTrustProxy, type TrustProxy } from './http/address.js';
 
 const bool = z
@@ -33,6 +34,9 @@ const Env = z.object({
   ROUNDTABLE_FILTER_WORDS_FILE: z.string().optional(),
   /** Proxies trusted to name the client in X-Forwarded-For: addresses/CIDRs, `loopback`, or a hop count. None by default. */
   ROUNDTABLE_TRUST_PROXY: z.string().optional(),
+  /** Connections one session (all of one person's tabs), and one network, may hold on each node. */
+  ROUNDTABLE_MAX_SOCKETS_PER_SESSION: z.coerce.number().int().min(1).default(DEFAULT_SOCKET_CAPS.perSession),
+  ROUNDTABLE_MAX_SOCKETS_PER_NETWORK: z.coerce.number().int().min(1).default(DEFAULT_SOCKET_CAPS.perNetwork),
   ROUNDTABLE_FLAG_THRESHOLD: z.coerce.number().int().min(1).max(100).default(3),
   ROUNDTABLE_TALLY_INTERVAL_MS: z.coerce.number().int().min(20).max(5000).default(100),
   ROUNDTABLE_CLIENT_DIR: z.string().default('dist/client'),
@@ -59,6 +63,8 @@ export interface Config {
   port: number;
   publicUrl: string;
   allowedOrigins: string[];
+  /** No public URL was configured: pages on this machine's own port (localhost, 127.0.0.1) are allowed. */
+  allowLoopbackOrigins: boolean;
   dataDir: string;
   redisUrl: string | null;
   secret: string | null;
@@ -68,6 +74,7 @@ export interface Config {
   filterWords: string[];
   flagThreshold: number;
   trustProxy: TrustProxy;
+  socketCaps: SocketCaps;
   tallyIntervalMs: number;
   clientDir: string;
   logLevel: string;
@@ -112,6 +119,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.ROUNDTABLE_PORT,
     publicUrl,
     allowedOrigins: [origin, ...(origin.includes('localhost') ? [origin.replace('localhost', '127.0.0.1')] : []), ...e.ROUNDTABLE_ALLOWED_ORIGINS],
+    allowLoopbackOrigins: !e.ROUNDTABLE_PUBLIC_URL,
     dataDir: path.resolve(e.ROUNDTABLE_DATA_DIR),
     redisUrl: e.REDIS_URL ?? null,
     secret: e.ROUNDTABLE_SECRET ?? null,
@@ -123,6 +131,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     filterWords: [...e.ROUNDTABLE_FILTER_WORDS, ...fileWords],
     flagThreshold: e.ROUNDTABLE_FLAG_THRESHOLD,
     trustProxy: readTrustProxy(e.ROUNDTABLE_TRUST_PROXY),
+    socketCaps: { perSession: e.ROUNDTABLE_MAX_SOCKETS_PER_SESSION, perNetwork: e.ROUNDTABLE_MAX_SOCKETS_PER_NETWORK },
     tallyIntervalMs: e.ROUNDTABLE_TALLY_INTERVAL_MS,
     clientDir: path.resolve(e.ROUNDTABLE_CLIENT_DIR),
     logLevel: e.ROUNDTABLE_LOG_LEVEL,

@@ -22,6 +22,8 @@ const app = createApp(
     filterWords: config.filterWords,
     flagThreshold: config.flagThreshold,
     trustProxy: config.trustProxy,
+    allowLoopbackOrigins: config.allowLoopbackOrigins,
+    socketCaps: config.socketCaps,
     secret: resolveSecret(config.secret, config.dataDir),
   },
   { stores, log, media: media ?? undefined },

@@ -42,3 +42,9 @@ export class CommandError extends Error {
     super(message);
   }
 }
+
+/**
+ * The `connect_error` message of a handshake refused because this person, or their network,
+ * already holds as many connections as the server allows.
+ */
+export const TOO_MANY_CONNECTIONS = 'TOO_MANY_CONNECTIONS';

@@ -39,6 +39,9 @@ export async function startNode(options: NodeOptions = {}): Promise<NodeProcess>
     ROUNDTABLE_LOG_LEVEL: 'warn',
     ROUNDTABLE_TALLY_INTERVAL_MS: String(options.tallyIntervalMs ?? 100),
     ROUNDTABLE_DEMO: '0',
+    // Every test client connects from 127.0.0.1, often as one person: lift the caps meant for the public.
+    ROUNDTABLE_MAX_SOCKETS_PER_SESSION: '100000',
+    ROUNDTABLE_MAX_SOCKETS_PER_NETWORK: '100000',
     REDIS_URL: options.redisUrl ?? '',
   };
   if (!options.redisUrl) delete env.REDIS_URL;

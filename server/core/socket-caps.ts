@@ -1,0 +1,73 @@
+import { TOO_MANY_CONNECTIONS } from '../../shared/errors.js';
+import type { Logger } from './log.js';
+import type { AppServer } from './types.js';
+
+/** How many connections one person (every tab of one session), and one network, may hold at once. */
+export interface SocketCaps {
+  perSession: number;
+  perNetwork: number;
+}
+
+/**
+ * Enough for one person's tabs and devices, and for a hall of 150 people on one Wi-Fi each with
+ * a phone and a laptop; far below the thousands one script could otherwise open from one cookie.
+ */
+export const DEFAULT_SOCKET_CAPS: SocketCaps = { perSession: 20, perNetwork: 400 };
+
+/**
+ * Refuses a handshake past either cap with `TOO_MANY_CONNECTIONS` (the client's connect_error
+ * message). Counted per node: behind a load balancer that spreads one person's connections,
+ * they may hold up to the cap on each node (docs/scaling.md).
+ *
+ * Registered after authentication, as the last handshake middleware: it needs the person and
+ * network the handshake established, and nothing may refuse the connection after it counts it.
+ */
+export function capSockets(io: AppServer, caps: SocketCaps, log: Logger): void {
+  const bySession = new Counter();
+  const byNetwork = new Counter();
+  // One warning per person while they stay at the cap: a script retrying must not flood the log.
+  const warned = new Set<string>();
+  io.use((socket, next) => {
+    const { user, network } = socket.data;
+    const full = bySession.count(user.id) >= caps.perSession ? 'session' : byNetwork.count(network) >= caps.perNetwork ? 'network' : null;
+    if (full) {
+      if (!warned.has(user.id)) log.warn({ user: user.id, cap: full }, 'connection refused: too many connections');
+      warned.add(user.id);
+      return next(new Error(TOO_MANY_CONNECTIONS));
+    }
+    bySession.add(user.id);
+    byNetwork.add(network);
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      bySession.remove(user.id);
+      byNetwork.remove(network);
+      warned.delete(user.id);
+    };
+    // 'disconnect' ends a connection that opened; the transport's 'close' also ends one whose
+    // client went away between this check and the connection, which never fires 'disconnect'.
+    socket.once('disconnect', release);
+    socket.conn.once('close', release);
+    next();
+  });
+}
+
+/** Counts by key, forgetting a key at zero so the map holds only what is connected. */
+class Counter {
+  #counts = new Map<string, number>();
+
+  count(key: string): number {
+    return this.#counts.get(key) ?? 0;
+  }
+
+  add(key: string): void {
+    this.#counts.set(key, this.count(key) + 1);
+  }
+
+  remove(key: string): void {
+    const left = this.count(key) - 1;
+    if (left > 0) this.#counts.set(key, left);
+    else this.#counts.delete(key);
+  }
+}
