@@ -1,6 +1,8 @@
+import { TOO_MANY_CONNECTIONS } from '../../../shared/errors.js';
 import { getSocket } from './socket.js';
 
-export type ConnectionStatus = 'idle' | 'connecting' | 'online' | 'reconnecting' | 'unauthenticated';
+/** `crowded`: the server refused the handshake because this person or network holds too many connections. */
+export type ConnectionStatus = 'idle' | 'connecting' | 'online' | 'reconnecting' | 'crowded' | 'unauthenticated';
 
 const RETRY_MS = [1_000, 2_000, 5_000, 10_000];
 
@@ -38,7 +40,9 @@ export class ConnectionState {
         onUnauthenticated();
         return;
       }
-      this.status = this.status === 'connecting' ? 'connecting' : 'reconnecting';
+      // Too many tabs (or a crowded network): say so, and keep trying, since closing one frees a place.
+      if (error.message === TOO_MANY_CONNECTIONS) this.status = 'crowded';
+      else this.status = this.status === 'connecting' ? 'connecting' : 'reconnecting';
       // `active` is false when the server's middleware refused us: Socket.IO will not retry.
       if (!socket.active) this.#retryLater();
     });
