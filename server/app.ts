@@ -18,7 +18,7 @@ import { registerChat } from './chat/handlers.js';
 import { registerForum } from './forum/handlers.js';
 import { forumRoutes } from './forum/routes.js';
 import { errorHandler } from './http/errors.js';
-import { compileTrust, type TrustProxy } from './http/address.js';
+import { compileTrust, networkKeyer, type TrustProxy } from './http/address.js';
 import { createOriginCheck, loopbackOrigins } from './http/origin.js';
 import { identityRoutes, sessionMiddleware } from './identity/routes.js';
 import { createIdentityService, type IdentityService } from './identity/service.js';
@@ -33,6 +33,7 @@ import { registerQa } from './qa/handlers.js';
 import { createCaptionService } from './captions/service.js';
 import { createChatService } from './chat/service.js';
 import { recordRoutes } from './record/routes.js';
+import { cacheRecords, watchAudit, type CachedRecords } from './record/cache.js';
 import { createRecordService, schedulePurge } from './record/service.js';
 import { settingsRoutes } from './settings/routes.js';
 import type { Stores } from './storage/index.js';
@@ -78,6 +79,8 @@ export interface App {
   townHalls: TownHallService;
   /** The moderation pipeline every feature screens content through. */
   moderation: ModerationPipeline;
+  /** The public records of ended town halls, as the record endpoint serves them. */
+  records: CachedRecords;
   /** Starts listening; resolves to the bound port (0 picks a free one). */
   listen(port: number, host?: string): Promise<number>;
   /** Stops accepting, disconnects clients and stops timers. The stores belong to the caller. */
@@ -144,22 +147,27 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
   app.use('/api', forumRoutes({ forum: stores.forum }));
   app.use('/api', moderationRoutes(stores.audit));
   // The public record of ended town halls, and the admin settings that shape it.
-  const records = createRecordService({
-    townHalls,
-    questions: stores.questions,
-    polls: stores.polls,
-    audit: stores.audit,
-    settings: stores.settings,
-    identity,
-    sources: { ...createChatService(stores.chat), ...createCaptionService(stores.captions) },
-    placeOf: async (ref) => {
-      const item = await moderation.describe(ref).catch(() => null);
-      return item ? `${item.place.kind}:${item.place.id}` : null;
-    },
-    log,
-  });
-  app.use('/api', recordRoutes(records));
-  app.use('/api', settingsRoutes(stores.settings, log));
+  const records = cacheRecords(
+    createRecordService({
+      townHalls,
+      questions: stores.questions,
+      polls: stores.polls,
+      audit: stores.audit,
+      settings: stores.settings,
+      identity,
+      sources: { ...createChatService(stores.chat), ...createCaptionService(stores.captions) },
+      placeOf: async (ref) => {
+        const item = await moderation.describe(ref).catch(() => null);
+        return item ? `${item.place.kind}:${item.place.id}` : null;
+      },
+      log,
+    }),
+  );
+  // Every moderation decision is logged; the record it changes is built again on its next read.
+  const audit = watchAudit(stores.audit, records.logged, log);
+  const networkKey = networkKeyer(options.secret);
+  app.use('/api', recordRoutes({ records, limits, networkKey: (req) => networkKey(req.ip ?? '') }));
+  app.use('/api', settingsRoutes(stores.settings, log, () => records.forget()));
   const stopPurge = schedulePurge(records, log);
   app.use('/api', (_req, _res, next) => next(new CommandError(ErrorCode.NOT_FOUND, 'No such endpoint.')));
   serveClient(app, options.clientDir);
@@ -192,7 +200,7 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
   const moderation = createModerationCore({
     io,
     store: stores.moderation,
-    audit: stores.audit,
+    audit,
     limits,
     log,
     secret: options.secret,
@@ -207,7 +215,7 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     isUnavailable,
     core: moderation,
     store: stores.moderation,
-    audit: stores.audit,
+    audit,
     identity,
     townHalls,
     flagThreshold: options.flagThreshold,
@@ -256,6 +264,7 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     identity,
     townHalls,
     moderation: moderation.pipeline,
+    records,
     listen: (port, host = '127.0.0.1') =>
       new Promise((resolve, reject) => {
         http.once('error', reject);

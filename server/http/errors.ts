@@ -43,6 +43,8 @@ export function errorHandler(log: Logger, isUnavailable: (err: unknown) => boole
       log.error({ err }, 'request failed');
       error = { code: ErrorCode.INTERNAL, message: 'Something went wrong on our side.' };
     }
+    // The standard header for the wait, beside retryAfterMs in the body for the app's own client.
+    if (error.retryAfterMs !== undefined) res.setHeader('Retry-After', String(Math.ceil(error.retryAfterMs / 1000)));
     res.status(STATUS[error.code]).json({ error });
   };
 }

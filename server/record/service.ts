@@ -3,8 +3,7 @@ import type { ContentRef } from '../../shared/moderation.js';
 import type { TownHallRecordView } from '../../shared/record.js';
 import type { Logger } from '../core/log.js';
 import type { IdentityService } from '../identity/service.js';
-import type { AuditLogStore } from '../moderation/audit.js';
-import { readEntriesWhere } from '../moderation/audit-read.js';
+import type { AuditEntry, AuditLogStore } from '../moderation/audit.js';
 import { townHallPlace } from '../moderation/rules.js';
 import { publishedPolls } from '../polls/published.js';
 import type { PollStore } from '../polls/store.js';
@@ -46,6 +45,8 @@ export interface RecordDeps {
 export interface RecordService {
   /** The public record of an ended town hall: NOT_FOUND if unknown, CONFLICT before it ends. */
   record(townHallId: string, now?: number): Promise<TownHallRecordView>;
+  /** The town hall whose record counts this audit entry, if any. */
+  townHallOf(entry: Pick<AuditEntry, 'action' | 'target' | 'note'>): Promise<string | null>;
   /**
    * Drops guests' names stored on the questions and chat messages of every town hall whose retention period is
    * over. Safe to run on several nodes at once and as often as wanted.
@@ -55,6 +56,17 @@ export interface RecordService {
 
 /** Content never moves between places, so a place once learnt stays true; bounded all the same. */
 const PLACE_CACHE_LIMIT = 50_000;
+/** Town halls whose moderation entries are kept between builds (the least recently built go first). */
+const SEEN_LIMIT = 1_000;
+const AUDIT_PAGE = 1000;
+
+/** A town hall's moderation entries read so far, and the last sequence number read. */
+interface SeenEntries {
+  after: number;
+  entries: Pick<AuditEntry, 'action' | 'reason'>[];
+}
+
+const townHallIn = (place: string | null | undefined): string | null => /^townhall:([A-Za-z0-9_-]+)/.exec(place ?? '')?.[1] ?? null;
 
 export function createRecordService(deps: RecordDeps): RecordService {
   const places = new Map<string, string | null>();
@@ -77,17 +89,41 @@ export function createRecordService(deps: RecordDeps): RecordService {
     return guests;
   };
 
-  async function moderationEntries(townHallId: string, known: Set<string>) {
+  /**
+   * Whether an entry counts in this town hall's record. Questions are all known and forum posts
+   * never live in a town hall; chat messages and poll answers ask their feature where they live.
+   */
+  async function concerns(entry: AuditEntry, place: string, known: Set<string>): Promise<boolean> {
+    const ref = contentTarget(entry.target);
+    if (!ref) return isAboutPlace(entry, place);
+    if (known.has(entry.target)) return true;
+    if (ref.kind === 'question' || ref.kind === 'post') return false;
+    return (await placeOf(ref as ContentRef)) === place;
+  }
+
+  /**
+   * The log only grows and entries never move, so what a town hall's earlier build found stays
+   * true: each build reads only the entries appended since, not the whole site's log again.
+   */
+  const seen = new Map<string, SeenEntries>();
+  async function moderationEntries(townHallId: string, known: Set<string>): Promise<SeenEntries['entries']> {
     const place = townHallPlace(townHallId);
-    return readEntriesWhere(deps.audit, async (entry) => {
-      const ref = contentTarget(entry.target);
-      if (!ref) return isAboutPlace(entry, place);
-      if (known.has(entry.target)) return true;
-      // Questions are all known and forum posts never live in a town hall; chat messages and poll
-      // answers ask their feature where they live.
-      if (ref.kind === 'question' || ref.kind === 'post') return false;
-      return (await placeOf(ref as ContentRef)) === place;
-    });
+    const prior = seen.get(townHallId) ?? { after: 0, entries: [] };
+    const found = [...prior.entries];
+    let after = prior.after;
+    for (;;) {
+      const page = await deps.audit.list(after, AUDIT_PAGE);
+      for (const entry of page) if (await concerns(entry, place, known)) found.push({ action: entry.action, reason: entry.reason });
+      if (page.length > 0) after = page.at(-1)!.seq;
+      if (page.length < AUDIT_PAGE) break;
+    }
+    // Of two builds at once, the one that read further is kept; each is whole on its own.
+    if (after > (seen.get(townHallId)?.after ?? 0)) {
+      seen.delete(townHallId);
+      if (seen.size >= SEEN_LIMIT) seen.delete(seen.keys().next().value!);
+      seen.set(townHallId, { after, entries: found });
+    }
+    return found;
   }
 
   return {
@@ -119,6 +155,13 @@ export function createRecordService(deps: RecordDeps): RecordService {
         captions,
         moderation,
       });
+    },
+
+    async townHallOf(entry) {
+      const ref = contentTarget(entry.target);
+      if (ref) return ref.kind === 'post' ? null : townHallIn(await placeOf(ref as ContentRef));
+      if (entry.action === 'timeout' || entry.action === 'ban') return townHallIn(entry.note) ?? townHallIn(entry.target);
+      return townHallIn(entry.target);
     },
 
     async purgeGuestNames(now = Date.now()) {

@@ -7,8 +7,11 @@ import { parseBody } from '../http/errors.js';
 import { sessionOf } from '../identity/routes.js';
 import type { SettingsStore } from './store.js';
 
-/** Admins read and change the site's settings; the app checks the origin of every PUT. */
-export function settingsRoutes(settings: SettingsStore, log: Logger): Router {
+/**
+ * Admins read and change the site's settings; the app checks the origin of every PUT.
+ * `onChange` hears of every change (the published records depend on the settings).
+ */
+export function settingsRoutes(settings: SettingsStore, log: Logger, onChange: () => void = () => {}): Router {
   const router = Router();
   const requireAdmin = (res: Response) => {
     const user = sessionOf(res);
@@ -23,6 +26,7 @@ export function settingsRoutes(settings: SettingsStore, log: Logger): Router {
   router.put('/admin/settings', async (req, res) => {
     const admin = requireAdmin(res);
     const saved = await settings.put(parseBody(Settings, req.body));
+    onChange();
     log.info({ admin: admin.id, ...saved.publish, guestNameRetentionDays: saved.guestNameRetentionDays }, 'settings changed');
     res.json({ settings: saved });
   });

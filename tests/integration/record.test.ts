@@ -2,10 +2,7 @@
 // remove, a poll runs; then the event ends and anyone reads (and downloads) what happened.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS, type Settings, type TownHallRecordView } from '../../shared/record.js';
-import { createRecordService, noTranscripts } from '../../server/record/service.js';
 import { DAY_MS } from '../../server/record/rules.js';
-import { createChatService } from '../../server/chat/service.js';
-import { createLogger } from '../../server/core/log.js';
 import { command, startTestServer, unwrap, type ClientSocket, type Session, type TestServer } from '../support/server.js';
 
 /** RFC 4180 as the export writes it: quoted cells, doubled quotes, CRLF rows. */
@@ -236,17 +233,8 @@ describe.each(['sqlite', 'redis'] as const)('the town hall record on the %s stor
   });
 
   it("drops guests' names from storage and the record after the retention period, keeping accounts' and staff names", async () => {
-    const records = createRecordService({
-      townHalls: server.app.townHalls,
-      questions: server.stores.questions,
-      polls: server.stores.polls,
-      audit: server.stores.audit,
-      settings: server.stores.settings,
-      identity: server.app.identity,
-      sources: { ...noTranscripts, ...createChatService(server.stores.chat) },
-      placeOf: async () => null,
-      log: createLogger('silent'),
-    });
+    // The server's own service, so that the purge also drops the record it has cached.
+    const records = server.app.records;
     const endedAt = (await server.app.townHalls.require(townHallId)).endedAt!;
     const nameOf = async (id: string) => (await server.stores.questions.getQuestion(id))!.authorName;
     // A guest and a member also wrote in the chat.

@@ -33,6 +33,8 @@ export interface TestServerOptions {
   clientDir?: string;
   /** Town hall video with a real mediasoup worker (settings, or true for the test defaults); closed with the server. */
   media?: boolean | MediaConfigInput;
+  /** Lets a test stand between the app and its stores (to count reads, say). */
+  wrapStores?: (stores: Stores) => Stores;
   /** Where the server logs (silent by default). */
   log?: Logger;
   /** Connection caps (the production defaults otherwise). */
@@ -74,7 +76,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       secret: 'test-secret-test-secret-test-secret-0123',
       ...(options.socketCaps ? { socketCaps: options.socketCaps } : {}),
     },
-    { stores, log: options.log ?? createLogger('silent'), media: media ?? undefined },
+    { stores: options.wrapStores?.(stores) ?? stores, log: options.log ?? createLogger('silent'), media: media ?? undefined },
   );
   const port = await app.listen(0);
   const url = `http://127.0.0.1:${port}`;
