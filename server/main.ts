@@ -35,6 +35,11 @@ if (config.admin && (await app.identity.ensureAdmin(config.admin))) {
 const demoLogins = config.demo ? await seedDemo(app, stores, config.dataDir) : [];
 
 const port = await app.listen(config.port, config.host);
+if (config.allowLoopbackOrigins && !['127.0.0.1', 'localhost', '::1'].includes(config.host)) {
+  // Pages are allowed by origin, never by the Host header a request names, so without a public
+  // URL a browser that opened the server by its network address could not connect.
+  log.warn({ host: config.host }, 'ROUNDTABLE_PUBLIC_URL is not set: only pages opened on localhost may connect');
+}
 const url = config.publicUrl.replace(`:${config.port}`, `:${port}`);
 const lines = [``, `  Roundtable is running: open ${url}`, ``];
 if (demoLogins.length) {
