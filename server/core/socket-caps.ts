@@ -33,7 +33,12 @@ export function capSockets(io: AppServer, caps: SocketCaps, log: Logger): void {
     if (full) {
       if (!warned.has(user.id)) log.warn({ user: user.id, cap: full }, 'connection refused: too many connections');
       warned.add(user.id);
-      return next(new Error(TOO_MANY_CONNECTIONS));
+      next(new Error(TOO_MANY_CONNECTIONS));
+      // Once the refusal is written, the transport goes too: otherwise a script that ignores the
+      // refusal keeps it open for the 45 s Socket.IO allows a connection to pick a namespace, and
+      // opens the next. The app has one namespace, so nothing else shares the transport.
+      setImmediate(() => socket.conn.close());
+      return;
     }
     bySession.add(user.id);
     byNetwork.add(network);

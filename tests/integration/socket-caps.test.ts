@@ -1,6 +1,7 @@
 // One person cannot hold a thousand connections, nor can one network: past a cap the handshake
 // is refused with TOO_MANY_CONNECTIONS, and a connection that closes frees its place.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { TOO_MANY_CONNECTIONS } from '../../shared/errors.js';
 import { startTestServer, type ClientSocket, type TestServer } from '../support/server.js';
 
@@ -33,6 +34,22 @@ describe('connection caps', () => {
     expect(again.connected).toBe(true);
     await expect(server.connect(session)).rejects.toThrow(TOO_MANY_CONNECTIONS);
     await Promise.all([...open.slice(1), again, other].map(closed));
+  });
+
+  it('closes the transport of a refused connection at once, even when the client keeps it open', async () => {
+    const session = await server.guest('Script');
+    const open = await Promise.all([1, 2, 3].map(() => server.connect(session)));
+    // A raw Engine.IO client that asks for the namespace and would then sit on the connection.
+    const raw = new WebSocket(`${server.url.replace('http', 'ws')}/socket.io/?EIO=4&transport=websocket`, { headers: { cookie: session.cookie } });
+    const frames: string[] = [];
+    raw.on('message', (data: Buffer) => {
+      const frame = data.toString();
+      frames.push(frame);
+      if (frame.startsWith('0')) raw.send('40');
+    });
+    await new Promise((resolve) => raw.once('close', resolve));
+    expect(frames.find((f) => f.startsWith('44'))).toContain(TOO_MANY_CONNECTIONS);
+    await Promise.all(open.map(closed));
   });
 
   it('refuses the connection past the cap for one network, whoever signs in', async () => {
