@@ -25,14 +25,15 @@ export const DEFAULT_SOCKET_CAPS: SocketCaps = { perSession: 20, perNetwork: 400
 export function capSockets(io: AppServer, caps: SocketCaps, log: Logger): void {
   const bySession = new Counter();
   const byNetwork = new Counter();
-  // One warning per person while they stay at the cap: a script retrying must not flood the log.
+  // One warning per full session or network until a place frees: a script retrying must not
+  // flood the log. A key is only here while it has connections, whose closing removes it.
   const warned = new Set<string>();
   io.use((socket, next) => {
     const { user, network } = socket.data;
-    const full = bySession.count(user.id) >= caps.perSession ? 'session' : byNetwork.count(network) >= caps.perNetwork ? 'network' : null;
+    const full = bySession.count(user.id) >= caps.perSession ? `session:${user.id}` : byNetwork.count(network) >= caps.perNetwork ? `network:${network}` : null;
     if (full) {
-      if (!warned.has(user.id)) log.warn({ user: user.id, cap: full }, 'connection refused: too many connections');
-      warned.add(user.id);
+      if (!warned.has(full)) log.warn({ user: user.id, cap: full.slice(0, full.indexOf(':')) }, 'connection refused: too many connections');
+      warned.add(full);
       next(new Error(TOO_MANY_CONNECTIONS));
       // Once the refusal is written, the transport goes too: otherwise a script that ignores the
       // refusal keeps it open for the 45 s Socket.IO allows a connection to pick a namespace, and
@@ -48,7 +49,8 @@ export function capSockets(io: AppServer, caps: SocketCaps, log: Logger): void {
       released = true;
       bySession.remove(user.id);
       byNetwork.remove(network);
-      warned.delete(user.id);
+      warned.delete(`session:${user.id}`);
+      warned.delete(`network:${network}`);
     };
     // 'disconnect' ends a connection that opened; the transport's 'close' also ends one whose
     // client went away between this check and the connection, which never fires 'disconnect'.
