@@ -33,6 +33,12 @@ const Env = z.object({
   ROUNDTABLE_FILTER_WORDS_FILE: z.string().optional(),
   /** Proxies trusted to name the client in X-Forwarded-For: addresses/CIDRs, `loopback`, or a hop count. None by default. */
   ROUNDTABLE_TRUST_PROXY: z.string().optional(),
+  /** Votes one network adds to one question or poll in ten minutes (people let in with the hall's code are not counted). */
+  ROUNDTABLE_VOTES_PER_NETWORK: z.coerce.number().int().min(1).default(10),
+  /** New identities a network makes in six hours without proof of work. */
+  ROUNDTABLE_FREE_IDENTITIES_PER_NETWORK: z.coerce.number().int().min(0).default(3),
+  /** Hashes the first proof of work costs (about 0.5 s in a phone's browser); each further identity doubles it. */
+  ROUNDTABLE_IDENTITY_WORK: z.coerce.number().int().min(1).max(10_000_000).default(50_000),
   ROUNDTABLE_FLAG_THRESHOLD: z.coerce.number().int().min(1).max(100).default(3),
   ROUNDTABLE_TALLY_INTERVAL_MS: z.coerce.number().int().min(20).max(5000).default(100),
   ROUNDTABLE_CLIENT_DIR: z.string().default('dist/client'),
@@ -68,6 +74,7 @@ export interface Config {
   filterWords: string[];
   flagThreshold: number;
   trustProxy: TrustProxy;
+  integrity: { votesPerNetwork: number; identities: { freePerNetwork: number; baseWork: number } };
   tallyIntervalMs: number;
   clientDir: string;
   logLevel: string;
@@ -123,6 +130,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     filterWords: [...e.ROUNDTABLE_FILTER_WORDS, ...fileWords],
     flagThreshold: e.ROUNDTABLE_FLAG_THRESHOLD,
     trustProxy: readTrustProxy(e.ROUNDTABLE_TRUST_PROXY),
+    integrity: {
+      votesPerNetwork: e.ROUNDTABLE_VOTES_PER_NETWORK,
+      identities: { freePerNetwork: e.ROUNDTABLE_FREE_IDENTITIES_PER_NETWORK, baseWork: e.ROUNDTABLE_IDENTITY_WORK },
+    },
     tallyIntervalMs: e.ROUNDTABLE_TALLY_INTERVAL_MS,
     clientDir: path.resolve(e.ROUNDTABLE_CLIENT_DIR),
     logLevel: e.ROUNDTABLE_LOG_LEVEL,

@@ -22,6 +22,7 @@ const app = createApp(
     filterWords: config.filterWords,
     flagThreshold: config.flagThreshold,
     trustProxy: config.trustProxy,
+    integrity: config.integrity,
     secret: resolveSecret(config.secret, config.dataDir),
   },
   { stores, log, media: media ?? undefined },

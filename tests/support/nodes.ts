@@ -39,6 +39,9 @@ export async function startNode(options: NodeOptions = {}): Promise<NodeProcess>
     ROUNDTABLE_LOG_LEVEL: 'warn',
     ROUNDTABLE_TALLY_INTERVAL_MS: String(options.tallyIntervalMs ?? 100),
     ROUNDTABLE_DEMO: '0',
+    // Hundreds of test residents share 127.0.0.1; the per-network limits have tests of their own.
+    ROUNDTABLE_VOTES_PER_NETWORK: '1000000000',
+    ROUNDTABLE_FREE_IDENTITIES_PER_NETWORK: '1000000000',
     REDIS_URL: options.redisUrl ?? '',
   };
   if (!options.redisUrl) delete env.REDIS_URL;

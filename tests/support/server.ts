@@ -7,9 +7,12 @@ import { io as connectClient, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/events.js';
 import type { Result } from '../../shared/errors.js';
 import type { StaffRole } from '../../shared/roles.js';
-import type { Me } from '../../shared/session.js';
+import type { IdentityChallenge, IdentityProof, Me } from '../../shared/session.js';
+import { solveChallenge } from 'altcha-lib';
+import { deriveKey } from 'altcha-lib/algorithms/sha';
 import type { NewTownHall } from '../../server/townhall/store.js';
-import { createApp, type App } from '../../server/app.js';
+import { createApp, type App, type Integrity } from '../../server/app.js';
+import type { TrustProxy } from '../../server/http/address.js';
 import { createLogger } from '../../server/core/log.js';
 import { openStores, type Stores } from '../../server/storage/index.js';
 import { freshRedisUrl } from './redis.js';
@@ -30,6 +33,12 @@ export interface TestServerOptions {
   flagThreshold?: number;
   tallyIntervalMs?: number;
   clientDir?: string;
+  /**
+   * Per-network limits. Off unless given: the tests' people all share 127.0.0.1, and the limits
+   * have tests of their own (tests/integration/integrity-*.test.ts).
+   */
+  integrity?: Integrity;
+  trustProxy?: TrustProxy;
   /** Town hall video with a real mediasoup worker (settings, or true for the test defaults); closed with the server. */
   media?: boolean | MediaConfigInput;
 }
@@ -63,6 +72,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       filterWords: options.filterWords ?? ['dirtycop'],
       flagThreshold: options.flagThreshold ?? 3,
       secret: 'test-secret-test-secret-test-secret-0123',
+      trustProxy: options.trustProxy ?? false,
+      integrity: options.integrity ?? { votesPerNetwork: 1e9, identities: { freePerNetwork: 1e9, baseWork: 1 } },
     },
     { stores, log: createLogger('silent'), media: media ?? undefined },
   );
@@ -70,12 +81,15 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const url = `http://127.0.0.1:${port}`;
   const sockets: ClientSocket[] = [];
 
-  const post = async (route: string, body: unknown): Promise<Session> => {
-    const res = await fetch(`${url}${route}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
+  const post = async (route: string, body: Record<string, unknown>): Promise<Session> => {
+    const send = (payload: unknown) =>
+      fetch(`${url}${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) });
+    let res = await send(body);
+    // Asked for proof of work (the per-network limits are on), do it, as a browser would.
+    if (res.status === 428) {
+      const { error } = (await res.json()) as { error: { challenge: IdentityChallenge } };
+      res = await send({ ...body, proof: await solveIdentityChallenge(error.challenge) });
+    }
     if (!res.ok) throw new Error(`${route} answered ${res.status}: ${await res.text()}`);
     const cookie = res.headers.getSetCookie()[0]?.split(';')[0];
     if (!cookie) throw new Error(`${route} set no cookie`);
@@ -125,6 +139,13 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       await stores.close();
     },
   };
+}
+
+/** Does the proof of work a challenge asks for, as the browser does. */
+export async function solveIdentityChallenge(challenge: IdentityChallenge): Promise<IdentityProof> {
+  const solution = await solveChallenge({ challenge: challenge as never, deriveKey });
+  if (!solution) throw new Error('the challenge was not solved');
+  return { challenge, solution: { counter: solution.counter, derivedKey: solution.derivedKey } };
 }
 
 /** Sends a command and resolves to its acknowledgement. */
