@@ -84,6 +84,26 @@ describe.each(['sqlite', 'redis'] as const)('votes from one network on the %s st
     expect((await surge).votes).toBeGreaterThanOrEqual(3);
   });
 
+  it('lets scripted guests from one address add at most 10 ballots to a poll', async () => {
+    const host = await server.staff('officer', 'Officer Polls');
+    const townHallId = (await server.townHall({ hosts: [{ id: host.me.id, displayName: host.me.displayName }] })).id;
+    const hostSocket = await server.connect(host);
+    unwrap(await command(hostSocket, 'qa:join', { townHallId }));
+    const draft = unwrap(await command(hostSocket, 'poll:create', { townHallId, kind: 'single', question: 'Which park first?', options: ['North', 'South'] }));
+    const poll = unwrap(await command(hostSocket, 'poll:open', { pollId: draft.id }));
+    const codes: string[] = [];
+    for (let i = 0; i < 15; i++) {
+      const socket = await server.connect(await server.guest(`Ballot ${i}`));
+      unwrap(await command(socket, 'qa:join', { townHallId }));
+      const cast = await command(socket, 'poll:vote', { pollId: poll.id, ballot: { kind: 'single', optionId: poll.options[0]!.id } });
+      codes.push(cast.ok ? 'counted' : cast.error.code);
+      socket.disconnect();
+    }
+    expect(codes.filter((c) => c === 'counted')).toHaveLength(10);
+    expect(codes.filter((c) => c === 'RATE_LIMITED')).toHaveLength(5);
+    expect(await server.stores.polls.ballots(poll.id)).toHaveLength(10);
+  });
+
   it('lets 150 people in a hall, sharing one address, join with its code and all vote', async () => {
     const host = await server.staff('officer', 'Officer Host');
     const townHallId = (await server.townHall({ hosts: [{ id: host.me.id, displayName: host.me.displayName }] })).id;
