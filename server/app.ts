@@ -42,6 +42,9 @@ import { townHallRoutes } from './townhall/routes.js';
 import { registerTownHall } from './townhall/handlers.js';
 import { registerMedia } from './townhall/media-handlers.js';
 import { createTownHallService, type TownHallService } from './townhall/service.js';
+import { createHallService } from './townhall/hall.js';
+import { createVoteGuard } from './townhall/vote-guard.js';
+import { createIdentityChallenges, type IdentityCost } from './identity/challenge.js';
 
 export interface AppOptions {
   allowedOrigins: string[];
@@ -63,6 +66,13 @@ export interface AppOptions {
   allowLoopbackOrigins?: boolean;
   /** Connections one session, and one network, may hold on this node (DEFAULT_SOCKET_CAPS by default). */
   socketCaps?: SocketCaps;
+  /** What one network may do: votes per question or poll in ten minutes, and what its new identities cost. */
+  integrity: Integrity;
+}
+
+export interface Integrity {
+  votesPerNetwork: number;
+  identities: IdentityCost;
 }
 
 export interface AppDeps {
@@ -98,6 +108,8 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
   const limits = createRateLimits(stores.redis);
   const identity = createIdentityService(stores.identity);
   const townHalls = createTownHallService(stores.townHalls, identity);
+  const halls = createHallService({ store: stores.townHalls, townHalls, secret: options.secret });
+  const challenges = createIdentityChallenges({ secret: options.secret, limits, cost: options.integrity.identities });
   const originAllowed = createOriginCheck(options.allowedOrigins);
   const trust = compileTrust(options.trustProxy ?? false);
 
@@ -140,6 +152,8 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
       limits,
       secret: options.secret,
       secureCookies: options.secureCookies,
+      challenges,
+      halls,
       onSignOut: (userId) => io.in(rooms.user(userId)).disconnectSockets(true),
     }),
   );
@@ -207,7 +221,14 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     staticRules: options.filterWords.map((term) => ({ term, action: 'hold' as const })),
     flagThreshold: options.flagThreshold,
   });
-  registerTownHall({ io, limits, log, isUnavailable, townHalls });
+  const votes = createVoteGuard({
+    io,
+    limits,
+    halls,
+    madeRecently: challenges.madeRecently,
+    perNetwork: options.integrity.votesPerNetwork,
+  });
+  registerTownHall({ io, limits, log, isUnavailable, townHalls, halls });
   registerModeration({
     io,
     limits,
@@ -228,6 +249,7 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     questions: stores.questions,
     townHalls,
     moderation: moderation.pipeline,
+    votes,
     identity,
     secret: options.secret,
     tallyIntervalMs: options.tallyIntervalMs,
@@ -244,6 +266,7 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     polls: stores.polls,
     townHalls,
     moderation: moderation.pipeline,
+    votes,
     tallyIntervalMs: options.tallyIntervalMs,
     redis: stores.redis,
   });

@@ -37,6 +37,12 @@ const Env = z.object({
   /** Connections one session (all of one person's tabs), and one network, may hold on each node. */
   ROUNDTABLE_MAX_SOCKETS_PER_SESSION: z.coerce.number().int().min(1).default(DEFAULT_SOCKET_CAPS.perSession),
   ROUNDTABLE_MAX_SOCKETS_PER_NETWORK: z.coerce.number().int().min(1).default(DEFAULT_SOCKET_CAPS.perNetwork),
+  /** Votes one network adds to one question or poll in ten minutes (people let in with the hall's code are not counted). */
+  ROUNDTABLE_VOTES_PER_NETWORK: z.coerce.number().int().min(1).default(10),
+  /** New identities a network makes in six hours without proof of work. */
+  ROUNDTABLE_FREE_IDENTITIES_PER_NETWORK: z.coerce.number().int().min(0).default(3),
+  /** Hashes the first proof of work costs (about 0.5 s in a phone's browser); each further identity doubles it. */
+  ROUNDTABLE_IDENTITY_WORK: z.coerce.number().int().min(1).max(10_000_000).default(50_000),
   ROUNDTABLE_FLAG_THRESHOLD: z.coerce.number().int().min(1).max(100).default(3),
   ROUNDTABLE_TALLY_INTERVAL_MS: z.coerce.number().int().min(20).max(5000).default(100),
   ROUNDTABLE_CLIENT_DIR: z.string().default('dist/client'),
@@ -75,6 +81,7 @@ export interface Config {
   flagThreshold: number;
   trustProxy: TrustProxy;
   socketCaps: SocketCaps;
+  integrity: { votesPerNetwork: number; identities: { freePerNetwork: number; baseWork: number } };
   tallyIntervalMs: number;
   clientDir: string;
   logLevel: string;
@@ -132,6 +139,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     flagThreshold: e.ROUNDTABLE_FLAG_THRESHOLD,
     trustProxy: readTrustProxy(e.ROUNDTABLE_TRUST_PROXY),
     socketCaps: { perSession: e.ROUNDTABLE_MAX_SOCKETS_PER_SESSION, perNetwork: e.ROUNDTABLE_MAX_SOCKETS_PER_NETWORK },
+    integrity: {
+      votesPerNetwork: e.ROUNDTABLE_VOTES_PER_NETWORK,
+      identities: { freePerNetwork: e.ROUNDTABLE_FREE_IDENTITIES_PER_NETWORK, baseWork: e.ROUNDTABLE_IDENTITY_WORK },
+    },
     tallyIntervalMs: e.ROUNDTABLE_TALLY_INTERVAL_MS,
     clientDir: path.resolve(e.ROUNDTABLE_CLIENT_DIR),
     logLevel: e.ROUNDTABLE_LOG_LEVEL,

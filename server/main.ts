@@ -24,6 +24,7 @@ const app = createApp(
     trustProxy: config.trustProxy,
     allowLoopbackOrigins: config.allowLoopbackOrigins,
     socketCaps: config.socketCaps,
+    integrity: config.integrity,
     secret: resolveSecret(config.secret, config.dataDir),
   },
   { stores, log, media: media ?? undefined },

@@ -1,3 +1,4 @@
+import type { IdentityChallenge } from './session.js';
 // The error codes a client can receive in an acknowledgement. Raw exception text never
 // reaches a client: every failure is one of these, with a short human message.
 export const ErrorCode = {
@@ -7,6 +8,8 @@ export const ErrorCode = {
   NOT_FOUND: 'NOT_FOUND',
   CONFLICT: 'CONFLICT',
   RATE_LIMITED: 'RATE_LIMITED',
+  /** A new identity from a network that made several already: solve the proof-of-work `challenge` and send it again. */
+  CHALLENGE_REQUIRED: 'CHALLENGE_REQUIRED',
   UNAVAILABLE: 'UNAVAILABLE',
   INTERNAL: 'INTERNAL',
 } as const;
@@ -17,6 +20,10 @@ export interface AppError {
   message: string;
   /** With RATE_LIMITED: how long to wait before trying again. */
   retryAfterMs?: number;
+  /** With RATE_LIMITED: 'network' when the budget spent is the whole network's, not the person's own. */
+  scope?: 'network';
+  /** With CHALLENGE_REQUIRED: the proof-of-work challenge to solve (see shared/session.ts IdentityProof). */
+  challenge?: IdentityChallenge;
   /** With INVALID_PAYLOAD: which fields were wrong (paths only, never the values). */
   fields?: string[];
   /** With FORBIDDEN for a timed-out or banned person: when it ends (ms since epoch), or null if permanent. */

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Ack } from './errors.js';
 import { ModerationMode } from './moderation.js';
 import { Id } from './ids.js';
+import { HallPass } from './session.js';
 import { canHost, type Role } from './roles.js';
 import { boundedLine, boundedText } from './text.js';
 
@@ -60,7 +61,25 @@ export type EditTownHall = z.infer<typeof EditTownHall>;
 
 export const TownHallTarget = z.strictObject({ townHallId: Id });
 
+/** A hall code as a host shows it: six characters, accepted until `expiresAt` (a new one shows before then). */
+export interface HallCodeView {
+  code: string;
+  expiresAt: number;
+}
+
+/** Many votes on one question or poll from identities a network made minutes before. */
+export interface VoteSurge {
+  townHallId: Id;
+  target: { kind: 'question' | 'poll'; id: Id };
+  /** Such votes in the last ten minutes, from the network with the most. */
+  votes: number;
+}
+
 export interface TownHallClientEvents {
+  /** The hall's code and when it expires (hosts and admins, until the town hall ends). */
+  'townhall:hall-code': (input: z.input<typeof TownHallTarget>, ack: Ack<HallCodeView>) => void;
+  /** Comes in with the hall's code: votes are then not capped per network (anyone; FORBIDDEN for a wrong code). */
+  'townhall:admit': (input: z.input<typeof HallPass>, ack: Ack<{ admitted: true }>) => void;
   /** scheduled → live (hosts and admins). */
   'townhall:start': (input: z.input<typeof TownHallTarget>, ack: Ack<TownHall>) => void;
   /** live → ended: closes the media and freezes Q&A, polls and chat (hosts and admins). */
@@ -70,4 +89,6 @@ export interface TownHallClientEvents {
 export interface TownHallServerEvents {
   /** The town hall changed (started, ended, edited): sent to everyone in it. */
   'townhall:changed': (townHall: TownHall) => void;
+  /** To its staff: votes from freshly made identities on one network are piling onto one item. */
+  'townhall:votes-surged': (surge: VoteSurge) => void;
 }

@@ -12,6 +12,8 @@ export type RateOutcome = { ok: true } | { ok: false; retryAfterMs: number };
 
 export interface RateLimits {
   consume(rule: RateRule, key: string): Promise<RateOutcome>;
+  /** Points spent under a rule by a key in its current window (0 when none), without spending one. */
+  count(rule: RateRule, key: string): Promise<number>;
 }
 
 /**
@@ -40,6 +42,10 @@ export function createRateLimits(redis: RedisClient | null): RateLimits {
         if (err instanceof RateLimiterRes) return { ok: false, retryAfterMs: Math.max(1, Math.ceil(err.msBeforeNext)) };
         throw err;
       }
+    },
+    async count(rule, key) {
+      const res = await limiterFor(rule).get(key);
+      return res?.consumedPoints ?? 0;
     },
   };
 }

@@ -11,6 +11,7 @@ const STATUS: Record<ErrorCode, number> = {
   NOT_FOUND: 404,
   CONFLICT: 409,
   RATE_LIMITED: 429,
+  CHALLENGE_REQUIRED: 428,
   UNAVAILABLE: 503,
   INTERNAL: 500,
 };

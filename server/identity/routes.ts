@@ -8,19 +8,34 @@ import { networkKeyer } from '../http/address.js';
 import { parseBody } from '../http/errors.js';
 import { sessionTtlMs, toMe, toStaffMember, type IdentityService } from './service.js';
 import { readCookie, SESSION_COOKIE, signSession, verifySession } from './tokens.js';
+import type { IdentityChallenges } from './challenge.js';
 import type { UserRecord } from './store.js';
+
+/** The part of the town halls' hall service that joining needs (kept narrow: identity does not depend on town halls). */
+export interface HallAdmission {
+  accepts(townHallId: string, code: string): Promise<boolean>;
+  admit(townHallId: string, code: string, userId: string): Promise<void>;
+}
 
 const LOGIN_RULE: RateRule = { name: 'login', points: 10, seconds: 300 };
 // Every login attempt costs an argon2 verification, so the address alone has a budget too.
 const LOGIN_ADDRESS_RULE: RateRule = { name: 'login-address', points: 60, seconds: 300 };
-// Generous per address: a whole room of residents may share one community-centre Wi-Fi.
+// Generous per network: a whole room of residents may share one community-centre Wi-Fi. Past the
+// first few, each identity also costs the browser proof of work (./challenge.ts).
 const JOIN_RULE: RateRule = { name: 'guest-join', points: 600, seconds: 3600 };
+// Joining with the hall's code skips the work; a wrong code is a guess, and guesses are few.
+const HALL_GUESS_RULE: RateRule = { name: 'hall-guess', points: 20, seconds: 600 };
+const HALL_JOIN_RULE: RateRule = { name: 'hall-join', points: 2000, seconds: 3600 };
 
 export interface IdentityRouteDeps {
   identity: IdentityService;
   limits: RateLimits;
   secret: string;
   secureCookies: boolean;
+  /** What a new identity costs its network. */
+  challenges: IdentityChallenges;
+  /** Admits people who join with a hall's code. */
+  halls: HallAdmission;
   /** Called on sign-out so that the person's open connections end with the session. */
   onSignOut(userId: string): void;
 }
@@ -75,8 +90,23 @@ export function identityRoutes(deps: IdentityRouteDeps): Router {
 
   router.post('/session/guest', async (req, res) => {
     const body = parseBody(GuestJoinBody, req.body);
-    await limit(JOIN_RULE, addressKey(req));
-    startSession(res, await identity.joinAsGuest(body.displayName));
+    const network = addressKey(req);
+    if (body.hall) {
+      const { townHallId, code } = body.hall;
+      if (!(await deps.halls.accepts(townHallId, code))) {
+        await limit(HALL_GUESS_RULE, network);
+        throw new CommandError(ErrorCode.FORBIDDEN, 'That hall code is not valid or has expired. Ask for the code on the screen.', { fields: ['hall'] });
+      }
+      await limit(HALL_JOIN_RULE, network);
+      const user = await identity.joinAsGuest(body.displayName);
+      await deps.halls.admit(townHallId, code, user.id);
+      return startSession(res, user);
+    }
+    await limit(JOIN_RULE, network);
+    await deps.challenges.admit(network, body.proof);
+    const user = await identity.joinAsGuest(body.displayName);
+    await deps.challenges.made(network);
+    startSession(res, user);
   });
 
   router.post('/session/login', async (req, res) => {
@@ -90,8 +120,12 @@ export function identityRoutes(deps: IdentityRouteDeps): Router {
 
   router.post('/session/register', async (req, res) => {
     const body = parseBody(RegisterBody, req.body);
-    await limit(JOIN_RULE, addressKey(req));
-    startSession(res, await identity.register(body));
+    const network = addressKey(req);
+    await limit(JOIN_RULE, network);
+    await deps.challenges.admit(network, body.proof);
+    const user = await identity.register(body);
+    await deps.challenges.made(network);
+    startSession(res, user);
   });
 
   router.post('/session/logout', (_req, res) => {

@@ -11,6 +11,7 @@ import type { RedisClient } from '../storage/redis.js';
 import { townHallPlace } from '../moderation/rules.js';
 import { requireJoined } from '../townhall/access.js';
 import type { TownHallService } from '../townhall/service.js';
+import type { VoteGuard } from '../townhall/vote-guard.js';
 import { createAnswerAdapter } from './adapter.js';
 import { createPollBroadcast } from './broadcast.js';
 import { ballotProblem, canSeePoll, canSeeResults, isOverdue, pollView, tally } from './rules.js';
@@ -24,6 +25,8 @@ export const POLL_RATES = {
 } satisfies Record<string, RateRule>;
 
 export interface PollDeps extends CommandDeps {
+  /** Caps the votes one network adds to a poll (see townhall/vote-guard.ts). */
+  votes: VoteGuard;
   polls: PollStore;
   townHalls: TownHallService;
   moderation: ModerationPipeline;
@@ -220,6 +223,7 @@ export function registerPolls(deps: PollDeps): { close(): void } {
       if (problem) throw new CommandError(ErrorCode.INVALID_PAYLOAD, problem, { fields: ['ballot'] });
       // Refused before screening, so a doomed answer costs no slow-mode budget; the store checks again.
       if (!poll.allowChange && (await polls.ballotOf(poll.id, user.id))) throw conflict('You have already voted.');
+      await deps.votes.admit({ user, network: socket.data.network, townHallId: poll.townHallId, target: { kind: 'poll', id: poll.id } });
       const outcome = await polls.castBallot(poll.id, user.id, await screened(user, poll, ballot, Date.now()), poll.allowChange);
       if (!outcome.accepted) {
         throw conflict(outcome.reason === 'already-voted' ? 'You have already voted.' : 'This poll has closed.');

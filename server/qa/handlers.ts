@@ -22,6 +22,7 @@ import { townHallPlace } from '../moderation/rules.js';
 import { createQuestionAdapter } from './adapter.js';
 import { requireJoined } from '../townhall/access.js';
 import type { TownHallService } from '../townhall/service.js';
+import type { VoteGuard } from '../townhall/vote-guard.js';
 import { createQaBroadcast } from './broadcast.js';
 import { viewOf } from './rules.js';
 import type { QuestionRecord, QuestionStore } from './store.js';
@@ -35,6 +36,8 @@ export const QA_LIMITS = {
 } satisfies Record<string, RateRule>;
 
 export interface QaDeps extends CommandDeps {
+  /** Caps the votes one network adds to a question (see townhall/vote-guard.ts). */
+  votes: VoteGuard;
   questions: QuestionStore;
   townHalls: TownHallService;
   moderation: ModerationPipeline;
@@ -156,6 +159,7 @@ export function registerQa(deps: QaDeps): { close(): void } {
       requireJoined(socket, q.townHallId);
       await requireOpen(q.townHallId);
       await moderation.requireAllowed(user, q.townHallId);
+      if (voted) await deps.votes.admit({ user, network: socket.data.network, townHallId: q.townHallId, target: { kind: 'question', id: q.id } });
       const change = voted ? await questions.castVote(q.id, user.id) : await questions.retractVote(q.id, user.id);
       if (!change) throw conflict('Only published questions take votes.');
       const result = { questionId: q.id, voted, votes: change.votes };

@@ -1,14 +1,20 @@
+import { HallPass } from '../../shared/session.js';
 import { TownHallTarget } from '../../shared/townhall.js';
 import { canHost } from '../../shared/roles.js';
 import { commandBinder, type CommandDeps } from '../core/command.js';
 import type { RateRule } from '../core/rate-limit.js';
 import { rooms } from '../core/types.js';
+import type { HallService } from './hall.js';
 import type { TownHallService } from './service.js';
 
 const LIFECYCLE_LIMIT: RateRule = { name: 'townhall:lifecycle', points: 10, seconds: 10 };
+const HALL_CODE_LIMIT: RateRule = { name: 'townhall:hall-code', points: 30, seconds: 60 };
+// A wrong code is a guess: few per person, so a code cannot be found by trying.
+const ADMIT_LIMIT: RateRule = { name: 'townhall:admit', points: 5, seconds: 60 };
 
 export interface TownHallDeps extends CommandDeps {
   townHalls: TownHallService;
+  halls: HallService;
 }
 
 /**
@@ -31,6 +37,20 @@ export function registerTownHall(deps: TownHallDeps): void {
     allow: (user) => canHost(user.role),
     limit: LIFECYCLE_LIMIT,
     run: ({ user }, { townHallId }) => townHalls.end(townHallId, user),
+  });
+  bind('townhall:hall-code', {
+    schema: TownHallTarget,
+    allow: (user) => canHost(user.role),
+    limit: HALL_CODE_LIMIT,
+    run: ({ user }, { townHallId }) => deps.halls.codeFor(townHallId, user),
+  });
+  bind('townhall:admit', {
+    schema: HallPass,
+    limit: ADMIT_LIMIT,
+    async run({ user }, { townHallId, code }) {
+      await deps.halls.admit(townHallId, code, user.id);
+      return { admitted: true as const };
+    },
   });
 
 }

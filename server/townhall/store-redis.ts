@@ -7,6 +7,7 @@ import { newTownHallRecord, stampFor } from './store-records.js';
 const keys = {
   townHall: (id: string) => rkey('townhall', id),
   all: rkey('townhalls'),
+  admitted: (id: string) => rkey('townhall', id, 'admitted'),
 };
 
 // HSET on a missing key would create a half town hall; the existence check must be atomic with it.
@@ -101,6 +102,12 @@ export function createRedisTownHallStore(redis: RedisClient): TownHallStore {
       if (!stamp) return null;
       const h = flatHash(await moveStatus.run(redis, [keys.townHall(id)], [from, to, stamp, String(at)]));
       return h ? fromHash(h) : null;
+    },
+    async admit(id, userId) {
+      await redis.sAdd(keys.admitted(id), userId);
+    },
+    async isAdmitted(id, userId) {
+      return (await redis.sIsMember(keys.admitted(id), userId)) === 1;
     },
   };
 }

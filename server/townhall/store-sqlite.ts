@@ -51,6 +51,11 @@ export function createSqliteTownHallStore(db: Database): TownHallStore {
       created_at INTEGER NOT NULL
     ) STRICT;
     CREATE INDEX IF NOT EXISTS town_halls_order ON town_halls (starts_at, created_at, id);
+    CREATE TABLE IF NOT EXISTS hall_admissions (
+      town_hall_id TEXT NOT NULL,
+      user_id TEXT NOT NULL,
+      PRIMARY KEY (town_hall_id, user_id)
+    ) STRICT, WITHOUT ROWID;
   `);
   migrate(db);
   const insert = db.prepare<[Omit<TownHallRow, never>], void>(`
@@ -69,6 +74,12 @@ export function createSqliteTownHallStore(db: Database): TownHallStore {
       moderation = coalesce(@moderation, moderation),
       hosts = coalesce(@hosts, hosts)
     WHERE id = @id RETURNING *`);
+  const insertAdmission = db.prepare<[string, string], void>(
+    'INSERT INTO hall_admissions (town_hall_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING',
+  );
+  const admission = db.prepare<[string, string], number>(
+    'SELECT 1 FROM hall_admissions WHERE town_hall_id = ? AND user_id = ?',
+  ).pluck();
   const moveStatus = {
     startedAt: db.prepare<[TownHallStatus, number, string, TownHallStatus], TownHallRow>(
       'UPDATE town_halls SET status = ?, started_at = ? WHERE id = ? AND status = ? RETURNING *',
@@ -122,6 +133,12 @@ export function createSqliteTownHallStore(db: Database): TownHallStore {
       if (!stamp) return null;
       const row = moveStatus[stamp].get(to, at, id, from);
       return row ? fromRow(row) : null;
+    },
+    async admit(id, userId) {
+      insertAdmission.run(id, userId);
+    },
+    async isAdmitted(id, userId) {
+      return admission.get(id, userId) === 1;
     },
   };
 }

@@ -27,7 +27,8 @@ export interface TownHallEdit {
  * a town hall created already live or ended has `startedAt`/`endedAt` set to its creation time;
  * `transition` is a compare-and-set: it moves the status only from `from` (null otherwise, and
  * nothing changes), stamping `startedAt` on entering 'live' and `endedAt` on entering 'ended';
- * `edit` and `setModeration` on an unknown id resolve to null and store nothing.
+ * `edit` and `setModeration` on an unknown id resolve to null and store nothing; `admit` is
+ * idempotent (a person is admitted to a hall once, whatever the number of calls).
  */
 export interface TownHallStore {
   create(input: NewTownHall): Promise<TownHallRecord>;
@@ -36,4 +37,7 @@ export interface TownHallStore {
   setModeration(id: string, moderation: ModerationMode): Promise<TownHallRecord | null>;
   edit(id: string, edit: TownHallEdit): Promise<TownHallRecord | null>;
   transition(id: string, from: TownHallStatus, to: TownHallStatus, at: number): Promise<TownHallRecord | null>;
+  /** Records that a person came in with the hall's code: their votes are not capped per network. */
+  admit(id: string, userId: string): Promise<void>;
+  isAdmitted(id: string, userId: string): Promise<boolean>;
 }

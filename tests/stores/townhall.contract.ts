@@ -96,5 +96,17 @@ export function describeTownHallStore(name: string, makeStore: MakeStore<TownHal
       expect(await reopened.list()).toEqual([a, b]);
       expect(await reopened.get(a.id)).toEqual(a);
     });
+
+    it('admits a person to a hall once, per hall, and keeps it across a restart', async () => {
+      const a = await t.store.create(hall('Hybrid night', 100, { status: 'live' }));
+      const b = await t.store.create(hall('Another night', 200, { status: 'live' }));
+      expect(await t.store.isAdmitted(a.id, 'person-000000001')).toBe(false);
+      await t.store.admit(a.id, 'person-000000001');
+      await t.store.admit(a.id, 'person-000000001');
+      expect(await t.store.isAdmitted(a.id, 'person-000000001')).toBe(true);
+      expect(await t.store.isAdmitted(b.id, 'person-000000001')).toBe(false);
+      expect(await t.store.isAdmitted(a.id, 'person-000000002')).toBe(false);
+      expect(await (await t.reopen()).isAdmitted(a.id, 'person-000000001')).toBe(true);
+    });
   });
 }

@@ -42,6 +42,9 @@ export async function startNode(options: NodeOptions = {}): Promise<NodeProcess>
     // Every test client connects from 127.0.0.1, often as one person: lift the caps meant for the public.
     ROUNDTABLE_MAX_SOCKETS_PER_SESSION: '100000',
     ROUNDTABLE_MAX_SOCKETS_PER_NETWORK: '100000',
+    // Hundreds of test residents share 127.0.0.1; the per-network limits have tests of their own.
+    ROUNDTABLE_VOTES_PER_NETWORK: '1000000000',
+    ROUNDTABLE_FREE_IDENTITIES_PER_NETWORK: '1000000000',
     REDIS_URL: options.redisUrl ?? '',
   };
   if (!options.redisUrl) delete env.REDIS_URL;

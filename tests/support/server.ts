@@ -7,11 +7,14 @@ import { io as connectClient, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/events.js';
 import type { Result } from '../../shared/errors.js';
 import type { StaffRole } from '../../shared/roles.js';
-import type { Me } from '../../shared/session.js';
+import type { IdentityChallenge, IdentityProof, Me } from '../../shared/session.js';
+import { solveChallenge } from 'altcha-lib';
+import { deriveKey } from 'altcha-lib/algorithms/sha';
 import type { NewTownHall } from '../../server/townhall/store.js';
-import { createApp, type App } from '../../server/app.js';
+import { createApp, type App, type Integrity } from '../../server/app.js';
 import { createLogger, type Logger } from '../../server/core/log.js';
 import type { SocketCaps } from '../../server/core/socket-caps.js';
+import type { TrustProxy } from '../../server/http/address.js';
 import { openStores, type Stores } from '../../server/storage/index.js';
 import { freshRedisUrl } from './redis.js';
 import type { MediaConfigInput, MediaService } from '../../media/index.js';
@@ -31,6 +34,12 @@ export interface TestServerOptions {
   flagThreshold?: number;
   tallyIntervalMs?: number;
   clientDir?: string;
+  /**
+   * Per-network limits. Off unless given: the tests' people all share 127.0.0.1, and the limits
+   * have tests of their own (tests/integration/integrity-*.test.ts).
+   */
+  integrity?: Integrity;
+  trustProxy?: TrustProxy;
   /** Town hall video with a real mediasoup worker (settings, or true for the test defaults); closed with the server. */
   media?: boolean | MediaConfigInput;
   /** Lets a test stand between the app and its stores (to count reads, say). */
@@ -75,6 +84,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       flagThreshold: options.flagThreshold ?? 3,
       secret: 'test-secret-test-secret-test-secret-0123',
       ...(options.socketCaps ? { socketCaps: options.socketCaps } : {}),
+      trustProxy: options.trustProxy ?? false,
+      integrity: options.integrity ?? { votesPerNetwork: 1e9, identities: { freePerNetwork: 1e9, baseWork: 1 } },
     },
     { stores: options.wrapStores?.(stores) ?? stores, log: options.log ?? createLogger('silent'), media: media ?? undefined },
   );
@@ -82,12 +93,15 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const url = `http://127.0.0.1:${port}`;
   const sockets: ClientSocket[] = [];
 
-  const post = async (route: string, body: unknown): Promise<Session> => {
-    const res = await fetch(`${url}${route}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
+  const post = async (route: string, body: Record<string, unknown>): Promise<Session> => {
+    const send = (payload: unknown) =>
+      fetch(`${url}${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) });
+    let res = await send(body);
+    // Asked for proof of work (the per-network limits are on), do it, as a browser would.
+    if (res.status === 428) {
+      const { error } = (await res.json()) as { error: { challenge: IdentityChallenge } };
+      res = await send({ ...body, proof: await solveIdentityChallenge(error.challenge) });
+    }
     if (!res.ok) throw new Error(`${route} answered ${res.status}: ${await res.text()}`);
     const cookie = res.headers.getSetCookie()[0]?.split(';')[0];
     if (!cookie) throw new Error(`${route} set no cookie`);
@@ -137,6 +151,13 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       await stores.close();
     },
   };
+}
+
+/** Does the proof of work a challenge asks for, as the browser does. */
+export async function solveIdentityChallenge(challenge: IdentityChallenge): Promise<IdentityProof> {
+  const solution = await solveChallenge({ challenge: challenge as never, deriveKey });
+  if (!solution) throw new Error('the challenge was not solved');
+  return { challenge, solution: { counter: solution.counter, derivedKey: solution.derivedKey } };
 }
 
 /** Sends a command and resolves to its acknowledgement. */

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { ErrorCode, type AppError, type Result } from '../../../shared/errors.js';
 import type { CreateStaffBody, GuestJoinBody, LoginBody, Me, RegisterBody, StaffMember } from '../../../shared/session.js';
 import type { EditTownHall, Host, ScheduleTownHall, TownHall } from '../../../shared/townhall.js';
+import { withProof } from './proof-of-work.js';
 
 const CODES: ReadonlySet<string> = new Set(Object.values(ErrorCode));
 
@@ -15,6 +16,8 @@ function toAppError(status: number, body: unknown): AppError {
       message: typeof error.message === 'string' ? error.message : '',
       ...(typeof error.retryAfterMs === 'number' ? { retryAfterMs: error.retryAfterMs } : {}),
       ...(Array.isArray(error.fields) ? { fields: error.fields.filter((f) => typeof f === 'string') } : {}),
+      ...(error.scope === 'network' ? { scope: 'network' as const } : {}),
+      ...(error.challenge && typeof error.challenge === 'object' ? { challenge: error.challenge } : {}),
     };
   }
   return { code: status >= 500 ? 'UNAVAILABLE' : 'INTERNAL', message: `HTTP ${status}` };
@@ -50,9 +53,11 @@ const pick =
 
 export const api = {
   session: () => request<{ me: Me | null }>('GET', '/api/session').then(pick('me')),
-  joinAsGuest: (body: GuestJoinBody) => request<{ me: Me }>('POST', '/api/session/guest', body).then(pick('me')),
+  joinAsGuest: (body: GuestJoinBody) =>
+    withProof((proof) => request<{ me: Me }>('POST', '/api/session/guest', { ...body, proof })).then(pick('me')),
   login: (body: LoginBody) => request<{ me: Me }>('POST', '/api/session/login', body).then(pick('me')),
-  register: (body: RegisterBody) => request<{ me: Me }>('POST', '/api/session/register', body).then(pick('me')),
+  register: (body: RegisterBody) =>
+    withProof((proof) => request<{ me: Me }>('POST', '/api/session/register', { ...body, proof })).then(pick('me')),
   logout: () => request<Record<string, never>>('POST', '/api/session/logout', {}),
   townHalls: () => request<{ townHalls: TownHall[] }>('GET', '/api/townhalls').then(pick('townHalls')),
   townHall: (id: string) =>

@@ -5,6 +5,7 @@ export type Translate = (id: string, options?: { values?: Record<string, string 
 
 /** A person-readable, translated sentence for an error code; never the server's raw text. */
 export function errorMessage(t: Translate, error: AppError): string {
+  if (error.code === 'RATE_LIMITED' && error.scope === 'network') return t('errors.RATE_LIMITED_network');
   if (error.code === 'RATE_LIMITED' && error.retryAfterMs !== undefined) {
     return t('errors.RATE_LIMITED_wait', { values: { seconds: Math.max(1, Math.ceil(error.retryAfterMs / 1000)) } });
   }

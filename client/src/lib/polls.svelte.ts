@@ -1,5 +1,6 @@
 import type { Result } from '../../../shared/errors.js';
 import type { Ballot, PollResults, PollServerEvents, PollView } from '../../../shared/polls.js';
+import type { VoteSurge } from '../../../shared/townhall.js';
 import { command, getSocket, type CommandPayload } from './socket.js';
 
 /** What a screen-reader user hears about polls: openings and closings, never a tally. */
@@ -25,6 +26,8 @@ export class PollsState {
   polls = $state.raw<PollView[]>([]);
   loaded = $state.raw(false);
   announcement = $state.raw<PollAnnouncement | null>(null);
+  /** Staff: ballots from freshly made identities on one network, per poll, as the server reported them. */
+  surges = $state.raw<Record<string, number>>({});
 
   readonly open = $derived(this.polls.filter((p) => p.status === 'open').sort(byCreated));
   readonly drafts = $derived(this.polls.filter((p) => p.status === 'draft').sort(byCreated));
@@ -50,10 +53,15 @@ export class PollsState {
       },
       'poll:results': ({ pollId, results }) => this.#whenListed(() => this.#setResults(pollId, results)),
     };
+    const onSurge = ({ townHallId, target, votes }: VoteSurge) => {
+      if (townHallId === this.townHallId && target.kind === 'poll') this.surges = { ...this.surges, [target.id]: votes };
+    };
     for (const [event, handler] of Object.entries(handlers)) socket.on(event as keyof PollServerEvents, handler);
+    socket.on('townhall:votes-surged', onSurge);
     const stopJoined = onJoined(() => void this.#list());
     return () => {
       stopJoined();
+      socket.off('townhall:votes-surged', onSurge);
       for (const [event, handler] of Object.entries(handlers)) socket.off(event as keyof PollServerEvents, handler);
     };
   }

@@ -5,6 +5,7 @@ import type { ModerationMode } from '../../../shared/moderation.js';
 import type { ModeratorAction, ReasonCode } from '../../../shared/moderation.js';
 import { compareForRanking, type AnswerState, type QaSnapshot, type QuestionView, type VoteResult } from '../../../shared/qa.js';
 import type { QaServerEvents } from '../../../shared/qa.js';
+import type { VoteSurge } from '../../../shared/townhall.js';
 import { command, getSocket } from './socket.js';
 
 /** Something a screen-reader user should hear about without looking: answers, not votes. */
@@ -30,6 +31,8 @@ export class QaRoomState {
   snapshot = $state.raw<QaSnapshot | null>(null);
   joinError = $state.raw<AppError | null>(null);
   announcement = $state.raw<Announcement | null>(null);
+  /** Staff: votes from freshly made identities on one network, per question, as the server reported them. */
+  surges = $state.raw<Record<string, number>>({});
   /** Questions whose vote is on its way to the server. */
   readonly votesInFlight = new SvelteSet<string>();
   /** Questions this person flagged in this visit (the server counts one flag per person anyway). */
@@ -110,15 +113,20 @@ export class QaRoomState {
         if (this.snapshot) this.snapshot = { ...this.snapshot, slowModeSeconds: seconds };
       });
     };
+    const onSurge = ({ townHallId, target, votes }: VoteSurge) => {
+      if (townHallId === this.townHallId && target.kind === 'question') this.surges = { ...this.surges, [target.id]: votes };
+    };
     const onConnect = () => void this.#join();
     socket.on('connect', onConnect);
     socket.on('mod:slow-mode-changed', onSlowMode);
+    socket.on('townhall:votes-surged', onSurge);
     for (const [event, handler] of Object.entries(handlers)) socket.on(event as keyof QaServerEvents, handler);
     if (socket.connected) void this.#join();
 
     return () => {
       socket.off('connect', onConnect);
       socket.off('mod:slow-mode-changed', onSlowMode);
+      socket.off('townhall:votes-surged', onSurge);
       for (const [event, handler] of Object.entries(handlers)) socket.off(event as keyof QaServerEvents, handler);
       if (socket.connected) void command('qa:leave', { townHallId: this.townHallId });
     };

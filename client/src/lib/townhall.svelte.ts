@@ -1,5 +1,5 @@
 import type { AppError, Result } from '../../../shared/errors.js';
-import type { TownHall } from '../../../shared/townhall.js';
+import type { HallCodeView, TownHall } from '../../../shared/townhall.js';
 import { api } from './api.js';
 import { command, getSocket } from './socket.js';
 
@@ -34,6 +34,16 @@ export class TownHallState {
     };
     socket.on('townhall:changed', changed);
     return () => socket.off('townhall:changed', changed);
+  }
+
+  /** The code hosts show in the hall (the server refuses anyone else). */
+  hallCode(): Promise<Result<HallCodeView>> {
+    return command('townhall:hall-code', { townHallId: this.id });
+  }
+
+  /** Comes in with the hall's code, so this person's votes are not capped with their network's. */
+  admit(code: string): Promise<Result<{ admitted: true }>> {
+    return command('townhall:admit', { townHallId: this.id, code });
   }
 
   start(): Promise<Result<TownHall>> {
