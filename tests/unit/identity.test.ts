@@ -12,7 +12,7 @@ describe('session tokens', () => {
     const token = signSession(SECRET, 'user123', 60_000);
     expect(verifySession('another-secret-another-secret-0000', token)).toBeNull();
     const [body, mac] = token.split('.');
-    const forged = Buffer.from(JSON.stringify({ u: 'admin', e: Date.now() + 60_000 })).toString('base64url');
+    const forged = Buffer.from(JSON.stringify({ s: 'admin', e: Date.now() + 60_000 })).toString('base64url');
     expect(verifySession(SECRET, `${forged}.${mac}`)).toBeNull();
     expect(verifySession(SECRET, `${body}.${mac}.x`)).toBeNull();
     expect(verifySession(SECRET, signSession(SECRET, 'user123', 1000, Date.now() - 5000))).toBeNull();
