@@ -17,8 +17,9 @@ export interface SessionRecord {
  * - ids are unguessable (96 random bits) and never reused;
  * - `revokeSession` ends that one session only; `revokeUserSessions` ends every session of that
  *   person, including one created concurrently with it, and no one else's;
- * - expired sessions are eventually deleted, not kept forever;
  * - every method resolves only after the write is stored.
+ * Expired sessions are deleted without being asked (SQLite sweeps them when a session starts,
+ * Redis lets them expire), so the store does not grow with every sign-in ever made.
  */
 export interface SessionStore {
   createSession(userId: string, ttlMs: number): Promise<SessionRecord>;

@@ -10,7 +10,7 @@ import type { StaffRole } from '../../shared/roles.js';
 import type { Me } from '../../shared/session.js';
 import type { NewTownHall } from '../../server/townhall/store.js';
 import { createApp, type App } from '../../server/app.js';
-import { createLogger } from '../../server/core/log.js';
+import { createLogger, type Logger } from '../../server/core/log.js';
 import { openStores, type Stores } from '../../server/storage/index.js';
 import { freshRedisUrl } from './redis.js';
 import type { MediaConfigInput, MediaService } from '../../media/index.js';
@@ -32,6 +32,10 @@ export interface TestServerOptions {
   clientDir?: string;
   /** Town hall video with a real mediasoup worker (settings, or true for the test defaults); closed with the server. */
   media?: boolean | MediaConfigInput;
+  /** `Secure` `__Host-` cookies, as behind HTTPS (off by default: the test server speaks plain HTTP). */
+  secureCookies?: boolean;
+  /** A logger to read what the server logs; silent by default. */
+  log?: Logger;
 }
 
 export interface TestServer {
@@ -57,14 +61,14 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const app = createApp(
     {
       allowedOrigins: [],
-      secureCookies: false,
+      secureCookies: options.secureCookies ?? false,
       tallyIntervalMs: options.tallyIntervalMs ?? 50,
       clientDir: options.clientDir ?? path.resolve('dist/client'),
       filterWords: options.filterWords ?? ['dirtycop'],
       flagThreshold: options.flagThreshold ?? 3,
       secret: 'test-secret-test-secret-test-secret-0123',
     },
-    { stores, log: createLogger('silent'), media: media ?? undefined },
+    { stores, log: options.log ?? createLogger('silent'), media: media ?? undefined },
   );
   const port = await app.listen(0);
   const url = `http://127.0.0.1:${port}`;
