@@ -19,7 +19,7 @@ const TITLE_WORDS = [
 // sans-serif; 0 and o; "rn" and "m"; "vv" and "w". Both sides of every comparison go through
 // the same folding, so a fold only has to be consistent, not linguistically right.
 const LOOK_ALIKE: [RegExp, string][] = [
-  [/[il1|!]/g, 'l'],
+  [/[il1|]/g, 'l'],
   [/0/g, 'o'],
   [/rn/g, 'm'],
   [/vv/g, 'w'],
