@@ -2,7 +2,7 @@
 // command, so screens handle errors one way whichever transport answered.
 import type { z } from 'zod';
 import { ErrorCode, type AppError, type Result } from '../../../shared/errors.js';
-import type { CreateStaffBody, GuestJoinBody, LoginBody, Me, RegisterBody, StaffMember } from '../../../shared/session.js';
+import type { CreateStaffBody, GuestJoinBody, LoginBody, Me, RegisterBody, ResetPasswordBody, StaffMember } from '../../../shared/session.js';
 import type { EditTownHall, Host, ScheduleTownHall, TownHall } from '../../../shared/townhall.js';
 
 const CODES: ReadonlySet<string> = new Set(Object.values(ErrorCode));
@@ -15,6 +15,7 @@ function toAppError(status: number, body: unknown): AppError {
       message: typeof error.message === 'string' ? error.message : '',
       ...(typeof error.retryAfterMs === 'number' ? { retryAfterMs: error.retryAfterMs } : {}),
       ...(Array.isArray(error.fields) ? { fields: error.fields.filter((f) => typeof f === 'string') } : {}),
+      ...(error.reason === 'STAFF_NAME' ? { reason: error.reason } : {}),
     };
   }
   return { code: status >= 500 ? 'UNAVAILABLE' : 'INTERNAL', message: `HTTP ${status}` };
@@ -54,6 +55,8 @@ export const api = {
   login: (body: LoginBody) => request<{ me: Me }>('POST', '/api/session/login', body).then(pick('me')),
   register: (body: RegisterBody) => request<{ me: Me }>('POST', '/api/session/register', body).then(pick('me')),
   logout: () => request<Record<string, never>>('POST', '/api/session/logout', {}),
+  /** Ends every session of the signed-in person, on every device. */
+  logoutEverywhere: () => request<Record<string, never>>('POST', '/api/session/logout-all', {}),
   townHalls: () => request<{ townHalls: TownHall[] }>('GET', '/api/townhalls').then(pick('townHalls')),
   townHall: (id: string) =>
     request<{ townHall: TownHall }>('GET', `/api/townhalls/${encodeURIComponent(id)}`).then(pick('townHall')),
@@ -65,6 +68,10 @@ export const api = {
   hostCandidates: () => request<{ hosts: Host[] }>('GET', '/api/townhalls/hosts').then(pick('hosts')),
   staff: () => request<{ staff: StaffMember[] }>('GET', '/api/staff').then(pick('staff')),
   createStaff: (body: CreateStaffBody) => request<{ staff: StaffMember }>('POST', '/api/staff', body).then(pick('staff')),
+  setStaffDisabled: (id: string, disabled: boolean) =>
+    request<{ staff: StaffMember }>('POST', `/api/staff/${encodeURIComponent(id)}/${disabled ? 'disable' : 'enable'}`, {}).then(pick('staff')),
+  resetStaffPassword: (id: string, body: ResetPasswordBody) =>
+    request<{ staff: StaffMember }>('POST', `/api/staff/${encodeURIComponent(id)}/password`, body).then(pick('staff')),
   /** The server recomputes the moderation record's hash chain (moderators only). */
   verifyAudit: () =>
     request<{ ok: true; entries: number } | { ok: false; seq: number; problem: string }>('GET', '/api/moderation/audit/verify'),
