@@ -1,3 +1,4 @@
+import { CommandError, ErrorCode } from '../../shared/errors.js';
 import type { SessionUser } from '../core/types.js';
 import { sessionTtlMs } from './service.js';
 import type { SessionStore } from './session-store.js';
@@ -13,7 +14,11 @@ export interface LiveSession {
 export interface Sessions {
   /** The cookie's name and attributes (without its lifetime) for this server. */
   readonly cookie: ReturnType<typeof sessionCookie>;
-  /** Starts a session for someone just signed in; resolves to the cookie value and its lifetime. */
+  /**
+   * Starts a session for someone just signed in (as `user` read then); resolves to the cookie
+   * value and its lifetime. Refused with UNAUTHENTICATED if the account was disabled or its
+   * password reset in the meantime.
+   */
   open(user: UserRecord): Promise<{ token: string; ttlMs: number }>;
   /** The live session a Cookie header names, or null: unsigned, expired, revoked, or the account disabled. */
   fromCookieHeader(header: string | undefined): Promise<LiveSession | null>;
@@ -44,6 +49,16 @@ export function createSessions(deps: SessionDeps): Sessions {
     async open(user) {
       const ttlMs = sessionTtlMs(user.role);
       const session = await store.createSession(user.id, ttlMs);
+      // A reset writes the password, then ends every session. Reading the account again after
+      // this session is stored closes the gap between the two: either this read sees the new
+      // password, or the session existed before the reset and the reset ends it.
+      if (user.kind === 'account') {
+        const now = await users.getUser(user.id);
+        if (!now || now.disabled || now.passwordHash !== user.passwordHash) {
+          await store.revokeSession(session.id);
+          throw new CommandError(ErrorCode.UNAUTHENTICATED, 'Wrong username or password.');
+        }
+      }
       return { token: signSession(secret, session.id, ttlMs), ttlMs };
     },
     async fromCookieHeader(header) {
