@@ -12,7 +12,7 @@ const TITLE_WORDS = [
   'corporal', 'cpl', 'trooper', 'constable', 'superintendent', 'supt', 'commissioner', 'agent',
   'police', 'cop', 'staff', 'moderator', 'mod', 'admin', 'administrator',
   'policia', 'oficial', 'sargento', 'teniente', 'capitan', 'jefe', 'agente', 'comandante',
-  'comisario', 'inspectora', 'detective', 'moderador', 'moderadora', 'administrador', 'administradora',
+  'comisario', 'inspectora', 'moderador', 'moderadora', 'administrador', 'administradora',
 ];
 
 // Characters that pass for one another in common fonts once case is gone: i, l, 1 and | in
