@@ -22,8 +22,9 @@ import { compileTrust, networkKeyer, type TrustProxy } from './http/address.js';
 import { createOriginCheck, loopbackOrigins } from './http/origin.js';
 import { identityRoutes, sessionMiddleware } from './identity/routes.js';
 import { createIdentityService, type IdentityService } from './identity/service.js';
+import { createSessions } from './identity/sessions.js';
 import { authenticateSockets } from './identity/socket-auth.js';
-import { readCookie, SESSION_COOKIE, verifySession } from './identity/tokens.js';
+import { staffRoutes } from './identity/staff-routes.js';
 import { registerModeration } from './moderation/handlers.js';
 import { createModerationCore } from './moderation/pipeline.js';
 import type { ModerationPipeline } from './moderation/pipeline-types.js';
@@ -107,6 +108,17 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
   const { stores, log } = deps;
   const limits = createRateLimits(stores.redis);
   const identity = createIdentityService(stores.identity);
+  const sessions = createSessions({
+    store: stores.sessions,
+    users: stores.identity,
+    secret: options.secret,
+    secureCookies: options.secureCookies,
+    // Through the adapter, so the sockets end on whichever node holds them.
+    disconnect: {
+      session: (id) => io.in(rooms.session(id)).disconnectSockets(true),
+      user: (id) => io.in(rooms.user(id)).disconnectSockets(true),
+    },
+  });
   const townHalls = createTownHallService(stores.townHalls, identity);
   const halls = createHallService({ store: stores.townHalls, townHalls, secret: options.secret });
   const challenges = createIdentityChallenges({ secret: options.secret, limits, cost: options.integrity.identities });
@@ -144,19 +156,9 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     next();
   });
   app.use('/api', express.json({ limit: MAX_MESSAGE_BYTES }));
-  app.use('/api', sessionMiddleware(identity, options.secret));
-  app.use(
-    '/api',
-    identityRoutes({
-      identity,
-      limits,
-      secret: options.secret,
-      secureCookies: options.secureCookies,
-      challenges,
-      halls,
-      onSignOut: (userId) => io.in(rooms.user(userId)).disconnectSockets(true),
-    }),
-  );
+  app.use('/api', sessionMiddleware(sessions));
+  app.use('/api', identityRoutes({ identity, limits, secret: options.secret, sessions, log, challenges, halls }));
+  app.use('/api', staffRoutes({ identity, sessions, log }));
   app.use('/api', townHallRoutes(townHalls));
   app.use('/api', forumRoutes({ forum: stores.forum }));
   app.use('/api', moderationRoutes(stores.audit));
@@ -199,8 +201,8 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
       : {}),
     connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_WINDOW_MS, skipMiddlewares: false },
   });
-  guardRecovery(io, (cookie) => verifySession(options.secret, readCookie(cookie, SESSION_COOKIE)));
-  authenticateSockets(io, identity, { secret: options.secret, trust }, log);
+  guardRecovery(io, (cookie) => sessions.fromCookieHeader(cookie));
+  authenticateSockets(io, sessions, { secret: options.secret, trust }, log);
   capSockets(io, options.socketCaps ?? DEFAULT_SOCKET_CAPS, log);
   io.on('connection', (socket) => {
     // Logged, but only the first few per connection, so a client cannot flood the log.

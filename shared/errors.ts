@@ -26,6 +26,8 @@ export interface AppError {
   challenge?: IdentityChallenge;
   /** With INVALID_PAYLOAD: which fields were wrong (paths only, never the values). */
   fields?: string[];
+  /** With INVALID_PAYLOAD: a cause the client words in its own language (a name too close to a staff member's). */
+  reason?: 'STAFF_NAME';
   /** With FORBIDDEN for a timed-out or banned person: when it ends (ms since epoch), or null if permanent. */
   until?: number | null;
 }

@@ -1,4 +1,5 @@
-// REST contract for identity: join as a guest, sign in, sign out, who am I, staff management.
+// REST contract for identity: join as a guest, sign in, sign out (here or everywhere), who am I,
+// staff management (create, disable or enable, reset a password).
 import { z } from 'zod';
 import { boundedLine, LIMITS } from './text.js';
 import { Role, STAFF_ROLES } from './roles.js';
@@ -63,10 +64,14 @@ export const CreateStaffBody = z.strictObject({
   role: z.enum(STAFF_ROLES),
 });
 
+/** POST /api/staff/:id/password (admin only): the new password the admin chose. */
+export const ResetPasswordBody = z.strictObject({ password: Password });
+
 export type GuestJoinBody = z.input<typeof GuestJoinBody>;
 export type LoginBody = z.input<typeof LoginBody>;
 export type RegisterBody = z.input<typeof RegisterBody>;
 export type CreateStaffBody = z.input<typeof CreateStaffBody>;
+export type ResetPasswordBody = z.input<typeof ResetPasswordBody>;
 
 /** What the server tells a client about the person it is signed in as. */
 export interface Me {
@@ -83,4 +88,6 @@ export interface StaffMember {
   displayName: string;
   username: string;
   createdAt: number;
+  /** A disabled account cannot sign in. */
+  disabled: boolean;
 }

@@ -1,6 +1,6 @@
 // The system under test: the real app from createApp, on the embedded store in a temporary
 // folder or on the Redis the coordinator started. It makes residents straight through the
-// identity store and signs their cookies with the server's own secret (the HTTP guest join is
+// identity and session stores and signs their cookies with the server's own secret (the HTTP guest join is
 // rate-limited per address, which one load generator would trip), and reports its CPU time and
 // memory when asked. Environment: BENCH_STORE, BENCH_REDIS_URL, BENCH_TALLY_MS, BENCH_SECRET.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -59,7 +59,9 @@ async function sessions(count: number): Promise<string[]> {
     if (!user) throw new Error('could not create a resident');
     residents.push(user.id);
   }
-  return residents.slice(0, count).map((id) => `${SESSION_COOKIE}=${signSession(secret, id, sessionTtlMs('resident'))}`);
+  const ttlMs = sessionTtlMs('resident');
+  const opened = await Promise.all(residents.slice(0, count).map((id) => stores.sessions.createSession(id, ttlMs)));
+  return opened.map((session) => `${SESSION_COOKIE}=${signSession(secret, session.id, ttlMs)}`);
 }
 
 function sample(gc: boolean): ServerSample {

@@ -11,6 +11,8 @@ export interface SessionUser {
 
 export interface SocketData {
   user: SessionUser;
+  /** The server-side session the connection was opened with; ending it disconnects the socket. */
+  session: string;
   /** A keyed hash of the network the connection comes from (see http/address.ts); never the address. */
   network: string;
   /** Town halls this connection has joined; commands about a town hall require it. */
@@ -20,9 +22,10 @@ export interface SocketData {
 export type AppServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 export type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
-/** Socket.IO rooms: one per town hall, its staff, and each person (all their tabs). */
+/** Socket.IO rooms: one per town hall, its staff, each person (all their tabs) and each session. */
 export const rooms = {
   townHall: (id: string) => `th:${id}`,
   townHallStaff: (id: string) => `th:${id}:staff`,
   user: (id: string) => `user:${id}`,
+  session: (id: string) => `session:${id}`,
 };

@@ -1,13 +1,14 @@
 import { Router, type Request, type Response, type NextFunction } from 'express';
 import { CommandError, ErrorCode } from '../../shared/errors.js';
-import { canManageStaff } from '../../shared/roles.js';
-import { CreateStaffBody, GuestJoinBody, LoginBody, RegisterBody } from '../../shared/session.js';
+import { GuestJoinBody, LoginBody, RegisterBody } from '../../shared/session.js';
+import type { Logger } from '../core/log.js';
 import type { RateLimits, RateRule } from '../core/rate-limit.js';
 import type { SessionUser } from '../core/types.js';
 import { networkKeyer } from '../http/address.js';
 import { parseBody } from '../http/errors.js';
-import { sessionTtlMs, toMe, toStaffMember, type IdentityService } from './service.js';
-import { readCookie, SESSION_COOKIE, signSession, verifySession } from './tokens.js';
+import { loginLog } from './login-log.js';
+import { toMe, type IdentityService } from './service.js';
+import type { Sessions } from './sessions.js';
 import type { IdentityChallenges } from './challenge.js';
 import type { UserRecord } from './store.js';
 
@@ -31,22 +32,25 @@ export interface IdentityRouteDeps {
   identity: IdentityService;
   limits: RateLimits;
   secret: string;
-  secureCookies: boolean;
+  sessions: Sessions;
+  log: Logger;
   /** What a new identity costs its network. */
   challenges: IdentityChallenges;
   /** Admits people who join with a hall's code. */
   halls: HallAdmission;
-  /** Called on sign-out so that the person's open connections end with the session. */
-  onSignOut(userId: string): void;
 }
 
 /** The signed-in person for this request, if any (set by `sessionMiddleware`). */
 export const sessionOf = (res: Response): SessionUser | null => (res.locals.user as SessionUser | undefined) ?? null;
+/** The id of this request's live session, if any (set by `sessionMiddleware`). */
+const sessionIdOf = (res: Response): string | null => (res.locals.sessionId as string | undefined) ?? null;
 
-export function sessionMiddleware(identity: IdentityService, secret: string) {
+/** Reads the session store on every request, so an ended session is refused at once on every node. */
+export function sessionMiddleware(sessions: Sessions) {
   return async (req: Request, res: Response, next: NextFunction) => {
-    const id = verifySession(secret, readCookie(req.headers.cookie, SESSION_COOKIE));
-    res.locals.user = id ? await identity.sessionUser(id) : null;
+    const live = await sessions.fromCookieHeader(req.headers.cookie);
+    res.locals.user = live?.user ?? null;
+    res.locals.sessionId = live?.id ?? null;
     next();
   };
 }
@@ -59,8 +63,9 @@ const addressKeyer = (secret: string) => {
 };
 
 export function identityRoutes(deps: IdentityRouteDeps): Router {
-  const { identity, limits, secret } = deps;
+  const { identity, limits, secret, sessions } = deps;
   const addressKey = addressKeyer(secret);
+  const logins = loginLog(deps.log, secret);
   const router = Router();
 
   const limit = async (rule: RateRule, key: string) => {
@@ -71,16 +76,14 @@ export function identityRoutes(deps: IdentityRouteDeps): Router {
       });
     }
   };
-  const startSession = (res: Response, user: UserRecord) => {
-    const ttl = sessionTtlMs(user.role);
-    res.cookie(SESSION_COOKIE, signSession(secret, user.id, ttl), {
-      httpOnly: true,
-      sameSite: 'lax',
-      secure: deps.secureCookies,
-      path: '/',
-      maxAge: ttl,
-    });
+  const startSession = async (res: Response, user: UserRecord) => {
+    const { token, ttlMs } = await sessions.open(user);
+    res.cookie(sessions.cookie.name, token, { ...sessions.cookie.options, maxAge: ttlMs });
     res.json({ me: toMe(user) });
+  };
+  const clearSession = (res: Response) => {
+    res.clearCookie(sessions.cookie.name, sessions.cookie.options);
+    res.json({});
   };
 
   router.get('/session', async (_req, res) => {
@@ -100,13 +103,14 @@ export function identityRoutes(deps: IdentityRouteDeps): Router {
       await limit(HALL_JOIN_RULE, network);
       const user = await identity.joinAsGuest(body.displayName);
       await deps.halls.admit(townHallId, code, user.id);
-      return startSession(res, user);
+      await startSession(res, user);
+      return;
     }
     await limit(JOIN_RULE, network);
     await deps.challenges.admit(network, body.proof);
     const user = await identity.joinAsGuest(body.displayName);
     await deps.challenges.made(network);
-    startSession(res, user);
+    await startSession(res, user);
   });
 
   router.post('/session/login', async (req, res) => {
@@ -114,8 +118,17 @@ export function identityRoutes(deps: IdentityRouteDeps): Router {
     await limit(LOGIN_ADDRESS_RULE, addressKey(req));
     await limit(LOGIN_RULE, `${addressKey(req)}:${body.username}`);
     const user = await identity.login(body.username, body.password);
-    if (!user) throw new CommandError(ErrorCode.UNAUTHENTICATED, 'Wrong username or password.');
-    startSession(res, user);
+    if (!user) {
+      logins.failed(body.username, 'credentials');
+      throw new CommandError(ErrorCode.UNAUTHENTICATED, 'Wrong username or password.');
+    }
+    // Said only after the right password, so it tells a stranger nothing about the account.
+    if (user.disabled) {
+      logins.failed(body.username, 'disabled');
+      throw new CommandError(ErrorCode.FORBIDDEN, 'This account is disabled.');
+    }
+    logins.succeeded(body.username, user);
+    await startSession(res, user);
   });
 
   router.post('/session/register', async (req, res) => {
@@ -125,33 +138,23 @@ export function identityRoutes(deps: IdentityRouteDeps): Router {
     await deps.challenges.admit(network, body.proof);
     const user = await identity.register(body);
     await deps.challenges.made(network);
-    startSession(res, user);
+    await startSession(res, user);
   });
 
-  router.post('/session/logout', (_req, res) => {
+  // Ends this session on the server (a copy of the cookie stops working too) and its sockets.
+  router.post('/session/logout', async (_req, res) => {
+    const sessionId = sessionIdOf(res);
+    if (sessionId) await sessions.end(sessionId);
+    clearSession(res);
+  });
+
+  // "Sign out everywhere": every session of this person, on every device, and all their sockets.
+  router.post('/session/logout-all', async (_req, res) => {
     const user = sessionOf(res);
-    if (user) deps.onSignOut(user.id);
-    res.clearCookie(SESSION_COOKIE, { path: '/' });
-    res.json({});
-  });
-
-  router.get('/staff', async (_req, res) => {
-    requireStaffManager(res);
-    res.json({ staff: await identity.listStaff() });
-  });
-
-  router.post('/staff', async (req, res) => {
-    requireStaffManager(res);
-    const body = parseBody(CreateStaffBody, req.body);
-    const user = await identity.createStaff(body);
-    res.status(201).json({ staff: toStaffMember(user) });
+    if (!user) throw new CommandError(ErrorCode.UNAUTHENTICATED, 'Sign in first.');
+    await sessions.endAll(user.id);
+    clearSession(res);
   });
 
   return router;
-}
-
-function requireStaffManager(res: Response) {
-  const user = sessionOf(res);
-  if (!user) throw new CommandError(ErrorCode.UNAUTHENTICATED, 'Sign in first.');
-  if (!canManageStaff(user.role)) throw new CommandError(ErrorCode.FORBIDDEN, 'Only an admin can manage staff.');
 }

@@ -1,18 +1,18 @@
 import type { Logger } from '../core/log.js';
 import { clientAddress, networkKeyer } from '../http/address.js';
 import { rooms, type AppServer } from '../core/types.js';
-import type { IdentityService } from './service.js';
-import { readCookie, SESSION_COOKIE, verifySession } from './tokens.js';
+import type { Sessions } from './sessions.js';
 
 /**
- * Authenticates every Socket.IO connection in its handshake from the session cookie. A
- * connection without a valid session is refused with `UNAUTHENTICATED` (the client's
+ * Authenticates every Socket.IO connection in its handshake from the session cookie, read in
+ * the session store. A connection without a live session (never signed, expired, signed out,
+ * revoked, or its account disabled) is refused with `UNAUTHENTICATED` (the client's
  * connect_error message), so no handler ever runs for an unknown person. It runs again when a
  * dropped connection is recovered, so a session that ended meanwhile does not come back.
  */
 export function authenticateSockets(
   io: AppServer,
-  identity: IdentityService,
+  sessions: Sessions,
   options: { secret: string; trust: (addr: string, i: number) => boolean },
   log: Logger,
 ): void {
@@ -20,15 +20,16 @@ export function authenticateSockets(
   const networkKey = networkKeyer(secret);
   io.use(async (socket, next) => {
     try {
-      const id = verifySession(secret, readCookie(socket.request.headers.cookie, SESSION_COOKIE));
-      const user = id ? await identity.sessionUser(id) : null;
-      if (!user) return next(new Error('UNAUTHENTICATED'));
+      const live = await sessions.fromCookieHeader(socket.request.headers.cookie);
+      if (!live) return next(new Error('UNAUTHENTICATED'));
+      const { user } = live;
       socket.data.user = user;
+      socket.data.session = live.id;
       socket.data.network = networkKey(clientAddress(socket.request, trust));
       // A recovered connection keeps the town halls it had joined (it was restored only for the
       // same person: see core/recovery.ts); its role and name are read afresh all the same.
       if (!socket.recovered) socket.data.townHalls = [];
-      await socket.join(rooms.user(user.id));
+      await socket.join([rooms.user(user.id), rooms.session(live.id)]);
       next();
     } catch (err) {
       log.warn({ err }, 'handshake failed');

@@ -10,4 +10,5 @@ export const newUserRecord = (u: NewUser): UserRecord => ({
   username: u.username,
   passwordHash: u.passwordHash,
   createdAt: Date.now(),
+  disabled: false,
 });

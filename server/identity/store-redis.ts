@@ -1,7 +1,7 @@
 import type { Role } from '../../shared/roles.js';
 import { isStaff } from '../../shared/roles.js';
 import { lua, present, rkey, type RedisClient } from '../storage/redis.js';
-import type { IdentityStore, NewUser, UserRecord } from './store.js';
+import type { IdentityStore, NewUser, SetDisabledOutcome, UserRecord } from './store.js';
 import { newUserRecord } from './store-records.js';
 
 const keys = {
@@ -22,6 +22,32 @@ const create = lua(`
   return 1
 `);
 
+// Admins are few, so counting the enabled ones by walking the role set is cheap; doing it in
+// the script that writes the flag means two admins disabling each other cannot both succeed.
+const setDisabled = lua(`
+  if redis.call('EXISTS', KEYS[1]) == 0 then return 'not-found' end
+  if ARGV[1] == '1' then
+    local fields = redis.call('HMGET', KEYS[1], 'role', 'disabled')
+    if fields[1] == 'admin' and fields[2] ~= '1' then
+      local active = 0
+      for _, id in ipairs(redis.call('SMEMBERS', KEYS[2])) do
+        if redis.call('HGET', ARGV[2] .. id, 'disabled') ~= '1' then active = active + 1 end
+      end
+      if active <= 1 then return 'last-admin' end
+    end
+    redis.call('HSET', KEYS[1], 'disabled', '1')
+  else
+    redis.call('HDEL', KEYS[1], 'disabled')
+  end
+  return 'ok'
+`);
+
+const setPassword = lua(`
+  if redis.call('HGET', KEYS[1], 'kind') ~= 'account' then return 0 end
+  redis.call('HSET', KEYS[1], 'passwordHash', ARGV[1])
+  return 1
+`);
+
 // Null fields are left out of the hash rather than written as a sentinel string.
 function toFields(u: UserRecord): string[] {
   const fields = ['id', u.id, 'kind', u.kind, 'role', u.role, 'displayName', u.displayName];
@@ -39,6 +65,7 @@ const fromHash = (h: Record<string, string>): UserRecord => ({
   username: h.username ?? null,
   passwordHash: h.passwordHash ?? null,
   createdAt: Number(h.createdAt),
+  disabled: h.disabled === '1',
 });
 
 export function createRedisIdentityStore(redis: RedisClient): IdentityStore {
@@ -71,6 +98,13 @@ export function createRedisIdentityStore(redis: RedisClient): IdentityStore {
     },
     async countByRole(role) {
       return redis.sCard(keys.role(role));
+    },
+    async setDisabled(id, disabled) {
+      const outcome = await setDisabled.run(redis, [keys.user(id), keys.role('admin')], [disabled ? '1' : '0', keys.user('')]);
+      return outcome as SetDisabledOutcome;
+    },
+    async setPasswordHash(id, passwordHash) {
+      return (await setPassword.run(redis, [keys.user(id)], [passwordHash])) === 1;
     },
   };
 }

@@ -1,7 +1,7 @@
 import type { Role } from '../../shared/roles.js';
 import { STAFF_ROLES } from '../../shared/roles.js';
 import type { Database } from '../storage/sqlite.js';
-import type { IdentityStore, NewUser, UserRecord } from './store.js';
+import type { IdentityStore, NewUser, SetDisabledOutcome, UserRecord } from './store.js';
 import { newUserRecord } from './store-records.js';
 
 interface UserRow {
@@ -12,6 +12,7 @@ interface UserRow {
   username: string | null;
   password_hash: string | null;
   created_at: number;
+  disabled: number;
 }
 
 const fromRow = (r: UserRow): UserRecord => ({
@@ -22,6 +23,7 @@ const fromRow = (r: UserRow): UserRecord => ({
   username: r.username,
   passwordHash: r.password_hash,
   createdAt: r.created_at,
+  disabled: r.disabled === 1,
 });
 
 const staffRoles = STAFF_ROLES.map((r) => `'${r}'`).join(', ');
@@ -36,13 +38,17 @@ export function createSqliteIdentityStore(db: Database): IdentityStore {
       display_name TEXT NOT NULL,
       username TEXT UNIQUE,
       password_hash TEXT,
-      created_at INTEGER NOT NULL
+      created_at INTEGER NOT NULL,
+      disabled INTEGER NOT NULL DEFAULT 0
     ) STRICT;
     CREATE INDEX IF NOT EXISTS users_by_role ON users (role);
   `);
-  const insert = db.prepare<[UserRow], void>(`
-    INSERT INTO users (id, kind, role, display_name, username, password_hash, created_at)
-    VALUES (@id, @kind, @role, @display_name, @username, @password_hash, @created_at)
+  // Databases made before accounts could be disabled gain the column, every account enabled.
+  const columns = db.prepare<[], { name: string }>('PRAGMA table_info(users)').all();
+  if (!columns.some((c) => c.name === 'disabled')) db.exec('ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0');
+  const insert = db.prepare<[Omit<UserRow, 'disabled'>], void>(`
+    INSERT INTO users (id, kind, role, display_name, username, password_hash, created_at, disabled)
+    VALUES (@id, @kind, @role, @display_name, @username, @password_hash, @created_at, 0)
     ON CONFLICT (username) DO NOTHING`);
   const byId = db.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?');
   const byUsername = db.prepare<[string], UserRow>('SELECT * FROM users WHERE username = ?');
@@ -50,6 +56,18 @@ export function createSqliteIdentityStore(db: Database): IdentityStore {
     `SELECT * FROM users WHERE kind = 'account' AND role IN (${staffRoles}) ORDER BY created_at, id`,
   );
   const countRole = db.prepare<[string], number>('SELECT count(*) FROM users WHERE role = ?').pluck();
+  const countActiveAdmins = db.prepare<[], number>("SELECT count(*) FROM users WHERE role = 'admin' AND disabled = 0").pluck();
+  const writeDisabled = db.prepare<[number, string], void>('UPDATE users SET disabled = ? WHERE id = ?');
+  const writePassword = db.prepare<[string, string], void>("UPDATE users SET password_hash = ? WHERE id = ? AND kind = 'account'");
+
+  // IMMEDIATE, so two admins disabling each other cannot both read "two admins left".
+  const setDisabled = db.transaction((id: string, disabled: boolean): SetDisabledOutcome => {
+    const row = byId.get(id);
+    if (!row) return 'not-found';
+    if (disabled && row.role === 'admin' && row.disabled === 0 && (countActiveAdmins.get() ?? 0) <= 1) return 'last-admin';
+    writeDisabled.run(disabled ? 1 : 0, id);
+    return 'ok';
+  });
 
   return {
     async createUser(user: NewUser) {
@@ -78,6 +96,12 @@ export function createSqliteIdentityStore(db: Database): IdentityStore {
     },
     async countByRole(role) {
       return countRole.get(role) ?? 0;
+    },
+    async setDisabled(id, disabled) {
+      return setDisabled.immediate(id, disabled);
+    },
+    async setPasswordHash(id, passwordHash) {
+      return writePassword.run(passwordHash, id).changes === 1;
     },
   };
 }

@@ -10,6 +10,9 @@ import { createSqliteForumStore } from '../forum/store-sqlite.js';
 import type { IdentityStore } from '../identity/store.js';
 import { createRedisIdentityStore } from '../identity/store-redis.js';
 import { createSqliteIdentityStore } from '../identity/store-sqlite.js';
+import type { SessionStore } from '../identity/session-store.js';
+import { createRedisSessionStore } from '../identity/session-store-redis.js';
+import { createSqliteSessionStore } from '../identity/session-store-sqlite.js';
 import type { AuditLogStore } from '../moderation/audit.js';
 import { createRedisAuditLogStore } from '../moderation/audit-redis.js';
 import { createSqliteAuditLogStore } from '../moderation/audit-sqlite.js';
@@ -35,6 +38,7 @@ import type { Config } from '../config.js';
 
 export interface Stores {
   identity: IdentityStore;
+  sessions: SessionStore;
   townHalls: TownHallStore;
   questions: QuestionStore;
   moderation: ModerationStore;
@@ -64,6 +68,7 @@ export async function openStores(opts: StoresOptions): Promise<Stores> {
     const db = openSqlite(opts.file);
     return {
       identity: createSqliteIdentityStore(db),
+      sessions: createSqliteSessionStore(db),
       townHalls: createSqliteTownHallStore(db),
       questions: createSqliteQuestionStore(db),
       moderation: createSqliteModerationStore(db),
@@ -86,6 +91,7 @@ export async function openStores(opts: StoresOptions): Promise<Stores> {
   await adapterRedis.connect();
   return {
     identity: createRedisIdentityStore(redis),
+    sessions: createRedisSessionStore(redis),
     townHalls: createRedisTownHallStore(redis),
     questions: createRedisQuestionStore(redis),
     moderation: createRedisModerationStore(redis),

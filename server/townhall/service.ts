@@ -115,7 +115,7 @@ export function createTownHallService(store: TownHallStore, identity: IdentitySe
     isHost,
     async hostCandidates() {
       return (await identity.listStaff())
-        .filter((s) => canHost(s.role))
+        .filter((s) => canHost(s.role) && !s.disabled)
         .map((s) => ({ id: s.id, displayName: s.displayName }));
     },
     onChange(listener) {

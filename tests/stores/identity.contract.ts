@@ -106,14 +106,63 @@ export function describeIdentityStore(name: string, makeStore: MakeStore<Identit
       expect(await t.store.countByRole('officer')).toBe(0);
     });
 
+    it('starts every user enabled, and disables and enables an account', async () => {
+      const officer = await t.store.createUser(account('ofc.lee', 'officer'));
+      expect(officer!.disabled).toBe(false);
+      expect(await t.store.setDisabled(officer!.id, true)).toBe('ok');
+      expect(await t.store.getUser(officer!.id)).toEqual({ ...officer, disabled: true });
+      expect(await t.store.findByUsername('ofc.lee')).toEqual({ ...officer, disabled: true });
+      expect(await t.store.listStaff()).toEqual([{ ...officer, disabled: true }]);
+      expect(await t.store.setDisabled(officer!.id, false)).toBe('ok');
+      expect(await t.store.getUser(officer!.id)).toEqual(officer);
+      expect(await t.store.setDisabled('nobody-here-0000', true)).toBe('not-found');
+    });
+
+    it('refuses to disable the last enabled admin', async () => {
+      const first = await t.store.createUser(account('admin.one', 'admin'));
+      expect(await t.store.setDisabled(first!.id, true)).toBe('last-admin');
+      expect((await t.store.getUser(first!.id))!.disabled).toBe(false);
+      const second = await t.store.createUser(account('admin.two', 'admin'));
+      expect(await t.store.setDisabled(first!.id, true)).toBe('ok');
+      expect(await t.store.setDisabled(second!.id, true)).toBe('last-admin');
+      // Disabling an already disabled admin is not "the last one" either way.
+      expect(await t.store.setDisabled(first!.id, true)).toBe('ok');
+    });
+
+    it('lets only one of two admins who disable each other at once succeed', async () => {
+      const other = await t.another();
+      const a = await t.store.createUser(account('admin.a', 'admin'));
+      const b = await t.store.createUser(account('admin.b', 'admin'));
+      const outcomes = await Promise.all([t.store.setDisabled(a!.id, true), other.setDisabled(b!.id, true)]);
+      expect(outcomes.sort()).toEqual(['last-admin', 'ok']);
+      const enabled = (await t.store.listStaff()).filter((u) => !u.disabled);
+      expect(enabled).toHaveLength(1);
+    });
+
+    it('replaces an account’s password hash, and refuses a guest or unknown id', async () => {
+      const officer = await t.store.createUser(account('ofc.kim', 'officer'));
+      const visitor = await t.store.createUser(guest('Visitor'));
+      expect(await t.store.setPasswordHash(officer!.id, '$argon2id$new')).toBe(true);
+      expect(await t.store.getUser(officer!.id)).toEqual({ ...officer, passwordHash: '$argon2id$new' });
+      expect(await t.store.setPasswordHash(visitor!.id, '$argon2id$new')).toBe(false);
+      expect(await t.store.getUser(visitor!.id)).toEqual(visitor);
+      expect(await t.store.setPasswordHash('nobody-here-0000', '$argon2id$new')).toBe(false);
+      expect(await t.store.getUser('nobody-here-0000')).toBeNull();
+    });
+
     it('keeps every user and username after the storage is reopened', async () => {
       const staff = await t.store.createUser(account('keeper', 'moderator'));
       const visitor = await t.store.createUser(guest('Visitor'));
+      const off = await t.store.createUser(account('off.duty', 'officer'));
+      await t.store.setDisabled(off!.id, true);
       const reopened = await t.reopen();
+      expect(await reopened.getUser(off!.id)).toEqual({ ...off, disabled: true });
       expect(await reopened.getUser(staff!.id)).toEqual(staff);
       expect(await reopened.getUser(visitor!.id)).toEqual(visitor);
       expect(await reopened.findByUsername('keeper')).toEqual(staff);
-      expect(await reopened.listStaff()).toEqual([staff]);
+      const staffAfter = await reopened.listStaff();
+      expect(staffAfter).toHaveLength(2);
+      expect(staffAfter).toEqual(expect.arrayContaining([staff, { ...off, disabled: true }]));
       expect(await reopened.countByRole('resident')).toBe(1);
       expect(await reopened.createUser(account('keeper'))).toBeNull();
     });

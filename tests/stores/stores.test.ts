@@ -10,6 +10,8 @@ import { createRedisForumStore } from '../../server/forum/store-redis.js';
 import { createSqliteForumStore } from '../../server/forum/store-sqlite.js';
 import { createRedisIdentityStore } from '../../server/identity/store-redis.js';
 import { createSqliteIdentityStore } from '../../server/identity/store-sqlite.js';
+import { createRedisSessionStore } from '../../server/identity/session-store-redis.js';
+import { createSqliteSessionStore } from '../../server/identity/session-store-sqlite.js';
 import { auditKeys, createRedisAuditLogStore } from '../../server/moderation/audit-redis.js';
 import { createSqliteAuditLogStore } from '../../server/moderation/audit-sqlite.js';
 import { createRedisModerationStore } from '../../server/moderation/store-redis.js';
@@ -34,6 +36,7 @@ import { describeIdentityStore } from './identity.contract.js';
 import { describeModerationStore } from './moderation.contract.js';
 import { describePollStore } from './polls.contract.js';
 import { describeQuestionStore } from './qa.contract.js';
+import { describeSessionStore } from './sessions.contract.js';
 import { describeSettingsStore } from './settings.contract.js';
 import { describeTownHallStore } from './townhall.contract.js';
 
@@ -90,6 +93,8 @@ function redis<S>(create: (redis: RedisClient) => S): MakeStore<S> {
 
 describeIdentityStore('sqlite', sqlite(createSqliteIdentityStore));
 describeIdentityStore('redis', redis(createRedisIdentityStore));
+describeSessionStore('sqlite', sqlite(createSqliteSessionStore));
+describeSessionStore('redis', redis(createRedisSessionStore));
 describeTownHallStore('sqlite', sqlite(createSqliteTownHallStore));
 describeTownHallStore('redis', redis(createRedisTownHallStore));
 describeQuestionStore('sqlite', sqlite(createSqliteQuestionStore));

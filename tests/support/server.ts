@@ -30,6 +30,8 @@ export interface TestServerOptions {
   store?: 'sqlite' | 'redis';
   /** SQLite file to use (to restart on the same file); a new temporary one otherwise. */
   file?: string;
+  /** With store 'redis': the Redis to use (to run a second node on the same data); a fresh database otherwise. */
+  redisUrl?: string;
   filterWords?: string[];
   flagThreshold?: number;
   tallyIntervalMs?: number;
@@ -70,7 +72,7 @@ let staffCounter = 0;
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const store = options.store ?? 'sqlite';
   const file = store === 'sqlite' ? (options.file ?? path.join(mkdtempSync(path.join(tmpdir(), 'rt-test-')), 'rt.db')) : null;
-  const stores = await openStores(file ? { kind: 'sqlite', file } : { kind: 'redis', url: await freshRedisUrl() });
+  const stores = await openStores(file ? { kind: 'sqlite', file } : { kind: 'redis', url: options.redisUrl ?? (await freshRedisUrl()) });
   const media = options.media ? await startMediaService(options.media === true ? {} : options.media) : null;
   const app = createApp(
     {

@@ -2,7 +2,7 @@
 // command, so screens handle errors one way whichever transport answered.
 import type { z } from 'zod';
 import { ErrorCode, type AppError, type Result } from '../../../shared/errors.js';
-import type { CreateStaffBody, GuestJoinBody, LoginBody, Me, RegisterBody, StaffMember } from '../../../shared/session.js';
+import type { CreateStaffBody, GuestJoinBody, LoginBody, Me, RegisterBody, ResetPasswordBody, StaffMember } from '../../../shared/session.js';
 import type { EditTownHall, Host, ScheduleTownHall, TownHall } from '../../../shared/townhall.js';
 import { withProof } from './proof-of-work.js';
 
@@ -18,6 +18,7 @@ function toAppError(status: number, body: unknown): AppError {
       ...(Array.isArray(error.fields) ? { fields: error.fields.filter((f) => typeof f === 'string') } : {}),
       ...(error.scope === 'network' ? { scope: 'network' as const } : {}),
       ...(error.challenge && typeof error.challenge === 'object' ? { challenge: error.challenge } : {}),
+      ...(error.reason === 'STAFF_NAME' ? { reason: error.reason } : {}),
     };
   }
   return { code: status >= 500 ? 'UNAVAILABLE' : 'INTERNAL', message: `HTTP ${status}` };
@@ -59,6 +60,8 @@ export const api = {
   register: (body: RegisterBody) =>
     withProof((proof) => request<{ me: Me }>('POST', '/api/session/register', { ...body, proof })).then(pick('me')),
   logout: () => request<Record<string, never>>('POST', '/api/session/logout', {}),
+  /** Ends every session of the signed-in person, on every device. */
+  logoutEverywhere: () => request<Record<string, never>>('POST', '/api/session/logout-all', {}),
   townHalls: () => request<{ townHalls: TownHall[] }>('GET', '/api/townhalls').then(pick('townHalls')),
   townHall: (id: string) =>
     request<{ townHall: TownHall }>('GET', `/api/townhalls/${encodeURIComponent(id)}`).then(pick('townHall')),
@@ -70,6 +73,10 @@ export const api = {
   hostCandidates: () => request<{ hosts: Host[] }>('GET', '/api/townhalls/hosts').then(pick('hosts')),
   staff: () => request<{ staff: StaffMember[] }>('GET', '/api/staff').then(pick('staff')),
   createStaff: (body: CreateStaffBody) => request<{ staff: StaffMember }>('POST', '/api/staff', body).then(pick('staff')),
+  setStaffDisabled: (id: string, disabled: boolean) =>
+    request<{ staff: StaffMember }>('POST', `/api/staff/${encodeURIComponent(id)}/${disabled ? 'disable' : 'enable'}`, {}).then(pick('staff')),
+  resetStaffPassword: (id: string, body: ResetPasswordBody) =>
+    request<{ staff: StaffMember }>('POST', `/api/staff/${encodeURIComponent(id)}/password`, body).then(pick('staff')),
   /** The server recomputes the moderation record's hash chain (moderators only). */
   verifyAudit: () =>
     request<{ ok: true; entries: number } | { ok: false; seq: number; problem: string }>('GET', '/api/moderation/audit/verify'),

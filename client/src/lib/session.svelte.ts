@@ -34,6 +34,13 @@ export class SessionState {
     return result;
   }
 
+  /** Signs out on every device this person is signed in on (a lost phone, a shared computer). */
+  async logoutEverywhere(): Promise<Result<unknown>> {
+    const result = await api.logoutEverywhere();
+    if (result.ok) this.me = null;
+    return result;
+  }
+
   /** The server refused the socket handshake: the cookie expired or was revoked. */
   forget(): void {
     this.me = null;

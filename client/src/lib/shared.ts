@@ -4,7 +4,7 @@
 import type { z } from 'zod';
 import type { AppError } from '../../../shared/errors.js';
 
-export { CreateStaffBody, GuestJoinBody, LoginBody, RegisterBody } from '../../../shared/session.js';
+export { CreateStaffBody, GuestJoinBody, LoginBody, RegisterBody, ResetPasswordBody } from '../../../shared/session.js';
 export { QaAnswer, QaAsk } from '../../../shared/qa.js';
 export { ReasonCode } from '../../../shared/moderation.js';
 export { STAFF_ROLES, canAnswer, canConfigureRoom, canHost, canManageStaff, canModerate, isStaff } from '../../../shared/roles.js';

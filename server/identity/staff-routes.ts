@@ -1,0 +1,65 @@
+import { Router, type Response } from 'express';
+import { CommandError, ErrorCode } from '../../shared/errors.js';
+import { canManageStaff } from '../../shared/roles.js';
+import { CreateStaffBody, ResetPasswordBody } from '../../shared/session.js';
+import type { Logger } from '../core/log.js';
+import type { SessionUser } from '../core/types.js';
+import { idParam, parseBody } from '../http/errors.js';
+import { sessionOf } from './routes.js';
+import { toStaffMember, type IdentityService } from './service.js';
+import type { Sessions } from './sessions.js';
+
+export interface StaffRouteDeps {
+  identity: IdentityService;
+  sessions: Sessions;
+  log: Logger;
+}
+
+/** Staff account management, for admins only: list, create, disable or enable, reset a password. */
+export function staffRoutes({ identity, sessions, log }: StaffRouteDeps): Router {
+  const router = Router();
+
+  router.get('/staff', async (_req, res) => {
+    requireStaffManager(res);
+    res.json({ staff: await identity.listStaff() });
+  });
+
+  router.post('/staff', async (req, res) => {
+    requireStaffManager(res);
+    const body = parseBody(CreateStaffBody, req.body);
+    const user = await identity.createStaff(body);
+    res.status(201).json({ staff: toStaffMember(user) });
+  });
+
+  // Disabling ends every session the account holds, so it is out on every node at once.
+  for (const [action, disabled] of [['disable', true], ['enable', false]] as const) {
+    router.post(`/staff/:id/${action}`, async (req, res) => {
+      const admin = requireStaffManager(res);
+      const id = idParam(req.params.id, 'staff member');
+      const staff = await identity.setStaffDisabled(id, disabled, admin.id);
+      if (disabled) await sessions.endAll(id);
+      log.info({ admin: admin.id, staff: id, disabled }, 'staff account changed');
+      res.json({ staff });
+    });
+  }
+
+  // A reset password (say, after a leak) also ends every session opened with the old one.
+  router.post('/staff/:id/password', async (req, res) => {
+    const admin = requireStaffManager(res);
+    const id = idParam(req.params.id, 'staff member');
+    const body = parseBody(ResetPasswordBody, req.body);
+    const staff = await identity.resetStaffPassword(id, body.password);
+    await sessions.endAll(id);
+    log.info({ admin: admin.id, staff: id }, 'staff password reset');
+    res.json({ staff });
+  });
+
+  return router;
+}
+
+function requireStaffManager(res: Response): SessionUser {
+  const user = sessionOf(res);
+  if (!user) throw new CommandError(ErrorCode.UNAUTHENTICATED, 'Sign in first.');
+  if (!canManageStaff(user.role)) throw new CommandError(ErrorCode.FORBIDDEN, 'Only an admin can manage staff.');
+  return user;
+}

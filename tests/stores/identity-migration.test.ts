@@ -1,0 +1,39 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, expect, it } from 'vitest';
+import { openStores } from '../../server/storage/index.js';
+
+let dir: string | undefined;
+afterEach(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+it('reads an account stored before accounts could be disabled as enabled, and can disable it', async () => {
+  dir = await mkdtemp(join(tmpdir(), 'rt-migrate-'));
+  const file = join(dir, 'old.db');
+  const old = new Database(file);
+  old.exec(`CREATE TABLE users (id TEXT PRIMARY KEY, kind TEXT NOT NULL, role TEXT NOT NULL, display_name TEXT NOT NULL,
+    username TEXT UNIQUE, password_hash TEXT, created_at INTEGER NOT NULL) STRICT`);
+  old.prepare('INSERT INTO users VALUES (?, ?, ?, ?, ?, ?, ?)').run('old-officer-0001', 'account', 'officer', 'Sgt. Old', 'old.sgt', '$argon2id$x', 7);
+  old.close();
+
+  const stores = await openStores({ kind: 'sqlite', file });
+  try {
+    expect(await stores.identity.getUser('old-officer-0001')).toEqual({
+      id: 'old-officer-0001',
+      kind: 'account',
+      role: 'officer',
+      displayName: 'Sgt. Old',
+      username: 'old.sgt',
+      passwordHash: '$argon2id$x',
+      createdAt: 7,
+      disabled: false,
+    });
+    expect(await stores.identity.setDisabled('old-officer-0001', true)).toBe('ok');
+    expect(await stores.identity.findByUsername('old.sgt')).toMatchObject({ disabled: true });
+  } finally {
+    await stores.close();
+  }
+});
