@@ -34,6 +34,8 @@ const Env = z.object({
   /** Proxies trusted to name the client in X-Forwarded-For: addresses/CIDRs, `loopback`, or a hop count. None by default. */
   ROUNDTABLE_TRUST_PROXY: z.string().optional(),
   ROUNDTABLE_FLAG_THRESHOLD: z.coerce.number().int().min(1).max(100).default(3),
+  /** Hours an account must exist before its flags count in places its holder did not take part in. */
+  ROUNDTABLE_FLAG_ACCOUNT_AGE_HOURS: z.coerce.number().min(0).max(24 * 365).default(72),
   ROUNDTABLE_TALLY_INTERVAL_MS: z.coerce.number().int().min(20).max(5000).default(100),
   ROUNDTABLE_CLIENT_DIR: z.string().default('dist/client'),
   ROUNDTABLE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -67,6 +69,7 @@ export interface Config {
   admin: { username: string; password: string } | null;
   filterWords: string[];
   flagThreshold: number;
+  flagAccountAgeHours: number;
   trustProxy: TrustProxy;
   tallyIntervalMs: number;
   clientDir: string;
@@ -122,6 +125,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       : null,
     filterWords: [...e.ROUNDTABLE_FILTER_WORDS, ...fileWords],
     flagThreshold: e.ROUNDTABLE_FLAG_THRESHOLD,
+    flagAccountAgeHours: e.ROUNDTABLE_FLAG_ACCOUNT_AGE_HOURS,
     trustProxy: readTrustProxy(e.ROUNDTABLE_TRUST_PROXY),
     tallyIntervalMs: e.ROUNDTABLE_TALLY_INTERVAL_MS,
     clientDir: path.resolve(e.ROUNDTABLE_CLIENT_DIR),

@@ -33,6 +33,7 @@ const app = createApp(
     clientDir: path.resolve('dist/client'),
     filterWords: [],
     flagThreshold: 3,
+    flagAccountAgeHours: 72,
     secret,
   },
   { stores, log: createLogger(process.env.BENCH_LOG_LEVEL ?? 'warn') },

@@ -158,6 +158,7 @@ export function registerQa(deps: QaDeps): { close(): void } {
       await moderation.requireAllowed(user, q.townHallId);
       const change = voted ? await questions.castVote(q.id, user.id) : await questions.retractVote(q.id, user.id);
       if (!change) throw conflict('Only published questions take votes.');
+      await moderation.tookPart(user.id, townHallPlace(q.townHallId));
       const result = { questionId: q.id, voted, votes: change.votes };
       if (change.changed) {
         tally.record(q.id);

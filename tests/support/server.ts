@@ -28,6 +28,8 @@ export interface TestServerOptions {
   file?: string;
   filterWords?: string[];
   flagThreshold?: number;
+  /** Hours an account must exist before its flags count without taking part (72 by default). */
+  flagAccountAgeHours?: number;
   tallyIntervalMs?: number;
   clientDir?: string;
   /** Town hall video with a real mediasoup worker (settings, or true for the test defaults); closed with the server. */
@@ -62,6 +64,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       clientDir: options.clientDir ?? path.resolve('dist/client'),
       filterWords: options.filterWords ?? ['dirtycop'],
       flagThreshold: options.flagThreshold ?? 3,
+      flagAccountAgeHours: options.flagAccountAgeHours ?? 72,
       secret: 'test-secret-test-secret-test-secret-0123',
     },
     { stores, log: createLogger('silent'), media: media ?? undefined },
