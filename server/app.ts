@@ -29,6 +29,7 @@ import { registerModeration } from './moderation/handlers.js';
 import { createModerationCore } from './moderation/pipeline.js';
 import type { ModerationPipeline } from './moderation/pipeline-types.js';
 import { moderationRoutes } from './moderation/routes.js';
+import { placeKey } from './moderation/rules.js';
 import { registerPolls } from './polls/handlers.js';
 import { registerQa } from './qa/handlers.js';
 import { createCaptionService } from './captions/service.js';
@@ -54,8 +55,10 @@ export interface AppOptions {
   clientDir: string;
   /** The department's filter words from the configuration (they hold for review). */
   filterWords: string[];
-  /** Distinct flags that hide an item pending review. */
+  /** Distinct flags that hide an item pending review, from people whose flags count. */
   flagThreshold: number;
+  /** Hours an account must exist before its flags count in places its holder did not take part in. */
+  flagAccountAgeHours: number;
   /** Signs session cookies and pseudonyms. */
   secret: string;
   /** Proxies whose `X-Forwarded-For` names the client (none by default: the peer is the client). */
@@ -174,7 +177,7 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
       sources: { ...createChatService(stores.chat), ...createCaptionService(stores.captions) },
       placeOf: async (ref) => {
         const item = await moderation.describe(ref).catch(() => null);
-        return item ? `${item.place.kind}:${item.place.id}` : null;
+        return item ? placeKey(item.place) : null;
       },
       log,
     }),
@@ -221,7 +224,6 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     log,
     secret: options.secret,
     staticRules: options.filterWords.map((term) => ({ term, action: 'hold' as const })),
-    flagThreshold: options.flagThreshold,
   });
   const votes = createVoteGuard({
     io,
@@ -240,8 +242,10 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     store: stores.moderation,
     audit,
     identity,
+    accounts: stores.identity,
     townHalls,
     flagThreshold: options.flagThreshold,
+    flagAccountAgeMs: options.flagAccountAgeHours * 3600_000,
   });
   const qa = registerQa({
     io,

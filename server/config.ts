@@ -44,6 +44,8 @@ const Env = z.object({
   /** Hashes the first proof of work costs (about 0.5 s in a phone's browser); each further identity doubles it. */
   ROUNDTABLE_IDENTITY_WORK: z.coerce.number().int().min(1).max(10_000_000).default(50_000),
   ROUNDTABLE_FLAG_THRESHOLD: z.coerce.number().int().min(1).max(100).default(3),
+  /** Hours an account must exist before its flags count in places its holder did not take part in. */
+  ROUNDTABLE_FLAG_ACCOUNT_AGE_HOURS: z.coerce.number().min(0).max(24 * 365).default(72),
   ROUNDTABLE_TALLY_INTERVAL_MS: z.coerce.number().int().min(20).max(5000).default(100),
   ROUNDTABLE_CLIENT_DIR: z.string().default('dist/client'),
   ROUNDTABLE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -79,6 +81,7 @@ export interface Config {
   admin: { username: string; password: string } | null;
   filterWords: string[];
   flagThreshold: number;
+  flagAccountAgeHours: number;
   trustProxy: TrustProxy;
   socketCaps: SocketCaps;
   integrity: { votesPerNetwork: number; identities: { freePerNetwork: number; baseWork: number } };
@@ -137,6 +140,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       : null,
     filterWords: [...e.ROUNDTABLE_FILTER_WORDS, ...fileWords],
     flagThreshold: e.ROUNDTABLE_FLAG_THRESHOLD,
+    flagAccountAgeHours: e.ROUNDTABLE_FLAG_ACCOUNT_AGE_HOURS,
     trustProxy: readTrustProxy(e.ROUNDTABLE_TRUST_PROXY),
     socketCaps: { perSession: e.ROUNDTABLE_MAX_SOCKETS_PER_SESSION, perNetwork: e.ROUNDTABLE_MAX_SOCKETS_PER_NETWORK },
     integrity: {

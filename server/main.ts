@@ -21,6 +21,7 @@ const app = createApp(
     clientDir: config.clientDir,
     filterWords: config.filterWords,
     flagThreshold: config.flagThreshold,
+    flagAccountAgeHours: config.flagAccountAgeHours,
     trustProxy: config.trustProxy,
     allowLoopbackOrigins: config.allowLoopbackOrigins,
     socketCaps: config.socketCaps,

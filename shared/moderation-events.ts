@@ -45,6 +45,8 @@ export const ModSanction = z.strictObject({
 }).refine((s) => s.kind === 'ban' || s.minutes !== undefined, { message: 'a timeout needs minutes', path: ['minutes'] });
 export const ModLift = z.strictObject({ sanctionId: Id });
 export const ModUser = z.strictObject({ target: SanctionTarget });
+/** Admins only: who wrote an anonymous item, with the reason written to the moderation record. */
+export const ModRevealAuthor = z.strictObject({ ref: ContentRef, reason: boundedLine(1, 300) });
 export const ModFilterAdd = z.strictObject({ term: boundedLine(2, 60), action: FilterAction });
 export const ModFilterRemove = z.strictObject({ id: Id });
 export const ModSlowMode = z.strictObject({ townHallId: Id, seconds: z.number().int().min(0).max(3600) });
@@ -78,12 +80,28 @@ export interface QueueStats {
   medianDecisionMs: number | null;
 }
 
+/** A sanction as moderators see it: without the person's id when it was given to an anonymous author. */
+export type SanctionView = Omit<Sanction, 'userId'> & { userId: string | null };
+/** An appeal as moderators see it: it comes from the item's author, who is never named here. */
+export type AppealView = Omit<Appeal, 'authorId'>;
+export type NoticeView = Omit<Notice, 'userId'>;
+
+/**
+ * One person as a moderator may see them. For the author of an anonymous item (`userId` null,
+ * `displayName` their pseudonym) it holds only what was given under that pseudonym; for a named
+ * person, nothing given under a pseudonym. Either way nothing links the two.
+ */
 export interface UserPanel {
   displayName: string;
   userId: string | null;
-  sanctions: Sanction[];
-  active: Sanction[];
-  notices: Notice[];
+  sanctions: SanctionView[];
+  active: SanctionView[];
+  notices: NoticeView[];
+}
+
+export interface RevealedAuthor {
+  userId: string;
+  displayName: string;
 }
 
 export interface AuditEntryView {
@@ -105,10 +123,11 @@ export interface ModClientEvents {
   'mod:claim': (p: z.input<typeof ModRef>, ack: Ack<QueueItemView>) => void;
   'mod:release': (p: z.input<typeof ModRef>, ack: Ack<QueueItemView>) => void;
   'mod:decide': (p: z.input<typeof ModDecide>, ack: Ack<{ status: QueueItemView['status'] }>) => void;
-  'mod:decide-appeal': (p: z.input<typeof ModDecideAppeal>, ack: Ack<Appeal>) => void;
-  'mod:sanction': (p: z.input<typeof ModSanction>, ack: Ack<Sanction>) => void;
-  'mod:lift': (p: z.input<typeof ModLift>, ack: Ack<Sanction>) => void;
+  'mod:decide-appeal': (p: z.input<typeof ModDecideAppeal>, ack: Ack<AppealView>) => void;
+  'mod:sanction': (p: z.input<typeof ModSanction>, ack: Ack<SanctionView>) => void;
+  'mod:lift': (p: z.input<typeof ModLift>, ack: Ack<SanctionView>) => void;
   'mod:user': (p: z.input<typeof ModUser>, ack: Ack<UserPanel>) => void;
+  'mod:reveal-author': (p: z.input<typeof ModRevealAuthor>, ack: Ack<RevealedAuthor>) => void;
   'mod:filter-add': (p: z.input<typeof ModFilterAdd>, ack: Ack<FilterEntry>) => void;
   'mod:filter-remove': (p: z.input<typeof ModFilterRemove>, ack: Ack<FilterEntry>) => void;
   'mod:set-slow-mode': (p: z.input<typeof ModSlowMode>, ack: Ack<{ seconds: number }>) => void;

@@ -74,6 +74,13 @@ export interface Sanction {
   at: number;
   liftedAt: number | null;
   liftedBy: string | null;
+  /**
+   * Set when the sanction was given to the author of an anonymous item, through that item: the
+   * pseudonym they are known by there, with its place ('townhall:<id>/R-ABCDE'). Moderators see
+   * such a sanction only beside that pseudonym, never beside the person's name, id or other
+   * sanctions.
+   */
+  alias: string | null;
 }
 
 /** Why an item is in the moderation queue. */

@@ -46,7 +46,13 @@ export type QuestionOutcome = 'answered' | 'not-reached' | 'removed' | 'held';
 /** A question as the record lists it. `authorName` is null for anonymous questions and once guests' names are dropped. */
 export interface RecordQuestion {
   id: string;
-  text: string;
+  /** null while it is under review. */
+  text: string | null;
+  /**
+   * Flags took it down and no moderator has reviewed it yet: it keeps its place in the figures
+   * (only a moderator's decision moves them) but its text is not shown.
+   */
+  underReview: boolean;
   askedAt: number;
   votes: number;
   anonymous: boolean;

@@ -17,3 +17,5 @@ export const canConfigureRoom = (role: Role): boolean => role === 'officer' || r
 /** Who sees held questions, why they were held, and pseudonyms of anonymous askers. */
 export const canReview = (role: Role): boolean => role === 'officer' || role === 'moderator' || role === 'admin';
 export const canManageStaff = (role: Role): boolean => role === 'admin';
+/** Who may learn who wrote an anonymous item (with a reason, on the moderation record). */
+export const canRevealAuthor = (role: Role): boolean => role === 'admin';

@@ -33,6 +33,7 @@ const app = createApp(
     clientDir: path.resolve('dist/client'),
     filterWords: [],
     flagThreshold: 3,
+    flagAccountAgeHours: 72,
     secret,
     // The whole crowd comes from one load generator on 127.0.0.1.
     socketCaps: { perSession: Number.MAX_SAFE_INTEGER, perNetwork: Number.MAX_SAFE_INTEGER },

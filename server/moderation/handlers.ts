@@ -11,22 +11,24 @@ import {
   ModFlag,
   ModLift,
   ModRef,
+  ModRevealAuthor,
   ModSanction,
   ModSlowMode,
   ModUser,
   type QueueItemView,
 } from '../../shared/moderation-events.js';
-import { canConfigureRoom, canModerate } from '../../shared/roles.js';
+import { canConfigureRoom, canModerate, canRevealAuthor } from '../../shared/roles.js';
 import { commandBinder, type CommandDeps } from '../core/command.js';
 import type { RateRule } from '../core/rate-limit.js';
 import { rooms } from '../core/types.js';
 import type { IdentityService } from '../identity/service.js';
 import type { TownHallService } from '../townhall/service.js';
 import { MOD_ROOM, type ModerationCore } from './pipeline.js';
-import { APPEALABLE, MOVES, NOTIFIED, townHallPlace } from './rules.js';
+import type { ContentSummary } from './pipeline-types.js';
+import { APPEALABLE, flagCounts, flagsMayHide, FLAGS_ACTOR, MOVES, NOTIFIED, placeKey, townHallPlace } from './rules.js';
 import type { ModerationStore } from './store.js';
 import type { AuditLogStore } from './audit.js';
-import { resolveTarget } from './targets.js';
+import { appealView, resolveTarget, sanctionTarget, sanctionView, userPanel } from './targets.js';
 
 const LIMITS = {
   flag: { name: 'mod:flag', points: 10, seconds: 60 },
@@ -43,8 +45,13 @@ export interface ModerationHandlerDeps extends CommandDeps {
   store: ModerationStore;
   audit: AuditLogStore;
   identity: IdentityService;
+  /** Whether a flagger is a guest or holds an account, and since when. */
+  accounts: { getUser(id: string): Promise<{ kind: 'guest' | 'account'; createdAt: number } | null> };
   townHalls: TownHallService;
+  /** Distinct counting flags that hide an item pending review. */
   flagThreshold: number;
+  /** How old an account must be for its flags to count where its holder did not take part. */
+  flagAccountAgeMs: number;
 }
 
 /** Wires the `mod:` commands: flags, notices and appeals for everyone; the console for moderators. */
@@ -60,32 +67,62 @@ export function registerModeration(deps: ModerationHandlerDeps): void {
     return view;
   };
 
+  /** Flags may hide it: not in an ended town hall, and not written by staff. */
+  const flagsMayHideItem = async (item: ContentSummary): Promise<boolean> => {
+    const [townHall, author] = await Promise.all([
+      item.place.kind === 'townhall' ? deps.townHalls.require(item.place.id) : null,
+      deps.identity.sessionUser(item.authorId),
+    ]);
+    return flagsMayHide({ placeEnded: townHall?.status === 'ended', authorRole: author?.role ?? null });
+  };
+
   const bind = commandBinder(deps);
 
+  // Every flag is a report that puts the item before moderators; only counting flags (see
+  // `flagCounts`) take it down, and the acknowledgement is the same either way.
   bind('mod:flag', {
     schema: ModFlag,
     limit: LIMITS.flag,
-    async run({ user }, { ref, reason }) {
+    async run({ user, socket }, { ref, reason }) {
       const item = await core.describe(ref);
       if (item.status !== 'published' && item.status !== 'hidden') throw new CommandError(ErrorCode.NOT_FOUND, 'No such item.');
       if (item.authorId === user.id) throw new CommandError(ErrorCode.CONFLICT, 'You cannot flag your own post.');
-      await core.requireAllowed(user, item.place.kind === 'townhall' ? item.place.id : null);
-      const { added, count } = await store.addFlag(ref, user.id, reason);
+      const townHallId = item.place.kind === 'townhall' ? item.place.id : null;
+      await core.requireAllowed(user, townHallId);
+      const place = placeKey(item.place);
+      const [tookPart, account] = await Promise.all([store.tookPart(user.id, place), deps.accounts.getUser(user.id)]);
+      const counts = flagCounts({
+        // Forum threads have no joining: taking part is replying there.
+        joined: townHallId === null || socket.data.townHalls.includes(townHallId),
+        tookPart,
+        account,
+        now: Date.now(),
+        accountAgeMs: deps.flagAccountAgeMs,
+      });
+      const { added, count } = await store.addFlag(ref, user.id, reason, counts);
       if (!added) return { flagged: true as const };
-      const place = `${item.place.kind}:${item.place.id}`;
-      if (count >= deps.flagThreshold && item.status === 'published') {
-        // Enough people flagged it: it leaves public view until a moderator looks.
-        const system = { id: 'system', role: 'moderator' as const, displayName: 'Community flags' };
-        await core.applyDecision({
-          actor: system,
-          item,
-          to: 'hidden',
-          action: 'flag-hide',
-          reason,
-          note: `${count} flags`,
-          notice: { action: 'hide', canAppeal: false },
-          requeue: { place, reason: 'flagged', flags: count },
-        });
+      const hides =
+        counts &&
+        item.status === 'published' &&
+        (await store.countingFlagCount(ref)) >= deps.flagThreshold &&
+        (await flagsMayHideItem(item));
+      if (hides) {
+        // Enough people who took part flagged it: it leaves public view until a moderator looks.
+        await core
+          .applyDecision({
+            actor: FLAGS_ACTOR,
+            item,
+            to: 'hidden',
+            action: 'flag-hide',
+            reason,
+            note: `${count} flags`,
+            notice: { action: 'hide', canAppeal: false },
+            requeue: { place, reason: 'flagged', flags: count },
+          })
+          // Another flag hid it a moment before: it is in the queue already.
+          .catch((err: unknown) => {
+            if (!(err instanceof CommandError && err.code === ErrorCode.CONFLICT)) throw err;
+          });
       } else {
         await core.publishEntry(await store.enqueue({ ref, place, reason: 'flagged', flags: count, submittedAt: Date.now() }));
       }
@@ -112,7 +149,7 @@ export function registerModeration(deps: ModerationHandlerDeps): void {
       if (!appeal) throw new CommandError(ErrorCode.CONFLICT, 'You have already appealed this decision.');
       await store.closeAppealOnNotices(user.id, ref);
       await core.publishEntry(
-        await store.enqueue({ ref, place: `${item.place.kind}:${item.place.id}`, reason: 'appealed', flags: 0, submittedAt: appeal.at }),
+        await store.enqueue({ ref, place: placeKey(item.place), reason: 'appealed', flags: 0, submittedAt: appeal.at }),
       );
       return appeal;
     },
@@ -182,7 +219,7 @@ export function registerModeration(deps: ModerationHandlerDeps): void {
         notice: noticeAction ? { action: noticeAction, canAppeal: APPEALABLE.includes(move.to) } : null,
         // Hidden means "pending review": it stays in the queue until someone decides it.
         ...(action === 'hide'
-          ? { requeue: { place: `${item.place.kind}:${item.place.id}`, reason: 'hidden' as const, flags: entry?.flags ?? 0 } }
+          ? { requeue: { place: placeKey(item.place), reason: 'hidden' as const, flags: entry?.flags ?? 0 } }
           : {}),
       });
       return { status: updated.status };
@@ -214,11 +251,12 @@ export function registerModeration(deps: ModerationHandlerDeps): void {
           notice: { action, canAppeal: false },
         });
       } else {
+        await store.resetFlags(ref);
         await core.record(user, action, refKey(ref), null, note ?? null);
         await core.notify(item, action, item.decision?.reason ?? null, false);
         await core.dequeue(ref);
       }
-      return decided;
+      return appealView(decided);
     },
   });
 
@@ -240,12 +278,13 @@ export function registerModeration(deps: ModerationHandlerDeps): void {
         note: input.note ?? null,
         by: user.id,
         at,
+        alias: target.alias,
       });
       core.sanctions.forget(target.id);
       core.sanctioned(sanction);
       const scope = input.townHallId ? `townhall:${input.townHallId}` : 'site';
-      await core.record(user, input.kind, `user:${target.id}`, input.reason, `${scope}${input.minutes ? `, ${input.minutes} min` : ''}${input.note ? `: ${input.note}` : ''}`);
-      return sanction;
+      await core.record(user, input.kind, sanctionTarget(sanction), input.reason, `${scope}${input.minutes ? `, ${input.minutes} min` : ''}${input.note ? `: ${input.note}` : ''}`);
+      return sanctionView(sanction);
     },
   });
 
@@ -257,8 +296,8 @@ export function registerModeration(deps: ModerationHandlerDeps): void {
       const lifted = await store.liftSanction(sanctionId, user.id, Date.now());
       if (!lifted) throw new CommandError(ErrorCode.NOT_FOUND, 'No such active sanction.');
       core.sanctions.forget(lifted.userId);
-      await core.record(user, 'lift', `user:${lifted.userId}`, null, `${lifted.kind} ${lifted.id}`);
-      return lifted;
+      await core.record(user, 'lift', sanctionTarget(lifted), null, `${lifted.kind} ${lifted.id}`);
+      return sanctionView(lifted);
     },
   });
 
@@ -266,14 +305,21 @@ export function registerModeration(deps: ModerationHandlerDeps): void {
     schema: ModUser,
     allow: moderator,
     limit: LIMITS.read,
-    async run(_ctx, { target }) {
-      const person = await resolveTarget(target, core, deps.identity);
-      const [sanctions, active, notices] = await Promise.all([
-        store.sanctionsOf(person.id),
-        store.activeSanctions(person.id, Date.now()),
-        store.noticesFor(person.id, 20),
-      ]);
-      return { displayName: person.shownAs, userId: person.anonymous ? null : person.id, sanctions, active, notices };
+    run: async (_ctx, { target }) => userPanel(await resolveTarget(target, core, deps.identity), core, store),
+  });
+
+  bind('mod:reveal-author', {
+    schema: ModRevealAuthor,
+    allow: (user) => canRevealAuthor(user.role),
+    limit: LIMITS.staff,
+    async run({ user }, { ref, reason }) {
+      const item = await core.describe(ref);
+      if (!item.anonymous) throw new CommandError(ErrorCode.CONFLICT, 'This item is not anonymous: its author is shown already.');
+      const author = await deps.identity.sessionUser(item.authorId);
+      if (!author) throw new CommandError(ErrorCode.NOT_FOUND, 'No such person.');
+      // On the record before the answer leaves: a reveal is never unaccounted for.
+      await core.record(user, 'reveal', refKey(ref), reason, null);
+      return { userId: author.id, displayName: author.displayName };
     },
   });
 

@@ -72,7 +72,9 @@ export interface ScreenInput {
  * it is stored (bans and timeouts → FORBIDDEN with the end time; slow mode → RATE_LIMITED;
  * a `block` filter entry → INVALID_PAYLOAD; `mask` entries masked; `hold` entries, the public
  * lists and pre-moderation → held), and reported after it is stored so held items join the
- * moderators' queue. Flags, decisions, appeals and notices arrive through the `mod:` commands.
+ * moderators' queue. Screening also notes that the author took part in the place, as votes and
+ * ballots do through `tookPart`. Flags, decisions, appeals and notices arrive through the `mod:`
+ * commands.
  */
 export interface ModerationPipeline {
   registerKind(adapter: ContentAdapter): void;
@@ -81,5 +83,10 @@ export interface ModerationPipeline {
   requireAllowed(user: SessionUser, townHallId: string | null): Promise<void>;
   /** Seconds between messages a resident must wait in a place (0: slow mode is off). */
   slowMode(place: string): Promise<number>;
+  /**
+   * The person voted or cast a ballot in a place, so their flags there count (see `flagCounts`).
+   * `screen` marks writers itself.
+   */
+  tookPart(userId: string, place: string): Promise<void>;
   submitted(item: { ref: ContentRef; place: string; status: ContentStatus; createdAt: number }): Promise<void>;
 }

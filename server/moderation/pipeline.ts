@@ -9,11 +9,14 @@ import type { AuditLogStore } from './audit.js';
 import { createWordFilter, type FilterRule, type WordFilter } from './filter.js';
 import type { ContentAdapter, ContentStatus, ContentSummary, ModerationPipeline, Screening, ScreenInput } from './pipeline-types.js';
 import { createQueueViews } from './queue-view.js';
-import { excerpt, sanctionMessage } from './rules.js';
+import { excerpt, FLAGS_ACTOR, sanctionMessage } from './rules.js';
 import { createSanctionCheck } from './sanctions.js';
 import type { ModerationStore, QueueEntry } from './store.js';
 
 export const MOD_ROOM = 'mod:queue';
+
+/** How many (person, place) pairs a node remembers having recorded as taking part. */
+const TOOK_PART_REMEMBERED = 50_000;
 
 export interface ModerationDeps {
   io: AppServer;
@@ -24,8 +27,6 @@ export interface ModerationDeps {
   secret: string;
   /** Entries from the configuration; they hold and cannot be removed from the console. */
   staticRules: FilterRule[];
-  /** Distinct flags that hide an item pending review. */
-  flagThreshold: number;
 }
 
 /**
@@ -41,6 +42,9 @@ export function createModerationCore(deps: ModerationDeps) {
   /** In-process listeners for bans and timeouts given on this node (the town hall media closes the person's video). */
   const sanctionListeners = new Set<(sanction: Sanction) => void>();
   let filter: { version: number; filter: WordFilter } | null = null;
+  // Taking part is only ever added, so a pair remembered here never goes stale on any node;
+  // it spares the store a write for every vote and message of someone already recorded.
+  const recorded = new Set<string>();
 
   const currentFilter = async (): Promise<WordFilter> => {
     const version = await store.filterVersion();
@@ -102,6 +106,7 @@ export function createModerationCore(deps: ModerationDeps) {
           fields: ['text'],
         });
       }
+      await tookPart(input.author.id, input.place);
       const text = matches.some((m) => m.action === 'mask') ? wordFilter.mask(input.text) : input.text;
       const hits = matches.filter((m) => m.action === 'hold').map(({ source, term }) => ({ source, term }));
       if (hits.length) return { outcome: 'hold', holdReason: 'filter', hits, text };
@@ -113,12 +118,21 @@ export function createModerationCore(deps: ModerationDeps) {
 
     requireAllowed: (user, townHallId) => requireAllowed(user, townHallId),
     slowMode: (place) => store.getSlowMode(place),
+    tookPart: (userId, place) => tookPart(userId, place),
 
     async submitted({ ref, place, status, createdAt }) {
       if (status !== 'held') return;
       await publishEntry(await store.enqueue({ ref, place, reason: 'held', flags: 0, submittedAt: createdAt }));
     },
   };
+
+  async function tookPart(userId: string, place: string): Promise<void> {
+    const key = `${userId} ${place}`;
+    if (recorded.has(key)) return;
+    await store.markTookPart(userId, place);
+    if (recorded.size >= TOOK_PART_REMEMBERED) recorded.delete(recorded.values().next().value!);
+    recorded.add(key);
+  }
 
   /** Refuses a person under a timeout or ban (staff are never sanctioned). */
   async function requireAllowed(user: SessionUser, townHallId: string | null): Promise<void> {
@@ -132,7 +146,8 @@ export function createModerationCore(deps: ModerationDeps) {
   /**
    * Applies a status change through the feature (compare-and-set from the status just read),
    * records it, tells the author, and takes the item off the queue. CONFLICT when the item
-   * moved meanwhile: of two moderators racing, one wins.
+   * moved meanwhile: of two moderators racing, one wins. A moderator's decision spends the
+   * flags so far: only people who flag it afterwards count toward hiding it again.
    */
   async function applyDecision(input: {
     actor: SessionUser;
@@ -154,6 +169,7 @@ export function createModerationCore(deps: ModerationDeps) {
       note: input.note,
     });
     if (!updated) throw new CommandError(ErrorCode.CONFLICT, 'Someone already decided this item.');
+    if (actor.id !== FLAGS_ACTOR.id) await store.resetFlags(item.ref);
     await record(actor, input.action, refKey(item.ref), input.reason, input.note);
     if (input.notice) await notify(item, input.notice.action, input.reason, input.notice.canAppeal, now);
     if (input.requeue) {

@@ -54,6 +54,7 @@ export const newSanction = (s: NewSanction): Sanction => ({
   at: s.at,
   liftedAt: null,
   liftedBy: null,
+  alias: s.alias ?? null,
 });
 
 /** Not lifted, and either open-ended or ending after `now`. */

@@ -29,8 +29,13 @@ const keys = {
   /** term → id: the uniqueness of terms, and the list of every entry. */
   filterTerms: rkey('moderation', 'filter-terms'),
   filterVersion: rkey('moderation', 'filter-version'),
-  /** userId → reason, one field per person who flagged the item. */
+  /** userId → reason, one field per person who ever flagged the item. */
   flags: (ref: ContentRef) => rkey('moderation', 'flags', refKey(ref)),
+  /** Who flagged it since the last moderator decision, and which of their flags count toward hiding it. */
+  openFlags: (ref: ContentRef) => rkey('moderation', 'flags-open', refKey(ref)),
+  countingFlags: (ref: ContentRef) => rkey('moderation', 'flags-counting', refKey(ref)),
+  /** The places a person took part in. */
+  tookPart: (userId: string) => rkey('moderation', 'took-part', userId),
   queued: (key: string) => rkey('moderation', 'queued', key),
   /** refKeys scored by submittedAt; equal scores come back by refKey, as in SQLite. */
   queue: rkey('moderation', 'queue'),
@@ -67,9 +72,15 @@ const removeFilterEntry = lua(`
   return entry
 `);
 
+// Whoever flagged once is in KEYS[1] for good, so after a reset (which empties only the open
+// and counting sets) an earlier flagger is not added again.
 const addFlag = lua(`
   local added = redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2])
-  return { added, redis.call('HLEN', KEYS[1]) }
+  if added == 1 then
+    redis.call('SADD', KEYS[2], ARGV[1])
+    if ARGV[3] == '1' then redis.call('SADD', KEYS[3], ARGV[1]) end
+  end
+  return { added, redis.call('SCARD', KEYS[2]) }
 `);
 
 // submittedAt and place are written only the first time: a re-queue keeps its place in line.
@@ -166,6 +177,7 @@ function sanctionFields(s: Sanction): Record<string, string> {
   if (s.townHallId !== null) fields.townHallId = s.townHallId;
   if (s.until !== null) fields.until = String(s.until);
   if (s.note !== null) fields.note = s.note;
+  if (s.alias !== null) fields.alias = s.alias;
   return fields;
 }
 
@@ -181,6 +193,7 @@ const fromSanctionHash = (h: Record<string, string>): Sanction => ({
   at: Number(h.at),
   liftedAt: numberOrNull(h.liftedAt),
   liftedBy: h.liftedBy ?? null,
+  alias: h.alias ?? null,
 });
 
 const appealFields = (a: Appeal): string[] => [
@@ -268,12 +281,29 @@ export function createRedisModerationStore(redis: RedisClient): ModerationStore 
       return Number((await redis.get(keys.filterVersion)) ?? 0);
     },
 
-    async addFlag(ref, userId, reason) {
-      const reply = (await addFlag.run(redis, [keys.flags(ref)], [userId, reason])) as [number, number];
+    async addFlag(ref, userId, reason, counts = true) {
+      const reply = (await addFlag.run(
+        redis,
+        [keys.flags(ref), keys.openFlags(ref), keys.countingFlags(ref)],
+        [userId, reason, counts ? '1' : '0'],
+      )) as [number, number];
       return { added: reply[0] === 1, count: Number(reply[1]) };
     },
     async flagCount(ref) {
-      return redis.hLen(keys.flags(ref));
+      return redis.sCard(keys.openFlags(ref));
+    },
+    async countingFlagCount(ref) {
+      return redis.sCard(keys.countingFlags(ref));
+    },
+    async resetFlags(ref) {
+      await redis.del([keys.openFlags(ref), keys.countingFlags(ref)]);
+    },
+
+    async markTookPart(userId, place) {
+      await redis.sAdd(keys.tookPart(userId), place);
+    },
+    async tookPart(userId, place) {
+      return Boolean(await redis.sIsMember(keys.tookPart(userId), place));
     },
 
     async enqueue(input) {

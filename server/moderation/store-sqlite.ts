@@ -46,6 +46,7 @@ interface SanctionRow {
   at: number;
   lifted_at: number | null;
   lifted_by: string | null;
+  alias: string | null;
 }
 
 interface AppealRow {
@@ -99,6 +100,7 @@ const fromSanctionRow = (r: SanctionRow): Sanction => ({
   at: r.at,
   liftedAt: r.lifted_at,
   liftedBy: r.lifted_by,
+  alias: r.alias,
 });
 
 const fromAppealRow = (r: AppealRow): Appeal => ({
@@ -151,11 +153,19 @@ export function createSqliteModerationStore(db: Database): ModerationStore {
       name TEXT PRIMARY KEY,
       value INTEGER NOT NULL
     ) STRICT, WITHOUT ROWID;
+    -- counts: the flag counts toward hiding; spent: a moderator decided the item since.
     CREATE TABLE IF NOT EXISTS content_flags (
       ref TEXT NOT NULL,
       user_id TEXT NOT NULL,
       reason TEXT NOT NULL,
+      counts INTEGER NOT NULL DEFAULT 1,
+      spent INTEGER NOT NULL DEFAULT 0,
       PRIMARY KEY (ref, user_id)
+    ) STRICT, WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS took_part (
+      user_id TEXT NOT NULL,
+      place TEXT NOT NULL,
+      PRIMARY KEY (user_id, place)
     ) STRICT, WITHOUT ROWID;
     CREATE TABLE IF NOT EXISTS moderation_queue (
       ref TEXT PRIMARY KEY,
@@ -183,7 +193,8 @@ export function createSqliteModerationStore(db: Database): ModerationStore {
       by TEXT NOT NULL,
       at INTEGER NOT NULL,
       lifted_at INTEGER,
-      lifted_by TEXT
+      lifted_by TEXT,
+      alias TEXT
     ) STRICT;
     CREATE INDEX IF NOT EXISTS sanctions_by_user ON sanctions (user_id, at, id);
     CREATE TABLE IF NOT EXISTS appeals (
@@ -213,6 +224,13 @@ export function createSqliteModerationStore(db: Database): ModerationStore {
       seconds INTEGER NOT NULL
     ) STRICT, WITHOUT ROWID;
   `);
+  // Files made before flags could be spent and sanctions given under a pseudonym: every earlier
+  // flag counted, and every earlier sanction was given by name.
+  const columns = (table: string) => db.prepare<[string], string>('SELECT name FROM pragma_table_info(?)').pluck().all(table);
+  const flagColumns = columns('content_flags');
+  if (!flagColumns.includes('counts')) db.exec('ALTER TABLE content_flags ADD COLUMN counts INTEGER NOT NULL DEFAULT 1');
+  if (!flagColumns.includes('spent')) db.exec('ALTER TABLE content_flags ADD COLUMN spent INTEGER NOT NULL DEFAULT 0');
+  if (!columns('sanctions').includes('alias')) db.exec('ALTER TABLE sanctions ADD COLUMN alias TEXT');
 
   const filterAll = db.prepare<[], FilterRow>('SELECT * FROM filter_entries ORDER BY term');
   const filterInsert = db.prepare<[FilterRow], void>(`
@@ -226,10 +244,16 @@ export function createSqliteModerationStore(db: Database): ModerationStore {
     .prepare<[], number>("SELECT value FROM moderation_counters WHERE name = 'filter-version'")
     .pluck();
 
-  const flagInsert = db.prepare<[string, string, string], void>(
-    'INSERT INTO content_flags (ref, user_id, reason) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+  const flagInsert = db.prepare<[string, string, string, number], void>(
+    'INSERT INTO content_flags (ref, user_id, reason, counts) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
   );
-  const flagCount = db.prepare<[string], number>('SELECT count(*) FROM content_flags WHERE ref = ?').pluck();
+  const flagCount = db.prepare<[string], number>('SELECT count(*) FROM content_flags WHERE ref = ? AND spent = 0').pluck();
+  const countingFlagCount = db
+    .prepare<[string], number>('SELECT count(*) FROM content_flags WHERE ref = ? AND spent = 0 AND counts = 1')
+    .pluck();
+  const flagsSpend = db.prepare<[string], void>('UPDATE content_flags SET spent = 1 WHERE ref = ? AND spent = 0');
+  const tookPartInsert = db.prepare<[string, string], void>('INSERT INTO took_part (user_id, place) VALUES (?, ?) ON CONFLICT DO NOTHING');
+  const tookPartGet = db.prepare<[string, string], number>('SELECT 1 FROM took_part WHERE user_id = ? AND place = ?').pluck();
 
   const queueUpsert = db.prepare<[Omit<QueueRow, 'claim_by' | 'claim_name' | 'claim_until'>], QueueRow>(`
     INSERT INTO moderation_queue (ref, place, reason, flags, submitted_at)
@@ -252,8 +276,8 @@ export function createSqliteModerationStore(db: Database): ModerationStore {
   const timeRecent = db.prepare<[number], number>('SELECT ms FROM decision_times ORDER BY seq DESC LIMIT ?').pluck();
 
   const sanctionInsert = db.prepare<[SanctionRow], void>(`
-    INSERT INTO sanctions (id, user_id, kind, town_hall_id, until, reason, note, by, at, lifted_at, lifted_by)
-    VALUES (@id, @user_id, @kind, @town_hall_id, @until, @reason, @note, @by, @at, @lifted_at, @lifted_by)`);
+    INSERT INTO sanctions (id, user_id, kind, town_hall_id, until, reason, note, by, at, lifted_at, lifted_by, alias)
+    VALUES (@id, @user_id, @kind, @town_hall_id, @until, @reason, @note, @by, @at, @lifted_at, @lifted_by, @alias)`);
   const sanctionLift = db.prepare<[number, string, string], SanctionRow>(`
     UPDATE sanctions SET lifted_at = ?, lifted_by = ? WHERE id = ? AND lifted_at IS NULL RETURNING *`);
   const sanctionsOf = db.prepare<[string], SanctionRow>(
@@ -296,8 +320,8 @@ export function createSqliteModerationStore(db: Database): ModerationStore {
     if (row) bumpFilterVersion.run();
     return row;
   });
-  const addFlag = db.transaction((key: string, userId: string, reason: string) => {
-    const { changes } = flagInsert.run(key, userId, reason);
+  const addFlag = db.transaction((key: string, userId: string, reason: string, counts: boolean) => {
+    const { changes } = flagInsert.run(key, userId, reason, counts ? 1 : 0);
     return { added: changes === 1, count: flagCount.get(key) ?? 0 };
   });
   const dequeue = db.transaction((key: string, decidedAt: number): QueueRow | undefined => {
@@ -324,11 +348,24 @@ export function createSqliteModerationStore(db: Database): ModerationStore {
       return filterVersion.get() ?? 0;
     },
 
-    async addFlag(ref, userId, reason) {
-      return addFlag.immediate(refKey(ref), userId, reason);
+    async addFlag(ref, userId, reason, counts = true) {
+      return addFlag.immediate(refKey(ref), userId, reason, counts);
     },
     async flagCount(ref) {
       return flagCount.get(refKey(ref)) ?? 0;
+    },
+    async countingFlagCount(ref) {
+      return countingFlagCount.get(refKey(ref)) ?? 0;
+    },
+    async resetFlags(ref) {
+      flagsSpend.run(refKey(ref));
+    },
+
+    async markTookPart(userId, place) {
+      tookPartInsert.run(userId, place);
+    },
+    async tookPart(userId, place) {
+      return tookPartGet.get(userId, place) === 1;
     },
 
     async enqueue(input) {
@@ -369,6 +406,7 @@ export function createSqliteModerationStore(db: Database): ModerationStore {
         at: s.at,
         lifted_at: null,
         lifted_by: null,
+        alias: s.alias,
       });
       return s;
     },

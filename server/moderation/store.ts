@@ -20,16 +20,22 @@ export interface QueueEntry {
   claim: { by: string; byName: string; until: number } | null;
 }
 
-export type NewSanction = Omit<Sanction, 'id' | 'liftedAt' | 'liftedBy'>;
+/** A sanction to store; `alias` is left out (null) for one given to a named person. */
+export type NewSanction = Omit<Sanction, 'id' | 'liftedAt' | 'liftedBy' | 'alias'> & { alias?: string | null };
 export type NewAppeal = Omit<Appeal, 'outcome' | 'decidedBy' | 'decidedAt'>;
 
 /**
  * Everything the moderation pipeline keeps besides the content itself (each feature keeps its
- * content and its status; the pipeline keeps flags, the queue, claims, sanctions, appeals,
- * notices, filter entries and per-place slow mode).
+ * content and its status; the pipeline keeps flags, who took part where, the queue, claims,
+ * sanctions, appeals, notices, filter entries and per-place slow mode).
  *
  * Invariants (tests/stores/moderation.contract.ts runs them on both implementations):
- * - a person flags an item once: `addFlag` again returns `added: false` and the same count;
+ * - a person flags an item once, ever: `addFlag` again returns `added: false` and the same
+ *   count, even after `resetFlags`;
+ * - `flagCount` counts the people who flagged an item since its last `resetFlags` (a
+ *   moderator's decision), and `countingFlagCount` those of them whose flag counts toward
+ *   hiding it; `resetFlags` brings both to 0, so only new people count again;
+ * - taking part is only ever added: `tookPart` is true from the first `markTookPart` on;
  * - a filter term exists once (compared lower-case): `addFilterEntry` with a taken term
  *   resolves to null; every add or remove raises `filterVersion`;
  * - `claim` is compare-and-set: it succeeds when the entry is unclaimed, its claim has
@@ -47,8 +53,21 @@ export interface ModerationStore {
   removeFilterEntry(id: string): Promise<FilterEntry | null>;
   filterVersion(): Promise<number>;
 
-  addFlag(ref: ContentRef, userId: string, reason: ReasonCode): Promise<{ added: boolean; count: number }>;
+  /**
+   * A person's flag on an item. `counts` (true unless given) says whether it counts toward
+   * hiding the item; one that does not is still a report. `count` is `flagCount` after it.
+   */
+  addFlag(ref: ContentRef, userId: string, reason: ReasonCode, counts?: boolean): Promise<{ added: boolean; count: number }>;
+  /** People who flagged the item since the last moderator decision on it. */
   flagCount(ref: ContentRef): Promise<number>;
+  /** Those of them whose flags count toward hiding it. */
+  countingFlagCount(ref: ContentRef): Promise<number>;
+  /** A moderator decided the item: the counts start again from 0 and earlier flaggers stay spent. */
+  resetFlags(ref: ContentRef): Promise<void>;
+
+  /** The person wrote or voted in a place ('townhall:<id>', 'thread:<id>'…). */
+  markTookPart(userId: string, place: string): Promise<void>;
+  tookPart(userId: string, place: string): Promise<boolean>;
 
   /** Adds the item to the queue, or updates its reason and raises its flag count if it is there already (the count never falls). */
   enqueue(entry: Omit<QueueEntry, 'claim'>): Promise<QueueEntry>;

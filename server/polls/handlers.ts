@@ -229,6 +229,7 @@ export function registerPolls(deps: PollDeps): { close(): void } {
         throw conflict(outcome.reason === 'already-voted' ? 'You have already voted.' : 'This poll has closed.');
       }
       const cast = outcome.ballot;
+      await moderation.tookPart(user.id, townHallPlace(poll.townHallId));
       if (cast.status === 'held') {
         await moderation.submitted({ ref: { kind: 'answer', id: cast.id }, place: townHallPlace(poll.townHallId), status: 'held', createdAt: cast.castAt });
       }

@@ -162,6 +162,7 @@ export function registerQa(deps: QaDeps): { close(): void } {
       if (voted) await deps.votes.admit({ user, network: socket.data.network, townHallId: q.townHallId, target: { kind: 'question', id: q.id } });
       const change = voted ? await questions.castVote(q.id, user.id) : await questions.retractVote(q.id, user.id);
       if (!change) throw conflict('Only published questions take votes.');
+      await moderation.tookPart(user.id, townHallPlace(q.townHallId));
       const result = { questionId: q.id, voted, votes: change.votes };
       if (change.changed) {
         tally.record(q.id);

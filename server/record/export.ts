@@ -25,6 +25,8 @@ type Row = Partial<Record<Column, string | number | null>>;
 const iso = (at: number | null | undefined) => (at === null || at === undefined ? null : new Date(at).toISOString());
 const seconds = (ms: number | null) => (ms === null ? null : Math.round(ms / 1000));
 const author = (q: RecordQuestion) => (q.anonymous ? 'Anonymous' : q.nameDropped ? 'Resident' : q.authorName);
+/** A question under review has no text in the record; its row says why. */
+const review = (q: RecordQuestion) => (q.underReview ? 'under-review' : null);
 
 function pollRows(poll: RecordPoll): Row[] {
   const base = { section: 'poll', item: poll.id, outcome: poll.kind, text: poll.question, time: iso(poll.closedAt) };
@@ -71,6 +73,7 @@ export function recordRows(record: TownHallRecordView): Row[] {
         section: 'question',
         item: a.id,
         outcome: how,
+        reason: review(a),
         time: iso(a.askedAt),
         answered_at: iso(a.answeredAt),
         seconds_to_answer: seconds(a.timeToAnswerMs),
@@ -82,7 +85,16 @@ export function recordRows(record: TownHallRecordView): Row[] {
       });
     }
     for (const n of q.notReached) {
-      rows.push({ section: 'question', item: n.id, outcome: 'not-reached', time: iso(n.askedAt), votes: n.votes, author: author(n), text: n.text });
+      rows.push({
+        section: 'question',
+        item: n.id,
+        outcome: 'not-reached',
+        reason: review(n),
+        time: iso(n.askedAt),
+        votes: n.votes,
+        author: author(n),
+        text: n.text,
+      });
     }
     for (const r of q.removedByReason) rows.push({ section: 'removed', item: r.reason, reason: r.reason, value: r.count });
   }

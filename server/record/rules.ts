@@ -15,6 +15,7 @@ import type {
 } from '../../shared/record.js';
 import type { TownHall } from '../../shared/townhall.js';
 import type { AuditEntry } from '../moderation/audit.js';
+import { hiddenByFlags } from '../moderation/rules.js';
 import type { PublishedPoll } from '../polls/published.js';
 import type { QuestionRecord } from '../qa/store.js';
 
@@ -23,9 +24,10 @@ export const DAY_MS = 24 * 3600 * 1000;
 /** What a guest's stored name becomes once it is dropped (the client shows its own word for it). */
 export const DROPPED_NAME = 'Resident';
 
-export function outcomeOf(q: Pick<QuestionRecord, 'status' | 'answerState'>): QuestionOutcome {
+/** Only moderators' decisions move a question's outcome: one hidden by flags, unreviewed, keeps its own. */
+export function outcomeOf(q: Pick<QuestionRecord, 'status' | 'answerState' | 'decision'>): QuestionOutcome {
   if (q.status === 'held') return 'held';
-  if (q.status !== 'published') return 'removed';
+  if (q.status !== 'published' && !hiddenByFlags(q)) return 'removed';
   return q.answerState === 'answered' ? 'answered' : 'not-reached';
 }
 
@@ -61,9 +63,11 @@ export type DropName = (authorId: string) => boolean;
 
 function listed(q: QuestionRecord, dropName: DropName): RecordQuestion {
   const dropped = !q.anonymous && (dropName(q.authorId) || q.authorName === DROPPED_NAME);
+  const underReview = hiddenByFlags(q);
   return {
     id: q.id,
-    text: q.text,
+    text: underReview ? null : q.text,
+    underReview,
     askedAt: q.createdAt,
     votes: q.votes,
     anonymous: q.anonymous,
@@ -155,10 +159,17 @@ export function isAboutPlace(entry: Pick<AuditEntry, 'action' | 'target' | 'note
   return (entry.action === 'timeout' || entry.action === 'ban') && (entry.note === place || (entry.note ?? '').startsWith(`${place},`) || (entry.note ?? '').startsWith(`${place}:`));
 }
 
-/** Counts by action and reason; who acted and on whom never leaves this function. */
+/**
+ * Entries on the moderation record that are no moderator's decision, so never in the totals:
+ * flags taking an item down pending review, and an admin revealing an anonymous author.
+ */
+const NOT_DECISIONS = new Set(['flag-hide', 'reveal']);
+
+/** Counts moderators' decisions by action and reason; who acted and on whom never leaves this function. */
 export function moderationTotals(entries: readonly Pick<AuditEntry, 'action' | 'reason'>[]): ModerationTotal[] {
   const counts = new Map<string, ModerationTotal>();
   for (const { action, reason } of entries) {
+    if (NOT_DECISIONS.has(action)) continue;
     const key = JSON.stringify([action, reason]);
     const total = counts.get(key) ?? { action, reason, count: 0 };
     total.count++;

@@ -208,6 +208,54 @@ describe('the moderator console in the browser', () => {
     expect(await accessibilityViolations(author)).toEqual([]);
   });
 
+  it("shows an anonymous author's pseudonym only, and lets an admin alone reveal them with a reason", async () => {
+    await server.app.identity.createStaff({ username: 'ada', password: STAFF_PASSWORD, role: 'admin', displayName: 'Admin Ada' });
+    const [hana, ivo, ben, ada] = await Promise.all([newPage(), newPage(), newPage(), newPage()]);
+    await Promise.all([joinAsResident(hana, 'Hana Hidden'), joinAsResident(ivo, 'Ivo Hidden')]);
+    // Held questions, so they reach the queue: the filter catches the word.
+    const askAnonymously = async (page: Page, text: string) => {
+      await page.getByRole('checkbox', { name: 'Hide my name from other residents' }).check();
+      await ask(page, text);
+    };
+    const hanas = 'Hana anonymously: that d1rtyc0p again';
+    const ivos = 'Ivo anonymously: the d1rtyc0p parked on the sidewalk';
+    // Ivo's first, so Hana's is newer: the next item Ben's console takes after Ivo's is not hers.
+    await askAnonymously(ivo, ivos);
+    await askAnonymously(hana, hanas);
+
+    // A moderator sees the pseudonym and no way to learn more.
+    await openConsole(ben, 'ben');
+    await row(ben, ivos).click();
+    const benPanel = ben.getByTestId('author-panel');
+    await expect.poll(() => benPanel.textContent()).toMatch(/Author: R-[A-Z0-9]{5}/);
+    expect(await benPanel.textContent()).not.toContain('Ivo');
+    expect(await benPanel.getByText('Reveal who wrote this').count()).toBe(0);
+    await ben.keyboard.press('a');
+    await expect.poll(() => row(ben, ivos).count()).toBe(0);
+
+    // An admin can, with a reason, which lands on the record.
+    await openConsole(ada, 'ada');
+    await expect.poll(() => row(ada, hanas).getByTestId('taken-by').count()).toBe(0);
+    await row(ada, hanas).click();
+    const panel = ada.getByTestId('author-panel');
+    await expect.poll(() => panel.textContent()).toMatch(/Author: R-[A-Z0-9]{5}/);
+    await panel.getByText('Reveal who wrote this').click();
+    await panel.getByRole('button', { name: 'Reveal author' }).press('Enter');
+    await expect.poll(() => ada.locator('#reveal-error').textContent()).toContain('Give a reason first.');
+    await panel.getByRole('textbox', { name: 'Reason for revealing the author' }).fill('A threat against an officer');
+    await screenshot(ada, 'moderation-reveal-author');
+    expect(await accessibilityViolations(ada)).toEqual([]);
+    await panel.getByRole('textbox', { name: 'Reason for revealing the author' }).press('Enter');
+    await expect.poll(() => panel.getByTestId('revealed-author').textContent()).toContain('Written by Hana Hidden');
+    await screenshot(ada, 'moderation-revealed-author');
+    await ada.locator('#item-heading').focus();
+    await ada.keyboard.press('a');
+    await expect.poll(() => row(ada, hanas).count()).toBe(0);
+    await ada.getByRole('link', { name: 'Record' }).press('Enter');
+    await expect.poll(() => ada.getByTestId('record-entries').textContent()).toContain('Author revealed');
+    expect(await ada.getByTestId('record-entries').textContent()).toContain('A threat against an officer');
+  });
+
   it('edits the word list and verifies the record', async () => {
     const ana = await newPage();
     await openConsole(ana, 'ana');

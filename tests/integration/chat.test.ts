@@ -87,6 +87,9 @@ describe.each(['sqlite', 'redis'] as const)('live chat on the %s store', (store)
     const townHallId = await room();
     const [ana, ...flaggers] = await Promise.all([person(townHallId, 'Ana'), person(townHallId, 'F1'), person(townHallId, 'F2'), person(townHallId, 'F3')]);
     const sent = unwrap(await command(ana.socket, 'chat:send', { townHallId, text: 'buy cheap watches here' }));
+    // Flags count from people who took part in the town hall: these three voted on a question.
+    const question = unwrap(await command(ana.socket, 'qa:ask', { townHallId, text: 'Where do I park tonight?' }));
+    for (const f of flaggers) unwrap(await command(f.socket, 'qa:vote', { questionId: question.id, voted: true }));
     const hiddenForOthers = nextEvent(flaggers[0]!.socket, 'chat:removed', (p) => p.messageId === sent.id);
     const hiddenForAuthor = nextEvent(ana.socket, 'chat:message', ({ message }) => message.id === sent.id && message.status === 'hidden');
     for (const f of flaggers) unwrap(await command(f.socket, 'mod:flag', { ref: chatRef(sent.id), reason: 'spam' }));

@@ -134,6 +134,49 @@ export function describeModerationStore(name: string, makeStore: MakeStore<Moder
         expect(results.filter((r) => r.added)).toHaveLength(30);
         expect(await t.store.flagCount(Q1)).toBe(30);
       });
+
+      it('counts a report that does not count toward hiding among the reports only', async () => {
+        expect(await t.store.addFlag(Q1, 'stranger-1', 'spam', false)).toEqual({ added: true, count: 1 });
+        expect(await t.store.addFlag(Q1, 'voter-1', 'spam', true)).toEqual({ added: true, count: 2 });
+        // Flagging again, now eligible, changes nothing: a person flags an item once.
+        expect(await t.store.addFlag(Q1, 'stranger-1', 'spam', true)).toEqual({ added: false, count: 2 });
+        expect(await t.store.flagCount(Q1)).toBe(2);
+        expect(await t.store.countingFlagCount(Q1)).toBe(1);
+        expect(await t.store.countingFlagCount(Q2)).toBe(0);
+      });
+
+      it('starts both counts again after a decision, and never counts an earlier flagger again', async () => {
+        for (const f of ['flagger-1', 'flagger-2', 'flagger-3']) await t.store.addFlag(Q1, f, 'spam', true);
+        await t.store.addFlag(Q2, 'flagger-1', 'spam', true);
+        const other = await t.another();
+        await other.resetFlags(Q1);
+        expect([await t.store.flagCount(Q1), await t.store.countingFlagCount(Q1)]).toEqual([0, 0]);
+        expect(await t.store.addFlag(Q1, 'flagger-2', 'spam', true)).toEqual({ added: false, count: 0 });
+        expect(await t.store.addFlag(Q1, 'flagger-4', 'spam', true)).toEqual({ added: true, count: 1 });
+        expect(await other.countingFlagCount(Q1)).toBe(1);
+        // Another item's flags are untouched, and a second reset finds nothing to spend.
+        expect(await t.store.countingFlagCount(Q2)).toBe(1);
+        await t.store.resetFlags(Q1);
+        await t.store.resetFlags(Q1);
+        expect(await t.store.flagCount(Q1)).toBe(0);
+        const reopened = await t.reopen();
+        expect(await reopened.addFlag(Q1, 'flagger-4', 'spam', true)).toEqual({ added: false, count: 0 });
+        expect(await reopened.countingFlagCount(Q2)).toBe(1);
+      });
+    });
+
+    describe('taking part', () => {
+      it('records that a person took part in a place, once, for every node and after a restart', async () => {
+        expect(await t.store.tookPart(USER, PLACE)).toBe(false);
+        await t.store.markTookPart(USER, PLACE);
+        const other = await t.another();
+        await other.markTookPart(USER, PLACE);
+        expect(await other.tookPart(USER, PLACE)).toBe(true);
+        expect(await t.store.tookPart(USER, 'thread:thread-0001')).toBe(false);
+        expect(await t.store.tookPart('resident-0002', PLACE)).toBe(false);
+        const reopened = await t.reopen();
+        expect(await reopened.tookPart(USER, PLACE)).toBe(true);
+      });
     });
 
     describe('queue', () => {
@@ -276,7 +319,7 @@ export function describeModerationStore(name: string, makeStore: MakeStore<Moder
     describe('sanctions', () => {
       it('returns exactly the sanction it stored, and lists a person’s sanctions newest first', async () => {
         const older = await t.store.addSanction(sanction({ at: 1_000 }));
-        expect(older).toEqual({ ...sanction({ at: 1_000 }), id: older.id, liftedAt: null, liftedBy: null });
+        expect(older).toEqual({ ...sanction({ at: 1_000 }), id: older.id, liftedAt: null, liftedBy: null, alias: null });
         const newer = await t.store.addSanction(sanction({ kind: 'ban', townHallId: null, until: null, note: null, at: 2_000 }));
         await t.store.addSanction(sanction({ userId: 'resident-0002' }));
         expect(await t.store.sanctionsOf(USER)).toEqual([newer, older]);
@@ -294,6 +337,15 @@ export function describeModerationStore(name: string, makeStore: MakeStore<Moder
         expect(await t.store.activeSanctions(USER, 2_000)).toEqual([ban]);
         await t.store.liftSanction(ban.id, 'admin-1', 3_000);
         expect(await t.store.activeSanctions(USER, 3_000)).toEqual([]);
+      });
+
+      it('keeps the pseudonym a sanction was given under, and leaves it null for one given by name', async () => {
+        const alias = 'townhall:townhall-aaaa-01/R-ABCDE';
+        const anonymous = await t.store.addSanction({ ...sanction({ at: 2_000 }), alias });
+        const named = await t.store.addSanction(sanction({ at: 1_000 }));
+        expect([anonymous.alias, named.alias]).toEqual([alias, null]);
+        expect(await t.store.sanctionsOf(USER)).toEqual([anonymous, named]);
+        expect(await t.store.liftSanction(anonymous.id, 'admin-1', 3_000)).toMatchObject({ alias, liftedAt: 3_000 });
       });
 
       it('lifts a sanction once', async () => {

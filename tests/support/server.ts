@@ -34,6 +34,8 @@ export interface TestServerOptions {
   redisUrl?: string;
   filterWords?: string[];
   flagThreshold?: number;
+  /** Hours an account must exist before its flags count without taking part (72 by default). */
+  flagAccountAgeHours?: number;
   tallyIntervalMs?: number;
   clientDir?: string;
   /**
@@ -84,6 +86,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       clientDir: options.clientDir ?? path.resolve('dist/client'),
       filterWords: options.filterWords ?? ['dirtycop'],
       flagThreshold: options.flagThreshold ?? 3,
+      flagAccountAgeHours: options.flagAccountAgeHours ?? 72,
       secret: 'test-secret-test-secret-test-secret-0123',
       ...(options.socketCaps ? { socketCaps: options.socketCaps } : {}),
       trustProxy: options.trustProxy ?? false,

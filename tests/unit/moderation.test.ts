@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createWordFilter } from '../../server/moderation/filter.js';
-import { excerpt, MOVES } from '../../server/moderation/rules.js';
+import { excerpt, flagCounts, flagsMayHide, MOVES } from '../../server/moderation/rules.js';
+import { sanctionTarget, sanctionView } from '../../server/moderation/targets.js';
+import type { Sanction } from '../../shared/moderation.js';
 import { median } from '../../server/moderation/queue-view.js';
 
 describe('word filter', () => {
@@ -53,6 +55,37 @@ describe('moderation rules', () => {
     const long = excerpt('word '.repeat(50));
     expect(long.length).toBeLessThanOrEqual(80);
     expect(long.endsWith('…')).toBe(true);
+  });
+
+  it('counts a flag from someone who joined and took part, or from an account old enough, and no one else', () => {
+    const day = 24 * 3600_000;
+    const base = { joined: true, tookPart: true, account: { kind: 'guest' as const, createdAt: 0 }, now: 10 * day, accountAgeMs: 3 * day };
+    expect(flagCounts(base)).toBe(true);
+    expect(flagCounts({ ...base, tookPart: false })).toBe(false);
+    expect(flagCounts({ ...base, joined: false })).toBe(false);
+    // A guest of any age does not count without taking part; an account does once it is old enough.
+    const stranger = { ...base, joined: false, tookPart: false };
+    expect(flagCounts({ ...stranger, account: { kind: 'account', createdAt: 7 * day } })).toBe(true);
+    expect(flagCounts({ ...stranger, account: { kind: 'account', createdAt: 7 * day + 1 } })).toBe(false);
+    expect(flagCounts({ ...stranger, account: null })).toBe(false);
+  });
+
+  it("never lets flags take down staff writing or an ended town hall's content", () => {
+    expect(flagsMayHide({ placeEnded: false, authorRole: 'resident' })).toBe(true);
+    expect(flagsMayHide({ placeEnded: false, authorRole: null })).toBe(true);
+    expect(flagsMayHide({ placeEnded: true, authorRole: 'resident' })).toBe(false);
+    for (const role of ['officer', 'moderator', 'captioner', 'admin'] as const) expect(flagsMayHide({ placeEnded: false, authorRole: role })).toBe(false);
+  });
+
+  it("shows and records a sanction given under a pseudonym without the person's id", () => {
+    const given: Sanction = {
+      id: 'sanction-0001', userId: 'resident-0001', kind: 'ban', townHallId: null, until: null, reason: 'threat',
+      note: null, by: 'mod-1', at: 1, liftedAt: null, liftedBy: null, alias: 'townhall:th-1/R-ABCDE',
+    };
+    expect(sanctionView(given)).toEqual({ ...given, userId: null });
+    expect(sanctionTarget(given)).toBe('pseudonym:townhall:th-1/R-ABCDE');
+    expect(sanctionView({ ...given, alias: null }).userId).toBe('resident-0001');
+    expect(sanctionTarget({ ...given, alias: null })).toBe('user:resident-0001');
   });
 
   it('takes the median of decision times', () => {

@@ -37,6 +37,7 @@ const question = (over: Partial<QuestionRecord> = {}): QuestionRecord => ({
   ...over,
 });
 const decided = (reason: string | null) => ({ by: 'mod-1', at: 50_000, reason: reason as never, note: null });
+const byFlags = { by: 'system', at: 50_000, reason: 'spam' as const, note: '3 flags' };
 
 const townHall: TownHall = {
   id: 'th-aaaaaaaa',
@@ -130,6 +131,29 @@ describe('question outcomes', () => {
     expect(everything).not.toContain('SECRET-TEXT');
     expect(everything).not.toContain('Pat Guest');
     expect(everything).not.toContain('Hidden Helen');
+  });
+});
+
+describe('questions hidden by flags', () => {
+  it('keep their outcome in the figures until a moderator decides, shown under review without their text', () => {
+    const secret = 'FLAGGED-TEXT nobody reviewed';
+    const answered = question({ status: 'hidden', decision: byFlags, text: secret, answerState: 'answered', answeredLiveAt: 20_000 });
+    const open = question({ status: 'hidden', decision: byFlags, text: secret });
+    const hiddenByModerator = question({ status: 'hidden', decision: decided('spam') });
+    expect([outcomeOf(answered), outcomeOf(open), outcomeOf(hiddenByModerator)]).toEqual(['answered', 'not-reached', 'removed']);
+    const record = recordQuestions([answered, open, hiddenByModerator], () => false);
+    expect(record.summary).toMatchObject({ received: 3, answered: 1, notReached: 1, removed: 1 });
+    expect(record.answered[0]).toMatchObject({ id: answered.id, underReview: true, text: null });
+    expect(record.notReached[0]).toMatchObject({ id: open.id, underReview: true, text: null });
+    const csv = recordToCsv(buildRecord(inputs({ questions: [answered, open] })));
+    expect(csv).not.toContain('FLAGGED-TEXT');
+    expect(csv.match(/under-review/g)).toHaveLength(2);
+  });
+
+  it('leave the moderation totals to moderators: flags taking an item down and reveals are not counted', () => {
+    expect(moderationTotals([{ action: 'flag-hide', reason: 'spam' }, { action: 'reveal', reason: 'a threat' }, { action: 'approve', reason: null }])).toEqual([
+      { action: 'approve', reason: null, count: 1 },
+    ]);
   });
 });
 

@@ -3,7 +3,7 @@
 // others see it as taken; moving away releases it.
 import type { AppError, Result } from '../../../shared/errors.js';
 import { refKey, type FilterAction, type FilterEntry, type ModeratorAction, type QueueReason, type ReasonCode } from '../../../shared/moderation.js';
-import type { ModServerEvents, QueueItemView, QueueStats, UserPanel } from '../../../shared/moderation-events.js';
+import type { ModServerEvents, QueueItemView, QueueStats, RevealedAuthor, UserPanel } from '../../../shared/moderation-events.js';
 import { command, getSocket } from './socket.js';
 
 /** The console's three views: the queue, the word list, the record. */
@@ -49,6 +49,8 @@ const CLAIM_MARGIN_MS = 60_000;
 
 export class ModerationConsoleState {
   readonly meId: string;
+  /** Whether this person may reveal who wrote an anonymous item (admins). */
+  readonly canReveal: boolean;
 
   items = $state.raw<QueueItemView[]>([]);
   stats = $state.raw<QueueStats>({ queueLength: 0, medianDecisionMs: null });
@@ -65,6 +67,8 @@ export class ModerationConsoleState {
   announcement = $state.raw<ConsoleAnnouncement | null>(null);
   author = $state.raw<UserPanel | null>(null);
   authorError = $state.raw<AppError | null>(null);
+  /** Who wrote the selected anonymous item, once an admin revealed it. */
+  revealed = $state.raw<RevealedAuthor | null>(null);
   /** Set when the selected item left the queue by someone else's hand. */
   selectedGone = $state(false);
 
@@ -79,8 +83,9 @@ export class ModerationConsoleState {
   #deciding: string | null = null;
   #pending: (() => void)[] | null = null;
 
-  constructor(meId: string) {
+  constructor(meId: string, canReveal = false) {
     this.meId = meId;
+    this.canReveal = canReveal;
   }
 
   /** Whether another moderator holds the item right now. */
@@ -122,6 +127,7 @@ export class ModerationConsoleState {
     this.selectedGone = false;
     this.author = null;
     this.authorError = null;
+    this.revealed = null;
     if (previous) void this.#release(previous);
     if (key) await this.#claim(key, direction);
   }
@@ -196,6 +202,16 @@ export class ModerationConsoleState {
     if (this.selectedKey !== key) return;
     this.author = result.ok ? result.data : null;
     this.authorError = result.ok ? null : result.error;
+  }
+
+  /** Admins only: who wrote the selected anonymous item; the reason goes on the moderation record. */
+  async reveal(reason: string): Promise<Result<RevealedAuthor>> {
+    const item = this.selected;
+    if (!item) return this.#nothingSelected();
+    const key = itemKey(item);
+    const result = await command('mod:reveal-author', { ref: item.ref, reason });
+    if (result.ok && this.selectedKey === key) this.revealed = result.data;
+    return result;
   }
 
   async addFilterEntry(term: string, action: FilterAction): Promise<Result<FilterEntry>> {
