@@ -96,8 +96,8 @@ describe.each(['sqlite', 'redis'] as const)('live chat on the %s store', (store)
 
   it('refuses a second message in slow mode and says how long to wait', async () => {
     const townHallId = await room();
-    const officer = await person(townHallId, 'Officer', 'officer');
-    unwrap(await command(officer.socket, 'mod:set-slow-mode', { townHallId, seconds: 60 }));
+    const staff = await person(townHallId, 'Mod on duty', 'moderator');
+    unwrap(await command(staff.socket, 'mod:set-slow-mode', { townHallId, seconds: 60 }));
     const ana = await person(townHallId, 'Ana');
     expect(ana.snapshot.slowModeSeconds).toBe(60);
     unwrap(await command(ana.socket, 'chat:send', { townHallId, text: 'first' }));
@@ -105,8 +105,8 @@ describe.each(['sqlite', 'redis'] as const)('live chat on the %s store', (store)
     expect(second).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
     expect(!second.ok && second.error.retryAfterMs).toBeGreaterThan(50_000);
     // Staff are not slowed.
-    unwrap(await command(officer.socket, 'chat:send', { townHallId, text: 'one' }));
-    unwrap(await command(officer.socket, 'chat:send', { townHallId, text: 'two' }));
+    unwrap(await command(staff.socket, 'chat:send', { townHallId, text: 'one' }));
+    unwrap(await command(staff.socket, 'chat:send', { townHallId, text: 'two' }));
   });
 
   it('refuses a person banned from the town hall, and stores nothing', async () => {
