@@ -22,9 +22,10 @@ describe('live Q&A in the browser', () => {
 
   beforeAll(async () => {
     server = await startTestServer({ clientDir: requireBuiltClient(), tallyIntervalMs: 100 });
-    const { id } = await server.townHall({ title: 'Northside Town Hall', description: 'Talk with your officers.' });
+    const host = await server.app.identity.createStaff({ username: 'officer', password: STAFF_PASSWORD, role: 'officer', displayName: 'Sgt. Reyes' });
+    const hosts = [{ id: host.id, displayName: host.displayName }];
+    const { id } = await server.townHall({ title: 'Northside Town Hall', description: 'Talk with your officers.', hosts });
     townHallUrl = `${server.url}/townhall/${id}`;
-    await server.app.identity.createStaff({ username: 'officer', password: STAFF_PASSWORD, role: 'officer', displayName: 'Sgt. Reyes' });
     await server.app.identity.createStaff({ username: 'moderator', password: STAFF_PASSWORD, role: 'moderator', displayName: 'Mod Sam' });
     browser = await launchChromium();
   });
