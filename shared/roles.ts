@@ -6,6 +6,13 @@ export const STAFF_ROLES = ['officer', 'moderator', 'captioner', 'admin'] as con
 export type StaffRole = (typeof STAFF_ROLES)[number];
 
 export const isStaff = (role: Role): boolean => role !== 'resident';
+/**
+ * The badge shown with what a person writes: their staff role, or null for residents and guests.
+ * Stored with each question, chat message and caption line as it was when written, so a guest
+ * can never look like staff in the live views or the record.
+ */
+export const badgeOf = (role: Role): StaffRole | null =>
+  (STAFF_ROLES as readonly Role[]).includes(role) ? (role as StaffRole) : null;
 /** Who may approve, reject and remove content. */
 export const canModerate = (role: Role): boolean => role === 'moderator' || role === 'admin';
 /** Who may schedule town halls and be named their host. */

@@ -9,7 +9,7 @@ import {
   QaVote,
   type QaSnapshot,
 } from '../../shared/qa.js';
-import { canAnswer, canHost, canReview } from '../../shared/roles.js';
+import { badgeOf, canAnswer, canHost, canReview } from '../../shared/roles.js';
 import { dirtyKeysFor } from '../core/coalesce.js';
 import { commandBinder, type CommandDeps } from '../core/command.js';
 import type { RateRule } from '../core/rate-limit.js';
@@ -137,6 +137,7 @@ export function registerQa(deps: QaDeps): { close(): void } {
         townHallId: townHall.id,
         authorId: user.id,
         authorName: user.displayName,
+        authorRole: badgeOf(user.role),
         anonymous: input.anonymous,
         text: screening.text,
         status: screening.outcome === 'publish' ? 'published' : 'held',
