@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, expect, it } from 'vitest';
 import { openStores } from '../../server/storage/index.js';
+import { rkey } from '../../server/storage/redis.js';
+import { freshRedisUrl } from '../support/redis.js';
 
 let dir: string | undefined;
 afterEach(async () => {
@@ -12,7 +14,7 @@ afterEach(async () => {
 
 // Files written before the staff badge named a role: questions and captions had no badge at all,
 // chat messages only a staff flag.
-it('reads questions, chat and captions stored before the staff role was kept, and keeps it from then on', async () => {
+it('reads questions, chat and captions that a SQLite file holds from before the staff role was kept, and keeps it from then on', async () => {
   dir = await mkdtemp(join(tmpdir(), 'rt-migrate-'));
   const file = join(dir, 'old.db');
   const old = new Database(file);
@@ -58,6 +60,32 @@ it('reads questions, chat and captions stored before the staff role was kept, an
       filterHits: [],
     });
     expect(await stores.chat.get(message.id)).toEqual(message);
+  } finally {
+    await stores.close();
+  }
+});
+
+it('reads chat messages and caption lines that Redis holds from before the staff role was kept', async () => {
+  const stores = await openStores({ kind: 'redis', url: await freshRedisUrl() });
+  try {
+    const said = (authorRole: 'officer' | null, text: string) =>
+      stores.chat.add({ townHallId: 'th-old-0000002', authorId: 'author-000001', authorName: 'Officer Diaz', authorRole, text, status: 'published', holdReason: null, filterHits: [] });
+    // Written as the store wrote them then: a staff flag and no role.
+    const fromOfficer = await said('officer', 'from the officer');
+    const fromGuest = await said(null, 'from a guest');
+    await stores.redis!.hDel(rkey('chat', fromOfficer.id), 'authorRole');
+    await stores.redis!.hSet(rkey('chat', fromOfficer.id), 'staff', '1');
+    await stores.redis!.hSet(rkey('chat', fromGuest.id), 'staff', '0');
+    await stores.redis!.rPush(
+      rkey('townhall', 'th-old-0000002', 'captions'),
+      JSON.stringify({ id: 'old-caption-002', townHallId: 'th-old-0000002', authorId: 'captioner-01', text: 'Welcome', at: 8 }),
+    );
+
+    expect(await stores.chat.get(fromOfficer.id)).toMatchObject({ authorRole: 'officer' });
+    expect(await stores.chat.get(fromGuest.id)).toMatchObject({ authorRole: null });
+    expect(await stores.captions.all('th-old-0000002')).toEqual([
+      { id: 'old-caption-002', townHallId: 'th-old-0000002', authorId: 'captioner-01', authorRole: null, text: 'Welcome', at: 8 },
+    ]);
   } finally {
     await stores.close();
   }
