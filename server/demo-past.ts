@@ -1,6 +1,7 @@
 // A finished town hall for the demo, so its public record has something to show: questions
 // answered in writing and live, one not reached, one removed by a moderator, a closed poll,
 // chat and captions. Written straight into the stores, as the event would have left them.
+import type { StaffRole } from '../shared/roles.js';
 import { newId } from './core/ids.js';
 import type { App } from './app.js';
 import type { Stores } from './storage/index.js';
@@ -41,15 +42,16 @@ export async function seedPastTownHall(app: App, stores: Stores, residents: Pers
         townHallId: hall.id,
         authorId: by.id,
         authorName: by.displayName,
+        authorRole: null,
         anonymous,
         text,
         status: 'published',
         holdReason: null,
         filterHits: [],
       });
-    const chat = (by: Person, text: string, staff = false) =>
-      stores.chat.add({ townHallId: hall.id, authorId: by.id, authorName: by.displayName, staff, text, status: 'published', holdReason: null, filterHits: [] });
-    const caption = (text: string) => stores.captions.add({ townHallId: hall.id, authorId: officer.id, text });
+    const chat = (by: Person, text: string, authorRole: StaffRole | null = null) =>
+      stores.chat.add({ townHallId: hall.id, authorId: by.id, authorName: by.displayName, authorRole, text, status: 'published', holdReason: null, filterHits: [] });
+    const caption = (text: string) => stores.captions.add({ townHallId: hall.id, authorId: officer.id, authorRole: 'officer', text });
     const [maria, tom, aisha] = residents as [Person, Person, Person];
 
     await caption('Good evening, and thank you for joining the Eastside town hall.');
@@ -64,7 +66,7 @@ export async function seedPastTownHall(app: App, stores: Stores, residents: Pers
     await stores.questions.castVote(bikes.id, maria.id);
     advance(4);
     await chat(tom, 'Is this being recorded?');
-    await chat(officer, 'Yes: the record of this meeting will be public once it ends.', true);
+    await chat(officer, 'Yes: the record of this meeting will be public once it ends.', 'officer');
     await caption('Our first question is about burglaries on the east side.');
     await stores.questions.setAnswerState(burglaries.id, 'answering');
     advance(3);

@@ -77,6 +77,7 @@ export async function seedDemo(app: App, stores: Stores, dataDir: string): Promi
       townHallId: live.id,
       authorId: author.id,
       authorName: author.displayName,
+      authorRole: null,
       anonymous: q.anonymous,
       text: q.text,
       status: 'published',

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import type { Ack } from './errors.js';
 import { Id } from './ids.js';
+import type { StaffRole } from './roles.js';
 import { boundedText } from './text.js';
 
 export const CAPTION_LIMITS = {
@@ -16,6 +17,8 @@ export interface CaptionLine {
   townHallId: Id;
   text: string;
   at: number;
+  /** The role of whoever typed it (a captioner, or a host captioning their own event); the name is never shown. */
+  authorRole: StaffRole | null;
 }
 
 export interface CaptionsSnapshot {

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Ack } from './errors.js';
 import { Id } from './ids.js';
 import { HoldReason } from './moderation.js';
+import type { StaffRole } from './roles.js';
 import { boundedText } from './text.js';
 
 export const CHAT_LIMITS = {
@@ -27,8 +28,8 @@ export interface ChatMessageView {
   text: string;
   createdAt: number;
   authorName: string;
-  /** The author is staff (officer, moderator, captioner, admin): the page shows a badge. */
-  staff: boolean;
+  /** The author's staff role when they wrote it, null for residents and guests: the page shows it as a badge. */
+  authorRole: StaffRole | null;
   status: 'held' | 'hidden' | 'published';
   mine?: true;
   /** The author's own held copy only. */

@@ -32,9 +32,8 @@ export const canCreateCategory = (role: Role): boolean => role === 'admin';
 export const canPinOrLock = (role: Role): boolean => role === 'moderator' || role === 'admin';
 /** Locked threads stay open to staff, so the department can still answer in them. */
 export const canPostInLocked = (role: Role): boolean => role !== 'resident';
-/** The badge shown beside a name: staff roles only, residents get none. */
-export const badgeOf = (role: Role): StaffRole | null =>
-  (STAFF_ROLES as readonly Role[]).includes(role) ? (role as StaffRole) : null;
+/** The badge shown beside a name (one rule for the forum and the town halls). */
+export { badgeOf } from './roles.js';
 
 export interface CategoryView {
   id: Id;

@@ -5,6 +5,7 @@ import { Id } from './ids.js';
 import { boundedText, LIMITS } from './text.js';
 import { HoldReason, ModerationMode, type FilterHit } from './moderation.js';
 import type { Ack } from './errors.js';
+import type { StaffRole } from './roles.js';
 
 /** held: waiting for first review; hidden: taken down pending review (flags or a moderator). */
 export const QuestionStatus = z.enum(['held', 'published', 'hidden', 'rejected', 'removed']);
@@ -35,6 +36,11 @@ export interface QuestionView {
   status: 'held' | 'hidden' | 'published';
   anonymous: boolean;
   authorName: string | null;
+  /**
+   * The asker's staff role when they asked, null for residents and guests. Anonymous questions
+   * carry it too: staff may hide their name, never that they are staff.
+   */
+  authorRole: StaffRole | null;
   answerState: AnswerState;
   answer: WrittenAnswer | null;
   mine?: true;

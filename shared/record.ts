@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import type { ReasonCode } from './moderation.js';
 import type { PollKind, PollOption, PollResults, PollVisibility } from './polls.js';
+import type { StaffRole } from './roles.js';
 
 // ---- admin settings (GET/PUT /api/admin/settings) -----------------------------------------
 
@@ -57,6 +58,8 @@ export interface RecordQuestion {
   votes: number;
   anonymous: boolean;
   authorName: string | null;
+  /** The asker's staff role when they asked (null: resident or guest), kept on anonymous questions too. */
+  authorRole: StaffRole | null;
   /** True when the asker's name was dropped under the retention setting (shown as "Resident"). */
   nameDropped: boolean;
 }
@@ -114,10 +117,15 @@ export interface RecordPoll {
   results: PollResults;
 }
 
-/** One line of a chat or caption transcript. `name` is null where no name may be shown. */
+/**
+ * One line of a chat or caption transcript. `name` is null where no name may be shown;
+ * `authorRole` is the writer's staff role when they wrote it (null: resident or guest), so a
+ * guest who took an officer's name never reads as one.
+ */
 export interface TranscriptLine {
   at: number;
   name: string | null;
+  authorRole: StaffRole | null;
   text: string;
 }
 

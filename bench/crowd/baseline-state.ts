@@ -43,6 +43,7 @@ export function createBaselineState() {
           status: 'published',
           anonymous: false,
           authorName: 'Resident 1234',
+          authorRole: null,
           answerState: 'open',
           answer: null,
         };
@@ -70,7 +71,7 @@ export function createBaselineState() {
           text: String(payload.text),
           createdAt: Date.now(),
           authorName: 'Resident 1234',
-          staff: false,
+          authorRole: null,
           status: 'published',
         };
         return { data: message, broadcast: ['chat:message', { message }] };

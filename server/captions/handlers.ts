@@ -1,6 +1,6 @@
 import { CAPTION_LIMITS, CaptionsJoin, CaptionsSend, type CaptionLine } from '../../shared/captions.js';
 import { CommandError, ErrorCode } from '../../shared/errors.js';
-import type { Role } from '../../shared/roles.js';
+import { badgeOf, type Role } from '../../shared/roles.js';
 import { commandBinder, type CommandDeps } from '../core/command.js';
 import type { RateRule } from '../core/rate-limit.js';
 import { rooms } from '../core/types.js';
@@ -18,7 +18,7 @@ export const CAPTION_RATES = {
 /** Roles that may caption at all; officers and admins must also host this town hall (admins always do). */
 const mayCaption = (role: Role): boolean => role === 'captioner' || role === 'officer' || role === 'admin';
 
-const lineOf = ({ id, townHallId, text, at }: CaptionRecord): CaptionLine => ({ id, townHallId, text, at });
+const lineOf = ({ id, townHallId, text, at, authorRole }: CaptionRecord): CaptionLine => ({ id, townHallId, text, at, authorRole });
 
 export interface CaptionDeps extends CommandDeps {
   captions: CaptionStore;
@@ -56,7 +56,7 @@ export function registerCaptions(deps: CaptionDeps): CaptionService {
         throw new CommandError(ErrorCode.FORBIDDEN, 'Only captioners and this town hall\'s hosts caption it.');
       }
       if (townHall.status !== 'live') throw new CommandError(ErrorCode.CONFLICT, 'Captions start when the town hall goes live.');
-      const line = lineOf(await captions.add({ townHallId, authorId: user.id, text }));
+      const line = lineOf(await captions.add({ townHallId, authorId: user.id, authorRole: badgeOf(user.role), text }));
       io.to(rooms.townHall(townHallId)).emit('captions:line', { line });
       return line;
     },

@@ -6,6 +6,7 @@ export const newCaptionRecord = (c: NewCaption): CaptionRecord => ({
   id: newId(),
   townHallId: c.townHallId,
   authorId: c.authorId,
+  authorRole: c.authorRole,
   text: c.text,
   at: Date.now(),
 });

@@ -1,3 +1,4 @@
+import type { StaffRole } from '../../shared/roles.js';
 import type { Database } from '../storage/sqlite.js';
 import type { CaptionRecord, CaptionStore, NewCaption } from './store.js';
 import { newCaptionRecord } from './store-records.js';
@@ -6,6 +7,7 @@ interface CaptionRow {
   id: string;
   town_hall_id: string;
   author_id: string;
+  author_role: StaffRole | null;
   text: string;
   at: number;
 }
@@ -14,6 +16,7 @@ const fromRow = (r: CaptionRow): CaptionRecord => ({
   id: r.id,
   townHallId: r.town_hall_id,
   authorId: r.author_id,
+  authorRole: r.author_role,
   text: r.text,
   at: r.at,
 });
@@ -31,19 +34,29 @@ export function createSqliteCaptionStore(db: Database): CaptionStore {
     ) STRICT;
     CREATE INDEX IF NOT EXISTS caption_lines_by_town_hall ON caption_lines (town_hall_id, seq);
   `);
+  // Added with the staff badge; lines typed before it have none (null).
+  const columns = db.prepare<[], string>("SELECT name FROM pragma_table_info('caption_lines')").pluck().all();
+  if (!columns.includes('author_role')) db.exec('ALTER TABLE caption_lines ADD COLUMN author_role TEXT');
   const insert = db.prepare<[CaptionRow], void>(
-    'INSERT INTO caption_lines (id, town_hall_id, author_id, text, at) VALUES (@id, @town_hall_id, @author_id, @text, @at)',
+    'INSERT INTO caption_lines (id, town_hall_id, author_id, author_role, text, at) VALUES (@id, @town_hall_id, @author_id, @author_role, @text, @at)',
   );
   const recent = db.prepare<[string, number], CaptionRow>(
-    'SELECT id, town_hall_id, author_id, text, at FROM caption_lines WHERE town_hall_id = ? ORDER BY seq DESC LIMIT ?',
+    'SELECT id, town_hall_id, author_id, author_role, text, at FROM caption_lines WHERE town_hall_id = ? ORDER BY seq DESC LIMIT ?',
   );
   const all = db.prepare<[string], CaptionRow>(
-    'SELECT id, town_hall_id, author_id, text, at FROM caption_lines WHERE town_hall_id = ? ORDER BY seq',
+    'SELECT id, town_hall_id, author_id, author_role, text, at FROM caption_lines WHERE town_hall_id = ? ORDER BY seq',
   );
   return {
     async add(input: NewCaption) {
       const record = newCaptionRecord(input);
-      insert.run({ id: record.id, town_hall_id: record.townHallId, author_id: record.authorId, text: record.text, at: record.at });
+      insert.run({
+        id: record.id,
+        town_hall_id: record.townHallId,
+        author_id: record.authorId,
+        author_role: record.authorRole,
+        text: record.text,
+        at: record.at,
+      });
       return record;
     },
     async recent(townHallId, limit) {

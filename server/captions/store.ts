@@ -1,14 +1,18 @@
+import type { StaffRole } from '../../shared/roles.js';
+
 /** One caption line as stored: kept with the event for its record. */
 export interface CaptionRecord {
   id: string;
   townHallId: string;
   /** The captioner or host who typed it (staff; never shown to the public). */
   authorId: string;
+  /** Their staff role when they typed it; null on lines typed before it was kept. */
+  authorRole: StaffRole | null;
   text: string;
   at: number;
 }
 
-export type NewCaption = Pick<CaptionRecord, 'townHallId' | 'authorId' | 'text'>;
+export type NewCaption = Pick<CaptionRecord, 'townHallId' | 'authorId' | 'authorRole' | 'text'>;
 
 /**
  * Caption lines of town halls, append-only.

@@ -1,5 +1,5 @@
 import { CHAT_LIMITS, ChatJoin, ChatSend } from '../../shared/chat.js';
-import { isStaff } from '../../shared/roles.js';
+import { badgeOf } from '../../shared/roles.js';
 import { commandBinder, type CommandDeps } from '../core/command.js';
 import type { RateRule } from '../core/rate-limit.js';
 import type { ModerationPipeline } from '../moderation/pipeline-types.js';
@@ -71,7 +71,7 @@ export function registerChat(deps: ChatDeps): ChatService {
         townHallId: townHall.id,
         authorId: user.id,
         authorName: user.displayName,
-        staff: isStaff(user.role),
+        authorRole: badgeOf(user.role),
         text: screening.text,
         status: screening.outcome === 'publish' ? 'published' : 'held',
         holdReason: screening.holdReason,

@@ -20,7 +20,7 @@ export function chatView(m: ChatRecord, audience: Audience): ChatMessageView {
     text: m.text,
     createdAt: m.createdAt,
     authorName: m.authorName,
-    staff: m.staff,
+    authorRole: m.authorRole,
     status: m.status === 'held' || m.status === 'hidden' ? m.status : 'published',
   };
   if (audience === 'author') {

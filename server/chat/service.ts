@@ -1,10 +1,11 @@
+import type { StaffRole } from '../../shared/roles.js';
 import { byTime } from './rules.js';
 import type { ChatStore } from './store.js';
 
 export interface ChatTranscriptLine {
   at: number;
   authorName: string;
-  staff: boolean;
+  authorRole: StaffRole | null;
   text: string;
 }
 
@@ -22,7 +23,7 @@ export function createChatService(chat: ChatStore): ChatService {
   return {
     async chatTranscript(townHallId) {
       const messages = await chat.allPublished(townHallId);
-      return messages.sort(byTime).map((m) => ({ at: m.createdAt, authorName: m.authorName, staff: m.staff, text: m.text }));
+      return messages.sort(byTime).map((m) => ({ at: m.createdAt, authorName: m.authorName, authorRole: m.authorRole, text: m.text }));
     },
     chatAuthors: (townHallId, replacement) => chat.namedAuthors(townHallId, replacement),
     forgetChatNames: (townHallId, authorIds, replacement) => chat.forgetAuthorNames(townHallId, authorIds, replacement),

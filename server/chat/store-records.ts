@@ -8,7 +8,7 @@ export const newChatRecord = (m: NewChatMessage): ChatRecord => ({
   townHallId: m.townHallId,
   authorId: m.authorId,
   authorName: m.authorName,
-  staff: m.staff,
+  authorRole: m.authorRole,
   text: m.text,
   createdAt: Date.now(),
   status: m.status,

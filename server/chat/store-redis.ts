@@ -1,4 +1,5 @@
 import type { ChatStatus } from '../../shared/chat.js';
+import type { StaffRole } from '../../shared/roles.js';
 import { flatHash, lua, present, rkey, type RedisClient } from '../storage/redis.js';
 import type { ChatRecord, ChatStore, NewChatMessage } from './store.js';
 import { newChatRecord, PENDING } from './store-records.js';
@@ -42,21 +43,27 @@ function toFields(m: ChatRecord): Record<string, string> {
     townHallId: m.townHallId,
     authorId: m.authorId,
     authorName: m.authorName,
-    staff: m.staff ? '1' : '0',
     text: m.text,
     createdAt: String(m.createdAt),
     status: m.status,
     ...moderatedFields(m),
   };
+  if (m.authorRole !== null) fields.authorRole = m.authorRole;
   return fields;
 }
+
+/**
+ * Messages stored before the badge named the role carry only `staff: '1'`; officers are who speak
+ * for the department in a town hall chat, so those read as officers rather than lose their badge.
+ */
+const legacyRole = (h: Record<string, string>): StaffRole | null => (h.staff === '1' ? 'officer' : null);
 
 const fromHash = (h: Record<string, string>): ChatRecord => ({
   id: h.id!,
   townHallId: h.townHallId!,
   authorId: h.authorId!,
   authorName: h.authorName!,
-  staff: h.staff === '1',
+  authorRole: (h.authorRole as StaffRole | undefined) ?? legacyRole(h),
   text: h.text!,
   createdAt: Number(h.createdAt),
   status: h.status as ChatStatus,

@@ -1,5 +1,6 @@
 import type { ChatStatus } from '../../shared/chat.js';
 import type { HoldReason } from '../../shared/moderation.js';
+import type { StaffRole } from '../../shared/roles.js';
 import type { Database } from '../storage/sqlite.js';
 import type { ChatRecord, ChatStore, NewChatMessage } from './store.js';
 import { newChatRecord } from './store-records.js';
@@ -10,7 +11,9 @@ interface ChatRow {
   town_hall_id: string;
   author_id: string;
   author_name: string;
+  /** Kept for files made before `author_role`; written as `author_role IS NOT NULL`. */
   staff: 0 | 1;
+  author_role: StaffRole | null;
   text: string;
   created_at: number;
   status: ChatStatus;
@@ -24,7 +27,7 @@ const fromRow = (r: ChatRow): ChatRecord => ({
   townHallId: r.town_hall_id,
   authorId: r.author_id,
   authorName: r.author_name,
-  staff: r.staff === 1,
+  authorRole: r.author_role,
   text: r.text,
   createdAt: r.created_at,
   status: r.status,
@@ -54,11 +57,21 @@ export function createSqliteChatStore(db: Database): ChatStore {
     CREATE INDEX IF NOT EXISTS chat_pending ON chat_messages (town_hall_id, author_id, created_at, id)
       WHERE status IN ('held', 'hidden');
   `);
+  // Added when the badge began to name the role. Staff messages written before then knew only
+  // that their author was staff; officers are who speak for the department in a town hall chat,
+  // so they read as officers rather than lose their badge.
+  const columns = db.prepare<[], string>("SELECT name FROM pragma_table_info('chat_messages')").pluck().all();
+  if (!columns.includes('author_role')) {
+    db.exec(`
+      ALTER TABLE chat_messages ADD COLUMN author_role TEXT;
+      UPDATE chat_messages SET author_role = 'officer' WHERE staff = 1;
+    `);
+  }
 
   const insert = db.prepare<[ChatRow], void>(`
-    INSERT INTO chat_messages (id, town_hall_id, author_id, author_name, staff, text, created_at, status,
+    INSERT INTO chat_messages (id, town_hall_id, author_id, author_name, staff, author_role, text, created_at, status,
       hold_reason, filter_hits, decision)
-    VALUES (@id, @town_hall_id, @author_id, @author_name, @staff, @text, @created_at, @status,
+    VALUES (@id, @town_hall_id, @author_id, @author_name, @staff, @author_role, @text, @created_at, @status,
       @hold_reason, @filter_hits, @decision)`);
   const byId = db.prepare<[string], ChatRow>('SELECT * FROM chat_messages WHERE id = ?');
   const recent = db.prepare<[string, number], ChatRow>(`
@@ -86,7 +99,8 @@ export function createSqliteChatStore(db: Database): ChatStore {
         town_hall_id: record.townHallId,
         author_id: record.authorId,
         author_name: record.authorName,
-        staff: record.staff ? 1 : 0,
+        staff: record.authorRole === null ? 0 : 1,
+        author_role: record.authorRole,
         text: record.text,
         created_at: record.createdAt,
         status: record.status,

@@ -1,5 +1,6 @@
 import type { FilterHit, HoldReason } from '../../shared/moderation.js';
 import type { ChatStatus } from '../../shared/chat.js';
+import type { StaffRole } from '../../shared/roles.js';
 import type { Decision } from '../moderation/pipeline-types.js';
 
 export interface ChatRecord {
@@ -8,8 +9,8 @@ export interface ChatRecord {
   authorId: string;
   /** The author's display name when they wrote it: chat is not anonymous. */
   authorName: string;
-  /** Whether the author was staff when they wrote it (the badge beside the name). */
-  staff: boolean;
+  /** The author's staff role when they wrote it, null for residents and guests (the badge beside the name). */
+  authorRole: StaffRole | null;
   text: string;
   createdAt: number;
   status: ChatStatus;
@@ -21,7 +22,7 @@ export interface ChatRecord {
 
 export type NewChatMessage = Pick<
   ChatRecord,
-  'townHallId' | 'authorId' | 'authorName' | 'staff' | 'text' | 'status' | 'holdReason' | 'filterHits'
+  'townHallId' | 'authorId' | 'authorName' | 'authorRole' | 'text' | 'status' | 'holdReason' | 'filterHits'
 >;
 
 /**

@@ -22,6 +22,7 @@ import { commandBinder, type CommandDeps } from '../core/command.js';
 import type { RateRule } from '../core/rate-limit.js';
 import { rooms } from '../core/types.js';
 import type { IdentityService } from '../identity/service.js';
+import { requireHost } from '../townhall/access.js';
 import type { TownHallService } from '../townhall/service.js';
 import { MOD_ROOM, type ModerationCore } from './pipeline.js';
 import type { ContentSummary } from './pipeline-types.js';
@@ -354,7 +355,9 @@ export function registerModeration(deps: ModerationHandlerDeps): void {
     allow: (user) => canConfigureRoom(user.role),
     limit: LIMITS.staff,
     async run({ user }, { townHallId, seconds }) {
-      await deps.townHalls.require(townHallId);
+      const townHall = await deps.townHalls.require(townHallId);
+      // Moderators keep the room's pace everywhere; otherwise it is the hosts' room to run.
+      if (!canModerate(user.role)) requireHost(townHall, user, 'set its slow mode');
       await store.setSlowMode(townHallPlace(townHallId), seconds);
       await core.record(user, 'slow-mode', `townhall:${townHallId}`, null, `${seconds} s`);
       io.to(rooms.townHall(townHallId)).emit('mod:slow-mode-changed', { townHallId, seconds });

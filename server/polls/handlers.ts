@@ -9,7 +9,7 @@ import type { AppSocket, SessionUser } from '../core/types.js';
 import type { ModerationPipeline } from '../moderation/pipeline-types.js';
 import type { RedisClient } from '../storage/redis.js';
 import { townHallPlace } from '../moderation/rules.js';
-import { requireJoined } from '../townhall/access.js';
+import { requireHost, requireJoined } from '../townhall/access.js';
 import type { TownHallService } from '../townhall/service.js';
 import type { VoteGuard } from '../townhall/vote-guard.js';
 import { createAnswerAdapter } from './adapter.js';
@@ -149,7 +149,7 @@ export function registerPolls(deps: PollDeps): { close(): void } {
     limit: POLL_RATES.staff,
     async run({ user, socket }, input) {
       requireJoined(socket, input.townHallId);
-      await requireLive(input.townHallId);
+      requireHost(await requireLive(input.townHallId), user, 'run its polls');
       const poll = await polls.createPoll({
         townHallId: input.townHallId,
         kind: input.kind,
@@ -173,7 +173,7 @@ export function registerPolls(deps: PollDeps): { close(): void } {
     limit: POLL_RATES.staff,
     async run({ user, socket }, { pollId, durationSeconds }) {
       const poll = await requirePoll(socket, user, pollId);
-      await requireLive(poll.townHallId);
+      requireHost(await requireLive(poll.townHallId), user, 'run its polls');
       const now = Date.now();
       const opened = await polls.transition(poll.id, 'open', now, durationSeconds ? now + durationSeconds * 1000 : null);
       if (!opened) throw conflict('Only a draft can be opened.');
@@ -190,6 +190,7 @@ export function registerPolls(deps: PollDeps): { close(): void } {
     limit: POLL_RATES.staff,
     async run({ user, socket }, { pollId }) {
       const poll = await requirePoll(socket, user, pollId);
+      requireHost(await townHalls.require(poll.townHallId), user, 'run its polls');
       if (poll.status !== 'open') throw conflict('Only an open poll can be closed.');
       const closed = await polls.transition(poll.id, 'closed', Date.now());
       if (!closed) throw conflict('This poll has already closed.');

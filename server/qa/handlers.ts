@@ -9,7 +9,7 @@ import {
   QaVote,
   type QaSnapshot,
 } from '../../shared/qa.js';
-import { canAnswer, canConfigureRoom, canReview } from '../../shared/roles.js';
+import { badgeOf, canAnswer, canHost, canReview } from '../../shared/roles.js';
 import { dirtyKeysFor } from '../core/coalesce.js';
 import { commandBinder, type CommandDeps } from '../core/command.js';
 import type { RateRule } from '../core/rate-limit.js';
@@ -20,7 +20,7 @@ import { pseudonym } from '../identity/tokens.js';
 import type { ModerationPipeline } from '../moderation/pipeline-types.js';
 import { townHallPlace } from '../moderation/rules.js';
 import { createQuestionAdapter } from './adapter.js';
-import { requireJoined } from '../townhall/access.js';
+import { requireHost, requireJoined } from '../townhall/access.js';
 import type { TownHallService } from '../townhall/service.js';
 import type { VoteGuard } from '../townhall/vote-guard.js';
 import { createQaBroadcast } from './broadcast.js';
@@ -137,6 +137,7 @@ export function registerQa(deps: QaDeps): { close(): void } {
         townHallId: townHall.id,
         authorId: user.id,
         authorName: user.displayName,
+        authorRole: badgeOf(user.role),
         anonymous: input.anonymous,
         text: screening.text,
         status: screening.outcome === 'publish' ? 'published' : 'held',
@@ -176,10 +177,10 @@ export function registerQa(deps: QaDeps): { close(): void } {
     schema: QaSetAnswerState,
     allow: (user) => canAnswer(user.role),
     limit: QA_LIMITS.staff,
-    async run({ socket }, { questionId, state }) {
+    async run({ user, socket }, { questionId, state }) {
       const q = await requireQuestion(questionId);
       requireJoined(socket, q.townHallId);
-      await requireOpen(q.townHallId);
+      requireHost(await requireOpen(q.townHallId), user, 'mark questions answered');
       // One question is "answering now" at a time: starting another puts the previous back.
       if (state === 'answering') {
         for (const other of await questions.listVisible(q.townHallId)) {
@@ -202,7 +203,7 @@ export function registerQa(deps: QaDeps): { close(): void } {
     async run({ user, socket }, { questionId, text }) {
       const q = await requireQuestion(questionId);
       requireJoined(socket, q.townHallId);
-      await requireOpen(q.townHallId);
+      requireHost(await requireOpen(q.townHallId), user, 'answer its questions');
       const updated = await questions.setAnswer(q.id, { text, byName: user.displayName, at: Date.now() });
       if (!updated) throw conflict('Only published questions can be answered.');
       broadcast.changed(updated, await authorReviews(updated));
@@ -212,11 +213,11 @@ export function registerQa(deps: QaDeps): { close(): void } {
 
   bind('qa:set-moderation', {
     schema: QaSetModeration,
-    allow: (user) => canConfigureRoom(user.role),
+    allow: (user) => canHost(user.role),
     limit: QA_LIMITS.staff,
-    async run({ socket }, { townHallId, moderation: mode }) {
+    async run({ user, socket }, { townHallId, moderation: mode }) {
       requireJoined(socket, townHallId);
-      await requireOpen(townHallId);
+      requireHost(await requireOpen(townHallId), user, 'change its moderation mode');
       await townHalls.setModeration(townHallId, mode);
       io.to(rooms.townHall(townHallId)).emit('qa:moderation-changed', { townHallId, moderation: mode });
       return null;

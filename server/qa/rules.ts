@@ -20,6 +20,7 @@ export function viewOf(q: QuestionRecord, audience: Audience, handle: string, au
     status: q.status === 'held' || q.status === 'hidden' ? q.status : 'published',
     anonymous: q.anonymous,
     authorName: q.anonymous ? null : q.authorName,
+    authorRole: q.authorRole,
     answerState: q.answerState,
     answer: q.answer,
   };

@@ -10,6 +10,7 @@ export const newQuestionRecord = (q: NewQuestion): QuestionRecord => ({
   townHallId: q.townHallId,
   authorId: q.authorId,
   authorName: q.authorName,
+  authorRole: q.authorRole,
   anonymous: q.anonymous,
   text: q.text,
   createdAt: Date.now(),

@@ -1,4 +1,5 @@
 import type { AnswerState, QuestionStatus } from '../../shared/qa.js';
+import type { StaffRole } from '../../shared/roles.js';
 import { flatHash, lua, present, rkey, type RedisClient } from '../storage/redis.js';
 import type { NewQuestion, QuestionRecord, QuestionStore, VoteChange } from './store.js';
 import { newQuestionRecord, plainAnswer } from './store-records.js';
@@ -88,6 +89,7 @@ function toFields(q: QuestionRecord): Record<string, string> {
   };
   if (q.answer !== null) fields.answer = JSON.stringify(q.answer);
   if (q.answeredLiveAt !== null) fields.answeredLiveAt = String(q.answeredLiveAt);
+  if (q.authorRole !== null) fields.authorRole = q.authorRole;
   return fields;
 }
 
@@ -96,6 +98,7 @@ const fromHash = (h: Record<string, string>): QuestionRecord => ({
   townHallId: h.townHallId!,
   authorId: h.authorId!,
   authorName: h.authorName!,
+  authorRole: (h.authorRole as StaffRole | undefined) ?? null,
   anonymous: h.anonymous === '1',
   text: h.text!,
   createdAt: Number(h.createdAt),

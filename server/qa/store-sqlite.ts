@@ -1,5 +1,6 @@
 import type { HoldReason } from '../../shared/moderation.js';
 import type { AnswerState, QuestionStatus } from '../../shared/qa.js';
+import type { StaffRole } from '../../shared/roles.js';
 import type { Database } from '../storage/sqlite.js';
 import type { NewQuestion, QuestionRecord, QuestionStore, VoteChange } from './store.js';
 import { newQuestionRecord, plainAnswer } from './store-records.js';
@@ -10,6 +11,7 @@ interface QuestionRow {
   town_hall_id: string;
   author_id: string;
   author_name: string;
+  author_role: StaffRole | null;
   anonymous: 0 | 1;
   text: string;
   created_at: number;
@@ -28,6 +30,7 @@ const fromRow = (r: QuestionRow): QuestionRecord => ({
   townHallId: r.town_hall_id,
   authorId: r.author_id,
   authorName: r.author_name,
+  authorRole: r.author_role,
   anonymous: r.anonymous === 1,
   text: r.text,
   createdAt: r.created_at,
@@ -80,11 +83,13 @@ export function createSqliteQuestionStore(db: Database): QuestionStore {
   // Added with the public record; files made before it get the column here.
   const columns = db.prepare<[], string>("SELECT name FROM pragma_table_info('questions')").pluck().all();
   if (!columns.includes('answered_live_at')) db.exec('ALTER TABLE questions ADD COLUMN answered_live_at INTEGER');
+  // Added with the staff badge; questions asked before it have none (null), as they had then.
+  if (!columns.includes('author_role')) db.exec('ALTER TABLE questions ADD COLUMN author_role TEXT');
 
   const insert = db.prepare<[QuestionRow], void>(`
-    INSERT INTO questions (id, town_hall_id, author_id, author_name, anonymous, text, created_at,
+    INSERT INTO questions (id, town_hall_id, author_id, author_name, author_role, anonymous, text, created_at,
       status, hold_reason, filter_hits, votes, answer_state, answer, answered_live_at, decision)
-    VALUES (@id, @town_hall_id, @author_id, @author_name, @anonymous, @text, @created_at,
+    VALUES (@id, @town_hall_id, @author_id, @author_name, @author_role, @anonymous, @text, @created_at,
       @status, @hold_reason, @filter_hits, @votes, @answer_state, @answer, @answered_live_at, @decision)`);
   const forRecord = db.prepare<[string], QuestionRow>('SELECT * FROM questions WHERE town_hall_id = ? ORDER BY created_at, id');
   const forgetNames = db.prepare<[string, string, string, string], void>(`
@@ -135,6 +140,7 @@ export function createSqliteQuestionStore(db: Database): QuestionStore {
         town_hall_id: record.townHallId,
         author_id: record.authorId,
         author_name: record.authorName,
+        author_role: record.authorRole,
         anonymous: record.anonymous ? 1 : 0,
         text: record.text,
         created_at: record.createdAt,

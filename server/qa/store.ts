@@ -1,5 +1,6 @@
 import type { FilterHit, HoldReason, ReasonCode } from '../../shared/moderation.js';
 import type { AnswerState, QuestionStatus, WrittenAnswer } from '../../shared/qa.js';
+import type { StaffRole } from '../../shared/roles.js';
 
 export interface QuestionRecord {
   id: string;
@@ -7,6 +8,8 @@ export interface QuestionRecord {
   authorId: string;
   /** The asker's display name when they asked; kept for staff and for named questions. */
   authorName: string;
+  /** The asker's staff role when they asked (null: resident or guest); null on questions asked before it was kept. */
+  authorRole: StaffRole | null;
   anonymous: boolean;
   text: string;
   createdAt: number;
@@ -24,7 +27,7 @@ export interface QuestionRecord {
 
 export type NewQuestion = Pick<
   QuestionRecord,
-  'townHallId' | 'authorId' | 'authorName' | 'anonymous' | 'text' | 'status' | 'holdReason' | 'filterHits'
+  'townHallId' | 'authorId' | 'authorName' | 'authorRole' | 'anonymous' | 'text' | 'status' | 'holdReason' | 'filterHits'
 >;
 
 export interface VoteChange {

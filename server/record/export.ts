@@ -15,6 +15,7 @@ export const CSV_COLUMNS = [
   'seconds_to_answer',
   'votes',
   'author',
+  'author_role',
   'text',
   'answer',
   'answered_by',
@@ -79,6 +80,7 @@ export function recordRows(record: TownHallRecordView): Row[] {
         seconds_to_answer: seconds(a.timeToAnswerMs),
         votes: a.votes,
         author: author(a),
+        author_role: a.authorRole,
         text: a.text,
         answer: a.answer?.text ?? null,
         answered_by: a.answer?.byName ?? null,
@@ -93,14 +95,15 @@ export function recordRows(record: TownHallRecordView): Row[] {
         time: iso(n.askedAt),
         votes: n.votes,
         author: author(n),
+        author_role: n.authorRole,
         text: n.text,
       });
     }
     for (const r of q.removedByReason) rows.push({ section: 'removed', item: r.reason, reason: r.reason, value: r.count });
   }
   for (const poll of record.polls ?? []) rows.push(...pollRows(poll));
-  for (const line of record.chat ?? []) rows.push({ section: 'chat', time: iso(line.at), author: line.name ?? 'Resident', text: line.text });
-  for (const line of record.captions ?? []) rows.push({ section: 'caption', time: iso(line.at), text: line.text });
+  for (const line of record.chat ?? []) rows.push({ section: 'chat', time: iso(line.at), author: line.name ?? 'Resident', author_role: line.authorRole, text: line.text });
+  for (const line of record.captions ?? []) rows.push({ section: 'caption', time: iso(line.at), author_role: line.authorRole, text: line.text });
   for (const m of record.moderation ?? []) rows.push({ section: 'moderation', item: m.action, reason: m.reason, value: m.count });
   return rows;
 }

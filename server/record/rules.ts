@@ -13,6 +13,7 @@ import type {
   TownHallRecordView,
   TranscriptLine,
 } from '../../shared/record.js';
+import type { StaffRole } from '../../shared/roles.js';
 import type { TownHall } from '../../shared/townhall.js';
 import type { AuditEntry } from '../moderation/audit.js';
 import { hiddenByFlags } from '../moderation/rules.js';
@@ -72,6 +73,7 @@ function listed(q: QuestionRecord, dropName: DropName): RecordQuestion {
     votes: q.votes,
     anonymous: q.anonymous,
     authorName: q.anonymous || dropped ? null : q.authorName,
+    authorRole: q.authorRole,
     nameDropped: dropped,
   };
 }
@@ -184,7 +186,14 @@ export function moderationTotals(entries: readonly Pick<AuditEntry, 'action' | '
 export interface ChatLine {
   at: number;
   authorName: string;
-  staff: boolean;
+  authorRole: StaffRole | null;
+  text: string;
+}
+
+/** A caption line as the captions give it: whoever typed it stays unnamed, only their role shows. */
+export interface CaptionLine {
+  at: number;
+  authorRole: StaffRole | null;
   text: string;
 }
 
@@ -199,7 +208,7 @@ export interface RecordInputs {
   dropName: DropName;
   polls: PublishedPoll[] | null;
   chat: ChatLine[] | null;
-  captions: { at: number; text: string }[] | null;
+  captions: CaptionLine[] | null;
   moderation: Pick<AuditEntry, 'action' | 'reason'>[] | null;
 }
 
@@ -210,7 +219,7 @@ export function buildRecord(input: RecordInputs): TownHallRecordView {
   const on = settings.publish;
   const chat = (lines: ChatLine[]): TranscriptLine[] =>
     // The chat does not say which residents are guests, so past retention every resident's name goes.
-    lines.map((l) => ({ at: l.at, name: namesGone && !l.staff ? null : l.authorName, text: l.text }));
+    lines.map((l) => ({ at: l.at, name: namesGone && l.authorRole === null ? null : l.authorName, authorRole: l.authorRole, text: l.text }));
   return {
     townHall: {
       id: townHall.id,
@@ -226,7 +235,7 @@ export function buildRecord(input: RecordInputs): TownHallRecordView {
     questions: on.questions && input.questions ? recordQuestions(input.questions, namesGone ? input.dropName : () => false) : null,
     polls: on.polls && input.polls ? input.polls.map(recordPoll) : null,
     chat: on.chat && input.chat ? chat(input.chat) : null,
-    captions: on.captions && input.captions ? input.captions.map((c) => ({ at: c.at, name: null, text: c.text })) : null,
+    captions: on.captions && input.captions ? input.captions.map((c) => ({ at: c.at, name: null, authorRole: c.authorRole, text: c.text })) : null,
     moderation: on.moderation && input.moderation ? moderationTotals(input.moderation) : null,
   };
 }

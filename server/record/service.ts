@@ -10,13 +10,13 @@ import type { PollStore } from '../polls/store.js';
 import type { QuestionStore } from '../qa/store.js';
 import type { SettingsStore } from '../settings/store.js';
 import type { TownHallService } from '../townhall/service.js';
-import { buildRecord, contentTarget, DROPPED_NAME, endOf, guestNamesUntil, isAboutPlace, type ChatLine } from './rules.js';
+import { buildRecord, contentTarget, DROPPED_NAME, endOf, guestNamesUntil, isAboutPlace, type CaptionLine, type ChatLine } from './rules.js';
 
 /** The transcripts, from the chat and captions features (their services fit this shape). */
 export interface RecordSources {
   /** Published messages only, oldest first. */
   chatTranscript(townHallId: string): Promise<ChatLine[]>;
-  captionTranscript(townHallId: string): Promise<{ at: number; text: string }[]>;
+  captionTranscript(townHallId: string): Promise<CaptionLine[]>;
   /** For the retention purge: who wrote in the chat under a name, and dropping those names. */
   chatAuthors(townHallId: string, replacement: string): Promise<string[]>;
   forgetChatNames(townHallId: string, authorIds: string[], replacement: string): Promise<number>;

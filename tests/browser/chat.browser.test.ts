@@ -56,9 +56,9 @@ describe('chat and captions in the browser', () => {
     await say(captioner, 'Captions are on: press Show captions above.');
     const staffMessage = chatLog(ben).getByTestId('chat-message').filter({ hasText: 'Captions are on' });
     await staffMessage.waitFor();
-    expect(await staffMessage.getByText('Staff', { exact: true }).count()).toBe(1);
+    expect(await staffMessage.getByTestId('staff-badge').textContent()).toBe('Captioner');
     const anaMessage = chatLog(ben).getByTestId('chat-message').filter({ hasText: 'crosswalk' });
-    expect(await anaMessage.getByText('Staff', { exact: true }).count()).toBe(0);
+    expect(await anaMessage.getByTestId('staff-badge').count()).toBe(0);
     await screenshot(ben, 'chat-resident');
     expect(await accessibilityViolations(ben)).toEqual([]);
 
@@ -76,10 +76,10 @@ describe('chat and captions in the browser', () => {
   });
 
   it('marks a held message for its author only, and counts down slow mode', async () => {
-    const officer = await server.connect(await server.staff('officer'));
+    const moderator = await server.connect(await server.staff('moderator'));
     const townHallId = townHallPath.split('/').at(-1)!;
-    unwrap(await command(officer, 'qa:join', { townHallId }));
-    unwrap(await command(officer, 'mod:set-slow-mode', { townHallId, seconds: 30 }));
+    unwrap(await command(moderator, 'qa:join', { townHallId }));
+    unwrap(await command(moderator, 'mod:set-slow-mode', { townHallId, seconds: 30 }));
     await ben.getByText('Slow mode: one message every 30 seconds.').waitFor();
     await say(ben, 'That dirtycop parked in the bike lane again');
     const held = chatLog(ben).getByTestId('chat-message').filter({ hasText: 'bike lane' });
@@ -92,7 +92,7 @@ describe('chat and captions in the browser', () => {
     await say(captioner, 'Noted, thank you.');
     await chatLog(ana).getByText('Noted, thank you.').waitFor();
     expect(await chatLog(ana).getByText('bike lane', { exact: false }).count()).toBe(0);
-    unwrap(await command(officer, 'mod:set-slow-mode', { townHallId, seconds: 0 }));
+    unwrap(await command(moderator, 'mod:set-slow-mode', { townHallId, seconds: 0 }));
   });
 
   it('shows captions to a viewer only once they turn them on, and remembers the choice', async () => {

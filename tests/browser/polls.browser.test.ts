@@ -67,9 +67,9 @@ describe('polls in the browser', () => {
 
   beforeAll(async () => {
     server = await startTestServer({ clientDir: requireBuiltClient(), tallyIntervalMs: 100 });
-    const { id } = await server.townHall({ title: 'Eastside Town Hall', description: 'Polls night.' });
+    const host = await server.app.identity.createStaff({ username: 'pollofficer', password: STAFF_PASSWORD, role: 'officer', displayName: 'Lt. Okafor' });
+    const { id } = await server.townHall({ title: 'Eastside Town Hall', description: 'Polls night.', hosts: [{ id: host.id, displayName: host.displayName }] });
     townHallUrl = `${server.url}/townhall/${id}`;
-    await server.app.identity.createStaff({ username: 'pollofficer', password: STAFF_PASSWORD, role: 'officer', displayName: 'Lt. Okafor' });
     browser = await launchChromium();
   });
   afterAll(async () => {

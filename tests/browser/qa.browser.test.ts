@@ -22,10 +22,12 @@ describe('live Q&A in the browser', () => {
 
   beforeAll(async () => {
     server = await startTestServer({ clientDir: requireBuiltClient(), tallyIntervalMs: 100 });
-    const { id } = await server.townHall({ title: 'Northside Town Hall', description: 'Talk with your officers.' });
+    const host = await server.app.identity.createStaff({ username: 'officer', password: STAFF_PASSWORD, role: 'officer', displayName: 'Sgt. Reyes' });
+    const hosts = [{ id: host.id, displayName: host.displayName }];
+    const { id } = await server.townHall({ title: 'Northside Town Hall', description: 'Talk with your officers.', hosts });
     townHallUrl = `${server.url}/townhall/${id}`;
-    await server.app.identity.createStaff({ username: 'officer', password: STAFF_PASSWORD, role: 'officer', displayName: 'Sgt. Reyes' });
     await server.app.identity.createStaff({ username: 'moderator', password: STAFF_PASSWORD, role: 'moderator', displayName: 'Mod Sam' });
+    await server.app.identity.createStaff({ username: 'visitor', password: STAFF_PASSWORD, role: 'officer', displayName: 'Lt. Visiting' });
     browser = await launchChromium();
   });
   afterAll(async () => {
@@ -129,6 +131,24 @@ describe('live Q&A in the browser', () => {
     await signIn(moderator, 'moderator');
     await moderator.getByTestId('review-queue').waitFor();
     expect(await accessibilityViolations(moderator)).toEqual([]);
+  });
+
+  it("offers an officer who does not host it no hosts' controls, and marks their question as an officer's", async () => {
+    const [host, visitor, resident] = await Promise.all([newPage(), newPage(), newPage()]);
+    await Promise.all([signIn(host, 'officer'), signIn(visitor, 'visitor'), joinAsResident(resident, 'Fay')]);
+    const question = 'Which shifts cover the north side?';
+    await visitor.getByRole('textbox', { name: 'Your question' }).fill(question);
+    await visitor.getByRole('button', { name: 'Ask question' }).click();
+    await card(resident, question).waitFor();
+    expect(await card(resident, question).getByTestId('staff-badge').textContent()).toBe('Officer');
+    // The host runs the room; the visiting officer sees the questions as staff but runs nothing.
+    await card(host, question).getByRole('button', { name: 'Answer now' }).waitFor();
+    await card(visitor, question).waitFor();
+    for (const name of ['Answer now', 'Mark answered', 'Write answer', 'New poll']) {
+      expect(await visitor.getByRole('button', { name }).count()).toBe(0);
+    }
+    expect(await visitor.getByRole('checkbox', { name: 'Review every question before it is published' }).count()).toBe(0);
+    expect(await host.getByRole('checkbox', { name: 'Review every question before it is published' }).count()).toBe(1);
   });
 
   it('lets an officer turn on slow mode, and residents see it at once', async () => {

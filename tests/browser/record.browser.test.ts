@@ -50,10 +50,11 @@ describe('the town hall record in the browser', () => {
     unwrap(await command(officer, 'poll:open', { pollId: poll.id }));
     for (const s of [alice!, bob!]) unwrap(await command(s, 'poll:vote', { pollId: poll.id, ballot: { kind: 'single', optionId: poll.options[0]!.id } }));
     unwrap(await command(officer, 'poll:close', { pollId: poll.id }));
-    const line = { townHallId, staff: false, status: 'published' as const, holdReason: null, filterHits: [] };
+    const line = { townHallId, authorRole: null, status: 'published' as const, holdReason: null, filterHits: [] };
     await server.stores.chat.add({ ...line, authorId: 'guest-alice', authorName: 'Alice Rivera', text: 'Thanks for doing this online.' });
+    await server.stores.chat.add({ ...line, authorId: officerSession.me.id, authorName: 'Sgt. Kim', authorRole: 'officer', text: 'Thank you for coming.' });
     await server.stores.chat.add({ ...line, authorId: 'guest-dev', authorName: 'Dev Patel', text: 'CHAT-REMOVED insult', status: 'removed' });
-    await server.stores.captions.add({ townHallId, authorId: officerSession.me.id, text: 'Good evening, and welcome to Eastside.' });
+    await server.stores.captions.add({ townHallId, authorId: officerSession.me.id, authorRole: 'officer', text: 'Good evening, and welcome to Eastside.' });
 
     browser = await launchChromium();
     resident = await personPage(browser);
@@ -94,9 +95,13 @@ describe('the town hall record in the browser', () => {
 
     const chat = resident.getByTestId('record-chat');
     expect(await chat.getByText('Thanks for doing this online.').isVisible()).toBe(false);
-    await chat.getByText('Show the chat (1 message)').click();
+    await chat.getByText('Show the chat (2 messages)').click();
     await expect.poll(() => chat.getByText('Thanks for doing this online.').isVisible()).toBe(true);
+    // Staff lines carry their role in words; a resident's carries none.
+    expect(await chat.getByRole('listitem').filter({ hasText: 'Thank you for coming.' }).getByTestId('staff-badge').textContent()).toBe('Officer');
+    expect(await chat.getByRole('listitem').filter({ hasText: 'Thanks for doing this online.' }).getByTestId('staff-badge').count()).toBe(0);
     await resident.getByText('Show the captions (1 line)').click();
+    expect(await resident.getByTestId('record-captions').getByTestId('staff-badge').textContent()).toBe('Officer');
     expect(await resident.getByTestId('record-moderation').textContent()).toMatch(/Removed\s*Harassment\s*1/);
 
     const page = (await resident.content()) + (await resident.evaluate(() => document.body.innerText));

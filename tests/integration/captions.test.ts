@@ -25,9 +25,9 @@ describe.each(['sqlite', 'redis'] as const)('live captions on the %s store', (st
     const [captioner, ana, ben] = await Promise.all([staffIn('captioner', townHallId), viewerIn(townHallId), viewerIn(townHallId)]);
     const heard = [ana, ben].map((s) => nextEvent(s, 'captions:line'));
     const line = unwrap(await command(captioner, 'captions:send', { townHallId, text: '  Good evening, and welcome.  ' }));
-    expect(line).toEqual({ id: expect.any(String), townHallId, text: 'Good evening, and welcome.', at: expect.any(Number) });
+    expect(line).toEqual({ id: expect.any(String), townHallId, text: 'Good evening, and welcome.', at: expect.any(Number), authorRole: 'captioner' });
     for (const { line: got } of await Promise.all(heard)) expect(got).toEqual(line);
-    expect(await transcript(townHallId)).toEqual([{ at: line.at, text: 'Good evening, and welcome.' }]);
+    expect(await transcript(townHallId)).toEqual([{ at: line.at, authorRole: 'captioner', text: 'Good evening, and welcome.' }]);
   });
 
   it('refuses captions from a resident and from an officer who does not host, and stores nothing', async () => {
@@ -53,7 +53,7 @@ describe.each(['sqlite', 'redis'] as const)('live captions on the %s store', (st
 
   it('gives a late joiner the recent lines, while every line is kept', async () => {
     const { id: townHallId } = await server.townHall();
-    for (let i = 1; i <= 30; i++) await server.stores.captions.add({ townHallId, authorId: 'captioner-0001', text: `line ${i}` });
+    for (let i = 1; i <= 30; i++) await server.stores.captions.add({ townHallId, authorId: 'captioner-0001', authorRole: 'captioner', text: `line ${i}` });
     const captioner = await staffIn('captioner', townHallId);
     unwrap(await command(captioner, 'captions:send', { townHallId, text: 'line 31' }));
     const late = await viewerIn(townHallId);

@@ -28,14 +28,14 @@ describe.each(['sqlite', 'redis'] as const)('live chat on the %s store', (store)
     const [ana, ben, officer] = await Promise.all([person(townHallId, 'Ana'), person(townHallId, 'Ben'), person(townHallId, 'Officer Diaz', 'officer')]);
     const seen = [nextEvent(ben.socket, 'chat:message'), nextEvent(officer.socket, 'chat:message')];
     const sent = unwrap(await command(ana.socket, 'chat:send', { townHallId, text: '  Is parking free tonight?  ' }));
-    expect(sent).toMatchObject({ text: 'Is parking free tonight?', authorName: 'Ana', staff: false, status: 'published', mine: true });
+    expect(sent).toMatchObject({ text: 'Is parking free tonight?', authorName: 'Ana', authorRole: null, status: 'published', mine: true });
     for (const { message } of await Promise.all(seen)) {
       expect(message).toEqual({ ...sent, mine: undefined });
       expect(message).not.toHaveProperty('mine');
     }
     const reply = nextEvent(ana.socket, 'chat:message', ({ message }) => message.authorName === 'Officer Diaz');
     unwrap(await command(officer.socket, 'chat:send', { townHallId, text: 'Yes, the east lot.' }));
-    expect((await reply).message).toMatchObject({ staff: true, status: 'published' });
+    expect((await reply).message).toMatchObject({ authorRole: 'officer', status: 'published' });
   });
 
   it('holds a message in a pre-moderated town hall and publishes it to everyone on approval', async () => {
@@ -99,8 +99,8 @@ describe.each(['sqlite', 'redis'] as const)('live chat on the %s store', (store)
 
   it('refuses a second message in slow mode and says how long to wait', async () => {
     const townHallId = await room();
-    const officer = await person(townHallId, 'Officer', 'officer');
-    unwrap(await command(officer.socket, 'mod:set-slow-mode', { townHallId, seconds: 60 }));
+    const staff = await person(townHallId, 'Mod on duty', 'moderator');
+    unwrap(await command(staff.socket, 'mod:set-slow-mode', { townHallId, seconds: 60 }));
     const ana = await person(townHallId, 'Ana');
     expect(ana.snapshot.slowModeSeconds).toBe(60);
     unwrap(await command(ana.socket, 'chat:send', { townHallId, text: 'first' }));
@@ -108,8 +108,8 @@ describe.each(['sqlite', 'redis'] as const)('live chat on the %s store', (store)
     expect(second).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
     expect(!second.ok && second.error.retryAfterMs).toBeGreaterThan(50_000);
     // Staff are not slowed.
-    unwrap(await command(officer.socket, 'chat:send', { townHallId, text: 'one' }));
-    unwrap(await command(officer.socket, 'chat:send', { townHallId, text: 'two' }));
+    unwrap(await command(staff.socket, 'chat:send', { townHallId, text: 'one' }));
+    unwrap(await command(staff.socket, 'chat:send', { townHallId, text: 'two' }));
   });
 
   it('refuses a person banned from the town hall, and stores nothing', async () => {
@@ -147,7 +147,7 @@ describe.each(['sqlite', 'redis'] as const)('live chat on the %s store', (store)
         townHallId,
         authorId: 'someone-earlier',
         authorName: 'Earlier',
-        staff: false,
+        authorRole: null,
         text: `message ${i}`,
         status: 'published',
         holdReason: null,
@@ -159,7 +159,7 @@ describe.each(['sqlite', 'redis'] as const)('live chat on the %s store', (store)
     const late = await person(townHallId, 'Late');
     const transcript = await createChatService(server.stores.chat).chatTranscript(townHallId);
     expect(transcript).toHaveLength(231);
-    expect(transcript).toContainEqual({ at: expect.any(Number), authorName: 'Earlier', staff: false, text: 'message 1' });
+    expect(transcript).toContainEqual({ at: expect.any(Number), authorName: 'Earlier', authorRole: null, text: 'message 1' });
     expect(transcript.map((l) => l.at)).toEqual(transcript.map((l) => l.at).sort((a, b) => a - b));
     expect(late.snapshot.messages).toHaveLength(200);
     expect(late.snapshot.messages.map((m) => m.text)).toEqual(transcript.slice(-200).map((l) => l.text));

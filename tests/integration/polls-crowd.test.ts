@@ -13,12 +13,13 @@ describe.each(['sqlite', 'redis'] as const)('a crowd voting at once on the %s st
 
   beforeAll(async () => {
     server = await startTestServer({ store, tallyIntervalMs: INTERVAL_MS });
-    townHallId = (await server.townHall()).id;
+    const host = await server.staff('officer');
+    townHallId = (await server.townHall({ hosts: [{ id: host.me.id, displayName: host.me.displayName }] })).id;
     const join = async (s: ClientSocket) => {
       unwrap(await command(s, 'qa:join', { townHallId }));
       return s;
     };
-    [officer, watcher] = await Promise.all([server.staff('officer').then(server.connect).then(join), server.guest('Watcher').then(server.connect).then(join)]);
+    [officer, watcher] = await Promise.all([server.connect(host).then(join), server.guest('Watcher').then(server.connect).then(join)]);
     crowd = await Promise.all(Array.from({ length: CROWD }, (_, i) => server.guest(`Resident ${i}`).then(server.connect).then(join)));
   });
   afterAll(() => server.close());

@@ -35,7 +35,10 @@ describe.each(['sqlite', 'redis'] as const)('polls on the %s store', (store) => 
     [alice, bob, officer] = await Promise.all([
       server.connect(aliceSession).then(join),
       server.guest('Bob').then(server.connect).then(join),
-      server.staff('officer').then(server.connect).then(join),
+      server.staff('officer').then(async (session) => {
+        await server.stores.townHalls.edit(townHallId, { hosts: [{ id: session.me.id, displayName: session.me.displayName }] });
+        return join(await server.connect(session));
+      }),
     ]);
   });
   afterAll(() => server.close());

@@ -9,11 +9,9 @@ describe.each(['sqlite', 'redis'] as const)('live Q&A on the %s store', (store) 
 
   beforeAll(async () => {
     server = await startTestServer({ store });
-    townHallId = (await server.townHall()).id;
-    [officer, moderator] = await Promise.all([
-      server.staff('officer', 'Sgt. Reyes').then(server.connect),
-      server.staff('moderator').then(server.connect),
-    ]);
+    const officerSession = await server.staff('officer', 'Sgt. Reyes');
+    townHallId = (await server.townHall({ hosts: [{ id: officerSession.me.id, displayName: 'Sgt. Reyes' }] })).id;
+    [officer, moderator] = await Promise.all([server.connect(officerSession), server.staff('moderator').then(server.connect)]);
     for (const s of [officer, moderator]) unwrap(await command(s, 'qa:join', { townHallId }));
   });
   // Fresh residents for every test: asking is limited to one question per 15 s per person.

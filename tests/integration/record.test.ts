@@ -4,27 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS, type Settings, type TownHallRecordView } from '../../shared/record.js';
 import { DAY_MS } from '../../server/record/rules.js';
 import { command, startTestServer, unwrap, type ClientSocket, type Session, type TestServer } from '../support/server.js';
-
-/** RFC 4180 as the export writes it: quoted cells, doubled quotes, CRLF rows. */
-function parseCsv(text: string): Record<string, string>[] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (cell += '"'), i++;
-      else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(cell), (cell = '');
-    else if (c === '\r' && text[i + 1] === '\n') row.push(cell), rows.push(row), (row = []), (cell = ''), i++;
-    else cell += c;
-  }
-  const [header, ...body] = rows;
-  return body.map((cells) => Object.fromEntries(header!.map((h, i) => [h, cells[i] ?? ''])));
-}
+import { parseCsv } from '../support/csv.js';
 
 describe.each(['sqlite', 'redis'] as const)('the town hall record on the %s store', (store) => {
   let server: TestServer;
@@ -93,12 +73,12 @@ describe.each(['sqlite', 'redis'] as const)('the town hall record on the %s stor
     ids.poll = pub.id;
     ids.hiddenPoll = hidden.id;
 
-    await server.stores.chat.add({ townHallId, authorId: aliceSession.me.id, authorName: 'Alice Guest', staff: false, text: 'Hello all', status: 'published', holdReason: null, filterHits: [] });
-    await server.stores.chat.add({ townHallId, authorId: bobSession.me.id, authorName: 'Bob Member', staff: false, text: 'CHAT-REMOVED insult', status: 'removed', holdReason: null, filterHits: [] });
+    await server.stores.chat.add({ townHallId, authorId: aliceSession.me.id, authorName: 'Alice Guest', authorRole: null, text: 'Hello all', status: 'published', holdReason: null, filterHits: [] });
+    await server.stores.chat.add({ townHallId, authorId: bobSession.me.id, authorName: 'Bob Member', authorRole: null, text: 'CHAT-REMOVED insult', status: 'removed', holdReason: null, filterHits: [] });
     // A chat message a moderator removes: its decision counts in the totals, its text goes nowhere.
-    const later = await server.stores.chat.add({ townHallId, authorId: bobSession.me.id, authorName: 'Bob Member', staff: false, text: 'CHAT-LATER-REMOVED slur', status: 'published', holdReason: null, filterHits: [] });
+    const later = await server.stores.chat.add({ townHallId, authorId: bobSession.me.id, authorName: 'Bob Member', authorRole: null, text: 'CHAT-LATER-REMOVED slur', status: 'published', holdReason: null, filterHits: [] });
     unwrap(await command(moderator, 'mod:decide', { ref: { kind: 'chat', id: later.id }, action: 'remove', reason: 'hate' }));
-    await server.stores.captions.add({ townHallId, authorId: officerSession.me.id, text: 'Good evening, everyone.' });
+    await server.stores.captions.add({ townHallId, authorId: officerSession.me.id, authorRole: 'officer', text: 'Good evening, everyone.' });
   });
   afterAll(() => server.close());
 
@@ -144,8 +124,8 @@ describe.each(['sqlite', 'redis'] as const)('the town hall record on the %s stor
     const record = await readRecord();
     expect(record.polls!.map((p) => p.id)).toEqual([ids.poll]);
     expect(record.polls![0]!.results).toMatchObject({ kind: 'single', ballots: 2 });
-    expect(record.chat).toEqual([{ at: expect.any(Number), name: 'Alice Guest', text: 'Hello all' }]);
-    expect(record.captions).toEqual([{ at: expect.any(Number), name: null, text: 'Good evening, everyone.' }]);
+    expect(record.chat).toEqual([{ at: expect.any(Number), name: 'Alice Guest', authorRole: null, text: 'Hello all' }]);
+    expect(record.captions).toEqual([{ at: expect.any(Number), name: null, authorRole: 'officer', text: 'Good evening, everyone.' }]);
     expect(record.moderation).toEqual([
       { action: 'reject', reason: 'spam', count: 1 },
       { action: 'remove', reason: 'hate', count: 1 },
@@ -245,7 +225,7 @@ describe.each(['sqlite', 'redis'] as const)('the town hall record on the %s stor
           townHallId,
           authorId: await authorOf(questionId),
           authorName,
-          staff: false,
+          authorRole: null,
           text: `Hello from ${authorName}`,
           status: 'published',
           holdReason: null,

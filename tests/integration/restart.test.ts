@@ -4,9 +4,9 @@ import { command, startTestServer, unwrap } from '../support/server.js';
 describe('restart on the same SQLite file', () => {
   it('loses nothing that was acknowledged', async () => {
     const first = await startTestServer();
-    const townHallId = (await first.townHall()).id;
     const residentSession = await first.guest('Rosa');
     const officerSession = await first.staff('officer', 'Lt. Park');
+    const townHallId = (await first.townHall({ hosts: [{ id: officerSession.me.id, displayName: 'Lt. Park' }] })).id;
     const moderatorSession = await first.staff('moderator');
     const [rosa, officer, moderator] = await Promise.all([
       first.connect(residentSession),

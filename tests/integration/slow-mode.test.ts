@@ -8,8 +8,9 @@ describe('slow mode in a town hall', () => {
 
   beforeAll(async () => {
     server = await startTestServer();
-    townHallId = (await server.townHall()).id;
-    officer = await server.connect(await server.staff('officer'));
+    const host = await server.staff('officer');
+    townHallId = (await server.townHall({ hosts: [{ id: host.me.id, displayName: host.me.displayName }] })).id;
+    officer = await server.connect(host);
     unwrap(await command(officer, 'qa:join', { townHallId }));
   });
   afterAll(() => server.close());

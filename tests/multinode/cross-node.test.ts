@@ -20,13 +20,15 @@ describe('three nodes on one Redis', () => {
     const redisUrl = await freshRedisUrl();
     nodes = await Promise.all([0, 1, 2].map(() => startNode({ redisUrl, tallyIntervalMs: TALLY_MS })));
     stores = await openSharedStores(redisUrl);
-    townHallId = (await stores.townHalls.create({ title: 'Citywide', description: '', startsAt: 1, status: 'live', moderation: 'post' })).id;
+    const officerSession = await staffAt(stores, nodes[1]!.url, 'officer', 'Officer');
+    const hosts = [{ id: officerSession.me.id, displayName: 'Officer' }];
+    townHallId = (await stores.townHalls.create({ title: 'Citywide', description: '', startsAt: 1, status: 'live', moderation: 'post', hosts })).id;
     // Each resident on a different node, and staff on yet others.
     residents = await Promise.all(
       [0, 1, 2, 0, 1, 2].map(async (n, i) => connectTo(nodes[n]!.url, await guestAt(nodes[n]!.url, `Resident ${i}`))),
     );
     moderator = await connectTo(nodes[2]!.url, await staffAt(stores, nodes[2]!.url, 'moderator', 'Mod'));
-    officer = await connectTo(nodes[1]!.url, await staffAt(stores, nodes[1]!.url, 'officer', 'Officer'));
+    officer = await connectTo(nodes[1]!.url, officerSession);
     for (const s of [...residents, moderator, officer]) unwrap(await command(s, 'qa:join', { townHallId }));
   }, 60_000);
   afterAll(async () => {

@@ -4,7 +4,7 @@ import { storePerTest, type MakeStore } from './harness.js';
 
 const TH = 'townhall-aaaa-01';
 const OTHER_TH = 'townhall-bbbb-02';
-const line = (text: string, townHallId = TH) => ({ townHallId, authorId: 'captioner-0001', text });
+const line = (text: string, townHallId = TH) => ({ townHallId, authorId: 'captioner-0001', authorRole: 'captioner' as const, text });
 const texts = (ls: CaptionRecord[]): string[] => ls.map((l) => l.text);
 
 export function describeCaptionStore(name: string, makeStore: MakeStore<CaptionStore>): void {
@@ -29,6 +29,14 @@ export function describeCaptionStore(name: string, makeStore: MakeStore<CaptionS
       expect(texts(await t.store.recent(TH, 0))).toEqual([]);
       expect(texts(await t.store.recent(OTHER_TH, 10))).toEqual(['other room']);
       expect(await t.store.all('townhall-none-03')).toEqual([]);
+    });
+
+    it('keeps the role of whoever typed each line, across a restart', async () => {
+      await t.store.add(line('typed by the captioner'));
+      await t.store.add({ ...line('typed by the host'), authorId: 'officer-0000001', authorRole: 'officer' });
+      const reopened = await t.reopen();
+      expect((await reopened.all(TH)).map((l) => l.authorRole)).toEqual(['captioner', 'officer']);
+      expect((await reopened.recent(TH, 1)).map((l) => l.authorRole)).toEqual(['officer']);
     });
 
     it('keeps lines written from two nodes and across a restart', async () => {

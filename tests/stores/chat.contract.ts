@@ -10,7 +10,7 @@ const say = (text: string, extra: Partial<NewChatMessage> = {}): NewChatMessage 
   townHallId: TH,
   authorId: AUTHOR,
   authorName: 'Jordan',
-  staff: false,
+  authorRole: null,
   text,
   status: 'published',
   holdReason: null,
@@ -26,12 +26,25 @@ export function describeChatStore(name: string, makeStore: MakeStore<ChatStore>)
     const t = storePerTest(makeStore);
 
     it('returns exactly the message it stored', async () => {
-      const input = say('Is the "Main St" meeting\nstill on? 🚓', { staff: true });
+      const input = say('Is the "Main St" meeting\nstill on? 🚓', { authorRole: 'moderator' });
       const created = await t.store.add(input);
       expect(created).toMatchObject({ ...input, decision: null });
       expect(created.id).toMatch(/^[A-Za-z0-9_-]{16}$/);
       expect(await t.store.get(created.id)).toEqual(created);
       expect(await t.store.get('no-such-message')).toBeNull();
+    });
+
+    it("keeps the author's staff role, and none for residents, in every list and across a restart", async () => {
+      vi.useFakeTimers({ toFake: ['Date'] });
+      vi.setSystemTime(1_767_000_000_000);
+      await t.store.add(say('from a guest'));
+      vi.setSystemTime(1_767_000_000_001);
+      await t.store.add(say('from the host', { authorId: 'officer-0000001', authorName: 'Sgt. Kim', authorRole: 'officer' }));
+      const reopened = await t.reopen();
+      const roles = (ms: ChatRecord[]) => ms.map((m) => [m.text, m.authorRole]);
+      const expected = [['from a guest', null], ['from the host', 'officer']];
+      expect(roles(await reopened.allPublished(TH))).toEqual(expected);
+      expect(roles(await reopened.recentPublished(TH, 10))).toEqual(expected);
     });
 
     it('keeps why a message was held and which terms it tripped', async () => {

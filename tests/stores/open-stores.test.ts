@@ -29,6 +29,7 @@ async function roundTrip(stores: Stores): Promise<void> {
     townHallId: hall.id,
     authorId: user!.id,
     authorName: 'Ana',
+    authorRole: null,
     anonymous: false,
     text: 'Hello?',
     status: 'published',

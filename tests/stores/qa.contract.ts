@@ -9,6 +9,7 @@ const ask = (text: string, extra: Partial<NewQuestion> = {}): NewQuestion => ({
   townHallId: TH,
   authorId: 'author-00000001',
   authorName: 'Jordan',
+  authorRole: null,
   anonymous: false,
   text,
   status: 'published',
@@ -50,6 +51,18 @@ export function describeQuestionStore(name: string, makeStore: MakeStore<Questio
 
       it('resolves to null for an unknown id', async () => {
         expect(await t.store.getQuestion('nothing-here-000')).toBeNull();
+      });
+
+      it("keeps the asker's staff role, on anonymous questions too, and none for residents, across a restart", async () => {
+        vi.useFakeTimers({ toFake: ['Date'] });
+        vi.setSystemTime(1_767_000_000_000);
+        const staff = await t.store.addQuestion(ask('From the desk sergeant', { authorRole: 'officer', anonymous: true }));
+        vi.setSystemTime(1_767_000_000_001);
+        const resident = await t.store.addQuestion(ask('From a neighbour'));
+        const reopened = await t.reopen();
+        expect(await reopened.getQuestion(staff.id)).toMatchObject({ authorRole: 'officer', anonymous: true });
+        expect(await reopened.getQuestion(resident.id)).toMatchObject({ authorRole: null });
+        expect((await reopened.listForRecord(TH)).map((q) => q.authorRole)).toEqual(['officer', null]);
       });
     });
 

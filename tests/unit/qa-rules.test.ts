@@ -10,6 +10,7 @@ const record = (over: Partial<QuestionRecord> = {}): QuestionRecord => ({
   townHallId: 'th1th1th1',
   authorId: 'user1user1',
   authorName: 'Alice',
+  authorRole: null,
   anonymous: false,
   text: 'Why?',
   createdAt: 1000,

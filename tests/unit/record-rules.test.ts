@@ -23,6 +23,7 @@ const question = (over: Partial<QuestionRecord> = {}): QuestionRecord => ({
   townHallId: 'th-aaaaaaaa',
   authorId: 'guest-aaaaaaa',
   authorName: 'Pat Guest',
+  authorRole: null,
   anonymous: false,
   text: `Question ${n}`,
   createdAt: 10_000,
@@ -188,8 +189,8 @@ describe('names in the record', () => {
 
   it("drops residents' chat names after the retention period and keeps staff names", () => {
     const chat = [
-      { at: 1, authorName: 'Pat Guest', staff: false, text: 'hello' },
-      { at: 2, authorName: 'Sgt. Kim', staff: true, text: 'welcome' },
+      { at: 1, authorName: 'Pat Guest', authorRole: null, text: 'hello' },
+      { at: 2, authorName: 'Sgt. Kim', authorRole: 'officer' as const, text: 'welcome' },
     ];
     expect(buildRecord(inputs({ chat })).chat!.map((l) => l.name)).toEqual(['Pat Guest', 'Sgt. Kim']);
     expect(buildRecord(inputs({ chat, now: 100_000 + 31 * DAY_MS })).chat!.map((l) => l.name)).toEqual([null, 'Sgt. Kim']);

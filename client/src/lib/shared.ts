@@ -7,7 +7,7 @@ import type { AppError } from '../../../shared/errors.js';
 export { CreateStaffBody, GuestJoinBody, LoginBody, RegisterBody, ResetPasswordBody } from '../../../shared/session.js';
 export { QaAnswer, QaAsk } from '../../../shared/qa.js';
 export { ReasonCode } from '../../../shared/moderation.js';
-export { STAFF_ROLES, canAnswer, canConfigureRoom, canHost, canManageStaff, canModerate, canRevealAuthor, isStaff } from '../../../shared/roles.js';
+export { STAFF_ROLES, canHost, canManageStaff, canModerate, canRevealAuthor, isStaff } from '../../../shared/roles.js';
 export { LIMITS, cleanText, textLength } from '../../../shared/text.js';
 export { isHostOf } from '../../../shared/townhall.js';
 

@@ -1,0 +1,92 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, expect, it } from 'vitest';
+import { openStores } from '../../server/storage/index.js';
+import { rkey } from '../../server/storage/redis.js';
+import { freshRedisUrl } from '../support/redis.js';
+
+let dir: string | undefined;
+afterEach(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+// Files written before the staff badge named a role: questions and captions had no badge at all,
+// chat messages only a staff flag.
+it('reads questions, chat and captions that a SQLite file holds from before the staff role was kept, and keeps it from then on', async () => {
+  dir = await mkdtemp(join(tmpdir(), 'rt-migrate-'));
+  const file = join(dir, 'old.db');
+  const old = new Database(file);
+  old.exec(`
+    CREATE TABLE questions (id TEXT PRIMARY KEY, town_hall_id TEXT NOT NULL, author_id TEXT NOT NULL,
+      author_name TEXT NOT NULL, anonymous INTEGER NOT NULL, text TEXT NOT NULL, created_at INTEGER NOT NULL,
+      status TEXT NOT NULL, hold_reason TEXT, filter_hits TEXT NOT NULL, votes INTEGER NOT NULL,
+      answer_state TEXT NOT NULL, answer TEXT, decision TEXT, answered_live_at INTEGER) STRICT;
+    CREATE TABLE chat_messages (id TEXT PRIMARY KEY, town_hall_id TEXT NOT NULL, author_id TEXT NOT NULL,
+      author_name TEXT NOT NULL, staff INTEGER NOT NULL, text TEXT NOT NULL, created_at INTEGER NOT NULL,
+      status TEXT NOT NULL, hold_reason TEXT, filter_hits TEXT NOT NULL, decision TEXT) STRICT;
+    CREATE TABLE caption_lines (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, town_hall_id TEXT NOT NULL,
+      author_id TEXT NOT NULL, text TEXT NOT NULL, at INTEGER NOT NULL) STRICT;
+  `);
+  old
+    .prepare("INSERT INTO questions VALUES (?, 'th-old-0000001', 'asker-000001', 'Ana', 0, 'Old question', 5, 'published', NULL, '[]', 0, 'open', NULL, NULL, NULL)")
+    .run('old-question-001');
+  const chat = old.prepare("INSERT INTO chat_messages VALUES (?, 'th-old-0000001', ?, ?, ?, ?, ?, 'published', NULL, '[]', NULL)");
+  chat.run('old-chat-000001', 'guest-000001', 'Officer Diaz', 0, 'from a guest', 6);
+  chat.run('old-chat-000002', 'officer-00001', 'Officer Diaz', 1, 'from the officer', 7);
+  old.prepare("INSERT INTO caption_lines (id, town_hall_id, author_id, text, at) VALUES ('old-caption-001', 'th-old-0000001', 'captioner-01', 'Welcome', 8)").run();
+  old.close();
+
+  const stores = await openStores({ kind: 'sqlite', file });
+  try {
+    expect(await stores.questions.getQuestion('old-question-001')).toMatchObject({ authorName: 'Ana', authorRole: null });
+    expect((await stores.chat.allPublished('th-old-0000001')).map((m) => [m.text, m.authorRole])).toEqual([
+      ['from a guest', null],
+      ['from the officer', 'officer'],
+    ]);
+    expect((await stores.captions.all('th-old-0000001')).map((l) => l.authorRole)).toEqual([null]);
+
+    const line = await stores.captions.add({ townHallId: 'th-old-0000001', authorId: 'captioner-01', authorRole: 'captioner', text: 'Next' });
+    expect((await stores.captions.all('th-old-0000001')).at(-1)).toEqual(line);
+    const message = await stores.chat.add({
+      townHallId: 'th-old-0000001',
+      authorId: 'moderator-0001',
+      authorName: 'Mod Sam',
+      authorRole: 'moderator',
+      text: 'Welcome back',
+      status: 'published',
+      holdReason: null,
+      filterHits: [],
+    });
+    expect(await stores.chat.get(message.id)).toEqual(message);
+  } finally {
+    await stores.close();
+  }
+});
+
+it('reads chat messages and caption lines that Redis holds from before the staff role was kept', async () => {
+  const stores = await openStores({ kind: 'redis', url: await freshRedisUrl() });
+  try {
+    const said = (authorRole: 'officer' | null, text: string) =>
+      stores.chat.add({ townHallId: 'th-old-0000002', authorId: 'author-000001', authorName: 'Officer Diaz', authorRole, text, status: 'published', holdReason: null, filterHits: [] });
+    // Written as the store wrote them then: a staff flag and no role.
+    const fromOfficer = await said('officer', 'from the officer');
+    const fromGuest = await said(null, 'from a guest');
+    await stores.redis!.hDel(rkey('chat', fromOfficer.id), 'authorRole');
+    await stores.redis!.hSet(rkey('chat', fromOfficer.id), 'staff', '1');
+    await stores.redis!.hSet(rkey('chat', fromGuest.id), 'staff', '0');
+    await stores.redis!.rPush(
+      rkey('townhall', 'th-old-0000002', 'captions'),
+      JSON.stringify({ id: 'old-caption-002', townHallId: 'th-old-0000002', authorId: 'captioner-01', text: 'Welcome', at: 8 }),
+    );
+
+    expect(await stores.chat.get(fromOfficer.id)).toMatchObject({ authorRole: 'officer' });
+    expect(await stores.chat.get(fromGuest.id)).toMatchObject({ authorRole: null });
+    expect(await stores.captions.all('th-old-0000002')).toEqual([
+      { id: 'old-caption-002', townHallId: 'th-old-0000002', authorId: 'captioner-01', authorRole: null, text: 'Welcome', at: 8 },
+    ]);
+  } finally {
+    await stores.close();
+  }
+});
