@@ -228,6 +228,7 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
   const votes = createVoteGuard({
     io,
     limits,
+    log,
     halls,
     madeRecently: challenges.madeRecently,
     perNetwork: options.integrity.votesPerNetwork,

@@ -1,6 +1,7 @@
 import { CommandError, ErrorCode } from '../../shared/errors.js';
 import { isStaff } from '../../shared/roles.js';
 import type { VoteSurge } from '../../shared/townhall.js';
+import type { Logger } from '../core/log.js';
 import type { RateLimits, RateRule } from '../core/rate-limit.js';
 import { rooms, type AppServer, type SessionUser } from '../core/types.js';
 import type { HallService } from './hall.js';
@@ -11,6 +12,7 @@ const FRESH_IDENTITIES = 3;
 /** Votes from such a network on one item before the item's staff hear of it, and every so many after. */
 const SURGE_FROM = 3;
 const SURGE_EVERY = 5;
+const CAPPED_LOGGED: RateRule = { name: 'votes-capped-logged', points: 1, seconds: WINDOW_S };
 const FRESH_VOTES: RateRule = { name: 'fresh-votes', points: 1_000_000, seconds: WINDOW_S };
 
 export interface VoteTarget {
@@ -33,6 +35,7 @@ export interface VoteGuard {
 export function createVoteGuard(deps: {
   io: AppServer;
   limits: RateLimits;
+  log: Logger;
   halls: HallService;
   /** Identities the network made in the last fifteen minutes. */
   madeRecently(network: string): Promise<number>;
@@ -56,6 +59,10 @@ export function createVoteGuard(deps: {
       if (isStaff(user.role)) return;
       const outcome = await limits.consume(budget, `${target.kind}:${target.id}:${network}`);
       if (!outcome.ok && !(await deps.halls.isAdmitted(townHallId, user.id))) {
+        // Logged once per item, network and window, with ids only: never the address.
+        if ((await limits.consume(CAPPED_LOGGED, `${target.kind}:${target.id}:${network}`)).ok) {
+          deps.log.info({ townHall: townHallId, [target.kind]: target.id }, 'votes from one network capped');
+        }
         throw new CommandError(
           ErrorCode.RATE_LIMITED,
           'Many votes on this came from your network just now. If you are at the town hall in person, join with the code on the screen.',

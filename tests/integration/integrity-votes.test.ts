@@ -1,6 +1,7 @@
 // One person, one voice: a script on one network cannot fake a crowd of voters, while a hall
 // of residents sharing one Wi-Fi, let in with the hall's code, all vote.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../server/core/log.js';
 import type { AppError } from '../../shared/errors.js';
 import type { Me } from '../../shared/session.js';
 import { command, nextEvent, solveIdentityChallenge, startTestServer, unwrap, type TestServer } from '../support/server.js';
@@ -23,9 +24,11 @@ const solve = solveIdentityChallenge;
 
 describe.each(['sqlite', 'redis'] as const)('votes from one network on the %s store', (store) => {
   let server: TestServer;
+  const logLines: string[] = [];
 
   beforeAll(async () => {
-    server = await startTestServer({ store, integrity: LIMITS, tallyIntervalMs: 50 });
+    const log = createLogger('info', { write: (line: string) => void logLines.push(line) });
+    server = await startTestServer({ store, integrity: LIMITS, tallyIntervalMs: 50, log });
   });
   afterAll(() => server.close());
 
@@ -80,6 +83,11 @@ describe.each(['sqlite', 'redis'] as const)('votes from one network on the %s st
     expect(outcomes.filter((o) => o === 'RATE_LIMITED:network')).toHaveLength(90);
     const stored = await server.stores.questions.getQuestion(question.id);
     expect(stored?.votes).toBe(10);
+    // The refusals reach the log once, by ids: never the address or a name.
+    const capped = logLines.filter((l) => l.includes('votes from one network capped') && l.includes(question.id));
+    expect(capped).toHaveLength(1);
+    expect(capped[0]).not.toContain('127.0.0.1');
+    expect(capped[0]).not.toContain('Sock');
     // The officer running the room is told that fresh identities on one network piled on.
     expect((await surge).votes).toBeGreaterThanOrEqual(3);
   });
