@@ -1,42 +1,34 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { openStores } from '../../server/storage/index.js';
+import { oldSqliteFiles } from './old-sqlite.js';
 import { rkey } from '../../server/storage/redis.js';
 import { freshRedisUrl } from '../support/redis.js';
 
-let dir: string | undefined;
-afterEach(async () => {
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
+const oldFile = oldSqliteFiles();
 
 // Files written before the staff badge named a role: questions and captions had no badge at all,
 // chat messages only a staff flag.
 it('reads questions, chat and captions that a SQLite file holds from before the staff role was kept, and keeps it from then on', async () => {
-  dir = await mkdtemp(join(tmpdir(), 'rt-migrate-'));
-  const file = join(dir, 'old.db');
-  const old = new Database(file);
-  old.exec(`
-    CREATE TABLE questions (id TEXT PRIMARY KEY, town_hall_id TEXT NOT NULL, author_id TEXT NOT NULL,
-      author_name TEXT NOT NULL, anonymous INTEGER NOT NULL, text TEXT NOT NULL, created_at INTEGER NOT NULL,
-      status TEXT NOT NULL, hold_reason TEXT, filter_hits TEXT NOT NULL, votes INTEGER NOT NULL,
-      answer_state TEXT NOT NULL, answer TEXT, decision TEXT, answered_live_at INTEGER) STRICT;
-    CREATE TABLE chat_messages (id TEXT PRIMARY KEY, town_hall_id TEXT NOT NULL, author_id TEXT NOT NULL,
-      author_name TEXT NOT NULL, staff INTEGER NOT NULL, text TEXT NOT NULL, created_at INTEGER NOT NULL,
-      status TEXT NOT NULL, hold_reason TEXT, filter_hits TEXT NOT NULL, decision TEXT) STRICT;
-    CREATE TABLE caption_lines (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, town_hall_id TEXT NOT NULL,
-      author_id TEXT NOT NULL, text TEXT NOT NULL, at INTEGER NOT NULL) STRICT;
-  `);
-  old
-    .prepare("INSERT INTO questions VALUES (?, 'th-old-0000001', 'asker-000001', 'Ana', 0, 'Old question', 5, 'published', NULL, '[]', 0, 'open', NULL, NULL, NULL)")
-    .run('old-question-001');
-  const chat = old.prepare("INSERT INTO chat_messages VALUES (?, 'th-old-0000001', ?, ?, ?, ?, ?, 'published', NULL, '[]', NULL)");
-  chat.run('old-chat-000001', 'guest-000001', 'Officer Diaz', 0, 'from a guest', 6);
-  chat.run('old-chat-000002', 'officer-00001', 'Officer Diaz', 1, 'from the officer', 7);
-  old.prepare("INSERT INTO caption_lines (id, town_hall_id, author_id, text, at) VALUES ('old-caption-001', 'th-old-0000001', 'captioner-01', 'Welcome', 8)").run();
-  old.close();
+  const file = await oldFile((old) => {
+    old.exec(`
+      CREATE TABLE questions (id TEXT PRIMARY KEY, town_hall_id TEXT NOT NULL, author_id TEXT NOT NULL,
+        author_name TEXT NOT NULL, anonymous INTEGER NOT NULL, text TEXT NOT NULL, created_at INTEGER NOT NULL,
+        status TEXT NOT NULL, hold_reason TEXT, filter_hits TEXT NOT NULL, votes INTEGER NOT NULL,
+        answer_state TEXT NOT NULL, answer TEXT, decision TEXT, answered_live_at INTEGER) STRICT;
+      CREATE TABLE chat_messages (id TEXT PRIMARY KEY, town_hall_id TEXT NOT NULL, author_id TEXT NOT NULL,
+        author_name TEXT NOT NULL, staff INTEGER NOT NULL, text TEXT NOT NULL, created_at INTEGER NOT NULL,
+        status TEXT NOT NULL, hold_reason TEXT, filter_hits TEXT NOT NULL, decision TEXT) STRICT;
+      CREATE TABLE caption_lines (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, town_hall_id TEXT NOT NULL,
+        author_id TEXT NOT NULL, text TEXT NOT NULL, at INTEGER NOT NULL) STRICT;
+    `);
+    old
+      .prepare("INSERT INTO questions VALUES (?, 'th-old-0000001', 'asker-000001', 'Ana', 0, 'Old question', 5, 'published', NULL, '[]', 0, 'open', NULL, NULL, NULL)")
+      .run('old-question-001');
+    const chat = old.prepare("INSERT INTO chat_messages VALUES (?, 'th-old-0000001', ?, ?, ?, ?, ?, 'published', NULL, '[]', NULL)");
+    chat.run('old-chat-000001', 'guest-000001', 'Officer Diaz', 0, 'from a guest', 6);
+    chat.run('old-chat-000002', 'officer-00001', 'Officer Diaz', 1, 'from the officer', 7);
+    old.prepare("INSERT INTO caption_lines (id, town_hall_id, author_id, text, at) VALUES ('old-caption-001', 'th-old-0000001', 'captioner-01', 'Welcome', 8)").run();
+  });
 
   const stores = await openStores({ kind: 'sqlite', file });
   try {

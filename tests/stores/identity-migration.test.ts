@@ -1,23 +1,15 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { openStores } from '../../server/storage/index.js';
+import { oldSqliteFiles } from './old-sqlite.js';
 
-let dir: string | undefined;
-afterEach(async () => {
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
+const oldFile = oldSqliteFiles();
 
 it('reads an account stored before accounts could be disabled as enabled, and can disable it', async () => {
-  dir = await mkdtemp(join(tmpdir(), 'rt-migrate-'));
-  const file = join(dir, 'old.db');
-  const old = new Database(file);
-  old.exec(`CREATE TABLE users (id TEXT PRIMARY KEY, kind TEXT NOT NULL, role TEXT NOT NULL, display_name TEXT NOT NULL,
-    username TEXT UNIQUE, password_hash TEXT, created_at INTEGER NOT NULL) STRICT`);
-  old.prepare('INSERT INTO users VALUES (?, ?, ?, ?, ?, ?, ?)').run('old-officer-0001', 'account', 'officer', 'Sgt. Old', 'old.sgt', '$argon2id$x', 7);
-  old.close();
+  const file = await oldFile((old) => {
+    old.exec(`CREATE TABLE users (id TEXT PRIMARY KEY, kind TEXT NOT NULL, role TEXT NOT NULL, display_name TEXT NOT NULL,
+      username TEXT UNIQUE, password_hash TEXT, created_at INTEGER NOT NULL) STRICT`);
+    old.prepare('INSERT INTO users VALUES (?, ?, ?, ?, ?, ?, ?)').run('old-officer-0001', 'account', 'officer', 'Sgt. Old', 'old.sgt', '$argon2id$x', 7);
+  });
 
   const stores = await openStores({ kind: 'sqlite', file });
   try {

@@ -1,26 +1,18 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { openStores } from '../../server/storage/index.js';
+import { oldSqliteFiles } from './old-sqlite.js';
 
-let dir: string | undefined;
-afterEach(async () => {
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
+const oldFile = oldSqliteFiles();
 
 it('reads flags and sanctions stored before flags could be spent or sanctions given under a pseudonym', async () => {
-  dir = await mkdtemp(join(tmpdir(), 'rt-migrate-'));
-  const file = join(dir, 'old.db');
-  const old = new Database(file);
-  old.exec(`
-    CREATE TABLE content_flags (ref TEXT NOT NULL, user_id TEXT NOT NULL, reason TEXT NOT NULL, PRIMARY KEY (ref, user_id)) STRICT, WITHOUT ROWID;
-    CREATE TABLE sanctions (id TEXT PRIMARY KEY, user_id TEXT NOT NULL, kind TEXT NOT NULL, town_hall_id TEXT, until INTEGER,
-      reason TEXT NOT NULL, note TEXT, by TEXT NOT NULL, at INTEGER NOT NULL, lifted_at INTEGER, lifted_by TEXT) STRICT;`);
-  old.prepare('INSERT INTO content_flags VALUES (?, ?, ?)').run('question:question-0001', 'flagger-1', 'spam');
-  old.prepare('INSERT INTO sanctions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').run('sanction-000001', 'resident-0001', 'ban', null, null, 'spam', null, 'mod-1', 5, null, null);
-  old.close();
+  const file = await oldFile((old) => {
+    old.exec(`
+      CREATE TABLE content_flags (ref TEXT NOT NULL, user_id TEXT NOT NULL, reason TEXT NOT NULL, PRIMARY KEY (ref, user_id)) STRICT, WITHOUT ROWID;
+      CREATE TABLE sanctions (id TEXT PRIMARY KEY, user_id TEXT NOT NULL, kind TEXT NOT NULL, town_hall_id TEXT, until INTEGER,
+        reason TEXT NOT NULL, note TEXT, by TEXT NOT NULL, at INTEGER NOT NULL, lifted_at INTEGER, lifted_by TEXT) STRICT;`);
+    old.prepare('INSERT INTO content_flags VALUES (?, ?, ?)').run('question:question-0001', 'flagger-1', 'spam');
+    old.prepare('INSERT INTO sanctions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').run('sanction-000001', 'resident-0001', 'ban', null, null, 'spam', null, 'mod-1', 5, null, null);
+  });
 
   const stores = await openStores({ kind: 'sqlite', file });
   try {

@@ -1,23 +1,15 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { openStores } from '../../server/storage/index.js';
+import { oldSqliteFiles } from './old-sqlite.js';
 
-let dir: string | undefined;
-afterEach(async () => {
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
+const oldFile = oldSqliteFiles();
 
 it('reads a town hall stored before hosts and the lifecycle existed as one without hosts', async () => {
-  dir = await mkdtemp(join(tmpdir(), 'rt-migrate-'));
-  const file = join(dir, 'old.db');
-  const old = new Database(file);
-  old.exec(`CREATE TABLE town_halls (id TEXT PRIMARY KEY, title TEXT NOT NULL, description TEXT NOT NULL,
-    starts_at REAL NOT NULL, status TEXT NOT NULL, moderation TEXT NOT NULL, created_at INTEGER NOT NULL) STRICT`);
-  old.prepare('INSERT INTO town_halls VALUES (?, ?, ?, ?, ?, ?, ?)').run('old-hall-0000001', 'Before', '', 5, 'live', 'pre', 7);
-  old.close();
+  const file = await oldFile((old) => {
+    old.exec(`CREATE TABLE town_halls (id TEXT PRIMARY KEY, title TEXT NOT NULL, description TEXT NOT NULL,
+      starts_at REAL NOT NULL, status TEXT NOT NULL, moderation TEXT NOT NULL, created_at INTEGER NOT NULL) STRICT`);
+    old.prepare('INSERT INTO town_halls VALUES (?, ?, ?, ?, ?, ?, ?)').run('old-hall-0000001', 'Before', '', 5, 'live', 'pre', 7);
+  });
 
   const stores = await openStores({ kind: 'sqlite', file });
   try {

@@ -1,7 +1,7 @@
-// Reading back the record's CSV export in tests.
+// Reading back CSV exports in tests, written independently of the writers under test.
 
-/** RFC 4180 as the export writes it: quoted cells, doubled quotes, CRLF rows. */
-export function parseCsv(text: string): Record<string, string>[] {
+/** RFC 4180 as the exports write it (quoted cells, doubled quotes, CRLF rows), row by row. */
+export function parseCsvRows(text: string): string[][] {
   const rows: string[][] = [];
   let row: string[] = [];
   let cell = '';
@@ -17,6 +17,12 @@ export function parseCsv(text: string): Record<string, string>[] {
     else if (c === '\r' && text[i + 1] === '\n') row.push(cell), rows.push(row), (row = []), (cell = ''), i++;
     else cell += c;
   }
-  const [header, ...body] = rows;
+  if (cell !== '' || row.length) throw new Error('the last row does not end with CRLF');
+  return rows;
+}
+
+/** The rows as objects keyed by the header row. */
+export function parseCsv(text: string): Record<string, string>[] {
+  const [header, ...body] = parseCsvRows(text);
   return body.map((cells) => Object.fromEntries(header!.map((h, i) => [h, cells[i] ?? ''])));
 }

@@ -8,6 +8,7 @@ import {
   type AuditEntry,
   type NewAuditEntry,
 } from '../../server/moderation/audit.js';
+import { parseCsvRows } from '../support/csv.js';
 
 const action = (n: number, extra: Partial<NewAuditEntry> = {}): NewAuditEntry => ({
   at: Date.UTC(2026, 0, 15, 18, 30) + n * 1000,
@@ -24,36 +25,6 @@ function chain(inputs: NewAuditEntry[]): AuditEntry[] {
   const out: AuditEntry[] = [];
   for (const input of inputs) out.push(chainEntry(out.at(-1) ?? null, input));
   return out;
-}
-
-/** A reader for RFC 4180 CSV, written independently of the writer under test. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-      i++;
-    } else cell += c;
-  }
-  if (cell !== '' || row.length) throw new Error('the last row does not end with CRLF');
-  return rows;
 }
 
 describe('hashEntry', () => {
@@ -145,7 +116,7 @@ describe('auditToCsv', () => {
   });
 
   it('reads back exactly, through quotes, commas and line breaks', () => {
-    const rows = parseCsv(auditToCsv(awkward));
+    const rows = parseCsvRows(auditToCsv(awkward));
     expect(rows).toHaveLength(3);
     const [header, ...body] = rows;
     const read = body.map((cells) => Object.fromEntries(header!.map((name, i) => [name, cells[i]])));
@@ -167,14 +138,14 @@ describe('auditToCsv', () => {
   });
 
   it('writes the time in UTC beside the raw timestamp', () => {
-    const [, first] = parseCsv(auditToCsv(chain([action(0)])));
+    const [, first] = parseCsvRows(auditToCsv(chain([action(0)])));
     expect(first!.slice(1, 3)).toEqual([String(Date.UTC(2026, 0, 15, 18, 30)), '2026-01-15T18:30:00.000Z']);
   });
 
   it.each(['=HYPERLINK("http://evil.example","x")', '+1+1', '-2+3', '@SUM(A1:A2)', '\t=1'])(
     'keeps %j from running as a formula',
     (note) => {
-      const [, row] = parseCsv(auditToCsv(chain([action(1, { note })])));
+      const [, row] = parseCsvRows(auditToCsv(chain([action(1, { note })])));
       expect(row![8]).toBe(`'${note}`);
     },
   );
