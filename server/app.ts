@@ -9,7 +9,6 @@ import { Server } from 'socket.io';
 import { CommandError, ErrorCode } from '../shared/errors.js';
 import type { MediaService } from '../media/index.js';
 import type { Logger } from './core/log.js';
-import { createRateLimits } from './core/rate-limit.js';
 import { guardRecovery, RECOVERY_WINDOW_MS } from './core/recovery.js';
 import { capSockets, DEFAULT_SOCKET_CAPS, type SocketCaps } from './core/socket-caps.js';
 import { rooms, type AppServer } from './core/types.js';
@@ -38,7 +37,7 @@ import { recordRoutes } from './record/routes.js';
 import { cacheRecords, watchAudit, type CachedRecords } from './record/cache.js';
 import { createRecordService, schedulePurge } from './record/service.js';
 import { settingsRoutes } from './settings/routes.js';
-import type { Stores } from './storage/index.js';
+import type { Stores } from './stores.js';
 import { isUnavailable } from './storage/unavailable.js';
 import { townHallRoutes } from './townhall/routes.js';
 import { registerTownHall } from './townhall/handlers.js';
@@ -109,7 +108,8 @@ const MAX_MESSAGE_BYTES = 64 * 1024;
 
 export function createApp(options: AppOptions, deps: AppDeps): App {
   const { stores, log } = deps;
-  const limits = createRateLimits(stores.redis);
+  const { coordination } = stores;
+  const limits = coordination.limits;
   const identity = createIdentityService(stores.identity);
   const sessions = createSessions({
     store: stores.sessions,
@@ -225,6 +225,18 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     secret: options.secret,
     staticRules: options.filterWords.map((term) => ({ term, action: 'hold' as const })),
   });
+  // A ban given on one node clears every node's cached sanctions for that person at once,
+  // instead of within the cache's two seconds.
+  const sanctionsChanged = coordination.invalidations('sanctions');
+  const unsubscribed = sanctionsChanged
+    .subscribe((userId) => moderation.sanctions.forget(userId))
+    .catch((err: unknown) => {
+      log.warn({ err }, 'sanction changes from other nodes will wait for the cache to lapse');
+      return () => {};
+    });
+  moderation.onSanction((sanction) =>
+    void sanctionsChanged.publish(sanction.userId).catch((err: unknown) => log.warn({ err }, 'could not tell other nodes of a sanction')),
+  );
   const votes = createVoteGuard({
     io,
     limits,
@@ -260,7 +272,7 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     identity,
     secret: options.secret,
     tallyIntervalMs: options.tallyIntervalMs,
-    redis: stores.redis,
+    coordination,
   });
   registerForum({ io, limits, log, isUnavailable, forum: stores.forum, moderation: moderation.pipeline, accounts: stores.identity });
   registerChat({ io, limits, log, isUnavailable, chat: stores.chat, townHalls, moderation: moderation.pipeline });
@@ -275,7 +287,7 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     moderation: moderation.pipeline,
     votes,
     tallyIntervalMs: options.tallyIntervalMs,
-    redis: stores.redis,
+    coordination,
   });
   const media = registerMedia({
     io,
@@ -286,6 +298,7 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     townHalls,
     moderation: moderation.pipeline,
     onSanction: moderation.onSanction,
+    stage: coordination.stage,
   });
 
   return {
@@ -309,6 +322,7 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
       qa.close();
       polls.close();
       media.close();
+      void unsubscribed.then((off) => off());
       await new Promise<void>((resolve) => io.close(() => resolve()));
     },
   };

@@ -4,7 +4,7 @@
 import type { StaffRole } from '../shared/roles.js';
 import { newId } from './core/ids.js';
 import type { App } from './app.js';
-import type { Stores } from './storage/index.js';
+import type { Stores } from './stores.js';
 
 interface Person {
   id: string;

@@ -5,7 +5,7 @@ import type { StaffRole } from '../shared/roles.js';
 import type { App } from './app.js';
 import { seedPastTownHall } from './demo-past.js';
 import { keepPrivate, privateDir } from './storage/files.js';
-import type { Stores } from './storage/index.js';
+import type { Stores } from './stores.js';
 
 export interface DemoLogin {
   role: StaffRole;

@@ -4,7 +4,7 @@ import { loadConfig, redacted } from './config.js';
 import { createLogger } from './core/log.js';
 import { seedDemo } from './demo.js';
 import { resolveSecret } from './secret.js';
-import { openConfiguredStores } from './storage/index.js';
+import { openConfiguredStores } from './stores.js';
 import { startMedia } from './townhall/media-start.js';
 
 const config = loadConfig();

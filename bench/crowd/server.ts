@@ -11,7 +11,7 @@ import { createApp } from '../../server/app.js';
 import { createLogger } from '../../server/core/log.js';
 import { sessionTtlMs } from '../../server/identity/service.js';
 import { SESSION_COOKIE, signSession } from '../../server/identity/tokens.js';
-import { openStores } from '../../server/storage/index.js';
+import { openStores } from '../../server/stores.js';
 import type { ServerReady, ServerReply, ServerRequest, ServerSample } from './protocol.js';
 
 const store = process.env.BENCH_STORE === 'redis' ? 'redis' : 'sqlite';

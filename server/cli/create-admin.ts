@@ -4,7 +4,7 @@ import { createInterface } from 'node:readline/promises';
 import { Password, Username } from '../../shared/session.js';
 import { loadConfig } from '../config.js';
 import { createIdentityService } from '../identity/service.js';
-import { openConfiguredStores } from '../storage/index.js';
+import { openConfiguredStores } from '../stores.js';
 
 const config = loadConfig();
 const username = Username.safeParse(process.argv[2]);

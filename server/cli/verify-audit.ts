@@ -3,7 +3,7 @@
 // Exit status: 0 the chain is intact, 1 it is broken, 2 the check could not run.
 import { loadConfig } from '../config.js';
 import { verifyLog } from '../moderation/audit-read.js';
-import { openConfiguredStores, type Stores } from '../storage/index.js';
+import { openConfiguredStores, type Stores } from '../stores.js';
 
 let stores: Stores | undefined;
 try {

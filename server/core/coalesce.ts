@@ -1,5 +1,4 @@
 import type { Logger } from './log.js';
-import { lua, rkey, type RedisClient } from '../storage/redis.js';
 
 /**
  * What changed since the last tick, as keys. In memory on one node; in Redis with several, so a
@@ -11,45 +10,6 @@ export interface DirtyKeys {
   take(): Promise<string[]>;
   /** Marks again keys whose sending failed, so the next tick retries them. */
   restore(keys: string[]): void;
-}
-
-export function memoryDirtyKeys(): DirtyKeys {
-  let marked = new Set<string>();
-  return {
-    mark: (key) => void marked.add(key),
-    async take() {
-      const taken = [...marked];
-      marked = new Set();
-      return taken;
-    },
-    restore: (keys) => keys.forEach((key) => marked.add(key)),
-  };
-}
-
-// Reading and clearing in one script: a key marked in between is never lost.
-const drain = lua(`
-  local keys = redis.call('SMEMBERS', KEYS[1])
-  redis.call('DEL', KEYS[1])
-  return keys
-`);
-
-export function redisDirtyKeys(redis: RedisClient, name: string, intervalMs: number, log: Logger): DirtyKeys {
-  const set = rkey('dirty', name);
-  const lock = rkey('dirty', name, 'tick');
-  const mark = (keys: string[]) =>
-    void redis.sAdd(set, keys).catch((err: unknown) => log.warn({ err, name }, 'could not mark a change for the next tick'));
-  return {
-    mark: (key) => mark([key]),
-    async take() {
-      // One node per interval: the lock lapses just before the next tick is due.
-      const won = await redis.set(lock, '1', { condition: 'NX', expiration: { type: 'PX', value: Math.max(1, intervalMs - 5) } });
-      if (won === null) return [];
-      return ((await drain.run(redis, [set], [])) as string[]) ?? [];
-    },
-    restore: (keys) => {
-      if (keys.length > 0) mark(keys);
-    },
-  };
 }
 
 export interface Coalescer {
@@ -90,7 +50,3 @@ export function coalesce(options: {
   timer.unref();
   return { mark: (key) => keys.mark(key), close: () => clearInterval(timer) };
 }
-
-/** The dirty-key set for this deployment: Redis when there is one, memory otherwise. */
-export const dirtyKeysFor = (redis: RedisClient | null, name: string, intervalMs: number, log: Logger): DirtyKeys =>
-  redis ? redisDirtyKeys(redis, name, intervalMs, log) : memoryDirtyKeys();

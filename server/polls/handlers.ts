@@ -1,13 +1,12 @@
 import { CommandError, ErrorCode } from '../../shared/errors.js';
 import { PollCreate, PollList, PollOpen, PollRef, PollVote, type Ballot, type PollView } from '../../shared/polls.js';
 import { canAnswer, canReview } from '../../shared/roles.js';
-import { dirtyKeysFor } from '../core/coalesce.js';
 import { commandBinder, type CommandDeps } from '../core/command.js';
+import type { Coordination } from '../core/coordination.js';
 import { newId } from '../core/ids.js';
 import type { RateRule } from '../core/rate-limit.js';
 import type { AppSocket, SessionUser } from '../core/types.js';
 import type { ModerationPipeline } from '../moderation/pipeline-types.js';
-import type { RedisClient } from '../storage/redis.js';
 import { townHallPlace } from '../moderation/rules.js';
 import { requireHost, requireJoined } from '../townhall/access.js';
 import type { TownHallService } from '../townhall/service.js';
@@ -32,8 +31,8 @@ export interface PollDeps extends CommandDeps {
   moderation: ModerationPipeline;
   /** How often results go out while ballots arrive (the Q&A tally's interval). */
   tallyIntervalMs: number;
-  /** Set with several nodes: results are then marked in Redis and sent once per poll, by one node. */
-  redis: RedisClient | null;
+  /** Where the dirty keys live: with several nodes, changes are gathered in Redis and sent once, by one node. */
+  coordination: Pick<Coordination, 'dirtyKeys'>;
 }
 
 const notFound = () => new CommandError(ErrorCode.NOT_FOUND, 'No such poll.');
@@ -50,7 +49,7 @@ export function registerPolls(deps: PollDeps): { close(): void } {
   const results = createResultsTally(
     deps.tallyIntervalMs,
     sendResults,
-    dirtyKeysFor(deps.redis, 'poll-results', deps.tallyIntervalMs, deps.log),
+    deps.coordination.dirtyKeys('poll-results', deps.tallyIntervalMs, deps.log),
     deps.log,
   );
   const timers = new Map<string, NodeJS.Timeout>();

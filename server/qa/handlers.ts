@@ -10,12 +10,11 @@ import {
   type QaSnapshot,
 } from '../../shared/qa.js';
 import { badgeOf, canAnswer, canHost, canReview } from '../../shared/roles.js';
-import { dirtyKeysFor } from '../core/coalesce.js';
 import { commandBinder, type CommandDeps } from '../core/command.js';
+import type { Coordination } from '../core/coordination.js';
 import type { RateRule } from '../core/rate-limit.js';
 import { rooms, type SessionUser } from '../core/types.js';
 import type { IdentityService } from '../identity/service.js';
-import type { RedisClient } from '../storage/redis.js';
 import { pseudonym } from '../identity/tokens.js';
 import type { ModerationPipeline } from '../moderation/pipeline-types.js';
 import { townHallPlace } from '../moderation/rules.js';
@@ -44,8 +43,8 @@ export interface QaDeps extends CommandDeps {
   identity: IdentityService;
   secret: string;
   tallyIntervalMs: number;
-  /** Set with several nodes: tallies are then gathered in Redis and sent once per room. */
-  redis: RedisClient | null;
+  /** Where the dirty keys live: with several nodes, changes are gathered in Redis and sent once, by one node. */
+  coordination: Pick<Coordination, 'dirtyKeys'>;
 }
 
 /** Wires the live Q&A commands onto every connection. */
@@ -55,7 +54,7 @@ export function registerQa(deps: QaDeps): { close(): void } {
     io,
     questions,
     intervalMs: deps.tallyIntervalMs,
-    keys: dirtyKeysFor(deps.redis, 'qa-votes', deps.tallyIntervalMs, deps.log),
+    keys: deps.coordination.dirtyKeys('qa-votes', deps.tallyIntervalMs, deps.log),
     log: deps.log,
   });
   const broadcast = createQaBroadcast(io, secret);

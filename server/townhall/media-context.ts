@@ -8,17 +8,19 @@ import type { Sanction } from '../../shared/moderation.js';
 import { canModerate } from '../../shared/roles.js';
 import type { TownHall } from '../../shared/townhall.js';
 import type { CommandDeps } from '../core/command.js';
+import type { StageRoster } from '../core/coordination.js';
 import { rooms, type AppSocket, type SessionUser } from '../core/types.js';
 import type { ModerationPipeline } from '../moderation/pipeline-types.js';
 import { requireJoined } from './access.js';
 import type { TownHallService } from './service.js';
-import { StageState } from './stage-state.js';
 
 export interface MediaDeps extends CommandDeps {
   /** null when this server runs without video: media and stage commands answer UNAVAILABLE. */
   media: MediaService | null;
   townHalls: TownHallService;
   moderation: ModerationPipeline;
+  /** Hands and speakers, shared by every node (the coordination seam). */
+  stage: StageRoster;
   /** Where bans and timeouts given on this node are announced (the moderation core). */
   onSanction?: (listener: (sanction: Sanction) => void) => () => void;
 }
@@ -86,7 +88,7 @@ const unavailable = () =>
 export function createMediaContext(deps: MediaDeps) {
   const { io, townHalls } = deps;
   const presence = new MediaPresence();
-  const stage = new StageState();
+  const { stage } = deps;
 
   const service = (): MediaService => {
     if (deps.media === null) throw unavailable();
@@ -106,9 +108,10 @@ export function createMediaContext(deps: MediaDeps) {
   /** Hosts (and admins) run the stage with moderators. */
   const runsStage = (townHall: TownHall, user: SessionUser) => townHalls.isHost(townHall, user) || canModerate(user.role);
 
-  const broadcastStage = (townHallId: string, handsChanged: boolean) => {
-    io.to(rooms.townHall(townHallId)).emit('stage:changed', { townHallId, stage: stage.view(townHallId) });
-    if (handsChanged) io.to(rooms.townHallStaff(townHallId)).emit('stage:hands', { townHallId, hands: stage.hands(townHallId) });
+  const broadcastStage = async (townHallId: string, handsChanged: boolean) => {
+    const [view, hands] = await Promise.all([stage.view(townHallId), handsChanged ? stage.hands(townHallId) : null]);
+    io.to(rooms.townHall(townHallId)).emit('stage:changed', { townHallId, stage: view });
+    if (hands) io.to(rooms.townHallStaff(townHallId)).emit('stage:hands', { townHallId, hands });
   };
 
   /** Closes a person's producers in a town hall at once (sent back, banned). */
@@ -119,18 +122,22 @@ export function createMediaContext(deps: MediaDeps) {
   };
 
   /** Takes a person off the stage and out of the queue, telling everyone what changed. */
-  const removeFromStage = (townHallId: string, userId: string) => {
-    const { hand, speaker } = stage.remove(townHallId, userId);
+  const removeFromStage = async (townHallId: string, userId: string) => {
+    const { hand, speaker } = await stage.remove(townHallId, userId);
     if (speaker) closeProducersOf(townHallId, userId);
-    if (hand || speaker) broadcastStage(townHallId, hand);
+    if (hand || speaker) await broadcastStage(townHallId, hand);
     return { hand, speaker };
   };
+
+  /** Stage steps taken on a disconnect or a sanction have no one to answer, so failures are logged. */
+  const logged = (step: Promise<unknown>, townHallId: string) =>
+    void step.catch((err: unknown) => deps.log.warn({ err, townHall: townHallId }, 'stage update failed'));
 
   /** One connection leaves a town hall's media: its resources close; the last one takes the person off stage. */
   const leave = (townHallId: string, socketId: string) => {
     deps.media?.existingMedia(townHallId)?.closePeer(socketId);
     const left = presence.remove(townHallId, socketId);
-    if (left?.last) removeFromStage(townHallId, left.user.id);
+    if (left?.last) logged(removeFromStage(townHallId, left.user.id), townHallId);
   };
 
   /** A ban or timeout: the person's media here (or everywhere, if site-wide) closes and they leave the stage. */
@@ -139,7 +146,7 @@ export function createMediaContext(deps: MediaDeps) {
     for (const townHallId of places) {
       const sockets = presence.socketsOf(townHallId, sanction.userId);
       for (const socketId of sockets) leave(townHallId, socketId);
-      removeFromStage(townHallId, sanction.userId);
+      logged(removeFromStage(townHallId, sanction.userId), townHallId);
       if (sockets.length > 0) io.to(rooms.user(sanction.userId)).emit('media:closed', { townHallId, reason: 'removed' });
     }
   };
@@ -147,7 +154,7 @@ export function createMediaContext(deps: MediaDeps) {
   /** The town hall ended: its media and stage close for everyone in it. */
   const onTownHallChange = (townHall: TownHall) => {
     if (townHall.status !== 'ended') return;
-    stage.clear(townHall.id);
+    logged(stage.clear(townHall.id), townHall.id);
     presence.clear(townHall.id);
     void deps.media?.closeMedia(townHall.id).catch((err: unknown) => deps.log.error({ err, townHall: townHall.id }, 'closing town hall media failed'));
     io.to(rooms.townHall(townHall.id)).emit('media:closed', { townHallId: townHall.id, reason: 'ended' });

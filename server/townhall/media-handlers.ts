@@ -95,13 +95,17 @@ function bindMediaCommands(ctx: MediaContext, bind: Bind): void {
       if (socket.disconnected) throw new CommandError(ErrorCode.CONFLICT, 'Disconnected.');
       ctx.presence.add(townHallId, socket.id, user);
       const host = townHalls.isHost(townHall, user);
-      const onStage = ctx.stage.isSpeaker(townHallId, user.id);
-      if (ctx.runsStage(townHall, user)) socket.emit('stage:hands', { townHallId, hands: ctx.stage.hands(townHallId) });
+      const [onStage, stage, handRaised] = await Promise.all([
+        ctx.stage.isSpeaker(townHallId, user.id),
+        ctx.stage.view(townHallId),
+        ctx.stage.handRaised(townHallId, user.id),
+      ]);
+      if (ctx.runsStage(townHall, user)) socket.emit('stage:hands', { townHallId, hands: await ctx.stage.hands(townHallId) });
       return {
         rtpCapabilities: media.rtpCapabilities,
         producers: media.producers().map(producerInfo),
-        stage: ctx.stage.view(townHallId),
-        handRaised: ctx.stage.handRaised(townHallId, user.id),
+        stage,
+        handRaised,
         canPublish: townHall.status === 'live' && (host || onStage),
       };
     },
@@ -159,15 +163,15 @@ function bindMediaCommands(ctx: MediaContext, bind: Bind): void {
       await mediaStep(() => media.transportDirection(socket.id, transportId));
       const townHall = await townHalls.require(townHallId);
       await moderation.requireAllowed(user, townHallId);
-      const allowed = () =>
+      const allowed = async () =>
         mayPublish({
           status: townHall.status,
           host: townHalls.isHost(townHall, user),
-          onStage: ctx.stage.isSpeaker(townHallId, user.id),
+          onStage: await ctx.stage.isSpeaker(townHallId, user.id),
           source,
           kind,
         });
-      const verdict = allowed();
+      const verdict = await allowed();
       if (!verdict.ok) throw new CommandError(ErrorCode[verdict.code], verdict.message);
       if (media.producers().some((p) => p.appData.peerId === socket.id && p.appData.source === source)) {
         throw new CommandError(ErrorCode.CONFLICT, `You already publish a ${source}.`);
@@ -180,7 +184,7 @@ function bindMediaCommands(ctx: MediaContext, bind: Bind): void {
         }),
       );
       // Sent back while this was being set up: the producer must not outlive the permission.
-      if (!allowed().ok) {
+      if (!(await allowed()).ok) {
         producer.close();
         throw new CommandError(ErrorCode.FORBIDDEN, 'You are no longer on stage.');
       }

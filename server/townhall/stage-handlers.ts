@@ -41,9 +41,9 @@ export function bindStageCommands(ctx: MediaContext, bind: Bind): void {
       ctx.mediaOf(socket, townHallId);
       requireLive(townHall);
       await moderation.requireAllowed(user, townHallId);
-      if (ctx.stage.isSpeaker(townHallId, user.id)) throw conflict('You are already on stage.');
-      if (ctx.stage.raise(townHallId, { userId: user.id, displayName: user.displayName })) {
-        ctx.broadcastStage(townHallId, true);
+      if (await ctx.stage.isSpeaker(townHallId, user.id)) throw conflict('You are already on stage.');
+      if (await ctx.stage.raise(townHallId, { userId: user.id, displayName: user.displayName })) {
+        await ctx.broadcastStage(townHallId, true);
         io.to(rooms.user(user.id)).emit('stage:you', { townHallId, onStage: false, handRaised: true });
       }
       return null;
@@ -56,8 +56,8 @@ export function bindStageCommands(ctx: MediaContext, bind: Bind): void {
     limit: STAGE_LIMITS.hand,
     async run({ user, socket }, { townHallId }) {
       await townHallFor(socket, townHallId);
-      if (ctx.stage.lower(townHallId, user.id)) {
-        ctx.broadcastStage(townHallId, true);
+      if (await ctx.stage.lower(townHallId, user.id)) {
+        await ctx.broadcastStage(townHallId, true);
         io.to(rooms.user(user.id)).emit('stage:you', { townHallId, onStage: false, handRaised: false });
       }
       return null;
@@ -71,9 +71,9 @@ export function bindStageCommands(ctx: MediaContext, bind: Bind): void {
       const townHall = await townHallFor(socket, townHallId);
       if (!ctx.runsStage(townHall, user)) throw new CommandError(ErrorCode.FORBIDDEN, 'Only hosts and moderators run the stage.');
       requireLive(townHall);
-      if (!ctx.stage.invite(townHallId, userId)) throw conflict('Only a person whose hand is up can be brought on stage.');
+      if (!(await ctx.stage.invite(townHallId, userId))) throw conflict('Only a person whose hand is up can be brought on stage.');
       io.to(rooms.user(userId)).emit('stage:you', { townHallId, onStage: true, handRaised: false });
-      ctx.broadcastStage(townHallId, true);
+      await ctx.broadcastStage(townHallId, true);
       return null;
     },
   });
@@ -87,10 +87,10 @@ export function bindStageCommands(ctx: MediaContext, bind: Bind): void {
       if (userId !== user.id && !ctx.runsStage(townHall, user)) {
         throw new CommandError(ErrorCode.FORBIDDEN, 'Only hosts and moderators run the stage.');
       }
-      if (!ctx.stage.sendBack(townHallId, userId)) throw conflict('This person is not on stage.');
+      if (!(await ctx.stage.sendBack(townHallId, userId))) throw conflict('This person is not on stage.');
       ctx.closeProducersOf(townHallId, userId);
       io.to(rooms.user(userId)).emit('stage:you', { townHallId, onStage: false, handRaised: false });
-      ctx.broadcastStage(townHallId, false);
+      await ctx.broadcastStage(townHallId, false);
       return null;
     },
   });
@@ -101,7 +101,7 @@ export function bindStageCommands(ctx: MediaContext, bind: Bind): void {
     async run({ user, socket }, { townHallId, userId }) {
       const townHall = await townHallFor(socket, townHallId);
       if (!townHalls.isHost(townHall, user)) throw new CommandError(ErrorCode.FORBIDDEN, 'Only hosts mute speakers.');
-      if (!ctx.stage.isSpeaker(townHallId, userId)) throw conflict('This person is not on stage.');
+      if (!(await ctx.stage.isSpeaker(townHallId, userId))) throw conflict('This person is not on stage.');
       const microphones = (ctx.deps.media?.existingMedia(townHallId)?.producers() ?? []).filter(
         (p) => p.appData.userId === userId && p.kind === 'audio' && !p.paused,
       );

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { seedDemo } from '../../server/demo.js';
 import { resolveSecret } from '../../server/secret.js';
-import { openStores } from '../../server/storage/index.js';
+import { openStores } from '../../server/stores.js';
 import { startTestServer } from '../support/server.js';
 
 const modeOf = (file: string) => statSync(file).mode & 0o777;

@@ -1,7 +1,7 @@
 // Three server processes on one Redis: what happens on one node reaches people on the others
 // within the coalescing interval, and tallies go out once per room, not once per node.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Stores } from '../../server/storage/index.js';
+import type { Stores } from '../../server/stores.js';
 import { openSharedStores, staffAt } from '../support/cluster.js';
 import { connectTo, guestAt, startNode, type NodeProcess } from '../support/nodes.js';
 import { freshRedisUrl } from '../support/redis.js';

@@ -2,7 +2,7 @@
 // with SIGKILL mid-event. Its people reconnect through the balancer to the other node, catch up
 // on what they missed, and nothing the server acknowledged is lost.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Stores } from '../../server/storage/index.js';
+import type { Stores } from '../../server/stores.js';
 import type { Session } from '../support/server.js';
 import { openSharedStores } from '../support/cluster.js';
 import { connectTo, guestAt, startBalancer, startNode, type NodeProcess } from '../support/nodes.js';

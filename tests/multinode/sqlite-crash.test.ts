@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openStores } from '../../server/storage/index.js';
+import { openStores } from '../../server/stores.js';
 import { connectTo, guestAt, startNode, type NodeProcess } from '../support/nodes.js';
 import { command, unwrap, type ClientSocket } from '../support/server.js';
 

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { openStores } from '../../server/storage/index.js';
+import { openStores } from '../../server/stores.js';
 import { oldSqliteFiles } from './old-sqlite.js';
 import { rkey } from '../../server/storage/redis.js';
 import { freshRedisUrl } from '../support/redis.js';

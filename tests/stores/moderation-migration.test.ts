@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { openStores } from '../../server/storage/index.js';
+import { openStores } from '../../server/stores.js';
 import { oldSqliteFiles } from './old-sqlite.js';
 
 const oldFile = oldSqliteFiles();

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ClientOfflineError } from 'redis';
 import { describe, expect, it } from 'vitest';
-import { openStores, type Stores } from '../../server/storage/index.js';
+import { openStores, type Stores } from '../../server/stores.js';
 import { connectRedis } from '../../server/storage/redis.js';
 import { openSqlite } from '../../server/storage/sqlite.js';
 import { freshRedisUrl } from '../support/redis.js';

@@ -1,6 +1,6 @@
 // What the fault tests share: staff and town halls written straight into the shared stores
 // (as an admin would have made them), and sign-in through any node.
-import { openStores, type Stores } from '../../server/storage/index.js';
+import { openStores, type Stores } from '../../server/stores.js';
 import { createIdentityService } from '../../server/identity/service.js';
 import type { StaffRole } from '../../shared/roles.js';
 import type { Me } from '../../shared/session.js';

@@ -15,7 +15,7 @@ import { createApp, type App, type Integrity } from '../../server/app.js';
 import { createLogger, type Logger } from '../../server/core/log.js';
 import type { SocketCaps } from '../../server/core/socket-caps.js';
 import type { TrustProxy } from '../../server/http/address.js';
-import { openStores, type Stores } from '../../server/storage/index.js';
+import { openStores, type Stores } from '../../server/stores.js';
 import { freshRedisUrl } from './redis.js';
 import type { MediaConfigInput, MediaService } from '../../media/index.js';
 import { startMediaService } from './media.js';

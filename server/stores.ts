@@ -1,40 +1,46 @@
-import type { CaptionStore } from '../captions/store.js';
-import { createRedisCaptionStore } from '../captions/store-redis.js';
-import { createSqliteCaptionStore } from '../captions/store-sqlite.js';
-import type { ChatStore } from '../chat/store.js';
-import { createRedisChatStore } from '../chat/store-redis.js';
-import { createSqliteChatStore } from '../chat/store-sqlite.js';
-import type { ForumStore } from '../forum/store.js';
-import { createRedisForumStore } from '../forum/store-redis.js';
-import { createSqliteForumStore } from '../forum/store-sqlite.js';
-import type { IdentityStore } from '../identity/store.js';
-import { createRedisIdentityStore } from '../identity/store-redis.js';
-import { createSqliteIdentityStore } from '../identity/store-sqlite.js';
-import type { SessionStore } from '../identity/session-store.js';
-import { createRedisSessionStore } from '../identity/session-store-redis.js';
-import { createSqliteSessionStore } from '../identity/session-store-sqlite.js';
-import type { AuditLogStore } from '../moderation/audit.js';
-import { createRedisAuditLogStore } from '../moderation/audit-redis.js';
-import { createSqliteAuditLogStore } from '../moderation/audit-sqlite.js';
-import type { ModerationStore } from '../moderation/store.js';
-import { createRedisModerationStore } from '../moderation/store-redis.js';
-import { createSqliteModerationStore } from '../moderation/store-sqlite.js';
-import type { PollStore } from '../polls/store.js';
-import { createRedisPollStore } from '../polls/store-redis.js';
-import { createSqlitePollStore } from '../polls/store-sqlite.js';
-import type { QuestionStore } from '../qa/store.js';
-import { createRedisQuestionStore } from '../qa/store-redis.js';
-import { createSqliteQuestionStore } from '../qa/store-sqlite.js';
-import type { SettingsStore } from '../settings/store.js';
-import { createRedisSettingsStore } from '../settings/store-redis.js';
-import { createSqliteSettingsStore } from '../settings/store-sqlite.js';
-import type { TownHallStore } from '../townhall/store.js';
-import { createRedisTownHallStore } from '../townhall/store-redis.js';
-import { createSqliteTownHallStore } from '../townhall/store-sqlite.js';
-import { connectRedis, type RedisClient } from './redis.js';
-import { openSqlite } from './sqlite.js';
+// The composition root of storage: which store implementations and which coordination a
+// deployment runs on. storage/ keeps only the backend plumbing; this file, beside app.ts, is
+// the one place that knows every feature's stores.
 import path from 'node:path';
-import type { Config } from '../config.js';
+import type { CaptionStore } from './captions/store.js';
+import { createRedisCaptionStore } from './captions/store-redis.js';
+import { createSqliteCaptionStore } from './captions/store-sqlite.js';
+import type { ChatStore } from './chat/store.js';
+import { createRedisChatStore } from './chat/store-redis.js';
+import { createSqliteChatStore } from './chat/store-sqlite.js';
+import type { ForumStore } from './forum/store.js';
+import { createRedisForumStore } from './forum/store-redis.js';
+import { createSqliteForumStore } from './forum/store-sqlite.js';
+import type { IdentityStore } from './identity/store.js';
+import { createRedisIdentityStore } from './identity/store-redis.js';
+import { createSqliteIdentityStore } from './identity/store-sqlite.js';
+import type { SessionStore } from './identity/session-store.js';
+import { createRedisSessionStore } from './identity/session-store-redis.js';
+import { createSqliteSessionStore } from './identity/session-store-sqlite.js';
+import type { AuditLogStore } from './moderation/audit.js';
+import { createRedisAuditLogStore } from './moderation/audit-redis.js';
+import { createSqliteAuditLogStore } from './moderation/audit-sqlite.js';
+import type { ModerationStore } from './moderation/store.js';
+import { createRedisModerationStore } from './moderation/store-redis.js';
+import { createSqliteModerationStore } from './moderation/store-sqlite.js';
+import type { PollStore } from './polls/store.js';
+import { createRedisPollStore } from './polls/store-redis.js';
+import { createSqlitePollStore } from './polls/store-sqlite.js';
+import type { QuestionStore } from './qa/store.js';
+import { createRedisQuestionStore } from './qa/store-redis.js';
+import { createSqliteQuestionStore } from './qa/store-sqlite.js';
+import type { SettingsStore } from './settings/store.js';
+import { createRedisSettingsStore } from './settings/store-redis.js';
+import { createSqliteSettingsStore } from './settings/store-sqlite.js';
+import type { TownHallStore } from './townhall/store.js';
+import { createRedisTownHallStore } from './townhall/store-redis.js';
+import { createSqliteTownHallStore } from './townhall/store-sqlite.js';
+import { connectRedis, type RedisClient } from './storage/redis.js';
+import { openSqlite } from './storage/sqlite.js';
+import type { Config } from './config.js';
+import type { Coordination } from './core/coordination.js';
+import { createMemoryCoordination } from './coordination/memory.js';
+import { createRedisCoordination } from './coordination/redis.js';
 
 export interface Stores {
   identity: IdentityStore;
@@ -48,7 +54,9 @@ export interface Stores {
   settings: SettingsStore;
   chat: ChatStore;
   captions: CaptionStore;
-  /** The shared connection when running on Redis, for features (pub/sub, rate limits) that need it. */
+  /** Ephemeral state shared by the nodes: dirty keys, rate limits, invalidations, the stage. */
+  coordination: Coordination;
+  /** The shared connection when running on Redis (the tests and the bench read it; features use `coordination`). */
   redis: RedisClient | null;
   /**
    * A second connection for the Socket.IO adapter. Unlike the stores' connection it queues
@@ -66,6 +74,7 @@ export type StoresOptions =
 export async function openStores(opts: StoresOptions): Promise<Stores> {
   if (opts.kind === 'sqlite') {
     const db = openSqlite(opts.file);
+    const coordination = createMemoryCoordination();
     return {
       identity: createSqliteIdentityStore(db),
       sessions: createSqliteSessionStore(db),
@@ -78,9 +87,11 @@ export async function openStores(opts: StoresOptions): Promise<Stores> {
       settings: createSqliteSettingsStore(db),
       chat: createSqliteChatStore(db),
       captions: createSqliteCaptionStore(db),
+      coordination,
       redis: null,
       adapterRedis: null,
       close: async () => {
+        await coordination.close();
         db.close();
       },
     };
@@ -89,6 +100,7 @@ export async function openStores(opts: StoresOptions): Promise<Stores> {
   const adapterRedis = redis.duplicate({ disableOfflineQueue: false });
   adapterRedis.on('error', (err: Error) => opts.onRedisError?.(err));
   await adapterRedis.connect();
+  const coordination = createRedisCoordination(redis, opts.onRedisError);
   return {
     identity: createRedisIdentityStore(redis),
     sessions: createRedisSessionStore(redis),
@@ -101,6 +113,7 @@ export async function openStores(opts: StoresOptions): Promise<Stores> {
     settings: createRedisSettingsStore(redis),
     chat: createRedisChatStore(redis),
     captions: createRedisCaptionStore(redis),
+    coordination,
     redis,
     adapterRedis,
     // close() waits for commands already sent, so a write in flight at shutdown still lands.
@@ -109,6 +122,7 @@ export async function openStores(opts: StoresOptions): Promise<Stores> {
       // after a second they are dropped rather than hold the shutdown.
       const closed = adapterRedis.close().catch(() => {});
       const timer = setTimeout(() => adapterRedis.destroy(), 1000);
+      await coordination.close();
       await Promise.all([closed, redis.close()]);
       clearTimeout(timer);
     },

@@ -1,0 +1,106 @@
+import type { RaisedHand, Speaker, StageView } from '../../shared/media.js';
+import type { StageRoster } from '../core/coordination.js';
+import { lua, rkey, type RedisClient } from '../storage/redis.js';
+
+// A stage outlives no town hall: keys left by one that never ended properly go after a day.
+const STAGE_TTL_MS = 24 * 3600_000;
+
+const keysOf = (townHallId: string) => ({
+  hands: rkey('stage', townHallId, 'hands'),
+  speakers: rkey('stage', townHallId, 'speakers'),
+  seq: rkey('stage', townHallId, 'seq'),
+});
+
+// Values carry a sequence number first, since a hash keeps no order: a hand is
+// "<seq> <raisedAt> <displayName>", a speaker "<seq> <displayName>".
+const raise = lua(`
+  if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then return 0 end
+  local seq = redis.call('INCR', KEYS[3])
+  redis.call('HSET', KEYS[1], ARGV[1], seq .. ' ' .. ARGV[2] .. ' ' .. ARGV[3])
+  for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], ARGV[4]) end
+  return 1
+`);
+
+// Moving a hand on stage is one step, so no node ever sees the person in both or in neither.
+const invite = lua(`
+  local hand = redis.call('HGET', KEYS[1], ARGV[1])
+  if not hand then return 0 end
+  local name = string.match(hand, '^%d+ %d+ (.*)$')
+  redis.call('HDEL', KEYS[1], ARGV[1])
+  local seq = redis.call('INCR', KEYS[3])
+  redis.call('HSET', KEYS[2], ARGV[1], seq .. ' ' .. name)
+  for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], ARGV[2]) end
+  return 1
+`);
+
+const bySeq = <T>(hash: Record<string, string>, parse: (userId: string, rest: string) => T): T[] =>
+  Object.entries(hash)
+    .map(([userId, value]) => {
+      const space = value.indexOf(' ');
+      return { seq: Number(value.slice(0, space)), item: parse(userId, value.slice(space + 1)) };
+    })
+    .sort((a, b) => a.seq - b.seq)
+    .map(({ item }) => item);
+
+const parseHand = (userId: string, rest: string): RaisedHand => {
+  const space = rest.indexOf(' ');
+  return { userId, displayName: rest.slice(space + 1), raisedAt: Number(rest.slice(0, space)) };
+};
+const parseSpeaker = (userId: string, displayName: string): Speaker => ({ userId, displayName });
+
+/** The stage in Redis, so every node sees the same hands and speakers. */
+export class RedisStage implements StageRoster {
+  readonly #redis: RedisClient;
+
+  constructor(redis: RedisClient) {
+    this.#redis = redis;
+  }
+
+  async view(townHallId: string): Promise<StageView> {
+    const keys = keysOf(townHallId);
+    const [speakers, handCount] = await Promise.all([this.#redis.hGetAll(keys.speakers), this.#redis.hLen(keys.hands)]);
+    return { speakers: bySeq(speakers, parseSpeaker), handCount };
+  }
+
+  async hands(townHallId: string): Promise<RaisedHand[]> {
+    return bySeq(await this.#redis.hGetAll(keysOf(townHallId).hands), parseHand);
+  }
+
+  async handRaised(townHallId: string, userId: string): Promise<boolean> {
+    return (await this.#redis.hExists(keysOf(townHallId).hands, userId)) === 1;
+  }
+
+  async isSpeaker(townHallId: string, userId: string): Promise<boolean> {
+    return (await this.#redis.hExists(keysOf(townHallId).speakers, userId)) === 1;
+  }
+
+  async raise(townHallId: string, person: { userId: string; displayName: string }, now = Date.now()): Promise<boolean> {
+    const keys = keysOf(townHallId);
+    const args = [person.userId, String(now), person.displayName, String(STAGE_TTL_MS)];
+    return (await raise.run(this.#redis, [keys.hands, keys.speakers, keys.seq], args)) === 1;
+  }
+
+  async lower(townHallId: string, userId: string): Promise<boolean> {
+    return (await this.#redis.hDel(keysOf(townHallId).hands, userId)) === 1;
+  }
+
+  async invite(townHallId: string, userId: string): Promise<boolean> {
+    const keys = keysOf(townHallId);
+    return (await invite.run(this.#redis, [keys.hands, keys.speakers, keys.seq], [userId, String(STAGE_TTL_MS)])) === 1;
+  }
+
+  async sendBack(townHallId: string, userId: string): Promise<boolean> {
+    return (await this.#redis.hDel(keysOf(townHallId).speakers, userId)) === 1;
+  }
+
+  async remove(townHallId: string, userId: string): Promise<{ hand: boolean; speaker: boolean }> {
+    const keys = keysOf(townHallId);
+    const [hand, speaker] = await this.#redis.multi().hDel(keys.hands, userId).hDel(keys.speakers, userId).exec();
+    return { hand: Number(hand) === 1, speaker: Number(speaker) === 1 };
+  }
+
+  async clear(townHallId: string): Promise<void> {
+    const keys = keysOf(townHallId);
+    await this.#redis.del([keys.hands, keys.speakers, keys.seq]);
+  }
+}
