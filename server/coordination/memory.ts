@@ -7,8 +7,14 @@ import { rateLimitsWith } from './rate-limits.js';
 /** Coordination for one node: everything in this process's memory, which is all there is to share. */
 export function createMemoryCoordination(): Coordination {
   const channels = new Map<string, Invalidations>();
+  const dirty = new Map<string, DirtyKeys>();
   return {
-    dirtyKeys: () => memoryDirtyKeys(),
+    // One set per name, as in Redis, so two takers of a name share the marks and take each once.
+    dirtyKeys(name) {
+      let keys = dirty.get(name);
+      if (!keys) dirty.set(name, (keys = memoryDirtyKeys()));
+      return keys;
+    },
     limits: rateLimitsWith((options) => new RateLimiterMemory(options)),
     invalidations(name) {
       let channel = channels.get(name);

@@ -2,6 +2,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createMemoryCoordination } from '../../server/coordination/memory.js';
+import { createRedisCoordination } from '../../server/coordination/redis.js';
+import type { Coordination } from '../../server/core/coordination.js';
 import { createRedisCaptionStore } from '../../server/captions/store-redis.js';
 import { createSqliteCaptionStore } from '../../server/captions/store-sqlite.js';
 import { createRedisChatStore } from '../../server/chat/store-redis.js';
@@ -30,6 +33,7 @@ import { freshRedisUrl } from '../support/redis.js';
 import { describeAuditLogStore, type AuditUnderTest } from './audit.contract.js';
 import { describeCaptionStore } from './captions.contract.js';
 import { describeChatStore } from './chat.contract.js';
+import { describeCoordination } from './coordination.contract.js';
 import type { MakeStore } from './harness.js';
 import { describeForumStore } from './forum.contract.js';
 import { describeIdentityStore } from './identity.contract.js';
@@ -91,6 +95,35 @@ function redis<S>(create: (redis: RedisClient) => S): MakeStore<S> {
   };
 }
 
+// Coordination is ephemeral: one node has one memory, so "another node" there is the same one.
+const memoryCoordination: MakeStore<Coordination> = async () => {
+  let coordination = createMemoryCoordination();
+  return {
+    store: coordination,
+    another: async () => coordination,
+    reopen: async () => (coordination = createMemoryCoordination()),
+    cleanup: () => coordination.close(),
+  };
+};
+// Each node's coordination may hold a subscriber connection of its own, closed before its client.
+const redisCoordination: MakeStore<Coordination> = async () => {
+  const made: Coordination[] = [];
+  const harness = await redis((client) => {
+    const coordination = createRedisCoordination(client);
+    made.push(coordination);
+    return coordination;
+  })();
+  return {
+    ...harness,
+    cleanup: async () => {
+      await Promise.all(made.map((c) => c.close()));
+      await harness.cleanup();
+    },
+  };
+};
+
+describeCoordination('memory', memoryCoordination);
+describeCoordination('redis', redisCoordination);
 describeIdentityStore('sqlite', sqlite(createSqliteIdentityStore));
 describeIdentityStore('redis', redis(createRedisIdentityStore));
 describeSessionStore('sqlite', sqlite(createSqliteSessionStore));

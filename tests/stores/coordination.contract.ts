@@ -1,0 +1,199 @@
+import { describe, expect, it, vi } from 'vitest';
+import type { Coordination } from '../../server/core/coordination.js';
+import { createLogger } from '../../server/core/log.js';
+import { storePerTest, type MakeStore } from './harness.js';
+
+const log = createLogger('silent');
+const rule = { name: 'contract', points: 2, seconds: 60 };
+const alice = { userId: 'u-alice', displayName: 'Alice Ng' };
+const bob = { userId: 'u-bob', displayName: 'Bob de Vries' };
+
+/** The coordination seam on one backend; `another()` is a second node on the same backend. */
+export function describeCoordination(name: string, makeStore: MakeStore<Coordination>): void {
+  describe(`Coordination (${name})`, () => {
+    const t = storePerTest(makeStore);
+
+    describe('dirty keys', () => {
+      it('hands each marked key out once per tick', async () => {
+        const keys = t.store.dirtyKeys('contract', 10_000, log);
+        keys.mark('q1');
+        keys.mark('q2');
+        keys.mark('q1');
+        expect((await keys.take()).sort()).toEqual(['q1', 'q2']);
+        expect(await keys.take()).toEqual([]);
+      });
+
+      it('gives a tick to one node only', async () => {
+        const one = t.store.dirtyKeys('contract', 10_000, log);
+        const two = (await t.another()).dirtyKeys('contract', 10_000, log);
+        one.mark('q1');
+        const taken = await Promise.all([one.take(), two.take()]);
+        expect(taken.flat()).toEqual(['q1']);
+      });
+
+      it('marks restored keys again for the next tick', async () => {
+        const keys = t.store.dirtyKeys('contract', 10, log);
+        keys.mark('q1');
+        const taken = await keys.take();
+        keys.restore(taken);
+        await vi.waitFor(async () => expect(await keys.take()).toEqual(['q1']));
+      });
+
+      it('keeps the sets of different names apart', async () => {
+        const votes = t.store.dirtyKeys('votes', 10_000, log);
+        const results = t.store.dirtyKeys('results', 10_000, log);
+        votes.mark('q1');
+        expect(await results.take()).toEqual([]);
+        expect(await votes.take()).toEqual(['q1']);
+      });
+    });
+
+    describe('rate limits', () => {
+      it('refuses past the budget and says when to come back', async () => {
+        expect(await t.store.limits.consume(rule, 'k')).toEqual({ ok: true });
+        expect(await t.store.limits.consume(rule, 'k')).toEqual({ ok: true });
+        const refused = await t.store.limits.consume(rule, 'k');
+        expect(refused.ok).toBe(false);
+        if (!refused.ok) expect(refused.retryAfterMs).toBeGreaterThan(0);
+        expect(await t.store.limits.consume(rule, 'other')).toEqual({ ok: true });
+      });
+
+      it('counts what a key spent without spending', async () => {
+        expect(await t.store.limits.count(rule, 'k')).toBe(0);
+        await t.store.limits.consume(rule, 'k');
+        expect(await t.store.limits.count(rule, 'k')).toBe(1);
+        expect(await t.store.limits.count(rule, 'k')).toBe(1);
+      });
+
+      it('shares one budget between nodes', async () => {
+        const other = await t.another();
+        await t.store.limits.consume(rule, 'k');
+        await other.limits.consume(rule, 'k');
+        expect((await t.store.limits.consume(rule, 'k')).ok).toBe(false);
+        expect(await other.limits.count(rule, 'k')).toBeGreaterThanOrEqual(2);
+      });
+    });
+
+    describe('invalidations', () => {
+      const next = (coordination: Coordination, channel: string) =>
+        new Promise<{ key: string; off: () => void }>((resolve, reject) => {
+          const off = coordination.invalidations(channel).subscribe((key) => void off.then((stop) => resolve({ key, off: stop })));
+          off.catch(reject);
+        });
+
+      it('reaches subscribers on this node and on another', async () => {
+        const other = await t.another();
+        const here = next(t.store, 'sanctions');
+        const there = next(other, 'sanctions');
+        // Both subscriptions are in place before the publish.
+        await t.store.invalidations('sanctions').subscribe(() => {});
+        await other.invalidations('sanctions').subscribe(() => {});
+        await t.store.invalidations('sanctions').publish('u-alice');
+        expect((await here).key).toBe('u-alice');
+        expect((await there).key).toBe('u-alice');
+      });
+
+      it('stops reaching a listener once it unsubscribes', async () => {
+        const heard: string[] = [];
+        const off = await t.store.invalidations('sanctions').subscribe((key) => heard.push(key));
+        const last = next(t.store, 'sanctions');
+        await t.store.invalidations('sanctions').subscribe(() => {});
+        off();
+        await t.store.invalidations('sanctions').publish('u-bob');
+        await last;
+        expect(heard).toEqual([]);
+      });
+
+      it('keeps channels apart', async () => {
+        const heard: string[] = [];
+        await t.store.invalidations('other').subscribe((key) => heard.push(key));
+        const sanctions = next(t.store, 'sanctions');
+        await t.store.invalidations('sanctions').subscribe(() => {});
+        await t.store.invalidations('sanctions').publish('u-alice');
+        await sanctions;
+        expect(heard).toEqual([]);
+      });
+    });
+
+    describe('the stage', () => {
+      it('starts empty', async () => {
+        expect(await t.store.stage.view('th1')).toEqual({ speakers: [], handCount: 0 });
+        expect(await t.store.stage.hands('th1')).toEqual([]);
+      });
+
+      it('lists hands in the order they went up, once each', async () => {
+        expect(await t.store.stage.raise('th1', bob, 2000)).toBe(true);
+        expect(await t.store.stage.raise('th1', alice, 1000)).toBe(true);
+        expect(await t.store.stage.raise('th1', bob, 3000)).toBe(false);
+        expect(await t.store.stage.hands('th1')).toEqual([
+          { ...bob, raisedAt: 2000 },
+          { ...alice, raisedAt: 1000 },
+        ]);
+        expect(await t.store.stage.handRaised('th1', alice.userId)).toBe(true);
+        expect((await t.store.stage.view('th1')).handCount).toBe(2);
+        expect(await t.store.stage.hands('th2')).toEqual([]);
+      });
+
+      it('shows a hand raised through one node to another', async () => {
+        const other = await t.another();
+        await t.store.stage.raise('th1', alice, 1000);
+        expect(await other.stage.hands('th1')).toEqual([{ ...alice, raisedAt: 1000 }]);
+        expect(await other.stage.invite('th1', alice.userId)).toBe(true);
+        expect(await t.store.stage.view('th1')).toEqual({ speakers: [alice], handCount: 0 });
+      });
+
+      it('lets one of two racing raises report the change', async () => {
+        const other = await t.another();
+        const raised = await Promise.all([t.store.stage.raise('th1', alice), other.stage.raise('th1', alice)]);
+        expect(raised.filter(Boolean)).toHaveLength(1);
+      });
+
+      it('moves a raised hand on stage, never leaving the person in both', async () => {
+        expect(await t.store.stage.invite('th1', alice.userId)).toBe(false);
+        await t.store.stage.raise('th1', alice);
+        await t.store.stage.raise('th1', bob);
+        expect(await t.store.stage.invite('th1', alice.userId)).toBe(true);
+        expect(await t.store.stage.isSpeaker('th1', alice.userId)).toBe(true);
+        expect(await t.store.stage.handRaised('th1', alice.userId)).toBe(false);
+        expect(await t.store.stage.invite('th1', bob.userId)).toBe(true);
+        expect(await t.store.stage.view('th1')).toEqual({ speakers: [alice, bob], handCount: 0 });
+      });
+
+      it('lowers hands and sends speakers back, saying whether anything changed', async () => {
+        await t.store.stage.raise('th1', alice);
+        expect(await t.store.stage.lower('th1', alice.userId)).toBe(true);
+        expect(await t.store.stage.lower('th1', alice.userId)).toBe(false);
+        await t.store.stage.raise('th1', bob);
+        await t.store.stage.invite('th1', bob.userId);
+        expect(await t.store.stage.sendBack('th1', bob.userId)).toBe(true);
+        expect(await t.store.stage.sendBack('th1', bob.userId)).toBe(false);
+        expect(await t.store.stage.view('th1')).toEqual({ speakers: [], handCount: 0 });
+      });
+
+      it('removes a person from the queue and the stage', async () => {
+        await t.store.stage.raise('th1', alice);
+        await t.store.stage.raise('th1', bob);
+        await t.store.stage.invite('th1', bob.userId);
+        expect(await t.store.stage.remove('th1', alice.userId)).toEqual({ hand: true, speaker: false });
+        expect(await t.store.stage.remove('th1', bob.userId)).toEqual({ hand: false, speaker: true });
+        expect(await t.store.stage.remove('th1', bob.userId)).toEqual({ hand: false, speaker: false });
+      });
+
+      it('clears one town hall only', async () => {
+        await t.store.stage.raise('th1', alice);
+        await t.store.stage.raise('th2', alice);
+        await t.store.stage.clear('th1');
+        expect(await t.store.stage.hands('th1')).toEqual([]);
+        expect(await t.store.stage.handRaised('th2', alice.userId)).toBe(true);
+      });
+
+      it('keeps names with spaces and symbols whole', async () => {
+        const odd = { userId: 'u-odd', displayName: '  Zoë  O’Brien 42 ' };
+        await t.store.stage.raise('th1', odd, 5);
+        expect(await t.store.stage.hands('th1')).toEqual([{ ...odd, raisedAt: 5 }]);
+        await t.store.stage.invite('th1', odd.userId);
+        expect((await t.store.stage.view('th1')).speakers).toEqual([odd]);
+      });
+    });
+  });
+}
