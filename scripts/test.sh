@@ -13,6 +13,10 @@ npx tsc --noEmit || exit 1
 npx svelte-check --tsconfig ./tsconfig.json --threshold error --output machine | tail -1
 [ "${PIPESTATUS[0]}" -eq 0 ] || exit 1
 
+echo "› layers"
+# The import rules of docs/architecture.md: a wrong arrow between folders fails the run.
+npx depcruise --config .dependency-cruiser.cjs shared server client/src media || exit 1
+
 echo "› tests"
 mkdir -p test-results
 npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json

@@ -21,6 +21,7 @@ import { compileTrust, networkKeyer, type TrustProxy } from './http/address.js';
 import { createOriginCheck, loopbackOrigins } from './http/origin.js';
 import { identityRoutes, sessionMiddleware } from './identity/routes.js';
 import { createIdentityService, type IdentityService } from './identity/service.js';
+import { createPseudonyms } from './identity/pseudonyms.js';
 import { createSessions } from './identity/sessions.js';
 import { authenticateSockets } from './identity/socket-auth.js';
 import { staffRoutes } from './identity/staff-routes.js';
@@ -30,7 +31,9 @@ import type { ModerationPipeline } from './moderation/pipeline-types.js';
 import { moderationRoutes } from './moderation/routes.js';
 import { placeKey } from './moderation/rules.js';
 import { registerPolls } from './polls/handlers.js';
+import { createPollReader } from './polls/service.js';
 import { registerQa } from './qa/handlers.js';
+import { createQuestionReader } from './qa/service.js';
 import { createCaptionService } from './captions/service.js';
 import { createChatService } from './chat/service.js';
 import { recordRoutes } from './record/routes.js';
@@ -169,8 +172,8 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
   const records = cacheRecords(
     createRecordService({
       townHalls,
-      questions: stores.questions,
-      polls: stores.polls,
+      questions: createQuestionReader(stores.questions),
+      polls: createPollReader(stores.polls),
       audit: stores.audit,
       settings: stores.settings,
       identity,
@@ -270,7 +273,7 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     moderation: moderation.pipeline,
     votes,
     identity,
-    secret: options.secret,
+    pseudonyms: createPseudonyms(options.secret),
     tallyIntervalMs: options.tallyIntervalMs,
     coordination,
   });

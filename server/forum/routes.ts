@@ -7,7 +7,7 @@ import { FORUM_LIMITS, type CategoriesPage, type ThreadPage, type ThreadsPage } 
 import { canReview } from '../../shared/roles.js';
 import type { SessionUser } from '../core/types.js';
 import { idParam, parseBody } from '../http/errors.js';
-import { sessionOf } from '../identity/routes.js';
+import { sessionOf } from '../http/session.js';
 import { audienceOf, canSee, categoryView, clampPage, offsetOf, pageCount, postView, threadView } from './rules.js';
 import type { ForumStore, Page, Scope } from './store.js';
 

@@ -6,6 +6,7 @@ import type { RateLimits, RateRule } from '../core/rate-limit.js';
 import type { SessionUser } from '../core/types.js';
 import { networkKeyer } from '../http/address.js';
 import { parseBody } from '../http/errors.js';
+import { sessionOf } from '../http/session.js';
 import { loginLog } from './login-log.js';
 import { toMe, type IdentityService } from './service.js';
 import type { Sessions } from './sessions.js';
@@ -40,8 +41,6 @@ export interface IdentityRouteDeps {
   halls: HallAdmission;
 }
 
-/** The signed-in person for this request, if any (set by `sessionMiddleware`). */
-export const sessionOf = (res: Response): SessionUser | null => (res.locals.user as SessionUser | undefined) ?? null;
 /** The id of this request's live session, if any (set by `sessionMiddleware`). */
 const sessionIdOf = (res: Response): string | null => (res.locals.sessionId as string | undefined) ?? null;
 

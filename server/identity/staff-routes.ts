@@ -5,7 +5,7 @@ import { CreateStaffBody, ResetPasswordBody } from '../../shared/session.js';
 import type { Logger } from '../core/log.js';
 import type { SessionUser } from '../core/types.js';
 import { idParam, parseBody } from '../http/errors.js';
-import { sessionOf } from './routes.js';
+import { sessionOf } from '../http/session.js';
 import { toStaffMember, type IdentityService } from './service.js';
 import type { Sessions } from './sessions.js';
 

@@ -1,7 +1,7 @@
 import { Router, type Response } from 'express';
 import { CommandError, ErrorCode } from '../../shared/errors.js';
 import { canModerate } from '../../shared/roles.js';
-import { sessionOf } from '../identity/routes.js';
+import { sessionOf } from '../http/session.js';
 import type { AuditLogStore } from './audit.js';
 import { auditToCsv, auditToJson } from './audit-export.js';
 import { readWholeLog, verifyLog } from './audit-read.js';

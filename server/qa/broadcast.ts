@@ -1,5 +1,5 @@
 import { rooms, type AppServer } from '../core/types.js';
-import { pseudonym } from '../identity/tokens.js';
+import type { Pseudonyms } from '../identity/pseudonyms.js';
 import { isPublic, viewOf } from './rules.js';
 import type { QuestionRecord } from './store.js';
 
@@ -19,12 +19,12 @@ export interface QaBroadcast {
  * Fan-out by audience: reviewing staff get the staff copy, the asker (all their tabs) the asker's copy,
  * everyone else in the town hall the public copy and only once it is published.
  */
-export function createQaBroadcast(io: AppServer, secret: string): QaBroadcast {
+export function createQaBroadcast(io: AppServer, pseudonym: Pseudonyms): QaBroadcast {
   return {
     changed(q, authorReviews) {
       const authorRoom = rooms.user(q.authorId);
       const staffRoom = rooms.townHallStaff(q.townHallId);
-      const handle = pseudonym(secret, q.authorId, q.townHallId);
+      const handle = pseudonym(q.authorId, q.townHallId);
       io.to(staffRoom).except(authorRoom).emit('qa:question-changed', { question: viewOf(q, 'staff', handle) });
       if (isPublic(q)) {
         io.to(rooms.townHall(q.townHallId))

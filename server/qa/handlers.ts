@@ -15,7 +15,7 @@ import type { Coordination } from '../core/coordination.js';
 import type { RateRule } from '../core/rate-limit.js';
 import { rooms, type SessionUser } from '../core/types.js';
 import type { IdentityService } from '../identity/service.js';
-import { pseudonym } from '../identity/tokens.js';
+import type { Pseudonyms } from '../identity/pseudonyms.js';
 import type { ModerationPipeline } from '../moderation/pipeline-types.js';
 import { townHallPlace } from '../moderation/rules.js';
 import { createQuestionAdapter } from './adapter.js';
@@ -41,7 +41,8 @@ export interface QaDeps extends CommandDeps {
   townHalls: TownHallService;
   moderation: ModerationPipeline;
   identity: IdentityService;
-  secret: string;
+  /** The names staff see for anonymous askers, per town hall. */
+  pseudonyms: Pseudonyms;
   tallyIntervalMs: number;
   /** Where the dirty keys live: with several nodes, changes are gathered in Redis and sent once, by one node. */
   coordination: Pick<Coordination, 'dirtyKeys'>;
@@ -49,7 +50,7 @@ export interface QaDeps extends CommandDeps {
 
 /** Wires the live Q&A commands onto every connection. */
 export function registerQa(deps: QaDeps): { close(): void } {
-  const { io, questions, townHalls, moderation, identity, secret } = deps;
+  const { io, questions, townHalls, moderation, identity, pseudonyms: pseudonym } = deps;
   const tally = createVoteTally({
     io,
     questions,
@@ -57,7 +58,7 @@ export function registerQa(deps: QaDeps): { close(): void } {
     keys: deps.coordination.dirtyKeys('qa-votes', deps.tallyIntervalMs, deps.log),
     log: deps.log,
   });
-  const broadcast = createQaBroadcast(io, secret);
+  const broadcast = createQaBroadcast(io, pseudonym);
 
   const requireOpen = (townHallId: string) => townHalls.requireNotEnded(townHallId);
   const requireQuestion = async (id: string): Promise<QuestionRecord> => {
@@ -69,7 +70,7 @@ export function registerQa(deps: QaDeps): { close(): void } {
   };
   const authorReviews = async (q: QuestionRecord) => canReview((await identity.sessionUser(q.authorId))?.role ?? 'resident');
   moderation.registerKind(createQuestionAdapter({ questions, townHalls, broadcast, authorReviews }));
-  const staffView = (q: QuestionRecord) => viewOf(q, 'staff', pseudonym(secret, q.authorId, q.townHallId));
+  const staffView = (q: QuestionRecord) => viewOf(q, 'staff', pseudonym(q.authorId, q.townHallId));
   const conflict = (message: string) => new CommandError(ErrorCode.CONFLICT, message);
 
   async function snapshot(user: SessionUser, townHallId: string, mode: QaSnapshot['moderation']): Promise<QaSnapshot> {
@@ -80,7 +81,7 @@ export function registerQa(deps: QaDeps): { close(): void } {
     ]);
     const reviews = canReview(user.role);
     const visible = list.flatMap((q) => {
-      const handle = pseudonym(secret, q.authorId, townHallId);
+      const handle = pseudonym(q.authorId, townHallId);
       if (q.authorId === user.id) return [viewOf(q, 'author', handle, reviews)];
       if (reviews) return [viewOf(q, 'staff', handle)];
       return q.status === 'published' ? [viewOf(q, 'public', handle)] : [];
@@ -147,7 +148,7 @@ export function registerQa(deps: QaDeps): { close(): void } {
       await moderation.submitted({ ref: { kind: 'question', id: q.id }, place: townHallPlace(q.townHallId), status: q.status, createdAt: q.createdAt });
       const reviews = canReview(user.role);
       broadcast.changed(q, reviews);
-      return viewOf(q, 'author', pseudonym(secret, user.id, q.townHallId), reviews);
+      return viewOf(q, 'author', pseudonym(user.id, q.townHallId), reviews);
     },
   });
 
@@ -160,7 +161,7 @@ export function registerQa(deps: QaDeps): { close(): void } {
       await requireOpen(q.townHallId);
       await moderation.requireAllowed(user, q.townHallId);
       if (voted) await deps.votes.admit({ user, network: socket.data.network, townHallId: q.townHallId, target: { kind: 'question', id: q.id } });
-      const change = voted ? await questions.castVote(q.id, user.id) : await questions.retractVote(q.id, user.id);
+      const change = voted ? await questions.castVote(q, user.id) : await questions.retractVote(q, user.id);
       if (!change) throw conflict('Only published questions take votes.');
       await moderation.tookPart(user.id, townHallPlace(q.townHallId));
       const result = { questionId: q.id, voted, votes: change.votes };

@@ -1,7 +1,7 @@
 import type { AnswerState, QuestionStatus } from '../../shared/qa.js';
 import type { StaffRole } from '../../shared/roles.js';
 import { flatHash, lua, present, rkey, type RedisClient } from '../storage/redis.js';
-import type { NewQuestion, QuestionRecord, QuestionStore, VoteChange } from './store.js';
+import type { NewQuestion, QuestionRecord, QuestionRef, QuestionStore, VoteChange } from './store.js';
 import { newQuestionRecord, plainAnswer } from './store-records.js';
 import { moderatedFields, moderatedFromHash, plainDecision } from '../moderation/stored.js';
 
@@ -133,8 +133,9 @@ export function createRedisQuestionStore(redis: RedisClient): QuestionStore {
       .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   };
 
-  const changeVote = async (questionId: string, userId: string, op: 'cast' | 'retract'): Promise<VoteChange | null> => {
-    const townHallId = await townHallOf(questionId);
+  const changeVote = async (question: QuestionRef, userId: string, op: 'cast' | 'retract'): Promise<VoteChange | null> => {
+    const questionId = typeof question === 'string' ? question : question.id;
+    const townHallId = typeof question === 'string' ? await townHallOf(question) : question.townHallId;
     if (townHallId === null) return null;
     const reply = await vote.run(
       redis,
@@ -166,8 +167,8 @@ export function createRedisQuestionStore(redis: RedisClient): QuestionStore {
       // A question removed between the two reads is dropped here rather than shown.
       return questions.filter((q): q is QuestionRecord => q !== null && VISIBLE.includes(q.status));
     },
-    castVote: (questionId, userId) => changeVote(questionId, userId, 'cast'),
-    retractVote: (questionId, userId) => changeVote(questionId, userId, 'retract'),
+    castVote: (question, userId) => changeVote(question, userId, 'cast'),
+    retractVote: (question, userId) => changeVote(question, userId, 'retract'),
     async votesBy(townHallId, userId) {
       return (await redis.sMembers(keys.votesBy(townHallId, userId))).sort();
     },

@@ -2,7 +2,7 @@ import type { HoldReason } from '../../shared/moderation.js';
 import type { AnswerState, QuestionStatus } from '../../shared/qa.js';
 import type { StaffRole } from '../../shared/roles.js';
 import type { Database } from '../storage/sqlite.js';
-import type { NewQuestion, QuestionRecord, QuestionStore, VoteChange } from './store.js';
+import type { NewQuestion, QuestionRecord, QuestionRef, QuestionStore, VoteChange } from './store.js';
 import { newQuestionRecord, plainAnswer } from './store-records.js';
 import { plainDecision } from '../moderation/stored.js';
 
@@ -45,6 +45,8 @@ const fromRow = (r: QuestionRow): QuestionRecord => ({
 });
 
 const orNull = (row: QuestionRow | undefined): QuestionRecord | null => (row ? fromRow(row) : null);
+
+const idOf = (question: QuestionRef): string => (typeof question === 'string' ? question : question.id);
 
 export function createSqliteQuestionStore(db: Database): QuestionStore {
   // Votes keep their town hall beside them so votesBy needs no join. The partial index is the
@@ -161,11 +163,11 @@ export function createSqliteQuestionStore(db: Database): QuestionStore {
     async listVisible(townHallId) {
       return visible.all(townHallId).map(fromRow);
     },
-    async castVote(questionId, userId) {
-      return vote.immediate(questionId, userId, true);
+    async castVote(question, userId) {
+      return vote.immediate(idOf(question), userId, true);
     },
-    async retractVote(questionId, userId) {
-      return vote.immediate(questionId, userId, false);
+    async retractVote(question, userId) {
+      return vote.immediate(idOf(question), userId, false);
     },
     async votesBy(townHallId, userId) {
       return votesBy.all(townHallId, userId);

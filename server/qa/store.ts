@@ -30,6 +30,9 @@ export type NewQuestion = Pick<
   'townHallId' | 'authorId' | 'authorName' | 'authorRole' | 'anonymous' | 'text' | 'status' | 'holdReason' | 'filterHits'
 >;
 
+/** A question by id, or the record (or the part of it) a caller already read. */
+export type QuestionRef = string | Pick<QuestionRecord, 'id' | 'townHallId'>;
+
 export interface VoteChange {
   /** false when the vote was already in that state (a repeat, a second tab, a replay). */
   changed: boolean;
@@ -53,8 +56,13 @@ export interface QuestionStore {
   getQuestion(id: string): Promise<QuestionRecord | null>;
   /** Held, hidden and published questions of a town hall, oldest first (who sees which is rules.ts's call). */
   listVisible(townHallId: string): Promise<QuestionRecord[]>;
-  castVote(questionId: string, userId: string): Promise<VoteChange | null>;
-  retractVote(questionId: string, userId: string): Promise<VoteChange | null>;
+  /**
+   * By id, or by the record the caller already holds, which spares the store reading the
+   * question's town hall again (a question never changes town hall). The status is still
+   * checked in the store, atomically with the vote.
+   */
+  castVote(question: QuestionRef, userId: string): Promise<VoteChange | null>;
+  retractVote(question: QuestionRef, userId: string): Promise<VoteChange | null>;
   /** Ids of the questions in this town hall that this person has a vote on. */
   votesBy(townHallId: string, userId: string): Promise<string[]>;
   transition(

@@ -17,8 +17,8 @@ import type { StaffRole } from '../../shared/roles.js';
 import type { TownHall } from '../../shared/townhall.js';
 import type { AuditEntry } from '../moderation/audit.js';
 import { hiddenByFlags } from '../moderation/rules.js';
-import type { PublishedPoll } from '../polls/published.js';
-import type { QuestionRecord } from '../qa/store.js';
+import type { PublishedPoll } from '../polls/service.js';
+import type { QuestionRecord } from '../qa/service.js';
 
 export const DAY_MS = 24 * 3600 * 1000;
 

@@ -1,14 +1,12 @@
 import { CommandError, ErrorCode } from '../../shared/errors.js';
 import type { ContentRef } from '../../shared/moderation.js';
-import type { TownHallRecordView } from '../../shared/record.js';
+import type { Settings, TownHallRecordView } from '../../shared/record.js';
 import type { Logger } from '../core/log.js';
 import type { IdentityService } from '../identity/service.js';
 import type { AuditEntry, AuditLogStore } from '../moderation/audit.js';
 import { townHallPlace } from '../moderation/rules.js';
-import { publishedPolls } from '../polls/published.js';
-import type { PollStore } from '../polls/store.js';
-import type { QuestionStore } from '../qa/store.js';
-import type { SettingsStore } from '../settings/store.js';
+import type { PollReader } from '../polls/service.js';
+import type { QuestionReader } from '../qa/service.js';
 import type { TownHallService } from '../townhall/service.js';
 import { buildRecord, contentTarget, DROPPED_NAME, endOf, guestNamesUntil, isAboutPlace, type CaptionLine, type ChatLine } from './rules.js';
 
@@ -31,10 +29,11 @@ export const noTranscripts: RecordSources = {
 
 export interface RecordDeps {
   townHalls: TownHallService;
-  questions: QuestionStore;
-  polls: PollStore;
+  questions: QuestionReader;
+  polls: PollReader;
   audit: AuditLogStore;
-  settings: SettingsStore;
+  /** The admin's publishing settings (the settings store fits this shape). */
+  settings: { get(): Promise<Settings> };
   identity: IdentityService;
   sources: RecordSources;
   /** Where a piece of content lives ('townhall:<id>'), as its feature says; null if unknown. */
@@ -138,7 +137,7 @@ export function createRecordService(deps: RecordDeps): RecordService {
       const namesGone = now >= guestNamesUntil(endedAt, settings);
       const guests = on.questions && namesGone ? await guestsAmong(questions.filter((q) => !q.anonymous).map((q) => q.authorId)) : new Set<string>();
       const [polls, chat, captions, moderation] = await Promise.all([
-        on.polls ? publishedPolls(deps.polls, townHallId) : null,
+        on.polls ? deps.polls.publishedPolls(townHallId) : null,
         on.chat ? deps.sources.chatTranscript(townHallId) : null,
         on.captions ? deps.sources.captionTranscript(townHallId) : null,
         on.moderation ? moderationEntries(townHallId, new Set(questions.map((q) => `question:${q.id}`))) : null,

@@ -4,7 +4,7 @@ import { Settings } from '../../shared/record.js';
 import { canManageStaff } from '../../shared/roles.js';
 import type { Logger } from '../core/log.js';
 import { parseBody } from '../http/errors.js';
-import { sessionOf } from '../identity/routes.js';
+import { sessionOf } from '../http/session.js';
 import type { SettingsStore } from './store.js';
 
 /**

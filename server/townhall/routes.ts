@@ -4,7 +4,7 @@ import { canHost } from '../../shared/roles.js';
 import { EditTownHall, ScheduleTownHall } from '../../shared/townhall.js';
 import type { SessionUser } from '../core/types.js';
 import { idParam, parseBody } from '../http/errors.js';
-import { sessionOf } from '../identity/routes.js';
+import { sessionOf } from '../http/session.js';
 import type { TownHallService } from './service.js';
 
 const officer = (res: Response): SessionUser => {

@@ -213,6 +213,19 @@ export function describeQuestionStore(name: string, makeStore: MakeStore<Questio
         expect(await t.store.votesBy(TH, 'voter-1')).toEqual([]);
       });
 
+      it('takes the record the caller holds and still checks the stored status', async () => {
+        const q = await t.store.addQuestion(ask('voted by record'));
+        expect(await t.store.castVote(q, 'voter-1')).toEqual({ changed: true, votes: 1 });
+        expect(await (await t.another()).castVote(q, 'voter-2')).toEqual({ changed: true, votes: 2 });
+        expect(await t.store.retractVote(q, 'voter-2')).toEqual({ changed: true, votes: 1 });
+        expect(await t.store.votesBy(TH, 'voter-1')).toEqual([q.id]);
+        // The record held is now stale: the store's status wins.
+        await t.store.transition(q.id, ['published'], 'hidden', decision('mod-1', 'off-topic'));
+        expect(await t.store.castVote(q, 'voter-3')).toBeNull();
+        expect(await t.store.castVote({ id: 'nothing-here-000', townHallId: TH }, 'voter-1')).toBeNull();
+        expect((await t.store.getQuestion(q.id))!.votes).toBe(1);
+      });
+
       it('lists the questions a person voted on in one town hall only', async () => {
         const a = await t.store.addQuestion(ask('a'));
         const b = await t.store.addQuestion(ask('b'));
