@@ -87,6 +87,13 @@ module.exports = {
       to: { path: `^server/[^/]+/${STORE_FILE}`, pathNot: '^server/$1/' },
     },
     {
+      name: 'no-other-feature-wiring',
+      comment: 'Handlers and routes are a feature\'s own wiring, registered by the composition root; no other feature imports them.',
+      severity: 'error',
+      from: { path: FEATURE },
+      to: { path: ['^server/[^/]+/[^/]*handlers\\.ts$', '^server/[^/]+/[^/]*routes\\.ts$'], pathNot: '^server/$1/' },
+    },
+    {
       name: 'drivers-only-in-stores',
       comment: 'Inside a feature, only its store implementations touch the backends; the rest gets interfaces.',
       severity: 'error',
