@@ -71,6 +71,21 @@ describe('openStores', () => {
     await stores.close();
     expect(stores.redis?.isOpen).toBe(false);
   });
+
+  it('shares the coordination of a Redis deployment between two openings', async () => {
+    const url = await freshRedisUrl();
+    const [one, two] = await Promise.all([openStores({ kind: 'redis', url }), openStores({ kind: 'redis', url })]);
+    try {
+      await one.coordination.stage.raise('th1', { userId: 'u1', displayName: 'Ana' }, 1);
+      expect(await two.coordination.stage.hands('th1')).toEqual([{ userId: 'u1', displayName: 'Ana', raisedAt: 1 }]);
+      const heard = new Promise<string>((resolve) => void two.coordination.invalidations('sanctions').subscribe(resolve));
+      await two.coordination.invalidations('sanctions').subscribe(() => {});
+      await one.coordination.invalidations('sanctions').publish('u1');
+      expect(await heard).toBe('u1');
+    } finally {
+      await Promise.all([one.close(), two.close()]);
+    }
+  });
 });
 
 describe('openSqlite', () => {
