@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Runs every check: types, the import rules between folders, then all tests (unit, store contracts on SQLite and on a real
-# Redis, integration with real servers and clients, media with real mediasoup workers, and
-# browser tests in Chromium). Expects scripts/setup.sh to have run.
+# Runs every check: types, the import rules between folders, then all tests (unit, store
+# contracts on SQLite and on a real Redis, integration with real servers and clients, media with
+# real mediasoup workers, and browser tests in Chromium). Expects scripts/setup.sh to have run.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
