@@ -86,7 +86,7 @@ class MemoryStage implements StageRoster {
 
   async raise(townHallId: string, person: { userId: string; displayName: string }, now = Date.now()): Promise<boolean> {
     const stage = this.#stage(townHallId);
-    if (stage.hands.has(person.userId)) return false;
+    if (stage.hands.has(person.userId) || stage.speakers.has(person.userId)) return false;
     stage.hands.set(person.userId, { userId: person.userId, displayName: person.displayName, raisedAt: now });
     return true;
   }

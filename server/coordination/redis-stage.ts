@@ -14,7 +14,7 @@ const keysOf = (townHallId: string) => ({
 // Values carry a sequence number first, since a hash keeps no order: a hand is
 // "<seq> <raisedAt> <displayName>", a speaker "<seq> <displayName>".
 const raise = lua(`
-  if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then return 0 end
+  if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 or redis.call('HEXISTS', KEYS[2], ARGV[1]) == 1 then return 0 end
   local seq = redis.call('INCR', KEYS[3])
   redis.call('HSET', KEYS[1], ARGV[1], seq .. ' ' .. ARGV[2] .. ' ' .. ARGV[3])
   for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], ARGV[4]) end
@@ -58,8 +58,9 @@ export class RedisStage implements StageRoster {
 
   async view(townHallId: string): Promise<StageView> {
     const keys = keysOf(townHallId);
-    const [speakers, handCount] = await Promise.all([this.#redis.hGetAll(keys.speakers), this.#redis.hLen(keys.hands)]);
-    return { speakers: bySeq(speakers, parseSpeaker), handCount };
+    // One transaction, so the count and the speakers describe the same moment.
+    const [speakers, handCount] = await this.#redis.multi().hGetAll(keys.speakers).hLen(keys.hands).exec();
+    return { speakers: bySeq(speakers as unknown as Record<string, string>, parseSpeaker), handCount: Number(handCount) };
   }
 
   async hands(townHallId: string): Promise<RaisedHand[]> {

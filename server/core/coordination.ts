@@ -35,7 +35,8 @@ export interface Invalidations {
 /**
  * Who has a hand up and who is on stage, per town hall. Invariants, kept atomically on every
  * node together:
- * - a person is in at most one of the two: `invite` moves a raised hand on stage;
+ * - a person is in at most one of the two: `invite` moves a raised hand on stage, and a
+ *   speaker cannot raise a hand;
  * - hands are listed in the order they went up, speakers in the order they came on stage;
  * - each change answers whether it changed anything (false: the hand was already up, was not
  *   up, the person was not on stage), so exactly one of two racing nodes announces it.
@@ -45,6 +46,7 @@ export interface StageRoster {
   hands(townHallId: string): Promise<RaisedHand[]>;
   handRaised(townHallId: string, userId: string): Promise<boolean>;
   isSpeaker(townHallId: string, userId: string): Promise<boolean>;
+  /** False when the hand is already up or the person is on stage. */
   raise(townHallId: string, person: { userId: string; displayName: string }, now?: number): Promise<boolean>;
   lower(townHallId: string, userId: string): Promise<boolean>;
   /** Moves a raised hand on stage; false when that person's hand is not up. */

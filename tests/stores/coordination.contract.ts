@@ -157,6 +157,8 @@ export function describeCoordination(name: string, makeStore: MakeStore<Coordina
         expect(await t.store.stage.handRaised('th1', alice.userId)).toBe(false);
         expect(await t.store.stage.invite('th1', bob.userId)).toBe(true);
         expect(await t.store.stage.view('th1')).toEqual({ speakers: [alice, bob], handCount: 0 });
+        expect(await t.store.stage.raise('th1', alice)).toBe(false);
+        expect(await t.store.stage.handRaised('th1', alice.userId)).toBe(false);
       });
 
       it('lowers hands and sends speakers back, saying whether anything changed', async () => {
