@@ -102,10 +102,8 @@ module.exports = {
     },
     {
       name: 'pseudonyms-through-identity',
-      comment:
-        'The server secret stays with identity: features get pseudonyms from createPseudonyms (identity/pseudonyms.ts). ' +
-        'A warning until moderation takes them that way too; then an error.',
-      severity: 'warn',
+      comment: 'The server secret stays with identity: features get pseudonyms from createPseudonyms (identity/pseudonyms.ts).',
+      severity: 'error',
       from: { path: FEATURE, pathNot: '^server/identity/' },
       to: { path: '^server/identity/tokens\\.ts$' },
     },

@@ -114,6 +114,7 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
   const { coordination } = stores;
   const limits = coordination.limits;
   const identity = createIdentityService(stores.identity);
+  const pseudonyms = createPseudonyms(options.secret);
   const sessions = createSessions({
     store: stores.sessions,
     users: stores.identity,
@@ -225,7 +226,7 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     audit,
     limits,
     log,
-    secret: options.secret,
+    pseudonyms,
     staticRules: options.filterWords.map((term) => ({ term, action: 'hold' as const })),
   });
   // A ban given on one node clears every node's cached sanctions for that person at once,
@@ -273,7 +274,7 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     moderation: moderation.pipeline,
     votes,
     identity,
-    pseudonyms: createPseudonyms(options.secret),
+    pseudonyms,
     tallyIntervalMs: options.tallyIntervalMs,
     coordination,
   });

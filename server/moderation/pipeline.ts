@@ -4,7 +4,7 @@ import { isStaff } from '../../shared/roles.js';
 import type { Logger } from '../core/log.js';
 import type { RateLimits } from '../core/rate-limit.js';
 import { rooms, type AppServer, type SessionUser } from '../core/types.js';
-import { pseudonym } from '../identity/tokens.js';
+import type { Pseudonyms } from '../identity/pseudonyms.js';
 import type { AuditLogStore } from './audit.js';
 import { createWordFilter, type FilterRule, type WordFilter } from './filter.js';
 import type { ContentAdapter, ContentStatus, ContentSummary, ModerationPipeline, Screening, ScreenInput } from './pipeline-types.js';
@@ -24,7 +24,8 @@ export interface ModerationDeps {
   audit: AuditLogStore;
   limits: RateLimits;
   log: Logger;
-  secret: string;
+  /** The names moderators see for anonymous authors (identity's service; the secret stays there). */
+  pseudonyms: Pseudonyms;
   /** Entries from the configuration; they hold and cannot be removed from the console. */
   staticRules: FilterRule[];
 }
@@ -37,7 +38,7 @@ export interface ModerationDeps {
 export function createModerationCore(deps: ModerationDeps) {
   const { io, store, audit, log } = deps;
   const adapters = new Map<string, ContentAdapter>();
-  const views = createQueueViews(store, adapters, deps.secret);
+  const views = createQueueViews(store, adapters, deps.pseudonyms);
   const sanctions = createSanctionCheck(store);
   /** In-process listeners for bans and timeouts given on this node (the town hall media closes the person's video). */
   const sanctionListeners = new Set<(sanction: Sanction) => void>();
@@ -211,7 +212,7 @@ export function createModerationCore(deps: ModerationDeps) {
   };
 
   /** The pseudonym moderators see for an anonymous author, the same one the place shows staff. */
-  const handleOf = (item: ContentSummary) => pseudonym(deps.secret, item.authorId, item.place.id);
+  const handleOf = (item: ContentSummary) => deps.pseudonyms(item.authorId, item.place.id);
 
   return {
     pipeline,

@@ -1,10 +1,10 @@
 import type { QueueItemView, QueueStats } from '../../shared/moderation-events.js';
-import { pseudonym } from '../identity/tokens.js';
+import type { Pseudonyms } from '../identity/pseudonyms.js';
 import type { ContentAdapter } from './pipeline-types.js';
 import type { ModerationStore, QueueEntry } from './store.js';
 
 /** Turns queue entries into what the console shows, asking each feature for its content. */
-export function createQueueViews(store: ModerationStore, adapters: Map<string, ContentAdapter>, secret: string) {
+export function createQueueViews(store: ModerationStore, adapters: Map<string, ContentAdapter>, pseudonym: Pseudonyms) {
   return {
     async view(entry: QueueEntry): Promise<QueueItemView | null> {
       const item = await adapters.get(entry.ref.kind)?.describe(entry.ref.id);
@@ -20,7 +20,7 @@ export function createQueueViews(store: ModerationStore, adapters: Map<string, C
         text: item.text,
         status: item.status,
         authorName: item.anonymous ? null : item.authorName,
-        authorHandle: item.anonymous ? pseudonym(secret, item.authorId, item.place.id) : null,
+        authorHandle: item.anonymous ? pseudonym(item.authorId, item.place.id) : null,
         authorId: item.anonymous ? null : item.authorId,
         holdReason: item.holdReason,
         filterHits: item.filterHits,
