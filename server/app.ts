@@ -43,6 +43,7 @@ import { isUnavailable } from './storage/unavailable.js';
 import { townHallRoutes } from './townhall/routes.js';
 import { registerTownHall } from './townhall/handlers.js';
 import { registerMedia } from './townhall/media-handlers.js';
+import { createTownHallRoom } from './townhall/room.js';
 import { createTownHallService, type TownHallService } from './townhall/service.js';
 import { createHallService } from './townhall/hall.js';
 import { createVoteGuard } from './townhall/vote-guard.js';
@@ -225,15 +226,17 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     secret: options.secret,
     staticRules: options.filterWords.map((term) => ({ term, action: 'hold' as const })),
   });
+  // Before the features: each adds its part of the join to the room and publishes through it.
+  const room = createTownHallRoom({ io, limits, log, isUnavailable, townHalls });
   const votes = createVoteGuard({
-    io,
+    room,
     limits,
     log,
     halls,
     madeRecently: challenges.madeRecently,
     perNetwork: options.integrity.votesPerNetwork,
   });
-  registerTownHall({ io, limits, log, isUnavailable, townHalls, halls });
+  registerTownHall({ io, limits, log, isUnavailable, room, townHalls, halls });
   registerModeration({
     io,
     limits,
@@ -250,6 +253,7 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
   });
   const qa = registerQa({
     io,
+    room,
     limits,
     log,
     isUnavailable,
@@ -263,10 +267,11 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     redis: stores.redis,
   });
   registerForum({ io, limits, log, isUnavailable, forum: stores.forum, moderation: moderation.pipeline, accounts: stores.identity });
-  registerChat({ io, limits, log, isUnavailable, chat: stores.chat, townHalls, moderation: moderation.pipeline });
-  registerCaptions({ io, limits, log, isUnavailable, captions: stores.captions, townHalls });
+  registerChat({ io, room, limits, log, isUnavailable, chat: stores.chat, townHalls, moderation: moderation.pipeline });
+  registerCaptions({ io, room, limits, log, isUnavailable, captions: stores.captions, townHalls });
   const polls = registerPolls({
     io,
+    room,
     limits,
     log,
     isUnavailable,
@@ -279,6 +284,7 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
   });
   const media = registerMedia({
     io,
+    room,
     limits,
     log,
     isUnavailable,

@@ -8,13 +8,16 @@ import type { Sanction } from '../../shared/moderation.js';
 import { canModerate } from '../../shared/roles.js';
 import type { TownHall } from '../../shared/townhall.js';
 import type { CommandDeps } from '../core/command.js';
-import { rooms, type AppSocket, type SessionUser } from '../core/types.js';
+import type { AppSocket, SessionUser } from '../core/types.js';
 import type { ModerationPipeline } from '../moderation/pipeline-types.js';
 import { requireJoined } from './access.js';
+import type { TownHallRoom } from './room.js';
 import type { TownHallService } from './service.js';
 import { StageState } from './stage-state.js';
 
 export interface MediaDeps extends CommandDeps {
+  /** Where the stage and video send their facts, and what closes a connection's media when it leaves. */
+  room: TownHallRoom;
   /** null when this server runs without video: media and stage commands answer UNAVAILABLE. */
   media: MediaService | null;
   townHalls: TownHallService;
@@ -45,10 +48,6 @@ class MediaPresence {
     peers.delete(socketId);
     if (peers.size === 0) this.#byTownHall.delete(townHallId);
     return { user, last: ![...peers.values()].some((other) => other.id === user.id) };
-  }
-
-  townHallsOf(socketId: string): string[] {
-    return [...this.#byTownHall].filter(([, peers]) => peers.has(socketId)).map(([id]) => id);
   }
 
   socketsOf(townHallId: string, userId: string): string[] {
@@ -84,7 +83,7 @@ const unavailable = () =>
   new CommandError(ErrorCode.UNAVAILABLE, 'Video is off on this server; questions and chat still work.');
 
 export function createMediaContext(deps: MediaDeps) {
-  const { io, townHalls } = deps;
+  const { room, townHalls } = deps;
   const presence = new MediaPresence();
   const stage = new StageState();
 
@@ -107,8 +106,8 @@ export function createMediaContext(deps: MediaDeps) {
   const runsStage = (townHall: TownHall, user: SessionUser) => townHalls.isHost(townHall, user) || canModerate(user.role);
 
   const broadcastStage = (townHallId: string, handsChanged: boolean) => {
-    io.to(rooms.townHall(townHallId)).emit('stage:changed', { townHallId, stage: stage.view(townHallId) });
-    if (handsChanged) io.to(rooms.townHallStaff(townHallId)).emit('stage:hands', { townHallId, hands: stage.hands(townHallId) });
+    room.publish(townHallId, 'stage:changed', { townHallId, stage: stage.view(townHallId) });
+    if (handsChanged) room.publishToStaff(townHallId, 'stage:hands', { townHallId, hands: stage.hands(townHallId) });
   };
 
   /** Closes a person's producers in a town hall at once (sent back, banned). */
@@ -140,7 +139,7 @@ export function createMediaContext(deps: MediaDeps) {
       const sockets = presence.socketsOf(townHallId, sanction.userId);
       for (const socketId of sockets) leave(townHallId, socketId);
       removeFromStage(townHallId, sanction.userId);
-      if (sockets.length > 0) io.to(rooms.user(sanction.userId)).emit('media:closed', { townHallId, reason: 'removed' });
+      if (sockets.length > 0) room.publishToPerson(sanction.userId, 'media:closed', { townHallId, reason: 'removed' });
     }
   };
 
@@ -150,7 +149,7 @@ export function createMediaContext(deps: MediaDeps) {
     stage.clear(townHall.id);
     presence.clear(townHall.id);
     void deps.media?.closeMedia(townHall.id).catch((err: unknown) => deps.log.error({ err, townHall: townHall.id }, 'closing town hall media failed'));
-    io.to(rooms.townHall(townHall.id)).emit('media:closed', { townHallId: townHall.id, reason: 'ended' });
+    room.publish(townHall.id, 'media:closed', { townHallId: townHall.id, reason: 'ended' });
   };
 
   return {
