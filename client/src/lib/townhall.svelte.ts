@@ -1,12 +1,13 @@
 import type { AppError, Result } from '../../../shared/errors.js';
+import type { TownHallSnapshot } from '../../../shared/room.js';
 import type { HallCodeView, TownHall } from '../../../shared/townhall.js';
 import { api } from './api.js';
 import { command, getSocket } from './socket.js';
 
 /**
- * One town hall as its page shows it: read over HTTP (anyone may), then kept current by
- * `townhall:changed` once the page's socket is in the room, so every screen sees it go live
- * and end at the same moment.
+ * One town hall as its page shows it: read over HTTP (anyone may), then taken from each join of
+ * its room and kept current by `townhall:changed`, so every screen sees it go live and end at
+ * the same moment, and a reconnect catches up with what changed meanwhile.
  */
 export class TownHallState {
   readonly id: string;
@@ -25,6 +26,11 @@ export class TownHallState {
     const result = await api.townHall(this.id);
     if (result.ok) this.townHall = result.data;
     else this.loadError = result.error;
+  }
+
+  /** The room's hook: a join carries the town hall as it is now. */
+  joined(snapshot: TownHallSnapshot): void {
+    this.townHall = snapshot.townHall;
   }
 
   follow(): () => void {
