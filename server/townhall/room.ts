@@ -105,16 +105,20 @@ export function createTownHallRoom(deps: RoomDeps): TownHallRoom {
     },
   });
 
-  io.on('connection', (socket) => {
-    socket.on('disconnect', () => {
-      // socket.data is left as it is: Socket.IO has kept it (by reference) for the connection's
-      // recovery, which brings the person back into the same rooms.
-      const user = socket.data.user;
-      for (const townHallId of socket.data.townHalls) {
-        void runLeaveHooks({ socket, user, townHallId, reason: 'disconnected' });
-      }
-    });
+  // Watched from the handshake rather than from another 'connection' listener (each feature's
+  // commands already add one): it runs for recovered connections too, which come back with
+  // their rooms and may hold media again without joining anew.
+  io.use((socket, next) => {
+    socket.on('disconnect', leftOnDisconnect);
+    next();
   });
+  function leftOnDisconnect(this: AppSocket): void {
+    // socket.data is left as it is: Socket.IO has kept it (by reference) for the connection's
+    // recovery, which brings the person back into the same rooms.
+    for (const townHallId of this.data.townHalls) {
+      void runLeaveHooks({ socket: this, user: this.data.user, townHallId, reason: 'disconnected' });
+    }
+  }
 
   return { ...createRoomPublisher(io), use: (extension) => void extensions.push(extension) };
 }
