@@ -72,18 +72,27 @@ export function createTownHallRoom(deps: RoomDeps): TownHallRoom {
     }
   }
 
+  const leaveRooms = async (socket: AppSocket, townHallId: string) => {
+    await socket.leave(rooms.townHall(townHallId));
+    await socket.leave(rooms.townHallStaff(townHallId));
+  };
+
   const bind = commandBinder(deps);
 
   bind('townhall:join', {
     schema: TownHallJoin,
     limit: ROOM_LIMITS.join,
     async run({ user, socket }, { townHallId }) {
-      const townHall = await townHalls.require(townHallId);
-      // In the room before anything is read: a fact sent meanwhile reaches the client, which
-      // applies it over the snapshot, so nothing falls between the two.
+      // In the room before anything is read, the town hall too: a fact sent meanwhile reaches
+      // the client, which applies it over the snapshot, so nothing falls between the two.
+      const already = socket.data.townHalls.includes(townHallId);
       await socket.join(rooms.townHall(townHallId));
       if (canReview(user.role)) await socket.join(rooms.townHallStaff(townHallId));
-      if (!socket.data.townHalls.includes(townHallId)) socket.data.townHalls.push(townHallId);
+      const townHall = await townHalls.require(townHallId).catch(async (err: unknown) => {
+        if (!already) await leaveRooms(socket, townHallId);
+        throw err;
+      });
+      if (!already) socket.data.townHalls.push(townHallId);
       const ctx = { socket, user, townHall };
       // The parts are independent reads: read at once, not one after another.
       const parts = await Promise.all(
@@ -97,8 +106,7 @@ export function createTownHallRoom(deps: RoomDeps): TownHallRoom {
     schema: TownHallLeave,
     async run({ user, socket }, { townHallId }) {
       const joined = socket.data.townHalls.includes(townHallId);
-      await socket.leave(rooms.townHall(townHallId));
-      await socket.leave(rooms.townHallStaff(townHallId));
+      await leaveRooms(socket, townHallId);
       socket.data.townHalls = socket.data.townHalls.filter((id) => id !== townHallId);
       if (joined) await runLeaveHooks({ socket, user, townHallId, reason: 'left' });
       return null;

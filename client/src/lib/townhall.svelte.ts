@@ -3,6 +3,7 @@ import type { TownHallSnapshot } from '../../../shared/room.js';
 import type { HallCodeView, TownHall } from '../../../shared/townhall.js';
 import { api } from './api.js';
 import { command, getSocket } from './socket.js';
+import type { TownHallRoom } from './townhall-room.svelte.js';
 
 /**
  * One town hall as its page shows it: read over HTTP (anyone may), then taken from each join of
@@ -33,10 +34,11 @@ export class TownHallState {
     this.townHall = snapshot.townHall;
   }
 
-  follow(): () => void {
+  /** Follows `townhall:changed`; a change that comes while the room joins applies over its snapshot. */
+  follow(room: TownHallRoom): () => void {
     const socket = getSocket();
     const changed = (townHall: TownHall) => {
-      if (townHall.id === this.id) this.townHall = townHall;
+      if (townHall.id === this.id) room.whenJoined(() => (this.townHall = townHall));
     };
     socket.on('townhall:changed', changed);
     return () => socket.off('townhall:changed', changed);
