@@ -113,9 +113,8 @@ export function createTownHallRoom(deps: RoomDeps): TownHallRoom {
     },
   });
 
-  // Watched from the handshake rather than from another 'connection' listener (each feature's
-  // commands already add one): it runs for recovered connections too, which come back with
-  // their rooms and may hold media again without joining anew.
+  // Attached at the handshake (which recovered connections pass too) rather than by one more
+  // 'connection' listener: each feature's commands add one, and a namespace warns past ten.
   io.use((socket, next) => {
     socket.on('disconnect', leftOnDisconnect);
     next();
