@@ -45,6 +45,7 @@ import { isUnavailable } from './storage/unavailable.js';
 import { townHallRoutes } from './townhall/routes.js';
 import { registerTownHall } from './townhall/handlers.js';
 import { registerMedia } from './townhall/media-handlers.js';
+import { createTownHallRoom } from './townhall/room.js';
 import { createTownHallService, type TownHallService } from './townhall/service.js';
 import { createHallService } from './townhall/hall.js';
 import { createVoteGuard } from './townhall/vote-guard.js';
@@ -241,15 +242,17 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
   moderation.onSanction((sanction) =>
     void sanctionsChanged.publish(sanction.userId).catch((err: unknown) => log.warn({ err }, 'could not tell other nodes of a sanction')),
   );
+  // Before the features: each adds its part of the join to the room and publishes through it.
+  const room = createTownHallRoom({ io, limits, log, isUnavailable, townHalls });
   const votes = createVoteGuard({
-    io,
+    room,
     limits,
     log,
     halls,
     madeRecently: challenges.madeRecently,
     perNetwork: options.integrity.votesPerNetwork,
   });
-  registerTownHall({ io, limits, log, isUnavailable, townHalls, halls });
+  registerTownHall({ io, limits, log, isUnavailable, room, townHalls, halls });
   registerModeration({
     io,
     limits,
@@ -266,6 +269,7 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
   });
   const qa = registerQa({
     io,
+    room,
     limits,
     log,
     isUnavailable,
@@ -279,10 +283,11 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     coordination,
   });
   registerForum({ io, limits, log, isUnavailable, forum: stores.forum, moderation: moderation.pipeline, accounts: stores.identity });
-  registerChat({ io, limits, log, isUnavailable, chat: stores.chat, townHalls, moderation: moderation.pipeline });
-  registerCaptions({ io, limits, log, isUnavailable, captions: stores.captions, townHalls });
+  registerChat({ io, room, limits, log, isUnavailable, chat: stores.chat, townHalls, moderation: moderation.pipeline });
+  registerCaptions({ io, room, limits, log, isUnavailable, captions: stores.captions, townHalls });
   const polls = registerPolls({
     io,
+    room,
     limits,
     log,
     isUnavailable,
@@ -295,6 +300,7 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
   });
   const media = registerMedia({
     io,
+    room,
     limits,
     log,
     isUnavailable,

@@ -21,23 +21,20 @@ export interface CaptionLine {
   authorRole: StaffRole | null;
 }
 
+/** Captions' part of the town hall's join snapshot (`townhall:join`). */
 export interface CaptionsSnapshot {
   townHallId: Id;
   /** The most recent lines, oldest first. */
   lines: CaptionLine[];
 }
 
-export const CaptionsJoin = z.strictObject({ townHallId: Id });
 export const CaptionsSend = z.strictObject({
   townHallId: Id,
   text: boundedText(CAPTION_LIMITS.text.min, CAPTION_LIMITS.text.max),
 });
-export type CaptionsJoin = z.input<typeof CaptionsJoin>;
 export type CaptionsSend = z.input<typeof CaptionsSend>;
 
 export interface CaptionsClientEvents {
-  /** The recent lines; the town hall must be joined first (`qa:join`). */
-  'captions:join': (payload: CaptionsJoin, ack: Ack<CaptionsSnapshot>) => void;
   /** Captioners and the town hall's hosts (and admins), while it is live. */
   'captions:send': (payload: CaptionsSend, ack: Ack<CaptionLine>) => void;
 }

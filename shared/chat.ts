@@ -36,6 +36,7 @@ export interface ChatMessageView {
   holdReason?: HoldReason;
 }
 
+/** Chat's part of the town hall's join snapshot (`townhall:join`). */
 export interface ChatSnapshot {
   townHallId: Id;
   /** Seconds a resident waits between messages here (0: off); staff are exempt. */
@@ -44,17 +45,13 @@ export interface ChatSnapshot {
   messages: ChatMessageView[];
 }
 
-export const ChatJoin = z.strictObject({ townHallId: Id });
 export const ChatSend = z.strictObject({
   townHallId: Id,
   text: boundedText(CHAT_LIMITS.text.min, CHAT_LIMITS.text.max),
 });
-export type ChatJoin = z.input<typeof ChatJoin>;
 export type ChatSend = z.input<typeof ChatSend>;
 
 export interface ChatClientEvents {
-  /** The recent messages; the town hall must be joined first (`qa:join`). */
-  'chat:join': (payload: ChatJoin, ack: Ack<ChatSnapshot>) => void;
   'chat:send': (payload: ChatSend, ack: Ack<ChatMessageView>) => void;
 }
 

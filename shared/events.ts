@@ -6,9 +6,11 @@ import type { MediaClientEvents, MediaServerEvents } from './media.js';
 import type { ModClientEvents, ModServerEvents } from './moderation-events.js';
 import type { PollClientEvents, PollServerEvents } from './polls.js';
 import type { QaClientEvents, QaServerEvents } from './qa.js';
+import type { RoomClientEvents } from './room.js';
 import type { TownHallClientEvents, TownHallServerEvents } from './townhall.js';
 
-export type ClientToServerEvents = QaClientEvents &
+export type ClientToServerEvents = RoomClientEvents &
+  QaClientEvents &
   ModClientEvents &
   ForumClientEvents &
   PollClientEvents &

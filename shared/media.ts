@@ -103,7 +103,7 @@ export interface MediaJoined {
 export type MediaClosedReason = 'ended' | 'removed' | 'workerdied';
 
 export interface MediaClientEvents {
-  /** Enter the town hall's media (after `qa:join`); the router is made on first use. */
+  /** Enter the town hall's media (after `townhall:join`); the router is made on first use. */
   'media:join': (input: z.input<typeof MediaJoin>, ack: Ack<MediaJoined>) => void;
   /** Close every transport, producer and consumer of this connection in the town hall. */
   'media:leave': (input: z.input<typeof MediaJoin>, ack: Ack<null>) => void;

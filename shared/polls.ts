@@ -126,7 +126,6 @@ export const PollOpen = z.strictObject({
   durationSeconds: z.number().int().min(POLL_LIMITS.durationSeconds.min).max(POLL_LIMITS.durationSeconds.max).optional(),
 });
 export const PollRef = z.strictObject({ pollId: Id });
-export const PollList = z.strictObject({ townHallId: Id });
 export const PollVote = z.strictObject({ pollId: Id, ballot: Ballot });
 
 export interface PollClientEvents {
@@ -135,8 +134,6 @@ export interface PollClientEvents {
   /** Launches a draft, optionally closing by itself after `durationSeconds`. */
   'poll:open': (payload: z.input<typeof PollOpen>, ack: Ack<PollView>) => void;
   'poll:close': (payload: z.input<typeof PollRef>, ack: Ack<PollView>) => void;
-  /** Every poll of a town hall this person may see (drafts: staff only), with results and their ballot. */
-  'poll:list': (payload: z.input<typeof PollList>, ack: Ack<PollView[]>) => void;
   /** `held`: a word-cloud answer the word filter held; it shows once a moderator approves it. */
   'poll:vote': (payload: z.input<typeof PollVote>, ack: Ack<{ pollId: Id; ballot: Ballot; replaced: boolean; held: boolean }>) => void;
 }

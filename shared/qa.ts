@@ -74,8 +74,6 @@ export interface QaSnapshot {
 
 // ---- command payloads --------------------------------------------------------------------
 
-export const QaJoin = z.strictObject({ townHallId: Id });
-export const QaLeave = QaJoin;
 export const QaAsk = z.strictObject({
   townHallId: Id,
   text: boundedText(LIMITS.questionText.min, LIMITS.questionText.max),
@@ -89,7 +87,6 @@ export const QaAnswer = z.strictObject({
 });
 export const QaSetModeration = z.strictObject({ townHallId: Id, moderation: ModerationMode });
 
-export type QaJoin = z.input<typeof QaJoin>;
 export type QaAsk = z.input<typeof QaAsk>;
 export type QaVote = z.input<typeof QaVote>;
 export type QaSetAnswerState = z.input<typeof QaSetAnswerState>;
@@ -103,8 +100,6 @@ export interface VoteResult {
 }
 
 export interface QaClientEvents {
-  'qa:join': (payload: QaJoin, ack: Ack<QaSnapshot>) => void;
-  'qa:leave': (payload: QaJoin, ack: Ack<null>) => void;
   'qa:ask': (payload: QaAsk, ack: Ack<QuestionView>) => void;
   'qa:vote': (payload: QaVote, ack: Ack<VoteResult>) => void;
   'qa:set-answer-state': (payload: QaSetAnswerState, ack: Ack<QuestionView>) => void;

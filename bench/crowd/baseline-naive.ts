@@ -10,7 +10,7 @@ const io = new Server(http, { serveClient: false });
 const state = createBaselineState();
 
 io.on('connection', (socket) => {
-  socket.on('qa:join', (payload: { townHallId: string }, ack: (r: unknown) => void) => {
+  socket.on('townhall:join', (payload: { townHallId: string }, ack: (r: unknown) => void) => {
     void socket.join(payload.townHallId);
     ack({ ok: true, data: state.join(payload.townHallId) });
   });

@@ -29,7 +29,14 @@ export function createBaselineState() {
   return {
     join(townHallId: string) {
       const visible = [...questions.values()].filter((q) => q.view.townHallId === townHallId).map((q) => q.view);
-      return { townHallId, moderation: 'post', slowModeSeconds: 0, questions: visible, myVotes: [] };
+      // Shaped like Roundtable's join snapshot (its town hall left out: the crowd never reads it).
+      return {
+        qa: { townHallId, moderation: 'post', slowModeSeconds: 0, questions: visible, myVotes: [] },
+        polls: [],
+        chat: { townHallId, slowModeSeconds: 0, messages: [] },
+        captions: { townHallId, lines: [] },
+        hallCode: null,
+      };
     },
     /** `person` is whatever identifies the voter (one vote per person per question). */
     command(event: string, payload: Record<string, unknown>, person: unknown): Outcome | null {

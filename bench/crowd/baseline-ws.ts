@@ -32,7 +32,7 @@ wss.on('connection', (ws) => {
     const ackId = text.slice(2, open);
     const [event, payload] = JSON.parse(text.slice(open)) as [string, Record<string, unknown>];
     const ack = (result: unknown) => ackId && ws.send(`43${ackId}${JSON.stringify([result])}`);
-    if (event === 'qa:join') {
+    if (event === 'townhall:join') {
       const townHallId = String(payload.townHallId);
       let room = rooms.get(townHallId);
       if (!room) rooms.set(townHallId, (room = new Set()));

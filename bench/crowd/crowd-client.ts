@@ -84,7 +84,7 @@ export class CrowdClient implements BenchClient {
       return;
     }
     if (kind === 0x30 /* 0: connected */) {
-      this.command('qa:join', { townHallId: this.townHallId }, (reply) => settle(reply.ok));
+      this.command('townhall:join', { townHallId: this.townHallId }, (reply) => settle(reply.ok));
       return;
     }
     if (kind === 0x34 /* 4: connect error */) settle(false);

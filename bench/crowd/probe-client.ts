@@ -45,7 +45,7 @@ export class ProbeClient implements BenchClient {
       });
       socket.once('connect_error', () => resolve(false));
       socket.once('connect', () => {
-        this.command('qa:join', { townHallId: this.townHallId }, (reply) => resolve(reply.ok));
+        this.command('townhall:join', { townHallId: this.townHallId }, (reply) => resolve(reply.ok));
       });
     });
   }

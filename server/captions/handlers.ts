@@ -1,16 +1,15 @@
-import { CAPTION_LIMITS, CaptionsJoin, CaptionsSend, type CaptionLine } from '../../shared/captions.js';
+import { CAPTION_LIMITS, CaptionsSend, type CaptionLine } from '../../shared/captions.js';
 import { CommandError, ErrorCode } from '../../shared/errors.js';
 import { badgeOf, type Role } from '../../shared/roles.js';
 import { commandBinder, type CommandDeps } from '../core/command.js';
 import type { RateRule } from '../core/rate-limit.js';
-import { rooms } from '../core/types.js';
 import { requireJoined } from '../townhall/access.js';
+import type { TownHallRoom } from '../townhall/room.js';
 import type { TownHallService } from '../townhall/service.js';
 import { createCaptionService, type CaptionService } from './service.js';
 import type { CaptionRecord, CaptionStore } from './store.js';
 
 export const CAPTION_RATES = {
-  join: { name: 'captions:join', points: 20, seconds: 10 },
   /** A fast captioner sends a line every second or two; this only stops a runaway client. */
   send: { name: 'captions:send', points: 20, seconds: 10 },
 } satisfies Record<string, RateRule>;
@@ -21,6 +20,8 @@ const mayCaption = (role: Role): boolean => role === 'captioner' || role === 'of
 const lineOf = ({ id, townHallId, text, at, authorRole }: CaptionRecord): CaptionLine => ({ id, townHallId, text, at, authorRole });
 
 export interface CaptionDeps extends CommandDeps {
+  /** Where captions add their part to a join and send their lines. */
+  room: TownHallRoom;
   captions: CaptionStore;
   townHalls: TownHallService;
 }
@@ -30,20 +31,17 @@ export interface CaptionDeps extends CommandDeps {
  * only validated and rate-limited. Returns the service the record reads.
  */
 export function registerCaptions(deps: CaptionDeps): CaptionService {
-  const { io, captions, townHalls } = deps;
+  const { room, captions, townHalls } = deps;
 
-  const bind = commandBinder(deps);
-
-  bind('captions:join', {
-    schema: CaptionsJoin,
-    limit: CAPTION_RATES.join,
-    async run({ socket }, { townHallId }) {
-      requireJoined(socket, townHallId);
-      await townHalls.require(townHallId);
-      const lines = await captions.recent(townHallId, CAPTION_LIMITS.recent);
-      return { townHallId, lines: lines.map(lineOf) };
+  room.use({
+    name: 'captions',
+    async onJoin({ townHall }) {
+      const lines = await captions.recent(townHall.id, CAPTION_LIMITS.recent);
+      return { townHallId: townHall.id, lines: lines.map(lineOf) };
     },
   });
+
+  const bind = commandBinder(deps);
 
   bind('captions:send', {
     schema: CaptionsSend,
@@ -57,7 +55,7 @@ export function registerCaptions(deps: CaptionDeps): CaptionService {
       }
       if (townHall.status !== 'live') throw new CommandError(ErrorCode.CONFLICT, 'Captions start when the town hall goes live.');
       const line = lineOf(await captions.add({ townHallId, authorId: user.id, authorRole: badgeOf(user.role), text }));
-      io.to(rooms.townHall(townHallId)).emit('captions:line', { line });
+      room.publish(townHallId, 'captions:line', { line });
       return line;
     },
   });

@@ -1,4 +1,4 @@
-import { rooms, type AppServer } from '../core/types.js';
+import type { RoomPublisher } from '../townhall/publish.js';
 import { chatView, isPublic } from './rules.js';
 import type { ChatRecord } from './store.js';
 
@@ -11,22 +11,19 @@ export interface ChatBroadcast {
   hidden(m: ChatRecord): void;
 }
 
-export function createChatBroadcast(io: AppServer): ChatBroadcast {
+export function createChatBroadcast(room: RoomPublisher): ChatBroadcast {
   const removal = (m: ChatRecord) => ({ townHallId: m.townHallId, messageId: m.id });
   return {
     changed(m) {
-      const authorRoom = rooms.user(m.authorId);
-      if (isPublic(m)) {
-        io.to(rooms.townHall(m.townHallId)).except(authorRoom).emit('chat:message', { message: chatView(m, 'public') });
-      }
-      io.to(authorRoom).emit('chat:message', { message: chatView(m, 'author') });
+      if (isPublic(m)) room.publish(m.townHallId, 'chat:message', { message: chatView(m, 'public') }, { people: [m.authorId] });
+      room.publishToPerson(m.authorId, 'chat:message', { message: chatView(m, 'author') });
     },
     removed(m, wasPublic) {
-      const authorRoom = rooms.user(m.authorId);
-      io.to(wasPublic ? [rooms.townHall(m.townHallId), authorRoom] : authorRoom).emit('chat:removed', removal(m));
+      if (wasPublic) room.publish(m.townHallId, 'chat:removed', removal(m), { people: [m.authorId] });
+      room.publishToPerson(m.authorId, 'chat:removed', removal(m));
     },
     hidden(m) {
-      io.to(rooms.townHall(m.townHallId)).except(rooms.user(m.authorId)).emit('chat:removed', removal(m));
+      room.publish(m.townHallId, 'chat:removed', removal(m), { people: [m.authorId] });
     },
   };
 }

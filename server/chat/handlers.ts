@@ -1,10 +1,11 @@
-import { CHAT_LIMITS, ChatJoin, ChatSend } from '../../shared/chat.js';
+import { CHAT_LIMITS, ChatSend } from '../../shared/chat.js';
 import { badgeOf } from '../../shared/roles.js';
 import { commandBinder, type CommandDeps } from '../core/command.js';
 import type { RateRule } from '../core/rate-limit.js';
 import type { ModerationPipeline } from '../moderation/pipeline-types.js';
 import { townHallPlace } from '../moderation/rules.js';
 import { requireJoined } from '../townhall/access.js';
+import type { TownHallRoom } from '../townhall/room.js';
 import type { TownHallService } from '../townhall/service.js';
 import { createChatAdapter } from './adapter.js';
 import { createChatBroadcast } from './broadcast.js';
@@ -13,7 +14,6 @@ import { createChatService, type ChatService } from './service.js';
 import type { ChatStore } from './store.js';
 
 export const CHAT_RATES = {
-  join: { name: 'chat:join', points: 20, seconds: 10 },
   /** A person's own pace, whatever the room's slow mode says: a burst, then a pause. */
   send: { name: 'chat:send', points: 5, seconds: 10 },
 } satisfies Record<string, RateRule>;
@@ -22,6 +22,8 @@ export const CHAT_RATES = {
 const PENDING_SHOWN = 20;
 
 export interface ChatDeps extends CommandDeps {
+  /** Where chat adds its part to a join and sends its facts. */
+  room: TownHallRoom;
   chat: ChatStore;
   townHalls: TownHallService;
   moderation: ModerationPipeline;
@@ -33,18 +35,14 @@ export interface ChatDeps extends CommandDeps {
  * to it so held messages join the moderators' queue. Returns the service the record reads.
  */
 export function registerChat(deps: ChatDeps): ChatService {
-  const { io, chat, townHalls, moderation } = deps;
-  const broadcast = createChatBroadcast(io);
+  const { room, chat, townHalls, moderation } = deps;
+  const broadcast = createChatBroadcast(room);
   moderation.registerKind(createChatAdapter({ chat, townHalls, broadcast }));
 
-  const bind = commandBinder(deps);
-
-  bind('chat:join', {
-    schema: ChatJoin,
-    limit: CHAT_RATES.join,
-    async run({ user, socket }, { townHallId }) {
-      requireJoined(socket, townHallId);
-      await townHalls.require(townHallId);
+  room.use({
+    name: 'chat',
+    async onJoin({ user, townHall }) {
+      const townHallId = townHall.id;
       const [recent, mine, slowModeSeconds] = await Promise.all([
         chat.recentPublished(townHallId, CHAT_LIMITS.recent),
         chat.pendingOf(townHallId, user.id, PENDING_SHOWN),
@@ -53,6 +51,8 @@ export function registerChat(deps: ChatDeps): ChatService {
       return { townHallId, slowModeSeconds, messages: snapshotMessages(recent, mine, user.id) };
     },
   });
+
+  const bind = commandBinder(deps);
 
   bind('chat:send', {
     schema: ChatSend,

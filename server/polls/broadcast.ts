@@ -1,5 +1,5 @@
 import type { PollResults } from '../../shared/polls.js';
-import { rooms, type AppServer } from '../core/types.js';
+import type { RoomPublisher } from '../townhall/publish.js';
 import { pollFact, resultsAudience } from './rules.js';
 import type { PollRecord } from './store.js';
 
@@ -10,15 +10,17 @@ export interface PollBroadcast {
   results(p: PollRecord, results: PollResults): void;
 }
 
-export function createPollBroadcast(io: AppServer): PollBroadcast {
+export function createPollBroadcast(room: RoomPublisher): PollBroadcast {
   return {
     changed(p) {
-      const room = p.status === 'draft' ? rooms.townHallStaff(p.townHallId) : rooms.townHall(p.townHallId);
-      io.to(room).emit('poll:changed', { poll: pollFact(p) });
+      const fact = { poll: pollFact(p) };
+      if (p.status === 'draft') room.publishToStaff(p.townHallId, 'poll:changed', fact);
+      else room.publish(p.townHallId, 'poll:changed', fact);
     },
     results(p, results) {
-      const room = resultsAudience(p) === 'everyone' ? rooms.townHall(p.townHallId) : rooms.townHallStaff(p.townHallId);
-      io.to(room).emit('poll:results', { pollId: p.id, results });
+      const fact = { pollId: p.id, results };
+      if (resultsAudience(p) === 'everyone') room.publish(p.townHallId, 'poll:results', fact);
+      else room.publishToStaff(p.townHallId, 'poll:results', fact);
     },
   };
 }

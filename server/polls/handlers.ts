@@ -1,5 +1,5 @@
 import { CommandError, ErrorCode } from '../../shared/errors.js';
-import { PollCreate, PollList, PollOpen, PollRef, PollVote, type Ballot, type PollView } from '../../shared/polls.js';
+import { PollCreate, PollOpen, PollRef, PollVote, type Ballot, type PollView } from '../../shared/polls.js';
 import { canAnswer, canReview } from '../../shared/roles.js';
 import { commandBinder, type CommandDeps } from '../core/command.js';
 import type { Coordination } from '../core/coordination.js';
@@ -9,6 +9,7 @@ import type { AppSocket, SessionUser } from '../core/types.js';
 import type { ModerationPipeline } from '../moderation/pipeline-types.js';
 import { townHallPlace } from '../moderation/rules.js';
 import { requireHost, requireJoined } from '../townhall/access.js';
+import type { TownHallRoom } from '../townhall/room.js';
 import type { TownHallService } from '../townhall/service.js';
 import type { VoteGuard } from '../townhall/vote-guard.js';
 import { createAnswerAdapter } from './adapter.js';
@@ -18,12 +19,13 @@ import type { NewBallot, PollRecord, PollStore } from './store.js';
 import { createResultsTally } from './tally.js';
 
 export const POLL_RATES = {
-  list: { name: 'poll:list', points: 20, seconds: 10 },
   vote: { name: 'poll:vote', points: 10, seconds: 1 },
   staff: { name: 'poll:staff', points: 30, seconds: 1 },
 } satisfies Record<string, RateRule>;
 
 export interface PollDeps extends CommandDeps {
+  /** Where polls add their part to a join and send their facts. */
+  room: TownHallRoom;
   /** Caps the votes one network adds to a poll (see townhall/vote-guard.ts). */
   votes: VoteGuard;
   polls: PollStore;
@@ -44,8 +46,8 @@ const conflict = (message: string) => new CommandError(ErrorCode.CONFLICT, messa
  * passed, so nothing depends on one process staying up.
  */
 export function registerPolls(deps: PollDeps): { close(): void } {
-  const { io, polls, townHalls, moderation } = deps;
-  const broadcast = createPollBroadcast(io);
+  const { room, polls, townHalls, moderation } = deps;
+  const broadcast = createPollBroadcast(room);
   const results = createResultsTally(
     deps.tallyIntervalMs,
     sendResults,
@@ -140,6 +142,16 @@ export function registerPolls(deps: PollDeps): { close(): void } {
     };
   }
 
+  // Every poll this person may see, settled first so a poll past its time shows closed.
+  room.use({
+    name: 'polls',
+    async onJoin({ user, townHall }) {
+      const visible = (await polls.listPolls(townHall.id)).filter((p) => canSeePoll(p, user.role));
+      const settled = await Promise.all(visible.map(settle));
+      return Promise.all(settled.map((p) => viewFor(user, p)));
+    },
+  });
+
   const bind = commandBinder(deps);
 
   bind('poll:create', {
@@ -196,18 +208,6 @@ export function registerPolls(deps: PollDeps): { close(): void } {
       deps.log.info({ poll: closed.id }, 'poll closed');
       announce(closed);
       return viewFor(user, closed);
-    },
-  });
-
-  bind('poll:list', {
-    schema: PollList,
-    limit: POLL_RATES.list,
-    async run({ user, socket }, { townHallId }) {
-      requireJoined(socket, townHallId);
-      await townHalls.require(townHallId);
-      const visible = (await polls.listPolls(townHallId)).filter((p) => canSeePoll(p, user.role));
-      const settled = await Promise.all(visible.map(settle));
-      return Promise.all(settled.map((p) => viewFor(user, p)));
     },
   });
 

@@ -1,5 +1,5 @@
-import { rooms, type AppServer } from '../core/types.js';
 import type { Pseudonyms } from '../identity/pseudonyms.js';
+import type { RoomPublisher } from '../townhall/publish.js';
 import { isPublic, viewOf } from './rules.js';
 import type { QuestionRecord } from './store.js';
 
@@ -19,31 +19,26 @@ export interface QaBroadcast {
  * Fan-out by audience: reviewing staff get the staff copy, the asker (all their tabs) the asker's copy,
  * everyone else in the town hall the public copy and only once it is published.
  */
-export function createQaBroadcast(io: AppServer, pseudonym: Pseudonyms): QaBroadcast {
+export function createQaBroadcast(room: RoomPublisher, pseudonym: Pseudonyms): QaBroadcast {
   return {
     changed(q, authorReviews) {
-      const authorRoom = rooms.user(q.authorId);
-      const staffRoom = rooms.townHallStaff(q.townHallId);
+      const author = [q.authorId];
       const handle = pseudonym(q.authorId, q.townHallId);
-      io.to(staffRoom).except(authorRoom).emit('qa:question-changed', { question: viewOf(q, 'staff', handle) });
+      room.publishToStaff(q.townHallId, 'qa:question-changed', { question: viewOf(q, 'staff', handle) }, { people: author });
       if (isPublic(q)) {
-        io.to(rooms.townHall(q.townHallId))
-          .except([staffRoom, authorRoom])
-          .emit('qa:question-changed', { question: viewOf(q, 'public', handle) });
+        room.publish(q.townHallId, 'qa:question-changed', { question: viewOf(q, 'public', handle) }, { staff: true, people: author });
       }
-      io.to(authorRoom).emit('qa:question-changed', { question: viewOf(q, 'author', handle, authorReviews) });
+      room.publishToPerson(q.authorId, 'qa:question-changed', { question: viewOf(q, 'author', handle, authorReviews) });
     },
     hidden(q) {
-      io.to(rooms.townHall(q.townHallId))
-        .except([rooms.townHallStaff(q.townHallId), rooms.user(q.authorId)])
-        .emit('qa:question-removed', { townHallId: q.townHallId, questionId: q.id });
+      room.publish(q.townHallId, 'qa:question-removed', { townHallId: q.townHallId, questionId: q.id }, { staff: true, people: [q.authorId] });
     },
     removed(q, wasPublic) {
-      const audience = wasPublic ? rooms.townHall(q.townHallId) : rooms.townHallStaff(q.townHallId);
-      io.to([audience, rooms.user(q.authorId)]).emit('qa:question-removed', {
-        townHallId: q.townHallId,
-        questionId: q.id,
-      });
+      const removal = { townHallId: q.townHallId, questionId: q.id };
+      const others = { people: [q.authorId] };
+      if (wasPublic) room.publish(q.townHallId, 'qa:question-removed', removal, others);
+      else room.publishToStaff(q.townHallId, 'qa:question-removed', removal, others);
+      room.publishToPerson(q.authorId, 'qa:question-removed', removal);
     },
   };
 }

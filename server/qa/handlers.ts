@@ -2,8 +2,6 @@ import { CommandError, ErrorCode } from '../../shared/errors.js';
 import {
   QaAnswer,
   QaAsk,
-  QaJoin,
-  QaLeave,
   QaSetAnswerState,
   QaSetModeration,
   QaVote,
@@ -20,6 +18,7 @@ import type { ModerationPipeline } from '../moderation/pipeline-types.js';
 import { townHallPlace } from '../moderation/rules.js';
 import { createQuestionAdapter } from './adapter.js';
 import { requireHost, requireJoined } from '../townhall/access.js';
+import type { TownHallRoom } from '../townhall/room.js';
 import type { TownHallService } from '../townhall/service.js';
 import type { VoteGuard } from '../townhall/vote-guard.js';
 import { createQaBroadcast } from './broadcast.js';
@@ -28,13 +27,14 @@ import type { QuestionRecord, QuestionStore } from './store.js';
 import { createVoteTally } from './tally.js';
 
 export const QA_LIMITS = {
-  join: { name: 'qa:join', points: 20, seconds: 10 },
   ask: { name: 'qa:ask', points: 1, seconds: 15 },
   vote: { name: 'qa:vote', points: 10, seconds: 1 },
   staff: { name: 'qa:staff', points: 30, seconds: 1 },
 } satisfies Record<string, RateRule>;
 
 export interface QaDeps extends CommandDeps {
+  /** Where Q&A adds its part to a join and sends its facts. */
+  room: TownHallRoom;
   /** Caps the votes one network adds to a question (see townhall/vote-guard.ts). */
   votes: VoteGuard;
   questions: QuestionStore;
@@ -50,15 +50,15 @@ export interface QaDeps extends CommandDeps {
 
 /** Wires the live Q&A commands onto every connection. */
 export function registerQa(deps: QaDeps): { close(): void } {
-  const { io, questions, townHalls, moderation, identity, pseudonyms: pseudonym } = deps;
+  const { room, questions, townHalls, moderation, identity, pseudonyms: pseudonym } = deps;
   const tally = createVoteTally({
-    io,
+    room,
     questions,
     intervalMs: deps.tallyIntervalMs,
     keys: deps.coordination.dirtyKeys('qa-votes', deps.tallyIntervalMs, deps.log),
     log: deps.log,
   });
-  const broadcast = createQaBroadcast(io, pseudonym);
+  const broadcast = createQaBroadcast(room, pseudonym);
 
   const requireOpen = (townHallId: string) => townHalls.requireNotEnded(townHallId);
   const requireQuestion = async (id: string): Promise<QuestionRecord> => {
@@ -96,29 +96,9 @@ export function registerQa(deps: QaDeps): { close(): void } {
     };
   }
 
+  room.use({ name: 'qa', onJoin: ({ user, townHall }) => snapshot(user, townHall.id, townHall.moderation) });
+
   const bind = commandBinder(deps);
-
-  bind('qa:join', {
-    schema: QaJoin,
-    limit: QA_LIMITS.join,
-    async run({ user, socket }, { townHallId }) {
-      const townHall = await townHalls.require(townHallId);
-      await socket.join(rooms.townHall(townHallId));
-      if (canReview(user.role)) await socket.join(rooms.townHallStaff(townHallId));
-      if (!socket.data.townHalls.includes(townHallId)) socket.data.townHalls.push(townHallId);
-      return snapshot(user, townHallId, townHall.moderation);
-    },
-  });
-
-  bind('qa:leave', {
-    schema: QaLeave,
-    async run({ socket }, { townHallId }) {
-      await socket.leave(rooms.townHall(townHallId));
-      await socket.leave(rooms.townHallStaff(townHallId));
-      socket.data.townHalls = socket.data.townHalls.filter((id) => id !== townHallId);
-      return null;
-    },
-  });
 
   bind('qa:ask', {
     schema: QaAsk,
@@ -219,7 +199,7 @@ export function registerQa(deps: QaDeps): { close(): void } {
       requireJoined(socket, townHallId);
       requireHost(await requireOpen(townHallId), user, 'change its moderation mode');
       await townHalls.setModeration(townHallId, mode);
-      io.to(rooms.townHall(townHallId)).emit('qa:moderation-changed', { townHallId, moderation: mode });
+      room.publish(townHallId, 'qa:moderation-changed', { townHallId, moderation: mode });
       return null;
     },
   });

@@ -1,6 +1,6 @@
 import { coalesce, type DirtyKeys } from '../core/coalesce.js';
 import type { Logger } from '../core/log.js';
-import { rooms, type AppServer } from '../core/types.js';
+import type { RoomPublisher } from '../townhall/publish.js';
 import type { QuestionStore } from './store.js';
 
 export interface VoteTally {
@@ -16,13 +16,13 @@ export interface VoteTally {
  * and the count sent is always the stored one, never a stale figure from a vote that raced.
  */
 export function createVoteTally(deps: {
-  io: AppServer;
+  room: RoomPublisher;
   questions: QuestionStore;
   intervalMs: number;
   keys: DirtyKeys;
   log: Logger;
 }): VoteTally {
-  const { io, questions } = deps;
+  const { room, questions } = deps;
   const tally = coalesce({
     name: 'qa-votes',
     intervalMs: deps.intervalMs,
@@ -37,7 +37,7 @@ export function createVoteTally(deps: {
         if (!counts) byTownHall.set(q.townHallId, (counts = {}));
         counts[q.id] = q.votes;
       }
-      for (const [townHallId, votes] of byTownHall) io.to(rooms.townHall(townHallId)).emit('qa:votes-tallied', { townHallId, votes });
+      for (const [townHallId, votes] of byTownHall) room.publish(townHallId, 'qa:votes-tallied', { townHallId, votes });
     },
   });
   return { record: tally.mark, close: tally.close };

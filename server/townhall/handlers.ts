@@ -3,8 +3,8 @@ import { TownHallTarget } from '../../shared/townhall.js';
 import { canHost } from '../../shared/roles.js';
 import { commandBinder, type CommandDeps } from '../core/command.js';
 import type { RateRule } from '../core/rate-limit.js';
-import { rooms } from '../core/types.js';
 import type { HallService } from './hall.js';
+import type { TownHallRoom } from './room.js';
 import type { TownHallService } from './service.js';
 
 const LIFECYCLE_LIMIT: RateRule = { name: 'townhall:lifecycle', points: 10, seconds: 10 };
@@ -13,6 +13,7 @@ const HALL_CODE_LIMIT: RateRule = { name: 'townhall:hall-code', points: 30, seco
 const ADMIT_LIMIT: RateRule = { name: 'townhall:admit', points: 5, seconds: 60 };
 
 export interface TownHallDeps extends CommandDeps {
+  room: TownHallRoom;
   townHalls: TownHallService;
   halls: HallService;
 }
@@ -22,8 +23,14 @@ export interface TownHallDeps extends CommandDeps {
  * Ending is final: the media closes (media/ listens for it) and Q&A, polls and chat freeze.
  */
 export function registerTownHall(deps: TownHallDeps): void {
-  const { io, townHalls } = deps;
-  townHalls.onChange((townHall) => io.to(rooms.townHall(townHall.id)).emit('townhall:changed', townHall));
+  const { room, townHalls } = deps;
+  townHalls.onChange((townHall) => room.publish(townHall.id, 'townhall:changed', townHall));
+  // A host's page shows the hall's code from the moment it joins.
+  room.use({
+    name: 'hallCode',
+    onJoin: async ({ user, townHall }) =>
+      townHall.status !== 'ended' && townHalls.isHost(townHall, user) ? deps.halls.codeFor(townHall.id, user) : null,
+  });
 
   const bind = commandBinder(deps);
   bind('townhall:start', {

@@ -9,12 +9,15 @@ import { canModerate } from '../../shared/roles.js';
 import type { TownHall } from '../../shared/townhall.js';
 import type { CommandDeps } from '../core/command.js';
 import type { StageRoster } from '../core/coordination.js';
-import { rooms, type AppSocket, type SessionUser } from '../core/types.js';
+import type { AppSocket, SessionUser } from '../core/types.js';
 import type { ModerationPipeline } from '../moderation/pipeline-types.js';
 import { requireJoined } from './access.js';
+import type { TownHallRoom } from './room.js';
 import type { TownHallService } from './service.js';
 
 export interface MediaDeps extends CommandDeps {
+  /** Where the stage and video send their facts, and what closes a connection's media when it leaves. */
+  room: TownHallRoom;
   /** null when this server runs without video: media and stage commands answer UNAVAILABLE. */
   media: MediaService | null;
   townHalls: TownHallService;
@@ -47,10 +50,6 @@ class MediaPresence {
     peers.delete(socketId);
     if (peers.size === 0) this.#byTownHall.delete(townHallId);
     return { user, last: ![...peers.values()].some((other) => other.id === user.id) };
-  }
-
-  townHallsOf(socketId: string): string[] {
-    return [...this.#byTownHall].filter(([, peers]) => peers.has(socketId)).map(([id]) => id);
   }
 
   socketsOf(townHallId: string, userId: string): string[] {
@@ -86,7 +85,7 @@ const unavailable = () =>
   new CommandError(ErrorCode.UNAVAILABLE, 'Video is off on this server; questions and chat still work.');
 
 export function createMediaContext(deps: MediaDeps) {
-  const { io, townHalls } = deps;
+  const { room, townHalls } = deps;
   const presence = new MediaPresence();
   const { stage } = deps;
 
@@ -110,8 +109,8 @@ export function createMediaContext(deps: MediaDeps) {
 
   const broadcastStage = async (townHallId: string, handsChanged: boolean) => {
     const [view, hands] = await Promise.all([stage.view(townHallId), handsChanged ? stage.hands(townHallId) : null]);
-    io.to(rooms.townHall(townHallId)).emit('stage:changed', { townHallId, stage: view });
-    if (hands) io.to(rooms.townHallStaff(townHallId)).emit('stage:hands', { townHallId, hands });
+    room.publish(townHallId, 'stage:changed', { townHallId, stage: view });
+    if (hands) room.publishToStaff(townHallId, 'stage:hands', { townHallId, hands });
   };
 
   /** Closes a person's producers in a town hall at once (sent back, banned). */
@@ -147,7 +146,7 @@ export function createMediaContext(deps: MediaDeps) {
       const sockets = presence.socketsOf(townHallId, sanction.userId);
       for (const socketId of sockets) leave(townHallId, socketId);
       logged(removeFromStage(townHallId, sanction.userId), townHallId);
-      if (sockets.length > 0) io.to(rooms.user(sanction.userId)).emit('media:closed', { townHallId, reason: 'removed' });
+      if (sockets.length > 0) room.publishToPerson(sanction.userId, 'media:closed', { townHallId, reason: 'removed' });
     }
   };
 
@@ -157,7 +156,7 @@ export function createMediaContext(deps: MediaDeps) {
     logged(stage.clear(townHall.id), townHall.id);
     presence.clear(townHall.id);
     void deps.media?.closeMedia(townHall.id).catch((err: unknown) => deps.log.error({ err, townHall: townHall.id }, 'closing town hall media failed'));
-    io.to(rooms.townHall(townHall.id)).emit('media:closed', { townHallId: townHall.id, reason: 'ended' });
+    room.publish(townHall.id, 'media:closed', { townHallId: townHall.id, reason: 'ended' });
   };
 
   return {

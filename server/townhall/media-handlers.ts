@@ -14,7 +14,7 @@ import {
 import { isStaff } from '../../shared/roles.js';
 import { commandBinder, type Bind } from '../core/command.js';
 import type { RateRule } from '../core/rate-limit.js';
-import { rooms, type AppSocket } from '../core/types.js';
+import type { AppSocket } from '../core/types.js';
 import { requireJoined } from './access.js';
 import { createMediaContext, mediaStep, producerInfo, type MediaContext, type MediaDeps } from './media-context.js';
 import { mayPublish, PEER_LIMITS } from './media-rules.js';
@@ -37,7 +37,7 @@ export const MEDIA_LIMITS = {
  */
 export function registerMedia(deps: MediaDeps): { close(): void } {
   const ctx = createMediaContext(deps);
-  const { io, media } = deps;
+  const { io, room, media } = deps;
   const unsubscribe: Array<() => void> = [];
 
   if (media !== null) {
@@ -46,18 +46,18 @@ export function registerMedia(deps: MediaDeps): { close(): void } {
       unsubscribe.push(() => media.events.off(name, listener as never));
     };
     on('producerclose', ({ townHallId, producerId }) => {
-      io.to(rooms.townHall(townHallId)).emit('media:producer-closed', { townHallId, producerId });
+      room.publish(townHallId, 'media:producer-closed', { townHallId, producerId });
     });
     on('consumerclose', ({ townHallId, consumerId, peerId }) => {
       io.to(peerId).emit('media:consumer-closed', { townHallId, consumerId });
     });
     on('activespeaker', ({ townHallId, producerId }) => {
       const speaker = producerId === null ? undefined : media.existingMedia(townHallId)?.producer(producerId);
-      io.to(rooms.townHall(townHallId)).emit('media:active-speaker', { townHallId, userId: speaker?.appData.userId ?? null });
+      room.publish(townHallId, 'media:active-speaker', { townHallId, userId: speaker?.appData.userId ?? null });
     });
     on('mediaclose', ({ townHallId, reason }) => {
       // Closing on request is the town hall ending, announced where it happens.
-      if (reason === 'workerdied') io.to(rooms.townHall(townHallId)).emit('media:closed', { townHallId, reason });
+      if (reason === 'workerdied') room.publish(townHallId, 'media:closed', { townHallId, reason });
     });
   }
   unsubscribe.push(deps.townHalls.onChange(ctx.onTownHallChange));
@@ -66,11 +66,8 @@ export function registerMedia(deps: MediaDeps): { close(): void } {
   const bind = commandBinder(deps);
   bindMediaCommands(ctx, bind);
   bindStageCommands(ctx, bind);
-  io.on('connection', (socket) => {
-    socket.on('disconnect', () => {
-      for (const townHallId of ctx.presence.townHallsOf(socket.id)) ctx.leave(townHallId, socket.id);
-    });
-  });
+  // Leaving the town hall, or dropping, closes what the connection held in its media.
+  room.use({ name: 'media', onLeave: ({ socket, townHallId }) => ctx.leave(townHallId, socket.id) });
 
   return { close: () => unsubscribe.forEach((off) => off()) };
 }
@@ -115,7 +112,7 @@ function bindMediaCommands(ctx: MediaContext, bind: Bind): void {
     schema: MediaJoin,
     limit: MEDIA_LIMITS.join,
     async run({ socket }, { townHallId }) {
-      // After qa:leave a connection may still hold media here: letting it go is always allowed.
+      // Letting media go is always allowed, joined or not (leaving the town hall has closed it already).
       if (!ctx.presence.has(townHallId, socket.id)) requireJoined(socket, townHallId);
       ctx.leave(townHallId, socket.id);
       return null;
@@ -188,7 +185,7 @@ function bindMediaCommands(ctx: MediaContext, bind: Bind): void {
         producer.close();
         throw new CommandError(ErrorCode.FORBIDDEN, 'You are no longer on stage.');
       }
-      socket.to(rooms.townHall(townHallId)).emit('media:producer-added', { townHallId, producer: producerInfo(producer) });
+      ctx.deps.room.publishExcept(socket, townHallId, 'media:producer-added', { townHallId, producer: producerInfo(producer) });
       return { producerId: producer.id };
     },
   });
@@ -212,7 +209,7 @@ function bindMediaCommands(ctx: MediaContext, bind: Bind): void {
         const producer = await mediaStep(() => media.ownProducer(socket.id, producerId));
         if (paused) await producer.pause();
         else await producer.resume();
-        ctx.deps.io.to(rooms.townHall(townHallId)).emit('media:producer-paused', { townHallId, producerId, paused });
+        ctx.deps.room.publish(townHallId, 'media:producer-paused', { townHallId, producerId, paused });
         return null;
       },
     });

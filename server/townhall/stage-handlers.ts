@@ -3,7 +3,7 @@ import { MediaJoin, StageTarget } from '../../shared/media.js';
 import type { TownHall } from '../../shared/townhall.js';
 import type { Bind } from '../core/command.js';
 import type { RateRule } from '../core/rate-limit.js';
-import { rooms, type AppSocket } from '../core/types.js';
+import type { AppSocket } from '../core/types.js';
 import { requireJoined } from './access.js';
 import type { MediaContext } from './media-context.js';
 
@@ -23,7 +23,7 @@ const requireLive = (townHall: TownHall) => {
  * of names to staff only (`stage:hands`), and the person concerned hears `stage:you`.
  */
 export function bindStageCommands(ctx: MediaContext, bind: Bind): void {
-  const { io, townHalls, moderation } = ctx.deps;
+  const { room, townHalls, moderation } = ctx.deps;
 
   /** A town hall this connection joined, on a server with video. */
   const townHallFor = async (socket: AppSocket, townHallId: string): Promise<TownHall> => {
@@ -44,7 +44,7 @@ export function bindStageCommands(ctx: MediaContext, bind: Bind): void {
       if (await ctx.stage.isSpeaker(townHallId, user.id)) throw conflict('You are already on stage.');
       if (await ctx.stage.raise(townHallId, { userId: user.id, displayName: user.displayName })) {
         await ctx.broadcastStage(townHallId, true);
-        io.to(rooms.user(user.id)).emit('stage:you', { townHallId, onStage: false, handRaised: true });
+        room.publishToPerson(user.id, 'stage:you', { townHallId, onStage: false, handRaised: true });
       }
       return null;
     },
@@ -58,7 +58,7 @@ export function bindStageCommands(ctx: MediaContext, bind: Bind): void {
       await townHallFor(socket, townHallId);
       if (await ctx.stage.lower(townHallId, user.id)) {
         await ctx.broadcastStage(townHallId, true);
-        io.to(rooms.user(user.id)).emit('stage:you', { townHallId, onStage: false, handRaised: false });
+        room.publishToPerson(user.id, 'stage:you', { townHallId, onStage: false, handRaised: false });
       }
       return null;
     },
@@ -72,7 +72,7 @@ export function bindStageCommands(ctx: MediaContext, bind: Bind): void {
       if (!ctx.runsStage(townHall, user)) throw new CommandError(ErrorCode.FORBIDDEN, 'Only hosts and moderators run the stage.');
       requireLive(townHall);
       if (!(await ctx.stage.invite(townHallId, userId))) throw conflict('Only a person whose hand is up can be brought on stage.');
-      io.to(rooms.user(userId)).emit('stage:you', { townHallId, onStage: true, handRaised: false });
+      room.publishToPerson(userId, 'stage:you', { townHallId, onStage: true, handRaised: false });
       await ctx.broadcastStage(townHallId, true);
       return null;
     },
@@ -89,7 +89,7 @@ export function bindStageCommands(ctx: MediaContext, bind: Bind): void {
       }
       if (!(await ctx.stage.sendBack(townHallId, userId))) throw conflict('This person is not on stage.');
       ctx.closeProducersOf(townHallId, userId);
-      io.to(rooms.user(userId)).emit('stage:you', { townHallId, onStage: false, handRaised: false });
+      room.publishToPerson(userId, 'stage:you', { townHallId, onStage: false, handRaised: false });
       await ctx.broadcastStage(townHallId, false);
       return null;
     },
@@ -107,7 +107,7 @@ export function bindStageCommands(ctx: MediaContext, bind: Bind): void {
       );
       for (const producer of microphones) {
         await producer.pause();
-        io.to(rooms.townHall(townHallId)).emit('media:producer-paused', { townHallId, producerId: producer.id, paused: true });
+        room.publish(townHallId, 'media:producer-paused', { townHallId, producerId: producer.id, paused: true });
       }
       return null;
     },

@@ -3,8 +3,9 @@ import { isStaff } from '../../shared/roles.js';
 import type { VoteSurge } from '../../shared/townhall.js';
 import type { Logger } from '../core/log.js';
 import type { RateLimits, RateRule } from '../core/rate-limit.js';
-import { rooms, type AppServer, type SessionUser } from '../core/types.js';
+import type { SessionUser } from '../core/types.js';
 import type { HallService } from './hall.js';
+import type { RoomPublisher } from './publish.js';
 
 const WINDOW_S = 10 * 60;
 /** A network that made this many identities in fifteen minutes is making them for a reason. */
@@ -33,7 +34,7 @@ export interface VoteGuard {
 }
 
 export function createVoteGuard(deps: {
-  io: AppServer;
+  room: RoomPublisher;
   limits: RateLimits;
   log: Logger;
   halls: HallService;
@@ -50,7 +51,7 @@ export function createVoteGuard(deps: {
     await limits.consume(FRESH_VOTES, key);
     const votes = await limits.count(FRESH_VOTES, key);
     if (votes === SURGE_FROM || (votes > SURGE_FROM && (votes - SURGE_FROM) % SURGE_EVERY === 0)) {
-      deps.io.to(rooms.townHallStaff(townHallId)).emit('townhall:votes-surged', { townHallId, target, votes });
+      deps.room.publishToStaff(townHallId, 'townhall:votes-surged', { townHallId, target, votes });
     }
   };
 

@@ -78,7 +78,7 @@ describe('chat and captions in the browser', () => {
   it('marks a held message for its author only, and counts down slow mode', async () => {
     const moderator = await server.connect(await server.staff('moderator'));
     const townHallId = townHallPath.split('/').at(-1)!;
-    unwrap(await command(moderator, 'qa:join', { townHallId }));
+    unwrap(await command(moderator, 'townhall:join', { townHallId }));
     unwrap(await command(moderator, 'mod:set-slow-mode', { townHallId, seconds: 30 }));
     await ben.getByText('Slow mode: one message every 30 seconds.').waitFor();
     await say(ben, 'That dirtycop parked in the bike lane again');

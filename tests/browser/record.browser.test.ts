@@ -31,7 +31,7 @@ describe('the town hall record in the browser', () => {
     const officerSession = await server.staff('officer', 'Sgt. Kim');
     townHallId = (await server.townHall({ title: 'Eastside Town Hall', hosts: [{ id: officerSession.me.id, displayName: 'Sgt. Kim' }] })).id;
     recordUrl = `${server.url}/townhall/${townHallId}/record`;
-    const join = async (s: ClientSocket) => (unwrap(await command(s, 'qa:join', { townHallId })), s);
+    const join = async (s: ClientSocket) => (unwrap(await command(s, 'townhall:join', { townHallId })), s);
     const officer = await join(await server.connect(officerSession));
     const moderator = await join(await server.connect(await server.staff('moderator')));
     const guest = async (name: string) => join(await server.connect(await server.guest(name)));

@@ -40,7 +40,7 @@ describe.each(['sqlite', 'redis'] as const)('anonymous authors on the %s store',
   const person = async (name: string): Promise<{ socket: ClientSocket; session: Session }> => {
     const session = await server.guest(name);
     const socket = await server.connect(session);
-    unwrap(await command(socket, 'qa:join', { townHallId }));
+    unwrap(await command(socket, 'townhall:join', { townHallId }));
     return { socket, session };
   };
   const question = (id: string): ContentRef => ({ kind: 'question', id });

@@ -25,7 +25,7 @@ describe('commands without an acknowledgement', () => {
         untyped.emit('qa:vote', { questionId: 'q', voted: true });
       }
       // Events on one connection arrive in order: once this is answered, every one above was seen.
-      unwrap(await command(socket, 'qa:join', { townHallId }));
+      unwrap(await command(socket, 'townhall:join', { townHallId }));
     }
     const warnings = lines.filter((l) => l.msg === 'command without acknowledgement ignored');
     expect(warnings.map((w) => `${w.socket} ${w.event}`).sort()).toEqual(

@@ -30,7 +30,7 @@ describe.each(['sqlite', 'redis'] as const)('flags on the %s store', (store) => 
   /** A brand-new guest who has joined the town hall and done nothing else. */
   const joined = async (townHallId: string, name: string) => {
     const socket = await server.connect(await server.guest(name));
-    unwrap(await command(socket, 'qa:join', { townHallId }));
+    unwrap(await command(socket, 'townhall:join', { townHallId }));
     return socket;
   };
   const crowd = (townHallId: string, prefix: string, n = 3) =>
@@ -68,7 +68,7 @@ describe.each(['sqlite', 'redis'] as const)('flags on the %s store', (store) => 
     const sessions = await Promise.all([1, 2, 3].map((i) => server.guest(`Voter ${i}`)));
     for (const session of sessions) {
       const inRoom = await server.connect(session);
-      unwrap(await command(inRoom, 'qa:join', { townHallId }));
+      unwrap(await command(inRoom, 'townhall:join', { townHallId }));
       unwrap(await command(inRoom, 'qa:vote', { questionId: q.id, voted: true }));
       // The same person, from a connection that never joined the town hall.
       await flag(await server.connect(session), question(q.id));
@@ -89,7 +89,7 @@ describe.each(['sqlite', 'redis'] as const)('flags on the %s store', (store) => 
     const attempt = async (target: TestServer) => {
       const townHallId = (await target.townHall()).id;
       const author = await target.connect(await target.guest('Author'));
-      unwrap(await command(author, 'qa:join', { townHallId }));
+      unwrap(await command(author, 'townhall:join', { townHallId }));
       const q = unwrap(await command(author, 'qa:ask', { townHallId, text: 'A question members dislike' }));
       for (const name of ['Member A', 'Member B', 'Member C']) await flag(await register(target, name), question(q.id));
       return (await target.stores.questions.getQuestion(q.id))?.status;
@@ -106,7 +106,7 @@ describe.each(['sqlite', 'redis'] as const)('flags on the %s store', (store) => 
 
   it("never hides an ended town hall's answered question, and leaves its record byte for byte unchanged", async () => {
     const townHallId = await live();
-    unwrap(await command(officer, 'qa:join', { townHallId }));
+    unwrap(await command(officer, 'townhall:join', { townHallId }));
     const author = await joined(townHallId, 'Asker');
     const q = unwrap(await command(author, 'qa:ask', { townHallId, text: 'Will the library stay open late?' }));
     const voters = await crowd(townHallId, 'Voter');
@@ -140,7 +140,7 @@ describe.each(['sqlite', 'redis'] as const)('flags on the %s store', (store) => 
     expect(await server.stores.moderation.getQueueEntry(post(opening.id))).toMatchObject({ reason: 'flagged', flags: 3 });
 
     const townHallId = await live();
-    unwrap(await command(officer, 'qa:join', { townHallId }));
+    unwrap(await command(officer, 'townhall:join', { townHallId }));
     const message = unwrap(await command(officer, 'chat:send', { townHallId, text: 'The east lot is open.' }));
     const chatters = await crowd(townHallId, 'Chatter');
     for (const [i, c] of chatters.entries()) unwrap(await command(c, 'chat:send', { townHallId, text: `Thanks (${i})` }));

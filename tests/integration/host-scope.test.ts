@@ -18,7 +18,7 @@ describe('who runs a town hall', () => {
     const { id: townHallId } = await server.townHall({ hosts: [{ id: hostSession.me.id, displayName: 'Sgt. Host' }] });
     const join = async (session: Session): Promise<ClientSocket> => {
       const socket = await server.connect(session);
-      unwrap(await command(socket, 'qa:join', { townHallId }));
+      unwrap(await command(socket, 'townhall:join', { townHallId }));
       return socket;
     };
     const [host, asker] = await Promise.all([join(hostSession), server.guest('Asker').then(join)]);

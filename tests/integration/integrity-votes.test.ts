@@ -34,7 +34,7 @@ describe.each(['sqlite', 'redis'] as const)('votes from one network on the %s st
 
   const askQuestion = async (townHallId: string) => {
     const asker = await server.connect(await server.guest('Asker'));
-    unwrap(await command(asker, 'qa:join', { townHallId }));
+    unwrap(await command(asker, 'townhall:join', { townHallId }));
     return unwrap(await command(asker, 'qa:ask', { townHallId, text: 'When will the Elm Street crossing get a guard?', anonymous: false }));
   };
 
@@ -68,13 +68,13 @@ describe.each(['sqlite', 'redis'] as const)('votes from one network on the %s st
     const question = await askQuestion(townHallId);
     const officer = await server.staff('officer', 'Officer Watch');
     const staffSocket = await server.connect(officer);
-    unwrap(await command(staffSocket, 'qa:join', { townHallId }));
+    unwrap(await command(staffSocket, 'townhall:join', { townHallId }));
     const surge = nextEvent(staffSocket, 'townhall:votes-surged', (s) => s.target.id === question.id);
 
     const outcomes: string[] = [];
     for (let i = 0; i < 100; i++) {
       const socket = await server.connect(await server.guest(`Sock ${i}`));
-      unwrap(await command(socket, 'qa:join', { townHallId }));
+      unwrap(await command(socket, 'townhall:join', { townHallId }));
       const result = await command(socket, 'qa:vote', { questionId: question.id, voted: true });
       outcomes.push(result.ok ? 'counted' : `${result.error.code}:${result.error.scope}`);
       socket.disconnect();
@@ -96,13 +96,13 @@ describe.each(['sqlite', 'redis'] as const)('votes from one network on the %s st
     const host = await server.staff('officer', 'Officer Polls');
     const townHallId = (await server.townHall({ hosts: [{ id: host.me.id, displayName: host.me.displayName }] })).id;
     const hostSocket = await server.connect(host);
-    unwrap(await command(hostSocket, 'qa:join', { townHallId }));
+    unwrap(await command(hostSocket, 'townhall:join', { townHallId }));
     const draft = unwrap(await command(hostSocket, 'poll:create', { townHallId, kind: 'single', question: 'Which park first?', options: ['North', 'South'] }));
     const poll = unwrap(await command(hostSocket, 'poll:open', { pollId: draft.id }));
     const codes: string[] = [];
     for (let i = 0; i < 15; i++) {
       const socket = await server.connect(await server.guest(`Ballot ${i}`));
-      unwrap(await command(socket, 'qa:join', { townHallId }));
+      unwrap(await command(socket, 'townhall:join', { townHallId }));
       const cast = await command(socket, 'poll:vote', { pollId: poll.id, ballot: { kind: 'single', optionId: poll.options[0]!.id } });
       codes.push(cast.ok ? 'counted' : cast.error.code);
       socket.disconnect();
@@ -124,7 +124,7 @@ describe.each(['sqlite', 'redis'] as const)('votes from one network on the %s st
       const answer = await postGuest(server, { displayName: `Neighbour ${i}`, hall: { townHallId, code: code.toLowerCase() } });
       expect(answer.status).toBe(200);
       const socket = await server.connect({ cookie: answer.cookie!, me: answer.me! });
-      unwrap(await command(socket, 'qa:join', { townHallId }));
+      unwrap(await command(socket, 'townhall:join', { townHallId }));
       unwrap(await command(socket, 'qa:vote', { questionId: question.id, voted: true }));
       socket.disconnect();
     }

@@ -11,7 +11,7 @@ describe('a server without video', () => {
   it('answers media and stage commands with UNAVAILABLE and still runs the Q&A', async () => {
     const townHallId = (await server.townHall({ status: 'live' })).id;
     const [resident, other] = await Promise.all([server.guest('Rosa').then(server.connect), server.guest('Ben').then(server.connect)]);
-    for (const socket of [resident, other]) unwrap(await command(socket, 'qa:join', { townHallId }));
+    for (const socket of [resident, other]) unwrap(await command(socket, 'townhall:join', { townHallId }));
 
     const join = await command(resident, 'media:join', { townHallId });
     expect(join).toEqual({ ok: false, error: { code: 'UNAVAILABLE', message: 'Video is off on this server; questions and chat still work.' } });

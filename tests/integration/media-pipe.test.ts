@@ -15,7 +15,7 @@ describe('an audience larger than one router', () => {
 
   const joined = async (session: Session, townHallId: string): Promise<ClientSocket> => {
     const socket = await server.connect(session);
-    unwrap(await command(socket, 'qa:join', { townHallId }));
+    unwrap(await command(socket, 'townhall:join', { townHallId }));
     await mediaClient(socket, townHallId).join();
     return socket;
   };

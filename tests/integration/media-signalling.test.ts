@@ -21,7 +21,7 @@ describe('town hall media signalling', () => {
 
   const joined = async (session: Session, id = townHallId): Promise<ClientSocket> => {
     const socket = await server.connect(session);
-    unwrap(await command(socket, 'qa:join', { townHallId: id }));
+    unwrap(await command(socket, 'townhall:join', { townHallId: id }));
     return socket;
   };
   const liveTownHall = async () =>
@@ -247,7 +247,7 @@ describe('town hall media signalling', () => {
     const consumer = await hostMedia.consume(recv, cameraId);
 
     const intruder = await joined(await server.guest('Intruder'));
-    unwrap(await command(intruder, 'qa:join', { townHallId: otherTownHall }));
+    unwrap(await command(intruder, 'townhall:join', { townHallId: otherTownHall }));
     await mediaClient(intruder, townHallId).join();
     await mediaClient(intruder, otherTownHall).join();
     const own = await mediaClient(intruder, otherTownHall).transport('recv');

@@ -28,7 +28,7 @@ describe('the active speaker', () => {
     const townHallId = (await server.townHall({ status: 'live', hosts: [{ id: officerSession.me.id, displayName: 'Officer Diaz' }] })).id;
     const join = async (session: Session): Promise<ClientSocket> => {
       const socket = await server.connect(session);
-      unwrap(await command(socket, 'qa:join', { townHallId }));
+      unwrap(await command(socket, 'townhall:join', { townHallId }));
       await mediaClient(socket, townHallId).join();
       return socket;
     };

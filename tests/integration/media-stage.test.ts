@@ -10,7 +10,7 @@ describe.each(['sqlite', 'redis'] as const)('the stage on the %s store', (store)
 
   const joined = async (session: Session, townHallId: string): Promise<ClientSocket> => {
     const socket = await server.connect(session);
-    unwrap(await command(socket, 'qa:join', { townHallId }));
+    unwrap(await command(socket, 'townhall:join', { townHallId }));
     await mediaClient(socket, townHallId).join();
     return socket;
   };
@@ -123,7 +123,7 @@ describe.each(['sqlite', 'redis'] as const)('the stage on the %s store', (store)
     unwrap(await command(otherSocket, 'stage:raise-hand', { townHallId }));
     // Staff who arrive later get the queue as they join.
     const lateModerator = await server.connect(await server.staff('moderator', 'Late mod'));
-    unwrap(await command(lateModerator, 'qa:join', { townHallId }));
+    unwrap(await command(lateModerator, 'townhall:join', { townHallId }));
     const queue = nextEvent(lateModerator, 'stage:hands');
     await mediaClient(lateModerator, townHallId).join();
     expect((await queue).hands.map((h) => h.userId)).toEqual([other.me.id]);
@@ -148,7 +148,7 @@ describe.each(['sqlite', 'redis'] as const)('the stage on the %s store', (store)
     const early = await joined(await server.guest('Early'), scheduled);
     expect(await command(early, 'stage:raise-hand', { townHallId: scheduled })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
     const notInMedia = await server.connect(await server.guest('No video'));
-    unwrap(await command(notInMedia, 'qa:join', { townHallId }));
+    unwrap(await command(notInMedia, 'townhall:join', { townHallId }));
     expect(await command(notInMedia, 'stage:raise-hand', { townHallId })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
   });
 

@@ -18,7 +18,7 @@ describe.each(['sqlite', 'redis'] as const)('the moderation pipeline on the %s s
 
   const resident = async (name = 'Resident') => {
     const socket = await server.connect(await server.guest(name));
-    unwrap(await command(socket, 'qa:join', { townHallId }));
+    unwrap(await command(socket, 'townhall:join', { townHallId }));
     return socket;
   };
   const ask = async (socket: ClientSocket, text: string) => unwrap(await command(socket, 'qa:ask', { townHallId, text }));
@@ -42,7 +42,7 @@ describe.each(['sqlite', 'redis'] as const)('the moderation pipeline on the %s s
     await leavesC;
     expect((await authorTold).notice).toMatchObject({ action: 'hide' });
     expect((await queued).item).toMatchObject({ reason: 'flagged', flags: 3, authorName: 'Author' });
-    const snapshot = unwrap(await command(author, 'qa:join', { townHallId }));
+    const snapshot = unwrap(await command(author, 'townhall:join', { townHallId })).qa;
     expect(snapshot.questions.find((x) => x.id === q.id)?.status).toBe('hidden');
     const own = await command(author, 'mod:flag', { ref: ref(q.id), reason: 'spam' });
     expect(own).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
@@ -89,7 +89,7 @@ describe.each(['sqlite', 'redis'] as const)('the moderation pipeline on the %s s
   it('lets a timed-out person take part again once the timeout has run out', async () => {
     const session = await server.guest('Briefly quiet');
     const person = await server.connect(session);
-    unwrap(await command(person, 'qa:join', { townHallId }));
+    unwrap(await command(person, 'townhall:join', { townHallId }));
     const voter = await resident('Asker');
     const theirs = await ask(voter, 'Vote for this one');
     // A timeout that ends in a moment, written straight to the store, so the test need not wait minutes.
@@ -119,9 +119,9 @@ describe.each(['sqlite', 'redis'] as const)('the moderation pipeline on the %s s
     expect(ban.until).toBeNull();
     const other = (await server.townHall()).id;
     const elsewhere = await server.connect(await server.guest('Elsewhere'));
-    unwrap(await command(elsewhere, 'qa:join', { townHallId: other }));
+    unwrap(await command(elsewhere, 'townhall:join', { townHallId: other }));
     const there = unwrap(await command(elsewhere, 'qa:ask', { townHallId: other, text: 'In another town hall' }));
-    unwrap(await command(person, 'qa:join', { townHallId: other }));
+    unwrap(await command(person, 'townhall:join', { townHallId: other }));
     expect((await command(person, 'qa:vote', { questionId: there.id, voted: true })).ok).toBe(true);
     expect(await command(person, 'qa:vote', { questionId: q.id, voted: true })).toMatchObject({
       ok: false,

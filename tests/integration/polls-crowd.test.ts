@@ -16,7 +16,7 @@ describe.each(['sqlite', 'redis'] as const)('a crowd voting at once on the %s st
     const host = await server.staff('officer');
     townHallId = (await server.townHall({ hosts: [{ id: host.me.id, displayName: host.me.displayName }] })).id;
     const join = async (s: ClientSocket) => {
-      unwrap(await command(s, 'qa:join', { townHallId }));
+      unwrap(await command(s, 'townhall:join', { townHallId }));
       return s;
     };
     [officer, watcher] = await Promise.all([server.connect(host).then(join), server.guest('Watcher').then(server.connect).then(join)]);
@@ -44,7 +44,7 @@ describe.each(['sqlite', 'redis'] as const)('a crowd voting at once on the %s st
     expect(acks.every((a) => a.ok)).toBe(true);
     const expected = Object.fromEntries(optionIds.map((id, k) => [id, Array.from({ length: CROWD }, (_, i) => i % 3).filter((x) => x === k).length]));
     expect(results).toEqual({ kind: 'single', ballots: CROWD, counts: expected });
-    expect(unwrap(await command(officer, 'poll:list', { townHallId })).find((p) => p.id === poll.id)?.results).toEqual(results);
+    expect(unwrap(await command(officer, 'townhall:join', { townHallId })).polls.find((p) => p.id === poll.id)?.results).toEqual(results);
 
     // One broadcast per tick at most: the count is bounded by the time taken, and far below one per vote.
     expect(received.length).toBeLessThanOrEqual(Math.ceil(elapsed / INTERVAL_MS) + 1);

@@ -11,7 +11,7 @@ describe.each(['sqlite', 'redis'] as const)('polls on the %s store', (store) => 
   let alice: ClientSocket, bob: ClientSocket;
 
   const join = async (s: ClientSocket) => {
-    unwrap(await command(s, 'qa:join', { townHallId }));
+    unwrap(await command(s, 'townhall:join', { townHallId }));
     return s;
   };
   const draft = async (payload: Omit<z.input<typeof PollCreate>, 'townHallId'>): Promise<PollView> =>
@@ -19,7 +19,7 @@ describe.each(['sqlite', 'redis'] as const)('polls on the %s store', (store) => 
   const launch = async (payload: Omit<z.input<typeof PollCreate>, 'townHallId'>): Promise<PollView> =>
     unwrap(await command(officer, 'poll:open', { pollId: (await draft(payload)).id }));
   const single = { kind: 'single' as const, question: 'Which park first?', options: ['North', 'South', 'East'] };
-  const listed = async (s: ClientSocket, pollId: string) => unwrap(await command(s, 'poll:list', { townHallId })).find((p) => p.id === pollId);
+  const listed = async (s: ClientSocket, pollId: string) => unwrap(await command(s, 'townhall:join', { townHallId })).polls.find((p) => p.id === pollId);
   const resultsOf = (s: ClientSocket, pollId: string, ballots: number) =>
     nextEvent(s, 'poll:results', (p) => p.pollId === pollId && p.results.ballots === ballots).then((p) => p.results);
 

@@ -12,12 +12,12 @@ describe.each(['sqlite', 'redis'] as const)('live Q&A on the %s store', (store) 
     const officerSession = await server.staff('officer', 'Sgt. Reyes');
     townHallId = (await server.townHall({ hosts: [{ id: officerSession.me.id, displayName: 'Sgt. Reyes' }] })).id;
     [officer, moderator] = await Promise.all([server.connect(officerSession), server.staff('moderator').then(server.connect)]);
-    for (const s of [officer, moderator]) unwrap(await command(s, 'qa:join', { townHallId }));
+    for (const s of [officer, moderator]) unwrap(await command(s, 'townhall:join', { townHallId }));
   });
   // Fresh residents for every test: asking is limited to one question per 15 s per person.
   beforeEach(async () => {
     [alice, bob] = await Promise.all([server.guest('Alice').then(server.connect), server.guest('Bob').then(server.connect)]);
-    for (const s of [alice, bob]) unwrap(await command(s, 'qa:join', { townHallId }));
+    for (const s of [alice, bob]) unwrap(await command(s, 'townhall:join', { townHallId }));
   });
   afterAll(() => server.close());
 
@@ -44,7 +44,7 @@ describe.each(['sqlite', 'redis'] as const)('live Q&A on the %s store', (store) 
     expect(removed).toEqual({ ok: true, data: { status: 'removed' } });
     await Promise.all(gone);
     for (const s of [alice, bob, officer, moderator]) {
-      const snapshot = unwrap(await command(s, 'qa:join', { townHallId }));
+      const snapshot = unwrap(await command(s, 'townhall:join', { townHallId })).qa;
       expect(snapshot.questions.map((q) => q.id)).not.toContain(asked.id);
     }
   });
@@ -76,8 +76,8 @@ describe.each(['sqlite', 'redis'] as const)('live Q&A on the %s store', (store) 
     expect(held.filterHits).toBeUndefined();
     const staffCopy = (await staffSees).question;
     expect(staffCopy.filterHits).toEqual([{ source: 'department', term: 'dirtycop' }]);
-    expect(unwrap(await command(bob, 'qa:join', { townHallId })).questions.map((q) => q.id)).not.toContain(held.id);
-    expect(unwrap(await command(alice, 'qa:join', { townHallId })).questions.find((q) => q.id === held.id)).toMatchObject({
+    expect(unwrap(await command(bob, 'townhall:join', { townHallId })).qa.questions.map((q) => q.id)).not.toContain(held.id);
+    expect(unwrap(await command(alice, 'townhall:join', { townHallId })).qa.questions.find((q) => q.id === held.id)).toMatchObject({
       status: 'held',
     });
 
@@ -90,7 +90,7 @@ describe.each(['sqlite', 'redis'] as const)('live Q&A on the %s store', (store) 
 
   it('holds every resident question in pre-moderation until a moderator approves it', async () => {
     const room = (await server.townHall({ moderation: 'pre' })).id;
-    for (const s of [alice, bob, moderator]) unwrap(await command(s, 'qa:join', { townHallId: room }));
+    for (const s of [alice, bob, moderator]) unwrap(await command(s, 'townhall:join', { townHallId: room }));
     const q = unwrap(await command(bob, 'qa:ask', { townHallId: room, text: 'Can we get a crosswalk on 5th?' }));
     expect(q).toMatchObject({ status: 'held', holdReason: 'premoderation' });
     const rejected = nextEvent(bob, 'qa:question-removed', (p) => p.questionId === q.id);
@@ -111,7 +111,7 @@ describe.each(['sqlite', 'redis'] as const)('live Q&A on the %s store', (store) 
     const staffCopy = (await officerSees).question;
     expect(staffCopy.authorName).toBeNull();
     expect(staffCopy.authorHandle).toMatch(/^R-[A-Z0-9]{5}$/);
-    const bobSnapshot = unwrap(await command(bob, 'qa:join', { townHallId }));
+    const bobSnapshot = unwrap(await command(bob, 'townhall:join', { townHallId })).qa;
     expect(JSON.stringify(bobSnapshot.questions.find((q) => q.id === publicCopy.id))).not.toContain('Alice');
   });
 });

@@ -14,7 +14,7 @@ describe.each(['sqlite', 'redis'] as const)('Q&A guards on the %s store', (store
 
   const resident = async (name = 'Resident') => {
     const socket = await server.connect(await server.guest(name));
-    unwrap(await command(socket, 'qa:join', { townHallId }));
+    unwrap(await command(socket, 'townhall:join', { townHallId }));
     return socket;
   };
   const raw = (socket: ClientSocket, event: string, ...args: unknown[]) =>
@@ -79,7 +79,7 @@ describe.each(['sqlite', 'redis'] as const)('Q&A guards on the %s store', (store
     const untyped = socket as unknown as { emit(event: string, ...args: unknown[]): void };
     untyped.emit('admin:drop-tables', { all: true });
     untyped.emit('qa:ask', { townHallId, text: 'no ack here' });
-    const after = unwrap(await command(socket, 'qa:join', { townHallId }));
+    const after = unwrap(await command(socket, 'townhall:join', { townHallId })).qa;
     expect(after.questions.map((q) => q.text)).not.toContain('no ack here');
   });
 
@@ -89,7 +89,7 @@ describe.each(['sqlite', 'redis'] as const)('Q&A guards on the %s store', (store
     const dropped = new Promise((resolve) => big.once('disconnect', resolve));
     big.emit('qa:ask', { townHallId, text: 'x'.repeat(100 * 1024) }, () => {});
     await dropped;
-    expect(unwrap(await command(other, 'qa:join', { townHallId })).townHallId).toBe(townHallId);
+    expect(unwrap(await command(other, 'townhall:join', { townHallId })).qa.townHallId).toBe(townHallId);
   });
 
   it('keeps HTML in a question as plain text', async () => {
@@ -115,7 +115,7 @@ describe.each(['sqlite', 'redis'] as const)('Q&A guards on the %s store', (store
     const socket = await resident();
     const result = await command(socket, 'qa:ask', { townHallId: other, text: 'Sneaky' });
     expect(result).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
-    const missing = await command(socket, 'qa:join', { townHallId: 'AAAAAAAAAAAAAAAA' });
+    const missing = await command(socket, 'townhall:join', { townHallId: 'AAAAAAAAAAAAAAAA' });
     expect(missing).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
   });
 
@@ -125,7 +125,7 @@ describe.each(['sqlite', 'redis'] as const)('Q&A guards on the %s store', (store
     const voter = await server.guest('Voter');
     const tab1 = await server.connect(voter);
     const tab2 = await server.connect(voter);
-    for (const t of [tab1, tab2]) unwrap(await command(t, 'qa:join', { townHallId }));
+    for (const t of [tab1, tab2]) unwrap(await command(t, 'townhall:join', { townHallId }));
     const otherTabHears = nextEvent(tab2, 'qa:my-vote-changed', (p) => p.questionId === q.id);
     const results = await Promise.all([
       command(tab1, 'qa:vote', { questionId: q.id, voted: true }),
@@ -136,7 +136,7 @@ describe.each(['sqlite', 'redis'] as const)('Q&A guards on the %s store', (store
     expect((await otherTabHears).voted).toBe(true);
     tab1.disconnect();
     const tab3 = await server.connect(voter);
-    const snapshot = unwrap(await command(tab3, 'qa:join', { townHallId }));
+    const snapshot = unwrap(await command(tab3, 'townhall:join', { townHallId })).qa;
     expect(snapshot.myVotes).toContain(q.id);
     expect(unwrap(await command(tab3, 'qa:vote', { questionId: q.id, voted: true })).votes).toBe(1);
     expect((await server.stores.questions.getQuestion(q.id))?.votes).toBe(1);
@@ -173,7 +173,7 @@ describe.each(['sqlite', 'redis'] as const)('Q&A guards on the %s store', (store
     const q = unwrap(await command(asker, 'qa:ask', { townHallId, text: 'fuuuuck the rules' }));
     const m1 = await server.connect(await server.staff('moderator'));
     const m2 = await server.connect(await server.staff('moderator'));
-    for (const m of [m1, m2]) unwrap(await command(m, 'qa:join', { townHallId }));
+    for (const m of [m1, m2]) unwrap(await command(m, 'townhall:join', { townHallId }));
     const results = await Promise.all([
       command(m1, 'mod:decide', { ref: { kind: 'question', id: q.id }, action: 'approve' }),
       command(m2, 'mod:decide', { ref: { kind: 'question', id: q.id }, action: 'reject', reason: 'harassment' }),
@@ -198,7 +198,7 @@ describe.each(['sqlite', 'redis'] as const)('Q&A guards on the %s store', (store
   it('keeps held questions and their rejection from captioners and other residents', async () => {
     const captioner = await server.connect(await server.staff('captioner'));
     const moderator = await server.connect(await server.staff('moderator'));
-    for (const s of [captioner, moderator]) unwrap(await command(s, 'qa:join', { townHallId }));
+    for (const s of [captioner, moderator]) unwrap(await command(s, 'townhall:join', { townHallId }));
     const bystander = await resident('Bystander');
     const seen: string[] = [];
     for (const s of [captioner, bystander]) {
@@ -207,7 +207,7 @@ describe.each(['sqlite', 'redis'] as const)('Q&A guards on the %s store', (store
     }
     const asker = await resident();
     const held = unwrap(await command(asker, 'qa:ask', { townHallId, text: 'this shit is held' }));
-    expect(unwrap(await command(captioner, 'qa:join', { townHallId })).questions.map((q) => q.id)).not.toContain(held.id);
+    expect(unwrap(await command(captioner, 'townhall:join', { townHallId })).qa.questions.map((q) => q.id)).not.toContain(held.id);
     const askerTold = nextEvent(asker, 'qa:question-removed', (p) => p.questionId === held.id);
     unwrap(await command(moderator, 'mod:decide', { ref: { kind: 'question', id: held.id }, action: 'reject', reason: 'harassment' }));
     await askerTold;
@@ -220,11 +220,11 @@ describe.each(['sqlite', 'redis'] as const)('Q&A guards on the %s store', (store
 
   it('shows staff a pseudonym only on anonymous questions', async () => {
     const officer = await server.connect(await server.staff('officer'));
-    unwrap(await command(officer, 'qa:join', { townHallId }));
+    unwrap(await command(officer, 'townhall:join', { townHallId }));
     const asker = await server.connect(await server.guest('Dana'));
-    unwrap(await command(asker, 'qa:join', { townHallId }));
+    unwrap(await command(asker, 'townhall:join', { townHallId }));
     const named = unwrap(await command(asker, 'qa:ask', { townHallId, text: 'Named question' }));
-    const snapshot = unwrap(await command(officer, 'qa:join', { townHallId }));
+    const snapshot = unwrap(await command(officer, 'townhall:join', { townHallId })).qa;
     const staffCopy = snapshot.questions.find((q) => q.id === named.id);
     expect(staffCopy).toMatchObject({ authorName: 'Dana' });
     expect(staffCopy?.authorHandle).toBeUndefined();

@@ -36,7 +36,7 @@ describe('the record endpoint under load', () => {
     });
     admin = await server.staff('admin');
     townHallId = (await server.townHall()).id;
-    const join = async (s: ClientSocket) => (unwrap(await command(s, 'qa:join', { townHallId })), s);
+    const join = async (s: ClientSocket) => (unwrap(await command(s, 'townhall:join', { townHallId })), s);
     moderator = await join(await server.connect(await server.staff('moderator')));
     for (const name of ['Ada', 'Ben', 'Cy']) {
       const socket = await join(await server.connect(await server.guest(name)));

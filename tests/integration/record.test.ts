@@ -29,7 +29,7 @@ describe.each(['sqlite', 'redis'] as const)('the town hall record on the %s stor
     return ((await res.json()) as { record: TownHallRecordView }).record;
   };
   const ask = async (s: ClientSocket, text: string, anonymous = false) => unwrap(await command(s, 'qa:ask', { townHallId, text, anonymous })).id;
-  const join = async (s: ClientSocket) => (unwrap(await command(s, 'qa:join', { townHallId })), s);
+  const join = async (s: ClientSocket) => (unwrap(await command(s, 'townhall:join', { townHallId })), s);
   // One question per person: asking is limited to one every 15 seconds.
   const guestAsks = async (name: string, text: string, anonymous = false) => ask(await join(await server.connect(await server.guest(name))), text, anonymous);
 

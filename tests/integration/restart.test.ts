@@ -13,13 +13,13 @@ describe('restart on the same SQLite file', () => {
       first.connect(officerSession),
       first.connect(moderatorSession),
     ]);
-    for (const s of [rosa, officer, moderator]) unwrap(await command(s, 'qa:join', { townHallId }));
+    for (const s of [rosa, officer, moderator]) unwrap(await command(s, 'townhall:join', { townHallId }));
 
     const kept = unwrap(await command(rosa, 'qa:ask', { townHallId, text: 'Will this survive a restart?', anonymous: true }));
     unwrap(await command(rosa, 'qa:vote', { questionId: kept.id, voted: true }));
     unwrap(await command(officer, 'qa:answer', { questionId: kept.id, text: 'It is on disk.' }));
     const other = await first.connect(await first.guest('Kim'));
-    unwrap(await command(other, 'qa:join', { townHallId }));
+    unwrap(await command(other, 'townhall:join', { townHallId }));
     const removed = unwrap(await command(other, 'qa:ask', { townHallId, text: 'Remove me' }));
     unwrap(await command(moderator, 'mod:decide', { ref: { kind: 'question', id: removed.id }, action: 'remove', reason: 'spam' }));
     await first.close();
@@ -27,7 +27,7 @@ describe('restart on the same SQLite file', () => {
     const second = await startTestServer({ file: first.file! });
     try {
       const again = await second.connect(residentSession);
-      const snapshot = unwrap(await command(again, 'qa:join', { townHallId }));
+      const snapshot = unwrap(await command(again, 'townhall:join', { townHallId })).qa;
       const ids = snapshot.questions.map((q) => q.id);
       expect(ids).not.toContain(removed.id);
       expect(snapshot.myVotes).toEqual([kept.id]);
@@ -41,7 +41,7 @@ describe('restart on the same SQLite file', () => {
         answer: { text: 'It is on disk.', byName: 'Lt. Park' },
       });
       const staff = await second.connect(officerSession);
-      expect(unwrap(await command(staff, 'qa:join', { townHallId })).questions).toHaveLength(1);
+      expect(unwrap(await command(staff, 'townhall:join', { townHallId })).qa.questions).toHaveLength(1);
     } finally {
       await second.close();
     }

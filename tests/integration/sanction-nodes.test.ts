@@ -27,7 +27,7 @@ describe('sanctions across two nodes', () => {
       second.guest('Ben').then((s) => second.connect(s)),
       first.connect(moderatorSession),
     ]);
-    for (const socket of [resident, author, moderator]) unwrap(await command(socket, 'qa:join', { townHallId }));
+    for (const socket of [resident, author, moderator]) unwrap(await command(socket, 'townhall:join', { townHallId }));
     const question = unwrap(await command(author, 'qa:ask', { townHallId, text: 'Will the park stay open late?', anonymous: false }));
     // The second node now holds "no sanction" for the resident in its cache.
     unwrap(await command(resident, 'qa:vote', { questionId: question.id, voted: true }));

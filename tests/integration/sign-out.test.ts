@@ -95,7 +95,7 @@ describe('signing out', () => {
     const ownerSocket = await server.connect(owner);
     const asker = await server.connect(await server.guest('Asker'));
     const later = await server.connect(await server.guest('Later'));
-    for (const s of [ownerSocket, asker, later]) unwrap(await command(s, 'qa:join', { townHallId }));
+    for (const s of [ownerSocket, asker, later]) unwrap(await command(s, 'townhall:join', { townHallId }));
     const seen = nextEvent(ownerSocket, 'qa:question-changed', (p) => p.question.text === 'Before the drop');
     unwrap(await command(asker, 'qa:ask', { townHallId, text: 'Before the drop' }));
     await seen;

@@ -11,18 +11,18 @@ describe('slow mode in a town hall', () => {
     const host = await server.staff('officer');
     townHallId = (await server.townHall({ hosts: [{ id: host.me.id, displayName: host.me.displayName }] })).id;
     officer = await server.connect(host);
-    unwrap(await command(officer, 'qa:join', { townHallId }));
+    unwrap(await command(officer, 'townhall:join', { townHallId }));
   });
   afterAll(() => server.close());
 
   it('stores the room\'s interval and tells everyone in the room', async () => {
     const resident = await server.connect(await server.guest('Patient'));
-    unwrap(await command(resident, 'qa:join', { townHallId }));
+    unwrap(await command(resident, 'townhall:join', { townHallId }));
     const told = new Promise((resolve) => resident.once('mod:slow-mode-changed', resolve));
     unwrap(await command(officer, 'mod:set-slow-mode', { townHallId, seconds: 120 }));
     expect(await told).toEqual({ townHallId, seconds: 120 });
     expect(await server.stores.moderation.getSlowMode(`townhall:${townHallId}`)).toBe(120);
-    expect(unwrap(await command(resident, 'qa:join', { townHallId })).slowModeSeconds).toBe(120);
+    expect(unwrap(await command(resident, 'townhall:join', { townHallId })).qa.slowModeSeconds).toBe(120);
 
   });
 

@@ -20,7 +20,7 @@ describe.each(['sqlite', 'redis'] as const)('the staff marker on the %s store', 
 
   const enter = async (session: Session, townHallId: string): Promise<ClientSocket> => {
     const socket = await server.connect(session);
-    unwrap(await command(socket, 'qa:join', { townHallId }));
+    unwrap(await command(socket, 'townhall:join', { townHallId }));
     return socket;
   };
   const hostedRoom = async () =>
@@ -41,8 +41,8 @@ describe.each(['sqlite', 'redis'] as const)('the staff marker on the %s store', 
 
     const guest = unwrap(await command(ana, 'qa:ask', { townHallId, text: 'Is the library lot patrolled?' }));
     expect(guest).toMatchObject({ authorRole: null, authorName: 'Ana' });
-    const late = unwrap(await command(ben, 'qa:join', { townHallId }));
-    expect(late.questions.map((q) => [q.text, q.authorRole])).toEqual(
+    const late = unwrap(await command(ben, 'townhall:join', { townHallId }));
+    expect(late.qa.questions.map((q) => [q.text, q.authorRole])).toEqual(
       expect.arrayContaining([
         ['Who staffs the front desk at night?', 'officer'],
         ['Is the library lot patrolled?', null],
@@ -56,7 +56,7 @@ describe.each(['sqlite', 'redis'] as const)('the staff marker on the %s store', 
     const heard = nextEvent(viewer, 'captions:line');
     unwrap(await command(officer, 'captions:send', { townHallId, text: 'Welcome, everyone.' }));
     expect((await heard).line).toMatchObject({ text: 'Welcome, everyone.', authorRole: 'officer' });
-    expect(unwrap(await command(viewer, 'captions:join', { townHallId })).lines.map((l) => l.authorRole)).toEqual(['officer']);
+    expect(unwrap(await command(viewer, 'townhall:join', { townHallId })).captions.lines.map((l) => l.authorRole)).toEqual(['officer']);
   });
 
   it('tells a guest named like an officer from the officer in the record, its JSON and its CSV', async () => {

@@ -12,7 +12,7 @@ describe('the stage across two nodes', () => {
 
   const joinedAt = async (node: TestServer, session: Session, townHallId: string): Promise<ClientSocket> => {
     const socket = await node.connect(session);
-    unwrap(await command(socket, 'qa:join', { townHallId }));
+    unwrap(await command(socket, 'townhall:join', { townHallId }));
     return socket;
   };
 

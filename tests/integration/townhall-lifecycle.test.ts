@@ -71,7 +71,7 @@ describe.each(['sqlite', 'redis'] as const)('town hall lifecycle on the %s store
   it('goes live and ends by its hosts only, telling everyone in it, and freezes Q&A once ended', async () => {
     const hall = await schedule(officer);
     const [host, stranger, watcher] = await Promise.all([officer, otherOfficer, resident].map(server.connect));
-    for (const s of [host!, watcher!]) unwrap(await command(s, 'qa:join', { townHallId: hall.id }));
+    for (const s of [host!, watcher!]) unwrap(await command(s, 'townhall:join', { townHallId: hall.id }));
 
     for (const s of [stranger!, watcher!]) {
       expect(await command(s, 'townhall:start', { townHallId: hall.id })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
@@ -94,7 +94,7 @@ describe.each(['sqlite', 'redis'] as const)('town hall lifecycle on the %s store
     expect(await command(host!, 'townhall:end', { townHallId: hall.id })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
     // Another resident: asking spends a budget of one question per 15 s before anything else.
     const late = await server.guest('Bea').then(server.connect);
-    unwrap(await command(late, 'qa:join', { townHallId: hall.id }));
+    unwrap(await command(late, 'townhall:join', { townHallId: hall.id }));
     expect(await command(late, 'qa:ask', { townHallId: hall.id, text: 'One more?' })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
     expect((await api(officer, 'PATCH', `/townhalls/${hall.id}`, { title: 'Rewrite history' })).status).toBe(409);
   });

@@ -29,7 +29,7 @@ describe('three nodes on one Redis', () => {
     );
     moderator = await connectTo(nodes[2]!.url, await staffAt(stores, nodes[2]!.url, 'moderator', 'Mod'));
     officer = await connectTo(nodes[1]!.url, officerSession);
-    for (const s of [...residents, moderator, officer]) unwrap(await command(s, 'qa:join', { townHallId }));
+    for (const s of [...residents, moderator, officer]) unwrap(await command(s, 'townhall:join', { townHallId }));
   }, 60_000);
   afterAll(async () => {
     for (const s of residents ?? []) s.disconnect();

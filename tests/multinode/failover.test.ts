@@ -31,7 +31,7 @@ describe('a node killed mid-event', () => {
   let people: Person[];
 
   const join = async (p: Person) => {
-    const snapshot = unwrap(await command(p.socket, 'qa:join', { townHallId }));
+    const snapshot = unwrap(await command(p.socket, 'townhall:join', { townHallId })).qa;
     for (const q of snapshot.questions) p.seen.add(q.id);
   };
 
@@ -132,7 +132,7 @@ describe('a node killed mid-event', () => {
   it('recovers a dropped connection with the events it missed, for its owner only', async () => {
     const watcher = people[1]!;
     const asker = await connectTo(balancer.url, await guestAt(balancer.url, 'Late asker'));
-    unwrap(await command(asker, 'qa:join', { townHallId }));
+    unwrap(await command(asker, 'townhall:join', { townHallId }));
     // The connection drops (as on a flaky network) while someone else asks.
     const missed = nextEvent(watcher.socket, 'qa:question-changed', (p) => p.question.text === 'Asked while you were away?', 10_000);
     const reconnected = new Promise<void>((resolve) => watcher.socket.once('connect', () => resolve()));
@@ -147,9 +147,9 @@ describe('a node killed mid-event', () => {
   it('does not hand a dropped connection, its rooms or its missed events to someone else', async () => {
     const ownerSession = await guestAt(balancer.url, 'Owner');
     const owner = await connectTo(balancer.url, ownerSession);
-    unwrap(await command(owner, 'qa:join', { townHallId }));
+    unwrap(await command(owner, 'townhall:join', { townHallId }));
     const other = await connectTo(balancer.url, await guestAt(balancer.url, 'Other'));
-    unwrap(await command(other, 'qa:join', { townHallId }));
+    unwrap(await command(other, 'townhall:join', { townHallId }));
     // A broadcast gives the owner's connection an offset to recover from.
     const seen = nextEvent(owner, 'qa:question-changed', (p) => p.question.text === 'Before the drop');
     unwrap(await command(other, 'qa:ask', { townHallId, text: 'Before the drop' }));
@@ -165,7 +165,7 @@ describe('a node killed mid-event', () => {
       await new Promise((resolve) => setImmediate(resolve));
     }
     const third = await connectTo(balancer.url, await guestAt(balancer.url, 'Third'));
-    unwrap(await command(third, 'qa:join', { townHallId }));
+    unwrap(await command(third, 'townhall:join', { townHallId }));
     unwrap(await command(third, 'qa:ask', { townHallId, text: 'Missed while away' }));
 
     const intruder = await connectTo(balancer.url, await guestAt(balancer.url, 'Intruder'));

@@ -31,7 +31,7 @@ describe('a Redis outage', () => {
     await stores.close();
     node = await startNode({ redisUrl: url });
     socket = await connectTo(node.url, await guestAt(node.url, 'Ana'));
-    unwrap(await command(socket, 'qa:join', { townHallId }));
+    unwrap(await command(socket, 'townhall:join', { townHallId }));
   }, 60_000);
   afterAll(async () => {
     socket?.disconnect();
@@ -63,7 +63,7 @@ describe('a Redis outage', () => {
     }
     expect(unwrap(after)).toMatchObject({ questionId: before.id, votes: 1 });
     // The question written before the outage survived it (append-only file, fsync always).
-    const snapshot = unwrap(await command(socket, 'qa:join', { townHallId }));
+    const snapshot = unwrap(await command(socket, 'townhall:join', { townHallId })).qa;
     expect(snapshot.questions.map((q) => q.id)).toContain(before.id);
   });
 });

@@ -26,7 +26,7 @@ describe('the embedded store after kill -9', () => {
     const people: ClientSocket[] = await Promise.all(
       Array.from({ length: PEOPLE }, async (_, i) => connectTo(url, await guestAt(url, `Person ${i}`))),
     );
-    for (const s of people) unwrap(await command(s, 'qa:join', { townHallId }));
+    for (const s of people) unwrap(await command(s, 'townhall:join', { townHallId }));
     const first = unwrap(await command(people[0]!, 'qa:ask', { townHallId, text: 'First' }));
 
     const ackedQuestions = new Set<string>([first.id]);
@@ -50,7 +50,7 @@ describe('the embedded store after kill -9', () => {
 
     node = await startNode({ dataDir });
     const reader = await connectTo(node.url, await guestAt(node.url, 'Reader'));
-    const snapshot = unwrap(await command(reader, 'qa:join', { townHallId }));
+    const snapshot = unwrap(await command(reader, 'townhall:join', { townHallId })).qa;
     const stored = new Map(snapshot.questions.map((q) => [q.id, q]));
     for (const id of ackedQuestions) expect(stored.has(id), `question ${id} was acknowledged`).toBe(true);
     expect(stored.get(first.id)!.votes).toBeGreaterThanOrEqual(ackedVoters.size);

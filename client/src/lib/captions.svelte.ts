@@ -2,6 +2,7 @@ import type { CaptionLine, CaptionsServerEvents } from '../../../shared/captions
 import { CAPTION_LIMITS } from '../../../shared/captions.js';
 import type { Result } from '../../../shared/errors.js';
 import { command, getSocket } from './socket.js';
+import type { TownHallRoom } from './townhall-room.svelte.js';
 
 const STORAGE_KEY = 'roundtable.captions';
 
@@ -27,16 +28,19 @@ export class CaptionsState {
     this.townHallId = townHallId;
   }
 
-  /** Follows the captions; `onJoined` is the Q&A room's hook that runs after each join. */
-  start(onJoined: (listener: () => void) => () => void): () => void {
+  /** Follows the captions of the room: the recent lines come with each join (its `captions` part). */
+  start(room: TownHallRoom): () => void {
     const socket = getSocket();
     const onLine: CaptionsServerEvents['captions:line'] = ({ line }) => {
-      if (line.townHallId === this.townHallId && !this.lines.some((l) => l.id === line.id)) this.#keep([...this.lines, line]);
+      if (line.townHallId !== this.townHallId) return;
+      room.whenJoined(() => {
+        if (!this.lines.some((l) => l.id === line.id)) this.#keep([...this.lines, line]);
+      });
     };
     socket.on('captions:line', onLine);
-    const stopJoined = onJoined(() => void this.#join());
+    const detach = room.attach({ joined: (snapshot) => this.#keep(snapshot.captions.lines) });
     return () => {
-      stopJoined();
+      detach();
       socket.off('captions:line', onLine);
     };
   }
@@ -54,14 +58,6 @@ export class CaptionsState {
     const result = await command('captions:send', { townHallId: this.townHallId, text });
     if (result.ok && !this.lines.some((l) => l.id === result.data.id)) this.#keep([...this.lines, result.data]);
     return result;
-  }
-
-  async #join(): Promise<void> {
-    const result = await command('captions:join', { townHallId: this.townHallId });
-    if (!result.ok) return;
-    // Lines that came in while the snapshot was on its way are kept after it.
-    const known = new Set(result.data.lines.map((l) => l.id));
-    this.#keep([...result.data.lines, ...this.lines.filter((l) => !known.has(l.id))]);
   }
 
   #keep(lines: CaptionLine[]): void {

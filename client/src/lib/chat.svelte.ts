@@ -1,8 +1,9 @@
 import { SvelteSet } from 'svelte/reactivity';
-import type { AppError, Result } from '../../../shared/errors.js';
+import type { Result } from '../../../shared/errors.js';
 import type { ChatMessageView, ChatServerEvents, ChatSnapshot } from '../../../shared/chat.js';
 import type { ReasonCode } from '../../../shared/moderation.js';
 import { command, getSocket } from './socket.js';
+import type { TownHallRoom } from './townhall-room.svelte.js';
 
 const byTime = (a: ChatMessageView, b: ChatMessageView): number =>
   a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
@@ -11,9 +12,9 @@ const byTime = (a: ChatMessageView, b: ChatMessageView): number =>
 const KEPT = 300;
 
 /**
- * The chat of one town hall as this person sees it. The snapshot is fetched after every join of
- * the town hall's room (see QaRoomState.onJoined), then kept current by `chat:message` (upsert)
- * and `chat:removed`.
+ * The chat of one town hall as this person sees it. Its snapshot comes with every join of the
+ * town hall's room (its `chat` part), then is kept current by `chat:message` (upsert) and
+ * `chat:removed`.
  */
 export class ChatState {
   readonly townHallId: string;
@@ -21,7 +22,6 @@ export class ChatState {
   messages = $state.raw<ChatMessageView[]>([]);
   slowModeSeconds = $state.raw(0);
   loaded = $state.raw(false);
-  loadError = $state.raw<AppError | null>(null);
   /** When this person may send again (ms since epoch): after slow mode or a rate limit refused them. */
   waitUntil = $state.raw(0);
   /** Told politely to the author when a moderator approves their held message. */
@@ -29,22 +29,19 @@ export class ChatState {
   /** Messages this person flagged in this visit (the server counts one flag per person anyway). */
   readonly flagged = new SvelteSet<string>();
 
-  /** Facts that arrive while the snapshot is in flight are applied over it afterwards. */
-  #pending: (() => void)[] | null = null;
-
   constructor(townHallId: string) {
     this.townHallId = townHallId;
   }
 
-  /** Follows the chat; `onJoined` is the Q&A room's hook that runs after each join. Returns the function that stops. */
-  start(onJoined: (listener: () => void) => () => void): () => void {
+  /** Follows the chat of the room; returns the function that stops. */
+  start(room: TownHallRoom): () => void {
     const socket = getSocket();
     const handlers: { [K in keyof ChatServerEvents]: ChatServerEvents[K] } = {
       'chat:message': ({ message }) => {
-        if (message.townHallId === this.townHallId) this.#whenLoaded(() => this.#upsert(message));
+        if (message.townHallId === this.townHallId) room.whenJoined(() => this.#upsert(message));
       },
       'chat:removed': ({ townHallId, messageId }) => {
-        if (townHallId === this.townHallId) this.#whenLoaded(() => this.#remove(messageId));
+        if (townHallId === this.townHallId) room.whenJoined(() => this.#remove(messageId));
       },
     };
     const onSlowMode = ({ townHallId, seconds }: { townHallId: string; seconds: number }) => {
@@ -52,9 +49,9 @@ export class ChatState {
     };
     for (const [event, handler] of Object.entries(handlers)) socket.on(event as keyof ChatServerEvents, handler);
     socket.on('mod:slow-mode-changed', onSlowMode);
-    const stopJoined = onJoined(() => void this.#join());
+    const detach = room.attach({ joined: (snapshot) => this.#apply(snapshot.chat) });
     return () => {
-      stopJoined();
+      detach();
       socket.off('mod:slow-mode-changed', onSlowMode);
       for (const [event, handler] of Object.entries(handlers)) socket.off(event as keyof ChatServerEvents, handler);
     };
@@ -72,29 +69,10 @@ export class ChatState {
     return result;
   }
 
-  #whenLoaded(apply: () => void): void {
-    if (this.#pending) this.#pending.push(apply);
-    else apply();
-  }
-
-  async #join(): Promise<void> {
-    this.#pending = [];
-    const result = await command('chat:join', { townHallId: this.townHallId });
-    const queued = this.#pending;
-    this.#pending = null;
-    if (!result.ok) {
-      if (result.error.code !== 'UNAVAILABLE') this.loadError = result.error;
-      return;
-    }
-    this.#apply(result.data);
-    for (const apply of queued) apply();
-  }
-
   #apply(snapshot: ChatSnapshot): void {
     this.messages = snapshot.messages;
     this.slowModeSeconds = snapshot.slowModeSeconds;
     this.loaded = true;
-    this.loadError = null;
   }
 
   /** Reports someone else's message to the moderators. */

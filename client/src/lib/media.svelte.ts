@@ -9,6 +9,7 @@ import { chooseLayer, currentConditions, networkInformation } from './media-laye
 import { buildTiles, type Tile } from './media-tiles.js';
 import { canModerate, isHostOf } from './shared.js';
 import { command, getSocket } from './socket.js';
+import type { TownHallRoom } from './townhall-room.svelte.js';
 
 /** A stream someone else publishes, and this page's consumer of it once there is one. */
 export interface RemoteStream {
@@ -32,8 +33,8 @@ type Handlers = { [K in keyof MediaServerEvents]: MediaServerEvents[K] };
 
 /**
  * The video of one town hall as this person takes part in it: what they receive, what they
- * send, and the stage. Joined after every Q&A join (so after each reconnect, when the server
- * has already closed the old connection's transports), and left when the page goes.
+ * send, and the stage. Joined after every join of the town hall's room (so after each reconnect,
+ * when the server has already closed the old connection's transports), and left when the page goes.
  */
 export class MediaState {
   readonly townHallId: string;
@@ -91,8 +92,8 @@ export class MediaState {
     this.tiles = $derived(buildTiles(this.remote, this.local, me.id, this.activeSpeaker));
   }
 
-  /** Joins after each Q&A join (see QaRoomState.onJoined); returns the function that leaves. */
-  start(onJoined: (listener: () => void) => () => void): () => void {
+  /** Joins the video after each join of the room; returns the function that leaves. */
+  start(room: TownHallRoom): () => void {
     const socket = getSocket();
     const mine = (townHallId: string) => townHallId === this.townHallId;
     const handlers: Handlers = {
@@ -118,9 +119,9 @@ export class MediaState {
     socket.on('townhall:changed', onTownHall);
     document.addEventListener('visibilitychange', onConditions);
     networkInformation()?.addEventListener('change', onConditions);
-    const stopJoined = onJoined(() => void this.#join());
+    const detach = room.attach({ joined: () => void this.#join() });
     return () => {
-      stopJoined();
+      detach();
       for (const [event, handler] of Object.entries(handlers)) socket.off(event as keyof Handlers, handler);
       socket.off('townhall:changed', onTownHall);
       document.removeEventListener('visibilitychange', onConditions);

@@ -2,6 +2,7 @@ import type { Result } from '../../../shared/errors.js';
 import type { Ballot, PollResults, PollServerEvents, PollView } from '../../../shared/polls.js';
 import type { VoteSurge } from '../../../shared/townhall.js';
 import { command, getSocket, type CommandPayload } from './socket.js';
+import type { TownHallRoom } from './townhall-room.svelte.js';
 
 /** What a screen-reader user hears about polls: openings and closings, never a tally. */
 export interface PollAnnouncement {
@@ -16,9 +17,9 @@ const byCreated = (a: PollView, b: PollView): number => a.createdAt - b.createdA
 const byRecentlyClosed = (a: PollView, b: PollView): number => (b.closedAt ?? 0) - (a.closedAt ?? 0);
 
 /**
- * The polls of one town hall as this person sees them. The list is fetched after every join of
- * the town hall's room (see QaRoomState.onJoined), then kept current by `poll:changed` (the poll
- * itself) and `poll:results` (its tally, at most once per tally interval).
+ * The polls of one town hall as this person sees them. The list comes with every join of the
+ * town hall's room (its `polls` part), then is kept current by `poll:changed` (the poll itself)
+ * and `poll:results` (its tally, at most once per tally interval).
  */
 export class PollsState {
   readonly townHallId: string;
@@ -34,33 +35,33 @@ export class PollsState {
   readonly closed = $derived(this.polls.filter((p) => p.status === 'closed').sort(byRecentlyClosed));
 
   #seq = 0;
-  /** Facts that arrive while the list is in flight are applied over it afterwards. */
-  #pending: (() => void)[] | null = null;
 
   constructor(townHallId: string) {
     this.townHallId = townHallId;
   }
 
-  /**
-   * Follows the polls; `onJoined` is the Q&A room's hook that runs after each join, so the list
-   * is asked for only once the socket is in the town hall's room. Returns the function that stops.
-   */
-  start(onJoined: (listener: () => void) => () => void): () => void {
+  /** Follows the polls of the room; returns the function that stops. */
+  start(room: TownHallRoom): () => void {
     const socket = getSocket();
     const handlers: { [K in keyof PollServerEvents]: PollServerEvents[K] } = {
       'poll:changed': ({ poll }) => {
-        if (poll.townHallId === this.townHallId) this.#whenListed(() => this.#upsert(poll, true));
+        if (poll.townHallId === this.townHallId) room.whenJoined(() => this.#upsert(poll, true));
       },
-      'poll:results': ({ pollId, results }) => this.#whenListed(() => this.#setResults(pollId, results)),
+      'poll:results': ({ pollId, results }) => room.whenJoined(() => this.#setResults(pollId, results)),
     };
     const onSurge = ({ townHallId, target, votes }: VoteSurge) => {
       if (townHallId === this.townHallId && target.kind === 'poll') this.surges = { ...this.surges, [target.id]: votes };
     };
     for (const [event, handler] of Object.entries(handlers)) socket.on(event as keyof PollServerEvents, handler);
     socket.on('townhall:votes-surged', onSurge);
-    const stopJoined = onJoined(() => void this.#list());
+    const detach = room.attach({
+      joined: (snapshot) => {
+        this.polls = snapshot.polls;
+        this.loaded = true;
+      },
+    });
     return () => {
-      stopJoined();
+      detach();
       socket.off('townhall:votes-surged', onSurge);
       for (const [event, handler] of Object.entries(handlers)) socket.off(event as keyof PollServerEvents, handler);
     };
@@ -88,23 +89,6 @@ export class PollsState {
     const result = await command('poll:vote', { pollId, ballot });
     if (result.ok) this.#patch(result.data.pollId, { myBallot: result.data.ballot });
     return result;
-  }
-
-  #whenListed(apply: () => void): void {
-    if (this.#pending) this.#pending.push(apply);
-    else apply();
-  }
-
-  async #list(): Promise<void> {
-    this.#pending = [];
-    const result = await command('poll:list', { townHallId: this.townHallId });
-    const queued = this.#pending;
-    this.#pending = null;
-    // On failure the list stays as it was; the next join asks again.
-    if (!result.ok) return;
-    this.polls = result.data;
-    this.loaded = true;
-    for (const apply of queued) apply();
   }
 
   /** A command's answer: the whole view, as this person may see it. */

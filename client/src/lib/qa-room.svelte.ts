@@ -1,12 +1,12 @@
-import { untrack } from 'svelte';
 import { SvelteSet } from 'svelte/reactivity';
-import type { AppError, Result } from '../../../shared/errors.js';
+import type { Result } from '../../../shared/errors.js';
 import type { ModerationMode } from '../../../shared/moderation.js';
 import type { ModeratorAction, ReasonCode } from '../../../shared/moderation.js';
 import { compareForRanking, type AnswerState, type QaSnapshot, type QuestionView, type VoteResult } from '../../../shared/qa.js';
 import type { QaServerEvents } from '../../../shared/qa.js';
 import type { VoteSurge } from '../../../shared/townhall.js';
 import { command, getSocket } from './socket.js';
+import type { TownHallRoom } from './townhall-room.svelte.js';
 
 /** Something a screen-reader user should hear about without looking: answers, not votes. */
 export interface Announcement {
@@ -22,14 +22,14 @@ const byAnsweredRecently = (a: QuestionView, b: QuestionView): number =>
 const byOldest = (a: QuestionView, b: QuestionView): number => a.createdAt - b.createdAt;
 
 /**
- * The Q&A of one town hall as this person sees it. The server's snapshot is held immutably and
- * replaced on every change (snapshot on join, then deltas); the views below are derived from it.
+ * The Q&A of one town hall as this person sees it. The server's snapshot (Q&A's part of the
+ * town hall's join) is held immutably and replaced on every change; the views below are derived
+ * from it.
  */
 export class QaRoomState {
   readonly townHallId: string;
 
   snapshot = $state.raw<QaSnapshot | null>(null);
-  joinError = $state.raw<AppError | null>(null);
   announcement = $state.raw<Announcement | null>(null);
   /** Staff: votes from freshly made identities on one network, per question, as the server reported them. */
   surges = $state.raw<Record<string, number>>({});
@@ -55,80 +55,51 @@ export class QaRoomState {
   readonly myHeld = $derived(this.held.filter((q) => q.mine));
 
   #seq = 0;
-  /**
-   * Facts that arrive while a join is in flight wait here and are applied after its snapshot:
-   * the server reads the snapshot after joining the room, so replaying every fact since the
-   * join over it (each carries a full question, a removal or a latest count) gives the
-   * current state, even when a fact was sent before the snapshot was read.
-   */
-  #pending: (() => void)[] | null = null;
-
-  /** Called after every successful join (first connect and each reconnect). */
-  #joinedListeners = new Set<() => void>();
-
-  /**
-   * Runs `listener` after each successful `qa:join`, so a feature on the same page (polls)
-   * can fetch its own state once the socket is in the town hall's room. Returns the unsubscriber.
-   */
-  onJoined(listener: () => void): () => void {
-    this.#joinedListeners.add(listener);
-    // Untracked: registering from an effect must not make that effect depend on the snapshot.
-    if (untrack(() => this.snapshot) && getSocket().connected && !this.#pending) untrack(listener);
-    return () => this.#joinedListeners.delete(listener);
-  }
-
-  #whenJoined(apply: () => void): void {
-    if (this.#pending) this.#pending.push(apply);
-    else apply();
-  }
 
   constructor(townHallId: string) {
     this.townHallId = townHallId;
   }
 
-  /** Follows the room for as long as the caller needs it; returns the function that stops. */
-  start(): () => void {
+  /** Follows the Q&A of the room for as long as the caller needs it; returns the function that stops. */
+  start(room: TownHallRoom): () => void {
     const socket = getSocket();
     const handlers: { [K in keyof QaServerEvents]: QaServerEvents[K] } = {
       'qa:question-changed': ({ question }) => {
-        if (question.townHallId === this.townHallId) this.#whenJoined(() => this.#upsert(question, true));
+        if (question.townHallId === this.townHallId) room.whenJoined(() => this.#upsert(question, true));
       },
       'qa:question-removed': ({ townHallId, questionId }) => {
-        if (townHallId === this.townHallId) this.#whenJoined(() => this.#remove(questionId));
+        if (townHallId === this.townHallId) room.whenJoined(() => this.#remove(questionId));
       },
       'qa:votes-tallied': ({ townHallId, votes }) => {
-        if (townHallId === this.townHallId) this.#whenJoined(() => this.#mergeVotes(votes));
+        if (townHallId === this.townHallId) room.whenJoined(() => this.#mergeVotes(votes));
       },
-      'qa:my-vote-changed': (result) => this.#whenJoined(() => this.#applyVote(result)),
+      'qa:my-vote-changed': (result) => room.whenJoined(() => this.#applyVote(result)),
       'qa:moderation-changed': ({ townHallId, moderation }) => {
         if (townHallId !== this.townHallId) return;
-        this.#whenJoined(() => {
+        room.whenJoined(() => {
           if (this.snapshot) this.snapshot = { ...this.snapshot, moderation };
         });
       },
     };
     const onSlowMode = ({ townHallId, seconds }: { townHallId: string; seconds: number }) => {
       if (townHallId !== this.townHallId) return;
-      this.#whenJoined(() => {
+      room.whenJoined(() => {
         if (this.snapshot) this.snapshot = { ...this.snapshot, slowModeSeconds: seconds };
       });
     };
     const onSurge = ({ townHallId, target, votes }: VoteSurge) => {
       if (townHallId === this.townHallId && target.kind === 'question') this.surges = { ...this.surges, [target.id]: votes };
     };
-    const onConnect = () => void this.#join();
-    socket.on('connect', onConnect);
     socket.on('mod:slow-mode-changed', onSlowMode);
     socket.on('townhall:votes-surged', onSurge);
     for (const [event, handler] of Object.entries(handlers)) socket.on(event as keyof QaServerEvents, handler);
-    if (socket.connected) void this.#join();
+    const detach = room.attach({ joined: (snapshot) => (this.snapshot = snapshot.qa) });
 
     return () => {
-      socket.off('connect', onConnect);
+      detach();
       socket.off('mod:slow-mode-changed', onSlowMode);
       socket.off('townhall:votes-surged', onSurge);
       for (const [event, handler] of Object.entries(handlers)) socket.off(event as keyof QaServerEvents, handler);
-      if (socket.connected) void command('qa:leave', { townHallId: this.townHallId });
     };
   }
 
@@ -206,22 +177,6 @@ export class QaRoomState {
     const result = await command('qa:set-moderation', { townHallId: this.townHallId, moderation });
     if (result.ok && this.snapshot) this.snapshot = { ...this.snapshot, moderation };
     return result;
-  }
-
-  async #join(): Promise<void> {
-    this.#pending = [];
-    const result = await command('qa:join', { townHallId: this.townHallId });
-    const queued = this.#pending;
-    this.#pending = null;
-    if (result.ok) {
-      this.snapshot = result.data;
-      this.joinError = null;
-      for (const apply of queued) apply();
-      for (const listener of this.#joinedListeners) listener();
-    } else if (result.error.code !== 'UNAVAILABLE') {
-      // UNAVAILABLE means the socket dropped again; the next connect joins anew.
-      this.joinError = result.error;
-    }
   }
 
   #upsert(question: QuestionView, announce: boolean): void {

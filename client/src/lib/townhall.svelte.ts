@@ -1,12 +1,14 @@
 import type { AppError, Result } from '../../../shared/errors.js';
+import type { TownHallSnapshot } from '../../../shared/room.js';
 import type { HallCodeView, TownHall } from '../../../shared/townhall.js';
 import { api } from './api.js';
 import { command, getSocket } from './socket.js';
+import type { TownHallRoom } from './townhall-room.svelte.js';
 
 /**
- * One town hall as its page shows it: read over HTTP (anyone may), then kept current by
- * `townhall:changed` once the page's socket is in the room, so every screen sees it go live
- * and end at the same moment.
+ * One town hall as its page shows it: read over HTTP (anyone may), then taken from each join of
+ * its room and kept current by `townhall:changed`, so every screen sees it go live and end at
+ * the same moment, and a reconnect catches up with what changed meanwhile.
  */
 export class TownHallState {
   readonly id: string;
@@ -27,10 +29,16 @@ export class TownHallState {
     else this.loadError = result.error;
   }
 
-  follow(): () => void {
+  /** The room's hook: a join carries the town hall as it is now. */
+  joined(snapshot: TownHallSnapshot): void {
+    this.townHall = snapshot.townHall;
+  }
+
+  /** Follows `townhall:changed`; a change that comes while the room joins applies over its snapshot. */
+  follow(room: TownHallRoom): () => void {
     const socket = getSocket();
     const changed = (townHall: TownHall) => {
-      if (townHall.id === this.id) this.townHall = townHall;
+      if (townHall.id === this.id) room.whenJoined(() => (this.townHall = townHall));
     };
     socket.on('townhall:changed', changed);
     return () => socket.off('townhall:changed', changed);
