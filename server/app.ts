@@ -7,6 +7,7 @@ import helmet from 'helmet';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { Server } from 'socket.io';
 import { CommandError, ErrorCode } from '../shared/errors.js';
+import { placeKey } from '../shared/moderation.js';
 import type { MediaService } from '../media/index.js';
 import type { Logger } from './core/log.js';
 import { createRateLimits } from './core/rate-limit.js';
@@ -29,7 +30,6 @@ import { registerModeration } from './moderation/handlers.js';
 import { createModerationCore } from './moderation/pipeline.js';
 import type { ModerationPipeline } from './moderation/pipeline-types.js';
 import { moderationRoutes } from './moderation/routes.js';
-import { placeKey } from './moderation/rules.js';
 import { registerPolls } from './polls/handlers.js';
 import { registerQa } from './qa/handlers.js';
 import { createCaptionService } from './captions/service.js';
@@ -176,7 +176,7 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
       identity,
       sources: { ...createChatService(stores.chat), ...createCaptionService(stores.captions) },
       placeOf: async (ref) => {
-        const item = await moderation.describe(ref).catch(() => null);
+        const item = await moderation.content.describe(ref).catch(() => null);
         return item ? placeKey(item.place) : null;
       },
       log,
@@ -218,7 +218,7 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
   });
   const moderation = createModerationCore({
     io,
-    store: stores.moderation,
+    stores: stores.moderation,
     audit,
     limits,
     log,
@@ -240,7 +240,6 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     log,
     isUnavailable,
     core: moderation,
-    store: stores.moderation,
     audit,
     identity,
     accounts: stores.identity,
@@ -285,7 +284,7 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     media: deps.media ?? null,
     townHalls,
     moderation: moderation.pipeline,
-    onSanction: moderation.onSanction,
+    onSanction: moderation.sanctions.onSanction,
   });
 
   return {

@@ -1,10 +1,9 @@
 import { CommandError, ErrorCode } from '../../shared/errors.js';
-import type { ContentRef } from '../../shared/moderation.js';
+import { placeKey, townHallPlace, type ContentRef } from '../../shared/moderation.js';
 import type { TownHallRecordView } from '../../shared/record.js';
 import type { Logger } from '../core/log.js';
 import type { IdentityService } from '../identity/service.js';
 import type { AuditEntry, AuditLogStore } from '../moderation/audit.js';
-import { townHallPlace } from '../moderation/rules.js';
 import { publishedPolls } from '../polls/published.js';
 import type { PollStore } from '../polls/store.js';
 import type { QuestionStore } from '../qa/store.js';
@@ -107,7 +106,7 @@ export function createRecordService(deps: RecordDeps): RecordService {
    */
   const seen = new Map<string, SeenEntries>();
   async function moderationEntries(townHallId: string, known: Set<string>): Promise<SeenEntries['entries']> {
-    const place = townHallPlace(townHallId);
+    const place = placeKey(townHallPlace(townHallId));
     const prior = seen.get(townHallId) ?? { after: 0, entries: [] };
     const found = [...prior.entries];
     let after = prior.after;
