@@ -109,7 +109,7 @@ export function registerForum(deps: ForumDeps): void {
       const created = await moderation.admit(
         writing(user, { kind: 'forum', id: input.categoryId }, joinForScreening(input.title, input.body)),
         (admitted) => forum.createThread({ categoryId: input.categoryId, ...splitScreened(admitted.text, input), ...authored(user, admitted) }),
-        (c) => c && { ...c.post, place: threadPlace(c.thread.id) },
+        (c) => c && { id: c.post.id, createdAt: c.post.createdAt, status: c.post.status, place: threadPlace(c.thread.id) },
       );
       if (!created) throw notFound('category');
       deps.log.info({ thread: created.thread.id, status: created.thread.status }, 'forum thread created');
