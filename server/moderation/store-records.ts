@@ -1,6 +1,6 @@
-// What both moderation stores build and write, so they cannot drift apart. Each copies exactly
-// the declared fields: an extra property on the caller's object would otherwise come back from
-// the call that stored it but not from the next read.
+// What the two implementations of each moderation part build and write, so they cannot drift
+// apart. Each copies exactly the declared fields: an extra property on the caller's object would
+// otherwise come back from the call that stored it but not from the next read.
 import type { Appeal, ContentKind, ContentRef, FilterEntry, Notice, Sanction } from '../../shared/moderation.js';
 import { newId } from '../core/ids.js';
 import type { NewAppeal } from './appeal-store.js';
