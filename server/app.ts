@@ -7,6 +7,7 @@ import helmet from 'helmet';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { Server } from 'socket.io';
 import { CommandError, ErrorCode } from '../shared/errors.js';
+import { placeKey } from '../shared/moderation.js';
 import type { MediaService } from '../media/index.js';
 import type { Logger } from './core/log.js';
 import { guardRecovery, RECOVERY_WINDOW_MS } from './core/recovery.js';
@@ -29,7 +30,6 @@ import { registerModeration } from './moderation/handlers.js';
 import { createModerationCore } from './moderation/pipeline.js';
 import type { ModerationPipeline } from './moderation/pipeline-types.js';
 import { moderationRoutes } from './moderation/routes.js';
-import { placeKey } from './moderation/rules.js';
 import { registerPolls } from './polls/handlers.js';
 import { createPollReader } from './polls/service.js';
 import { registerQa } from './qa/handlers.js';
@@ -181,7 +181,7 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
       identity,
       sources: { ...createChatService(stores.chat), ...createCaptionService(stores.captions) },
       placeOf: async (ref) => {
-        const item = await moderation.describe(ref).catch(() => null);
+        const item = await moderation.content.describe(ref).catch(() => null);
         return item ? placeKey(item.place) : null;
       },
       log,
@@ -221,27 +221,26 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
       log.warn({ event: String(event).slice(0, 64), socket: socket.id }, 'unknown event ignored');
     });
   });
+  const sanctionsChanged = coordination.invalidations('sanctions');
   const moderation = createModerationCore({
     io,
-    store: stores.moderation,
+    stores: stores.moderation,
     audit,
     limits,
     log,
     pseudonyms,
     staticRules: options.filterWords.map((term) => ({ term, action: 'hold' as const })),
+    sanctionsChanged: (userId) =>
+      void sanctionsChanged.publish(userId).catch((err: unknown) => log.warn({ err }, 'could not tell other nodes of a sanction')),
   });
-  // A ban given on one node clears every node's cached sanctions for that person at once,
-  // instead of within the cache's two seconds.
-  const sanctionsChanged = coordination.invalidations('sanctions');
+  // A sanction given or lifted on one node clears every node's cached sanctions for that person
+  // at once, instead of within the cache's two seconds.
   const unsubscribed = sanctionsChanged
     .subscribe((userId) => moderation.sanctions.forget(userId))
     .catch((err: unknown) => {
       log.warn({ err }, 'sanction changes from other nodes will wait for the cache to lapse');
       return () => {};
     });
-  moderation.onSanction((sanction) =>
-    void sanctionsChanged.publish(sanction.userId).catch((err: unknown) => log.warn({ err }, 'could not tell other nodes of a sanction')),
-  );
   // Before the features: each adds its part of the join to the room and publishes through it.
   const room = createTownHallRoom({ io, limits, log, isUnavailable, townHalls });
   const votes = createVoteGuard({
@@ -259,7 +258,6 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     log,
     isUnavailable,
     core: moderation,
-    store: stores.moderation,
     audit,
     identity,
     accounts: stores.identity,
@@ -307,7 +305,7 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     media: deps.media ?? null,
     townHalls,
     moderation: moderation.pipeline,
-    onSanction: moderation.onSanction,
+    onSanction: moderation.sanctions.onSanction,
     stage: coordination.stage,
   });
 

@@ -20,9 +20,9 @@ import { createSqliteSessionStore } from './identity/session-store-sqlite.js';
 import type { AuditLogStore } from './moderation/audit.js';
 import { createRedisAuditLogStore } from './moderation/audit-redis.js';
 import { createSqliteAuditLogStore } from './moderation/audit-sqlite.js';
-import type { ModerationStore } from './moderation/store.js';
-import { createRedisModerationStore } from './moderation/store-redis.js';
-import { createSqliteModerationStore } from './moderation/store-sqlite.js';
+import type { ModerationStores } from './moderation/store.js';
+import { createRedisModerationStores } from './moderation/store-redis.js';
+import { createSqliteModerationStores } from './moderation/store-sqlite.js';
 import type { PollStore } from './polls/store.js';
 import { createRedisPollStore } from './polls/store-redis.js';
 import { createSqlitePollStore } from './polls/store-sqlite.js';
@@ -47,7 +47,7 @@ export interface Stores {
   sessions: SessionStore;
   townHalls: TownHallStore;
   questions: QuestionStore;
-  moderation: ModerationStore;
+  moderation: ModerationStores;
   audit: AuditLogStore;
   forum: ForumStore;
   polls: PollStore;
@@ -80,7 +80,7 @@ export async function openStores(opts: StoresOptions): Promise<Stores> {
       sessions: createSqliteSessionStore(db),
       townHalls: createSqliteTownHallStore(db),
       questions: createSqliteQuestionStore(db),
-      moderation: createSqliteModerationStore(db),
+      moderation: createSqliteModerationStores(db),
       audit: createSqliteAuditLogStore(db),
       forum: createSqliteForumStore(db),
       polls: createSqlitePollStore(db),
@@ -106,7 +106,7 @@ export async function openStores(opts: StoresOptions): Promise<Stores> {
     sessions: createRedisSessionStore(redis),
     townHalls: createRedisTownHallStore(redis),
     questions: createRedisQuestionStore(redis),
-    moderation: createRedisModerationStore(redis),
+    moderation: createRedisModerationStores(redis),
     audit: createRedisAuditLogStore(redis),
     forum: createRedisForumStore(redis),
     polls: createRedisPollStore(redis),

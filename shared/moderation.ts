@@ -33,12 +33,33 @@ export type ContentRef = z.infer<typeof ContentRef>;
 export const refKey = (ref: ContentRef): string => `${ref.kind}:${ref.id}`;
 
 /**
- * Where an item lives, as the moderator console groups them: a town hall's Q&A, or a forum
- * thread.
+ * Where content is written: a town hall, a forum thread, or a forum category (a thread being
+ * opened, which has no id yet). Slow mode, room bans and taking part apply per place, and the
+ * queue groups items by it.
  */
-export interface ContentPlace {
-  kind: 'townhall' | 'thread';
+export interface Place {
+  kind: 'townhall' | 'thread' | 'forum';
   id: string;
+}
+
+/** The one way a place is written as a string (store keys, audit targets, aliases): 'townhall:<id>'. */
+export const placeKey = (place: Place): string => `${place.kind}:${place.id}`;
+
+/** The inverse of `placeKey`; ids never contain a colon. */
+export function parsePlace(key: string): Place {
+  const colon = key.indexOf(':');
+  return { kind: key.slice(0, colon) as Place['kind'], id: key.slice(colon + 1) };
+}
+
+/** A town hall as a place. */
+export const townHallPlace = (id: string): Place => ({ kind: 'townhall', id });
+
+/**
+ * Where an item lives, as the moderator console groups them: a town hall, or a forum thread,
+ * with its title.
+ */
+export interface ContentPlace extends Place {
+  kind: 'townhall' | 'thread';
   title: string;
 }
 

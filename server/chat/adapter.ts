@@ -1,3 +1,4 @@
+import { showDecision, type DecisionScreens } from '../moderation/announce.js';
 import type { ContentAdapter, ContentSummary } from '../moderation/pipeline-types.js';
 import type { TownHallService } from '../townhall/service.js';
 import type { ChatBroadcast } from './broadcast.js';
@@ -26,6 +27,11 @@ export function createChatAdapter(deps: { chat: ChatStore; townHalls: TownHallSe
       decision: m.decision,
     };
   };
+  const screens: DecisionScreens<ChatRecord> = {
+    changed: (m) => deps.broadcast.changed(m),
+    hidden: (m) => deps.broadcast.hidden(m),
+    removed: (m, wasPublic) => deps.broadcast.removed(m, wasPublic),
+  };
   return {
     kind: 'chat',
     async describe(id) {
@@ -35,12 +41,7 @@ export function createChatAdapter(deps: { chat: ChatStore; townHalls: TownHallSe
     async transition(id, from, to, decision) {
       const updated = await deps.chat.transition(id, from, to, decision);
       if (!updated) return null;
-      const wasPublic = from.includes('published');
-      if (to === 'published') deps.broadcast.changed(updated);
-      else if (to === 'hidden') {
-        if (wasPublic) deps.broadcast.hidden(updated);
-        deps.broadcast.changed(updated);
-      } else deps.broadcast.removed(updated, wasPublic);
+      await showDecision(updated, to, from.includes('published'), screens);
       return summarise(updated);
     },
   };

@@ -3,7 +3,7 @@ import { badgeOf } from '../../shared/roles.js';
 import { commandBinder, type CommandDeps } from '../core/command.js';
 import type { RateRule } from '../core/rate-limit.js';
 import type { ModerationPipeline } from '../moderation/pipeline-types.js';
-import { townHallPlace } from '../moderation/rules.js';
+import { townHallPlace } from '../../shared/moderation.js';
 import { requireJoined } from '../townhall/access.js';
 import type { TownHallRoom } from '../townhall/room.js';
 import type { TownHallService } from '../townhall/service.js';
@@ -60,30 +60,18 @@ export function registerChat(deps: ChatDeps): ChatService {
     async run({ user, socket }, input) {
       requireJoined(socket, input.townHallId);
       const townHall = await townHalls.requireNotEnded(input.townHallId);
-      const screening = await moderation.screen({
-        author: user,
-        place: townHallPlace(townHall.id),
-        townHallId: townHall.id,
-        text: input.text,
-        mode: townHall.moderation,
-      });
-      const message = await chat.add({
-        townHallId: townHall.id,
-        authorId: user.id,
-        authorName: user.displayName,
-        authorRole: badgeOf(user.role),
-        text: screening.text,
-        status: screening.outcome === 'publish' ? 'published' : 'held',
-        holdReason: screening.holdReason,
-        filterHits: screening.hits,
-      });
+      const message = await moderation.admit(
+        { kind: 'chat', author: user, place: townHallPlace(townHall.id), text: input.text, mode: townHall.moderation },
+        (admitted) =>
+          chat.add({
+            townHallId: townHall.id,
+            authorId: user.id,
+            authorName: user.displayName,
+            authorRole: badgeOf(user.role),
+            ...admitted,
+          }),
+      );
       deps.log.debug({ chat: message.id, townHall: message.townHallId, status: message.status }, 'chat message');
-      await moderation.submitted({
-        ref: { kind: 'chat', id: message.id },
-        place: townHallPlace(message.townHallId),
-        status: message.status,
-        createdAt: message.createdAt,
-      });
       broadcast.changed(message);
       return chatView(message, 'author');
     },

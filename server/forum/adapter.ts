@@ -1,5 +1,6 @@
 // The forum's side of the moderation pipeline: it describes a post to moderators and applies
 // their decisions, telling the thread's readers at once.
+import { showDecision, type DecisionScreens } from '../moderation/announce.js';
 import type { ContentAdapter, ContentSummary } from '../moderation/pipeline-types.js';
 import type { ForumBroadcast } from './broadcast.js';
 import { joinForScreening } from './rules.js';
@@ -28,6 +29,11 @@ export function createPostAdapter(forum: ForumStore, broadcast: ForumBroadcast):
     return post && thread ? summaryOf(post, thread) : null;
   };
 
+  // A post hidden from the public stays in its thread for its author and staff: `changed` says so.
+  const screens: DecisionScreens<PostRecord> = {
+    changed: (post, wasPublic) => broadcast.postChanged(post, wasPublic),
+    removed: (post, wasPublic) => broadcast.postRemoved(post, wasPublic),
+  };
   return {
     kind: 'post',
     describe: async (id) => describe(await forum.getPost(id)),
@@ -38,8 +44,7 @@ export function createPostAdapter(forum: ForumStore, broadcast: ForumBroadcast):
       if (!updated) return null;
       // The compare-and-set succeeded from one of `from`; with a single one it is exact.
       const wasPublic = from.length === 1 ? from[0] === 'published' : before.status === 'published';
-      if (updated.status === 'removed' || updated.status === 'rejected') broadcast.postRemoved(updated, wasPublic);
-      else broadcast.postChanged(updated, wasPublic);
+      await showDecision(updated, updated.status, wasPublic, screens);
       const thread = await forum.getThread(updated.threadId);
       if (updated.opening && thread) broadcast.threadChanged(thread, wasPublic);
       return thread ? summaryOf(updated, thread) : null;

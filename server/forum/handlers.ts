@@ -14,7 +14,8 @@ import { canReview, isStaff } from '../../shared/roles.js';
 import { commandBinder, tooFast, type CommandDeps } from '../core/command.js';
 import type { RateRule } from '../core/rate-limit.js';
 import type { SessionUser } from '../core/types.js';
-import type { ModerationPipeline, Screening } from '../moderation/pipeline-types.js';
+import type { Place } from '../../shared/moderation.js';
+import type { Admission, AdmittedFields, ModerationPipeline } from '../moderation/pipeline-types.js';
 import { createPostAdapter } from './adapter.js';
 import { createForumBroadcast, forumRooms } from './broadcast.js';
 import {
@@ -33,7 +34,7 @@ import {
   threadView,
   withinEditWindow,
 } from './rules.js';
-import type { ForumStore, PostRecord, ThreadRecord } from './store.js';
+import type { ForumStore, ThreadRecord } from './store.js';
 
 export const FORUM_RATES = {
   watch: { name: 'forum:watch', points: 30, seconds: 10 },
@@ -72,21 +73,19 @@ export function registerForum(deps: ForumDeps): void {
     if (!thread || !canSee(thread, user)) throw notFound('thread');
     return thread;
   };
-  const screen = (user: SessionUser, place: string, text: string): Promise<Screening> =>
-    moderation.screen({ author: user, place, townHallId: null, text, mode: 'post' });
+  /** A post written in a place: forum posts are never pre-moderated, and no town hall's bans apply. */
+  const writing = (user: SessionUser, place: Place, text: string): Admission => ({ kind: 'post', author: user, place, text, mode: 'post' });
+  const threadPlace = (id: string): Place => ({ kind: 'thread', id });
   /** Who wrote a new post, when, and what screening made of it. */
-  const authored = (user: SessionUser, screening: Screening) => ({
+  const authored = (user: SessionUser, { holdReason, filterHits, status }: AdmittedFields) => ({
     authorId: user.id,
     authorName: user.displayName,
     authorRole: user.role,
-    status: screening.outcome === 'publish' ? ('published' as const) : ('held' as const),
-    holdReason: screening.holdReason,
-    filterHits: screening.hits,
+    status,
+    holdReason,
+    filterHits,
     createdAt: now(),
   });
-  /** Held posts join the moderators' queue once they are stored. */
-  const submitted = (post: PostRecord) =>
-    moderation.submitted({ ref: { kind: 'post', id: post.id }, place: `thread:${post.threadId}`, status: post.status, createdAt: post.createdAt });
 
   const bind = commandBinder(deps);
 
@@ -106,16 +105,13 @@ export function registerForum(deps: ForumDeps): void {
     async run({ user }, input) {
       await pace(user);
       if (!(await forum.getCategory(input.categoryId))) throw notFound('category');
-      const screening = await screen(user, `forum:${input.categoryId}`, joinForScreening(input.title, input.body));
-      const { title, body } = splitScreened(screening.text, input);
-      const created = await forum.createThread({
-        categoryId: input.categoryId,
-        title,
-        body,
-        ...authored(user, screening),
-      });
+      // Screened in its category (the thread has no id yet), queued in the thread.
+      const created = await moderation.admit(
+        writing(user, { kind: 'forum', id: input.categoryId }, joinForScreening(input.title, input.body)),
+        (admitted) => forum.createThread({ categoryId: input.categoryId, ...splitScreened(admitted.text, input), ...authored(user, admitted) }),
+        (c) => c && { id: c.post.id, createdAt: c.post.createdAt, status: c.post.status, place: threadPlace(c.thread.id) },
+      );
       if (!created) throw notFound('category');
-      await submitted(created.post);
       deps.log.info({ thread: created.thread.id, status: created.thread.status }, 'forum thread created');
       return { thread: threadView(created.thread, 'author'), post: postView(created.post, 'author') };
     },
@@ -130,15 +126,12 @@ export function registerForum(deps: ForumDeps): void {
         throw new CommandError(ErrorCode.CONFLICT, 'This thread is waiting for review.');
       }
       if (!mayPostIn(thread, user.role)) throw forbidden('This thread is locked.');
-      const screening = await screen(user, `thread:${thread.id}`, input.body);
-      const post = await forum.addReply(thread.id, {
-        body: screening.text,
-        ...authored(user, screening),
-      });
-      if (!post) throw notFound('thread');
-      await submitted(post);
-      broadcast.postChanged(post, false);
-      return postView(post, 'author');
+      const reply = await moderation.admit(writing(user, threadPlace(thread.id), input.body), (admitted) =>
+        forum.addReply(thread.id, { body: admitted.text, ...authored(user, admitted) }),
+      );
+      if (!reply) throw notFound('thread');
+      broadcast.postChanged(reply, false);
+      return postView(reply, 'author');
     },
   });
 
@@ -153,18 +146,18 @@ export function registerForum(deps: ForumDeps): void {
       if (!EDITABLE.includes(post.status)) throw new CommandError(ErrorCode.CONFLICT, 'This post is under review.');
       const thread = await visibleThread(post.threadId, user);
       if (!mayPostIn(thread, user.role)) throw forbidden('This thread is locked.');
-      const screening = await screen(user, `thread:${thread.id}`, input.body);
-      const status = statusAfterEdit(post.status, screening.outcome);
-      const held = screening.outcome === 'hold';
-      const updated = await forum.editPost(post.id, [post.status], {
-        body: screening.text,
-        editedAt: now(),
-        status,
-        holdReason: status === 'published' ? null : held ? screening.holdReason : post.holdReason,
-        filterHits: status === 'published' ? [] : held ? screening.hits : post.filterHits,
+      const updated = await moderation.admit(writing(user, threadPlace(thread.id), input.body), (admitted) => {
+        const status = statusAfterEdit(post.status, admitted.status === 'held' ? 'hold' : 'publish');
+        const held = admitted.status === 'held';
+        return forum.editPost(post.id, [post.status], {
+          body: admitted.text,
+          editedAt: now(),
+          status,
+          holdReason: status === 'published' ? null : held ? admitted.holdReason : post.holdReason,
+          filterHits: status === 'published' ? [] : held ? admitted.filterHits : post.filterHits,
+        });
       });
       if (!updated) throw new CommandError(ErrorCode.CONFLICT, 'This post changed meanwhile.');
-      await submitted(updated);
       const wasPublic = post.status === 'published';
       broadcast.postChanged(updated, wasPublic);
       if (updated.opening && updated.status !== post.status) {

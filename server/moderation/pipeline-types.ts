@@ -5,6 +5,7 @@ import type {
   FilterHit,
   HoldReason,
   ModerationMode,
+  Place,
   ReasonCode,
 } from '../../shared/moderation.js';
 import type { SessionUser } from '../core/types.js';
@@ -49,44 +50,60 @@ export interface ContentAdapter {
   transition(id: string, from: ContentStatus[], to: ContentStatus, decision: Decision): Promise<ContentSummary | null>;
 }
 
-export interface Screening {
-  outcome: 'publish' | 'hold';
-  holdReason: HoldReason | null;
-  hits: FilterHit[];
-  /** The text to store: as written, or with masked words replaced. */
-  text: string;
-}
-
-export interface ScreenInput {
+/** What a feature asks the entrance to admit: who writes what, where, under which mode. */
+export interface Admission {
+  kind: ContentKind;
   author: SessionUser;
-  /** 'townhall:<id>' or 'thread:<id>': where slow mode and room bans apply. */
-  place: string;
-  /** The town hall whose room bans apply, if any. */
-  townHallId: string | null;
+  /** Where slow mode, taking part and (for a town hall) room bans apply. */
+  place: Place;
   text: string;
   mode: ModerationMode;
 }
 
+/** What screening made of the text, ready for the feature to store as it is. */
+export interface AdmittedFields {
+  /** As written, or with masked words replaced. */
+  text: string;
+  status: 'published' | 'held';
+  holdReason: HoldReason | null;
+  filterHits: FilterHit[];
+}
+
 /**
- * The moderation pipeline as features use it: every piece of user content is screened before
- * it is stored (bans and timeouts → FORBIDDEN with the end time; slow mode → RATE_LIMITED;
- * a `block` filter entry → INVALID_PAYLOAD; `mask` entries masked; `hold` entries, the public
- * lists and pre-moderation → held), and reported after it is stored so held items join the
- * moderators' queue. Screening also notes that the author took part in the place, as votes and
- * ballots do through `tookPart`. Flags, decisions, appeals and notices arrive through the `mod:`
- * commands.
+ * Which stored item a write produced, so that one left held joins the queue. `place` is where it
+ * is queued when that is not where it was screened (a new thread is screened in its category).
+ */
+export interface StoredItem {
+  id: string;
+  createdAt: number;
+  status: ContentStatus;
+  place?: Place;
+}
+
+export type Writer<T> = (fields: AdmittedFields) => Promise<T>;
+
+/**
+ * Moderation as features use it. Every piece of user content comes in through `admit`, which
+ * screens it before it is stored (bans and timeouts → FORBIDDEN with the end time; slow mode →
+ * RATE_LIMITED; a `block` filter entry → INVALID_PAYLOAD; `mask` entries masked; `hold`
+ * entries, the public lists and pre-moderation → held), notes that the author took part in the
+ * place, hands the feature's writer the fields to store, and queues what was stored held. Votes
+ * and ballots check `requireAllowed` and mark `tookPart` themselves. Flags, decisions, appeals
+ * and notices arrive through the `mod:` commands.
  */
 export interface ModerationPipeline {
   registerKind(adapter: ContentAdapter): void;
-  screen(input: ScreenInput): Promise<Screening>;
+  /** Admits content whose writer returns the stored record (or null when nothing was stored). */
+  admit<T extends StoredItem | null>(admission: Admission, write: Writer<T>): Promise<T>;
+  /** Admits content whose writer returns something else; `stored` says which item it stored. */
+  admit<T>(admission: Admission, write: Writer<T>, stored: (result: T) => StoredItem | null): Promise<T>;
   /** FORBIDDEN (with the end time) for a person under a timeout or ban here; for votes and flags. */
   requireAllowed(user: SessionUser, townHallId: string | null): Promise<void>;
   /** Seconds between messages a resident must wait in a place (0: slow mode is off). */
-  slowMode(place: string): Promise<number>;
+  slowMode(place: Place): Promise<number>;
   /**
    * The person voted or cast a ballot in a place, so their flags there count (see `flagCounts`).
-   * `screen` marks writers itself.
+   * `admit` marks writers itself.
    */
-  tookPart(userId: string, place: string): Promise<void>;
-  submitted(item: { ref: ContentRef; place: string; status: ContentStatus; createdAt: number }): Promise<void>;
+  tookPart(userId: string, place: Place): Promise<void>;
 }

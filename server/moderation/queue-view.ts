@@ -1,15 +1,16 @@
 import type { QueueItemView, QueueStats } from '../../shared/moderation-events.js';
 import type { Pseudonyms } from '../identity/pseudonyms.js';
 import type { ContentAdapter } from './pipeline-types.js';
-import type { ModerationStore, QueueEntry } from './store.js';
+import type { AppealStore } from './appeal-store.js';
+import type { QueueEntry, QueueStore } from './queue-store.js';
 
 /** Turns queue entries into what the console shows, asking each feature for its content. */
-export function createQueueViews(store: ModerationStore, adapters: Map<string, ContentAdapter>, pseudonym: Pseudonyms) {
+export function createQueueViews(store: QueueStore, appeals: AppealStore, adapters: ReadonlyMap<string, ContentAdapter>, pseudonym: Pseudonyms) {
   return {
     async view(entry: QueueEntry): Promise<QueueItemView | null> {
       const item = await adapters.get(entry.ref.kind)?.describe(entry.ref.id);
       if (!item) return null;
-      const appeal = entry.reason === 'appealed' ? await store.getAppeal(entry.ref) : null;
+      const appeal = entry.reason === 'appealed' ? await appeals.getAppeal(entry.ref) : null;
       return {
         ref: entry.ref,
         place: item.place,

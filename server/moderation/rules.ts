@@ -1,5 +1,5 @@
 // Pure rules of the moderation pipeline.
-import type { ContentPlace, ModeratorAction, Notice, Sanction } from '../../shared/moderation.js';
+import type { ModeratorAction, Notice, Sanction } from '../../shared/moderation.js';
 import { isStaff, type Role } from '../../shared/roles.js';
 import type { SessionUser } from '../core/types.js';
 import type { ContentStatus, Decision } from './pipeline-types.js';
@@ -28,11 +28,6 @@ export function excerpt(text: string, max = 80): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length <= max ? flat : `${flat.slice(0, max - 1).trimEnd()}…`;
 }
-
-/** The place key for a town hall, as slow mode and the queue use it. */
-export const townHallPlace = (townHallId: string) => `townhall:${townHallId}`;
-/** The place key of where an item lives ('townhall:<id>', 'thread:<id>'). */
-export const placeKey = (place: Pick<ContentPlace, 'kind' | 'id'>) => `${place.kind}:${place.id}`;
 
 // ---- flags -------------------------------------------------------------------------------------
 

@@ -1,12 +1,12 @@
 import type { Sanction } from '../../shared/moderation.js';
-import type { ModerationStore } from './store.js';
+import type { SanctionStore } from './sanction-store.js';
 
 /**
  * Active sanctions per person, cached briefly: every vote and post asks, and most people have
  * none. A sanction given on this node clears its cache at once; other nodes see it within
  * `ttlMs`.
  */
-export function createSanctionCheck(store: ModerationStore, ttlMs = 2000) {
+export function createSanctionCheck(store: Pick<SanctionStore, 'activeSanctions'>, ttlMs = 2000) {
   const cache = new Map<string, { at: number; active: Sanction[] }>();
   return {
     /** The sanction that stops this person here (site-wide, or in this town hall), if any. */

@@ -1,9 +1,11 @@
-// What both moderation stores build and write, so they cannot drift apart. Each copies exactly
-// the declared fields: an extra property on the caller's object would otherwise come back from
-// the call that stored it but not from the next read.
+// What the two implementations of each moderation part build and write, so they cannot drift
+// apart. Each copies exactly the declared fields: an extra property on the caller's object would
+// otherwise come back from the call that stored it but not from the next read.
 import type { Appeal, ContentKind, ContentRef, FilterEntry, Notice, Sanction } from '../../shared/moderation.js';
 import { newId } from '../core/ids.js';
-import type { NewAppeal, NewSanction, QueueEntry } from './store.js';
+import type { NewAppeal } from './appeal-store.js';
+import type { QueueEntry } from './queue-store.js';
+import type { NewSanction } from './sanction-store.js';
 
 /** How many decision times are kept for `recentDecisionTimes`; older ones are dropped. */
 export const DECISION_TIMES_KEPT = 1000;
@@ -36,7 +38,7 @@ export const plainRef = ({ kind, id }: ContentRef): ContentRef => ({ kind, id })
 
 export const plainQueueEntry = (e: Omit<QueueEntry, 'claim'>): Omit<QueueEntry, 'claim'> => ({
   ref: plainRef(e.ref),
-  place: e.place,
+  place: { kind: e.place.kind, id: e.place.id },
   reason: e.reason,
   flags: e.flags,
   submittedAt: e.submittedAt,
@@ -85,3 +87,11 @@ export const newNotice = (n: Omit<Notice, 'id'>): Notice => ({
 /** Newest first, ties by id descending: the exact reverse of the oldest-first order. */
 export const newestFirst = <T extends { at: number; id: string }>(a: T, b: T): number =>
   b.at - a.at || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+
+/** SQLite's LIMIT takes a whole number, and -1 for none. */
+export const sqlLimit = (limit: number): number => (Number.isFinite(limit) ? Math.max(0, Math.floor(limit)) : -1);
+
+export const orNull = <R, T>(row: R | undefined, from: (r: R) => T): T | null => (row ? from(row) : null);
+
+// Null fields are left out of the Redis hashes rather than written as a sentinel string.
+export const numberOrNull = (value: string | undefined): number | null => (value === undefined ? null : Number(value));

@@ -3,14 +3,12 @@
 // under it never appears beside their name, id or other items, nor the other way round, so
 // nothing links the two. Only an admin can reveal the author (`mod:reveal-author`).
 import { CommandError, ErrorCode } from '../../shared/errors.js';
-import type { Appeal, ContentRef, Notice, Sanction } from '../../shared/moderation.js';
+import { placeKey, type Appeal, type ContentRef, type Notice, type Sanction } from '../../shared/moderation.js';
 import type { AppealView, NoticeView, SanctionView, UserPanel } from '../../shared/moderation-events.js';
 import type { Role } from '../../shared/roles.js';
 import type { IdentityService } from '../identity/service.js';
-import type { ModerationCore } from './pipeline.js';
+import type { ModerationCore } from './parts.js';
 import type { ContentSummary } from './pipeline-types.js';
-import { placeKey } from './rules.js';
-import type { ModerationStore } from './store.js';
 
 export interface ResolvedTarget {
   id: string;
@@ -30,7 +28,7 @@ const NOTICES_SHOWN = 20;
  * place it holds in (pseudonyms differ from place to place); null when they wrote under their name.
  */
 const aliasFor = (item: ContentSummary, core: ModerationCore): string | null =>
-  item.anonymous ? `${placeKey(item.place)}/${core.handleOf(item)}` : null;
+  item.anonymous ? `${placeKey(item.place)}/${core.content.handleOf(item)}` : null;
 
 /** A person by id (as named), or the author of an item (by pseudonym if they hid their name). */
 export async function resolveTarget(
@@ -43,11 +41,11 @@ export async function resolveTarget(
     if (!user) throw new CommandError(ErrorCode.NOT_FOUND, 'No such person.');
     return { id: user.id, role: user.role, shownAs: user.displayName, alias: null };
   }
-  const item = await core.describe(target.ref);
+  const item = await core.content.describe(target.ref);
   const user = await identity.sessionUser(item.authorId);
   if (!user) throw new CommandError(ErrorCode.NOT_FOUND, 'No such person.');
   const alias = aliasFor(item, core);
-  return { id: user.id, role: user.role, shownAs: item.anonymous ? core.handleOf(item) : user.displayName, alias };
+  return { id: user.id, role: user.role, shownAs: item.anonymous ? core.content.handleOf(item) : user.displayName, alias };
 }
 
 export const sanctionView = ({ userId, ...rest }: Sanction): SanctionView => ({ ...rest, userId: rest.alias === null ? userId : null });
@@ -61,17 +59,17 @@ export const sanctionTarget = (s: Sanction): string => (s.alias === null ? `user
  * The user panel: the sanctions and notices given under the same name as the target (the
  * pseudonym, or the person's own name) and nothing else.
  */
-export async function userPanel(target: ResolvedTarget, core: ModerationCore, store: ModerationStore): Promise<UserPanel> {
+export async function userPanel(target: ResolvedTarget, core: ModerationCore): Promise<UserPanel> {
   const [sanctions, active, notices] = await Promise.all([
-    store.sanctionsOf(target.id),
-    store.activeSanctions(target.id, Date.now()),
-    store.noticesFor(target.id, NOTICES_READ),
+    core.sanctions.store.sanctionsOf(target.id),
+    core.sanctions.store.activeSanctions(target.id, Date.now()),
+    core.appeals.store.noticesFor(target.id, NOTICES_READ),
   ]);
   const sameName = (s: Sanction) => s.alias === target.alias;
   // A notice is about an item; it belongs here if that item was written under the same name.
   const aliases = await Promise.all(
     notices.map(async (n) => {
-      const item = await core.describe(n.ref).catch(() => null);
+      const item = await core.content.describe(n.ref).catch(() => null);
       return item ? aliasFor(item, core) : undefined;
     }),
   );

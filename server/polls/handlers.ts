@@ -7,7 +7,7 @@ import { newId } from '../core/ids.js';
 import type { RateRule } from '../core/rate-limit.js';
 import type { AppSocket, SessionUser } from '../core/types.js';
 import type { ModerationPipeline } from '../moderation/pipeline-types.js';
-import { townHallPlace } from '../moderation/rules.js';
+import { townHallPlace } from '../../shared/moderation.js';
 import { requireHost, requireJoined } from '../townhall/access.js';
 import type { TownHallRoom } from '../townhall/room.js';
 import type { TownHallService } from '../townhall/service.js';
@@ -15,7 +15,7 @@ import type { VoteGuard } from '../townhall/vote-guard.js';
 import { createAnswerAdapter } from './adapter.js';
 import { createPollBroadcast } from './broadcast.js';
 import { ballotProblem, canSeePoll, canSeeResults, isOverdue, pollView, tally } from './rules.js';
-import type { NewBallot, PollRecord, PollStore } from './store.js';
+import type { CastOutcome, NewBallot, PollRecord, PollStore } from './store.js';
 import { createResultsTally } from './tally.js';
 
 export const POLL_RATES = {
@@ -123,23 +123,15 @@ export function registerPolls(deps: PollDeps): { close(): void } {
     return pollView(poll, ballots ? tally(poll, ballots) : null, mine?.ballot ?? null);
   }
 
-  /** A word-cloud answer is screened like any text; other ballots have nothing to screen. */
-  async function screened(user: SessionUser, poll: PollRecord, ballot: Ballot, castAt: number): Promise<NewBallot> {
-    if (ballot.kind !== 'wordcloud') return { ballot, castAt, status: 'published', holdReason: null, filterHits: [] };
-    const screening = await moderation.screen({
-      author: user,
-      place: townHallPlace(poll.townHallId),
-      townHallId: poll.townHallId,
-      text: ballot.text,
-      mode: 'post',
-    });
-    return {
-      ballot: { kind: 'wordcloud', text: screening.text },
-      castAt,
-      status: screening.outcome === 'publish' ? 'published' : 'held',
-      holdReason: screening.holdReason,
-      filterHits: screening.hits,
-    };
+  /** A word-cloud answer comes in through moderation like any text; other ballots have nothing to screen. */
+  function submitBallot(user: SessionUser, poll: PollRecord, ballot: Ballot, castAt: number): Promise<CastOutcome> {
+    const store = (b: NewBallot) => polls.castBallot(poll.id, user.id, b, poll.allowChange);
+    if (ballot.kind !== 'wordcloud') return store({ ballot, castAt, status: 'published', holdReason: null, filterHits: [] });
+    return moderation.admit(
+      { kind: 'answer', author: user, place: townHallPlace(poll.townHallId), text: ballot.text, mode: 'post' },
+      ({ text, ...admitted }) => store({ ballot: { kind: 'wordcloud', text }, castAt, ...admitted }),
+      (outcome) => (outcome.accepted ? { id: outcome.ballot.id, createdAt: outcome.ballot.castAt, status: outcome.ballot.status } : null),
+    );
   }
 
   // Every poll this person may see, settled first so a poll past its time shows closed.
@@ -224,15 +216,12 @@ export function registerPolls(deps: PollDeps): { close(): void } {
       // Refused before screening, so a doomed answer costs no slow-mode budget; the store checks again.
       if (!poll.allowChange && (await polls.ballotOf(poll.id, user.id))) throw conflict('You have already voted.');
       await deps.votes.admit({ user, network: socket.data.network, townHallId: poll.townHallId, target: { kind: 'poll', id: poll.id } });
-      const outcome = await polls.castBallot(poll.id, user.id, await screened(user, poll, ballot, Date.now()), poll.allowChange);
+      const outcome = await submitBallot(user, poll, ballot, Date.now());
       if (!outcome.accepted) {
         throw conflict(outcome.reason === 'already-voted' ? 'You have already voted.' : 'This poll has closed.');
       }
       const cast = outcome.ballot;
       await moderation.tookPart(user.id, townHallPlace(poll.townHallId));
-      if (cast.status === 'held') {
-        await moderation.submitted({ ref: { kind: 'answer', id: cast.id }, place: townHallPlace(poll.townHallId), status: 'held', createdAt: cast.castAt });
-      }
       results.dirty(poll.id);
       return { pollId: poll.id, ballot: cast.ballot, replaced: outcome.replaced, held: cast.status === 'held' };
     },

@@ -1,3 +1,4 @@
+import { showDecision, type DecisionScreens } from '../moderation/announce.js';
 import type { ContentAdapter, ContentSummary } from '../moderation/pipeline-types.js';
 import type { TownHallService } from '../townhall/service.js';
 import type { QaBroadcast } from './broadcast.js';
@@ -30,6 +31,11 @@ export function createQuestionAdapter(deps: {
       decision: q.decision,
     };
   };
+  const screens: DecisionScreens<QuestionRecord> = {
+    changed: async (q) => deps.broadcast.changed(q, await deps.authorReviews(q)),
+    hidden: (q) => deps.broadcast.hidden(q),
+    removed: (q, wasPublic) => deps.broadcast.removed(q, wasPublic),
+  };
   return {
     kind: 'question',
     async describe(id) {
@@ -39,12 +45,7 @@ export function createQuestionAdapter(deps: {
     async transition(id, from, to, decision) {
       const updated = await deps.questions.transition(id, from, to, decision);
       if (!updated) return null;
-      const wasPublic = from.includes('published');
-      if (to === 'published') deps.broadcast.changed(updated, await deps.authorReviews(updated));
-      else if (to === 'hidden') {
-        if (wasPublic) deps.broadcast.hidden(updated);
-        deps.broadcast.changed(updated, await deps.authorReviews(updated));
-      } else deps.broadcast.removed(updated, wasPublic);
+      await showDecision(updated, to, from.includes('published'), screens);
       return summarise(updated);
     },
   };

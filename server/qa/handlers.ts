@@ -15,7 +15,7 @@ import { rooms, type SessionUser } from '../core/types.js';
 import type { IdentityService } from '../identity/service.js';
 import type { Pseudonyms } from '../identity/pseudonyms.js';
 import type { ModerationPipeline } from '../moderation/pipeline-types.js';
-import { townHallPlace } from '../moderation/rules.js';
+import { townHallPlace } from '../../shared/moderation.js';
 import { createQuestionAdapter } from './adapter.js';
 import { requireHost, requireJoined } from '../townhall/access.js';
 import type { TownHallRoom } from '../townhall/room.js';
@@ -106,26 +106,19 @@ export function registerQa(deps: QaDeps): { close(): void } {
     async run({ user, socket }, input) {
       requireJoined(socket, input.townHallId);
       const townHall = await requireOpen(input.townHallId);
-      const screening = await moderation.screen({
-        author: user,
-        place: townHallPlace(townHall.id),
-        townHallId: townHall.id,
-        text: input.text,
-        mode: townHall.moderation,
-      });
-      const q = await questions.addQuestion({
-        townHallId: townHall.id,
-        authorId: user.id,
-        authorName: user.displayName,
-        authorRole: badgeOf(user.role),
-        anonymous: input.anonymous,
-        text: screening.text,
-        status: screening.outcome === 'publish' ? 'published' : 'held',
-        holdReason: screening.holdReason,
-        filterHits: screening.hits,
-      });
+      const q = await moderation.admit(
+        { kind: 'question', author: user, place: townHallPlace(townHall.id), text: input.text, mode: townHall.moderation },
+        (admitted) =>
+          questions.addQuestion({
+            townHallId: townHall.id,
+            authorId: user.id,
+            authorName: user.displayName,
+            authorRole: badgeOf(user.role),
+            anonymous: input.anonymous,
+            ...admitted,
+          }),
+      );
       deps.log.info({ question: q.id, townHall: q.townHallId, status: q.status }, 'question asked');
-      await moderation.submitted({ ref: { kind: 'question', id: q.id }, place: townHallPlace(q.townHallId), status: q.status, createdAt: q.createdAt });
       const reviews = canReview(user.role);
       broadcast.changed(q, reviews);
       return viewOf(q, 'author', pseudonym(user.id, q.townHallId), reviews);

@@ -1,10 +1,9 @@
 import { CommandError, ErrorCode } from '../../shared/errors.js';
-import type { ContentRef } from '../../shared/moderation.js';
+import { placeKey, townHallPlace, type ContentRef } from '../../shared/moderation.js';
 import type { Settings, TownHallRecordView } from '../../shared/record.js';
 import type { Logger } from '../core/log.js';
 import type { IdentityService } from '../identity/service.js';
 import type { AuditEntry, AuditLogStore } from '../moderation/audit.js';
-import { townHallPlace } from '../moderation/rules.js';
 import type { PollReader } from '../polls/service.js';
 import type { QuestionReader } from '../qa/service.js';
 import type { TownHallService } from '../townhall/service.js';
@@ -106,7 +105,7 @@ export function createRecordService(deps: RecordDeps): RecordService {
    */
   const seen = new Map<string, SeenEntries>();
   async function moderationEntries(townHallId: string, known: Set<string>): Promise<SeenEntries['entries']> {
-    const place = townHallPlace(townHallId);
+    const place = placeKey(townHallPlace(townHallId));
     const prior = seen.get(townHallId) ?? { after: 0, entries: [] };
     const found = [...prior.entries];
     let after = prior.after;

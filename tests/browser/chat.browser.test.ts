@@ -72,7 +72,7 @@ describe('chat and captions in the browser', () => {
     const [message] = (await server.stores.chat.recentPublished(townHallPath.split('/').at(-1)!, 10)).filter((m) =>
       m.text.includes('crosswalk'),
     );
-    expect(await server.stores.moderation.addFlag({ kind: 'chat', id: message!.id }, 'someone-else-0001', 'spam')).toEqual({ added: true, count: 2 });
+    expect(await server.stores.moderation.queue.addFlag({ kind: 'chat', id: message!.id }, 'someone-else-0001', 'spam')).toEqual({ added: true, count: 2 });
   });
 
   it('marks a held message for its author only, and counts down slow mode', async () => {

@@ -84,7 +84,7 @@ describe.each(['sqlite', 'redis'] as const)('anonymous authors on the %s store',
     expect(everything).not.toContain('Secret Sam');
     expect(everything).not.toContain('NAMED-CHAT-TEXT');
     // The timeout was given and lifted all the same.
-    expect(await server.stores.moderation.sanctionsOf(sam.session.me.id)).toMatchObject([{ id: timeout.id, liftedBy: expect.any(String) }]);
+    expect(await server.stores.moderation.sanctions.sanctionsOf(sam.session.me.id)).toMatchObject([{ id: timeout.id, liftedBy: expect.any(String) }]);
   });
 
   it("keeps an anonymous author's sanctions and a named person's sanctions in separate panels, enforcing both", async () => {

@@ -48,7 +48,7 @@ describe.each(['sqlite', 'redis'] as const)('flags on the %s store', (store) => 
       expect(await flag(stranger, question(q.id))).toEqual({ flagged: true });
     }
     expect((await server.stores.questions.getQuestion(q.id))?.status).toBe('published');
-    expect(await server.stores.moderation.getQueueEntry(question(q.id))).toMatchObject({ reason: 'flagged', flags: 3 });
+    expect(await server.stores.moderation.queue.getQueueEntry(question(q.id))).toMatchObject({ reason: 'flagged', flags: 3 });
   });
 
   it('hides a question once three people who took part in the town hall flag it', async () => {
@@ -124,7 +124,7 @@ describe.each(['sqlite', 'redis'] as const)('flags on the %s store', (store) => 
 
     expect((await server.stores.questions.getQuestion(q.id))?.status).toBe('published');
     expect(await record()).toBe(before);
-    expect(await server.stores.moderation.getQueueEntry(question(q.id))).toMatchObject({ reason: 'flagged', flags: 6 });
+    expect(await server.stores.moderation.queue.getQueueEntry(question(q.id))).toMatchObject({ reason: 'flagged', flags: 6 });
     const actions = (await server.stores.audit.list(0, 10_000)).filter((e) => e.target === `question:${q.id}`);
     expect(actions).toEqual([]);
   });
@@ -137,7 +137,7 @@ describe.each(['sqlite', 'redis'] as const)('flags on the %s store', (store) => 
     for (const [i, r] of readers.entries()) await reply(r, thread.id, `I read the rules (${i}).`);
     for (const r of readers) await flag(r, post(opening.id));
     expect(await publicThread(thread.id)).toBe(200);
-    expect(await server.stores.moderation.getQueueEntry(post(opening.id))).toMatchObject({ reason: 'flagged', flags: 3 });
+    expect(await server.stores.moderation.queue.getQueueEntry(post(opening.id))).toMatchObject({ reason: 'flagged', flags: 3 });
 
     const townHallId = await live();
     unwrap(await command(officer, 'townhall:join', { townHallId }));
@@ -146,7 +146,7 @@ describe.each(['sqlite', 'redis'] as const)('flags on the %s store', (store) => 
     for (const [i, c] of chatters.entries()) unwrap(await command(c, 'chat:send', { townHallId, text: `Thanks (${i})` }));
     for (const c of chatters) await flag(c, { kind: 'chat', id: message.id });
     expect((await server.stores.chat.get(message.id))?.status).toBe('published');
-    expect(await server.stores.moderation.getQueueEntry({ kind: 'chat', id: message.id })).toMatchObject({ reason: 'flagged' });
+    expect(await server.stores.moderation.queue.getQueueEntry({ kind: 'chat', id: message.id })).toMatchObject({ reason: 'flagged' });
   });
 
   it('lets only new people hide an item again after a moderator restored it', async () => {
@@ -170,7 +170,7 @@ describe.each(['sqlite', 'redis'] as const)('flags on the %s store', (store) => 
     const [one, two, three] = await participants('Second', 3);
     await flag(one!, post(opening.id));
     expect(await publicThread(thread.id)).toBe(200);
-    expect(await server.stores.moderation.getQueueEntry(post(opening.id))).toMatchObject({ reason: 'flagged', flags: 1 });
+    expect(await server.stores.moderation.queue.getQueueEntry(post(opening.id))).toMatchObject({ reason: 'flagged', flags: 1 });
     // Three new, distinct people who took part reach the threshold again.
     await flag(two!, post(opening.id));
     await flag(three!, post(opening.id));

@@ -55,7 +55,7 @@ describe('who runs a town hall', () => {
     expect((await server.app.townHalls.require(r.townHallId)).moderation).toBe('post');
     const polls = await server.stores.polls.listPolls(r.townHallId);
     expect(polls.map((p) => p.status).sort()).toEqual(['draft', 'open']);
-    expect(await server.stores.moderation.getSlowMode(`townhall:${r.townHallId}`)).toBe(0);
+    expect(await server.stores.moderation.queue.getSlowMode({ kind: 'townhall', id: r.townHallId })).toBe(0);
   });
 
   it('lets the host run every command', async () => {

@@ -93,7 +93,7 @@ describe.each(['sqlite', 'redis'] as const)('the moderation pipeline on the %s s
     const voter = await resident('Asker');
     const theirs = await ask(voter, 'Vote for this one');
     // A timeout that ends in a moment, written straight to the store, so the test need not wait minutes.
-    await server.stores.moderation.addSanction({
+    await server.stores.moderation.sanctions.addSanction({
       userId: session.me.id,
       kind: 'timeout',
       townHallId: null,
@@ -143,16 +143,16 @@ describe.each(['sqlite', 'redis'] as const)('the moderation pipeline on the %s s
     const gone = nextEvent(mod2, 'mod:queue-removed', (p) => p.ref.id === q.id);
     expect(unwrap(await command(mod1, 'mod:decide', { ref: ref(q.id), action: 'approve' }))).toEqual({ status: 'published' });
     await gone;
-    expect(await server.stores.moderation.getQueueEntry(ref(q.id))).toBeNull();
+    expect(await server.stores.moderation.queue.getQueueEntry(ref(q.id))).toBeNull();
   });
 
   it('keeps a question a moderator hid in the queue until it is decided', async () => {
     const author = await resident('Hidden author');
     const q = await ask(author, 'A question to hide for a moment');
     unwrap(await command(mod1, 'mod:decide', { ref: ref(q.id), action: 'hide', reason: 'other' }));
-    expect(await server.stores.moderation.getQueueEntry(ref(q.id))).toMatchObject({ reason: 'hidden' });
+    expect(await server.stores.moderation.queue.getQueueEntry(ref(q.id))).toMatchObject({ reason: 'hidden' });
     unwrap(await command(mod2, 'mod:decide', { ref: ref(q.id), action: 'approve' }));
-    expect(await server.stores.moderation.getQueueEntry(ref(q.id))).toBeNull();
+    expect(await server.stores.moderation.queue.getQueueEntry(ref(q.id))).toBeNull();
   });
 
   it('refuses sanctions and decisions from residents', async () => {

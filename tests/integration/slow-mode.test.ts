@@ -21,7 +21,7 @@ describe('slow mode in a town hall', () => {
     const told = new Promise((resolve) => resident.once('mod:slow-mode-changed', resolve));
     unwrap(await command(officer, 'mod:set-slow-mode', { townHallId, seconds: 120 }));
     expect(await told).toEqual({ townHallId, seconds: 120 });
-    expect(await server.stores.moderation.getSlowMode(`townhall:${townHallId}`)).toBe(120);
+    expect(await server.stores.moderation.queue.getSlowMode({ kind: 'townhall', id: townHallId })).toBe(120);
     expect(unwrap(await command(resident, 'townhall:join', { townHallId })).qa.slowModeSeconds).toBe(120);
 
   });
@@ -30,9 +30,9 @@ describe('slow mode in a town hall', () => {
     const { app } = server;
     const resident = await server.guest('Measured');
     const user = { id: resident.me.id, role: resident.me.role, displayName: resident.me.displayName };
-    // Screening is the pipeline's own step, run here twice in a row for the same place.
+    // Screening is the entrance's own step, run here twice in a row for the same place.
     const screen = () =>
-      app.moderation.screen({ author: user, place: `townhall:${townHallId}`, townHallId, text: 'hello', mode: 'post' });
+      app.moderation.admit({ kind: 'chat', author: user, place: { kind: 'townhall', id: townHallId }, text: 'hello', mode: 'post' }, async () => null);
     await screen();
     await expect(screen()).rejects.toMatchObject({ code: 'RATE_LIMITED', extra: { retryAfterMs: expect.any(Number) } });
     const rejection = await screen().catch((err: { extra: { retryAfterMs: number } }) => err);
@@ -42,7 +42,7 @@ describe('slow mode in a town hall', () => {
   it('does not slow staff, and turns off at zero', async () => {
     const staff = { id: 'staff-user', role: 'officer' as const, displayName: 'Officer' };
     const screen = (author: typeof staff | { id: string; role: 'resident'; displayName: string }) =>
-      server.app.moderation.screen({ author, place: `townhall:${townHallId}`, townHallId, text: 'hi', mode: 'post' });
+      server.app.moderation.admit({ kind: 'chat', author, place: { kind: 'townhall', id: townHallId }, text: 'hi', mode: 'post' }, async () => null);
     await screen(staff);
     await screen(staff);
     unwrap(await command(officer, 'mod:set-slow-mode', { townHallId, seconds: 0 }));

@@ -18,9 +18,9 @@ it('reads flags and sanctions stored before flags could be spent or sanctions gi
   try {
     const ref = { kind: 'question' as const, id: 'question-0001' };
     // An earlier flag counted, as it did when it was made.
-    expect([await stores.moderation.flagCount(ref), await stores.moderation.countingFlagCount(ref)]).toEqual([1, 1]);
-    expect(await stores.moderation.addFlag(ref, 'flagger-1', 'spam')).toEqual({ added: false, count: 1 });
-    expect(await stores.moderation.sanctionsOf('resident-0001')).toMatchObject([{ id: 'sanction-000001', alias: null }]);
+    expect([await stores.moderation.queue.flagCount(ref), await stores.moderation.queue.countingFlagCount(ref)]).toEqual([1, 1]);
+    expect(await stores.moderation.queue.addFlag(ref, 'flagger-1', 'spam')).toEqual({ added: false, count: 1 });
+    expect(await stores.moderation.sanctions.sanctionsOf('resident-0001')).toMatchObject([{ id: 'sanction-000001', alias: null }]);
   } finally {
     await stores.close();
   }

@@ -38,7 +38,7 @@ async function roundTrip(stores: Stores): Promise<void> {
   });
   expect(await stores.questions.castVote(q.id, user!.id)).toEqual({ changed: true, votes: 1 });
   expect(await stores.townHalls.get(hall.id)).toEqual(hall);
-  expect(await stores.moderation.addFlag({ kind: 'question', id: q.id }, user!.id, 'spam')).toEqual({ added: true, count: 1 });
+  expect(await stores.moderation.queue.addFlag({ kind: 'question', id: q.id }, user!.id, 'spam')).toEqual({ added: true, count: 1 });
   const entry = await stores.audit.append({
     at: 1,
     actorId: user!.id,

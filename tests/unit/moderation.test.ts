@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createWordFilter } from '../../server/moderation/filter.js';
 import { excerpt, flagCounts, flagsMayHide, MOVES } from '../../server/moderation/rules.js';
 import { sanctionTarget, sanctionView } from '../../server/moderation/targets.js';
-import type { Sanction } from '../../shared/moderation.js';
+import { parsePlace, placeKey, type Place, type Sanction } from '../../shared/moderation.js';
 import { median } from '../../server/moderation/queue-view.js';
 
 describe('word filter', () => {
@@ -92,5 +92,15 @@ describe('moderation rules', () => {
     expect(median([])).toBeNull();
     expect(median([5, 1, 3])).toBe(3);
     expect(median([4, 1, 3, 2])).toBe(3);
+  });
+
+  it('writes a place one way and reads it back as the same place', () => {
+    const places: Place[] = [
+      { kind: 'townhall', id: 'th-1' },
+      { kind: 'thread', id: 'thread_0001' },
+      { kind: 'forum', id: 'category-9' },
+    ];
+    expect(places.map(placeKey)).toEqual(['townhall:th-1', 'thread:thread_0001', 'forum:category-9']);
+    expect(places.map((p) => parsePlace(placeKey(p)))).toEqual(places);
   });
 });

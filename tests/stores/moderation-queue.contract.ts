@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { ContentRef, Notice } from '../../shared/moderation.js';
-import type { ModerationStore, NewAppeal, NewSanction, QueueEntry } from '../../server/moderation/store.js';
+import type { ContentRef, Place } from '../../shared/moderation.js';
+import type { QueueStore, QueueEntry } from '../../server/moderation/queue-store.js';
 import { storePerTest, type MakeStore } from './harness.js';
 
 const Q1: ContentRef = { kind: 'question', id: 'question-0001' };
 const Q2: ContentRef = { kind: 'question', id: 'question-0002' };
 const P1: ContentRef = { kind: 'post', id: 'post-0001' };
-const PLACE = 'townhall:townhall-aaaa-01';
+const PLACE: Place = { kind: 'townhall', id: 'townhall-aaaa-01' };
+const THREAD: Place = { kind: 'thread', id: 'thread-0001' };
 const KIM = { id: 'mod-kim', name: 'Sgt. Kim' };
 const ORTIZ = { id: 'mod-ortiz', name: 'Lt. Ortiz' };
 const USER = 'resident-0001';
@@ -20,91 +21,11 @@ const waiting = (ref: ContentRef, submittedAt: number, extra: Partial<Omit<Queue
   ...extra,
 });
 
-const sanction = (extra: Partial<NewSanction> = {}): NewSanction => ({
-  userId: USER,
-  kind: 'timeout',
-  townHallId: 'townhall-aaaa-01',
-  until: 10_000,
-  reason: 'harassment',
-  note: 'repeated, after a warning "stop"',
-  by: KIM.id,
-  at: 1_000,
-  ...extra,
-});
-
-const appeal = (ref: ContentRef, extra: Partial<NewAppeal> = {}): NewAppeal => ({
-  ref,
-  authorId: USER,
-  text: 'I was quoting the chief,\nnot threatening anyone.',
-  at: 5_000,
-  appealedDecisionBy: KIM.id,
-  ...extra,
-});
-
-const notice = (ref: ContentRef, at: number, extra: Partial<Omit<Notice, 'id'>> = {}): Omit<Notice, 'id'> => ({
-  userId: USER,
-  ref,
-  action: 'remove',
-  reason: 'off-topic',
-  excerpt: 'When will the new "station" open',
-  at,
-  canAppeal: true,
-  ...extra,
-});
-
 const refs = (entries: QueueEntry[]): ContentRef[] => entries.map((e) => e.ref);
 
-export function describeModerationStore(name: string, makeStore: MakeStore<ModerationStore>): void {
-  describe(`ModerationStore (${name})`, () => {
+export function describeQueueStore(name: string, makeStore: MakeStore<QueueStore>): void {
+  describe(`QueueStore (${name})`, () => {
     const t = storePerTest(makeStore);
-
-    describe('filter entries', () => {
-      it('stores a term trimmed and in lower case, and lists entries by term', async () => {
-        const chief = await t.store.addFilterEntry({ term: '  Chief Home Address ', action: 'block', createdBy: 'admin-1' });
-        expect(chief).toMatchObject({ term: 'chief home address', action: 'block', createdBy: 'admin-1' });
-        expect(chief!.id).toMatch(/^[A-Za-z0-9_-]{16}$/);
-        const badge = await t.store.addFilterEntry({ term: 'badge number', action: 'mask', createdBy: 'admin-1' });
-        expect(await t.store.listFilterEntries()).toEqual([badge, chief]);
-      });
-
-      it('refuses a term that exists already, whatever its case and spacing', async () => {
-        const first = await t.store.addFilterEntry({ term: 'dirtycop', action: 'hold', createdBy: 'admin-1' });
-        expect(await t.store.addFilterEntry({ term: ' DirtyCop', action: 'block', createdBy: 'admin-2' })).toBeNull();
-        expect(await t.store.listFilterEntries()).toEqual([first]);
-      });
-
-      it('lets exactly one of two nodes adding the same term at once win', async () => {
-        const other = await t.another();
-        const results = await Promise.all([
-          t.store.addFilterEntry({ term: 'snitch', action: 'hold', createdBy: 'admin-1' }),
-          other.addFilterEntry({ term: 'SNITCH', action: 'block', createdBy: 'admin-2' }),
-        ]);
-        const winners = results.filter((r) => r !== null);
-        expect(winners).toHaveLength(1);
-        expect(await other.listFilterEntries()).toEqual(winners);
-      });
-
-      it('raises the version on every add and remove, and not on a refused add or an unknown remove', async () => {
-        const start = await t.store.filterVersion();
-        const entry = await t.store.addFilterEntry({ term: 'one', action: 'hold', createdBy: 'admin-1' });
-        await t.store.addFilterEntry({ term: 'two', action: 'hold', createdBy: 'admin-1' });
-        expect(await t.store.filterVersion()).toBe(start + 2);
-        await t.store.addFilterEntry({ term: 'ONE', action: 'hold', createdBy: 'admin-1' });
-        await t.store.removeFilterEntry('nothing-here-000');
-        expect(await t.store.filterVersion()).toBe(start + 2);
-        await t.store.removeFilterEntry(entry!.id);
-        expect(await t.store.filterVersion()).toBe(start + 3);
-      });
-
-      it('removes an entry once, after which its term can be added again', async () => {
-        const entry = await t.store.addFilterEntry({ term: 'temporary', action: 'mask', createdBy: 'admin-1' });
-        expect(await t.store.removeFilterEntry(entry!.id)).toEqual(entry);
-        expect(await t.store.removeFilterEntry(entry!.id)).toBeNull();
-        expect(await t.store.listFilterEntries()).toEqual([]);
-        const again = await t.store.addFilterEntry({ term: 'Temporary', action: 'block', createdBy: 'admin-2' });
-        expect(await t.store.listFilterEntries()).toEqual([again]);
-      });
-    });
 
     describe('flags', () => {
       it('counts each person once per item', async () => {
@@ -172,7 +93,7 @@ export function describeModerationStore(name: string, makeStore: MakeStore<Moder
         const other = await t.another();
         await other.markTookPart(USER, PLACE);
         expect(await other.tookPart(USER, PLACE)).toBe(true);
-        expect(await t.store.tookPart(USER, 'thread:thread-0001')).toBe(false);
+        expect(await t.store.tookPart(USER, THREAD)).toBe(false);
         expect(await t.store.tookPart('resident-0002', PLACE)).toBe(false);
         const reopened = await t.reopen();
         expect(await reopened.tookPart(USER, PLACE)).toBe(true);
@@ -316,172 +237,30 @@ export function describeModerationStore(name: string, makeStore: MakeStore<Moder
       });
     });
 
-    describe('sanctions', () => {
-      it('returns exactly the sanction it stored, and lists a person’s sanctions newest first', async () => {
-        const older = await t.store.addSanction(sanction({ at: 1_000 }));
-        expect(older).toEqual({ ...sanction({ at: 1_000 }), id: older.id, liftedAt: null, liftedBy: null, alias: null });
-        const newer = await t.store.addSanction(sanction({ kind: 'ban', townHallId: null, until: null, note: null, at: 2_000 }));
-        await t.store.addSanction(sanction({ userId: 'resident-0002' }));
-        expect(await t.store.sanctionsOf(USER)).toEqual([newer, older]);
-        expect(await t.store.sanctionsOf('nobody-000')).toEqual([]);
-      });
-
-      it('counts as active only sanctions neither lifted nor ended', async () => {
-        const ban = await t.store.addSanction(sanction({ kind: 'ban', until: null, at: 1_000 }));
-        const timeout = await t.store.addSanction(sanction({ until: 2_000, at: 1_100 }));
-        const lifted = await t.store.addSanction(sanction({ until: 9_000, at: 1_200 }));
-        await t.store.addSanction(sanction({ userId: 'resident-0002', until: null }));
-        await t.store.liftSanction(lifted.id, 'admin-1', 1_300);
-
-        expect(await t.store.activeSanctions(USER, 1_999)).toEqual([timeout, ban]);
-        expect(await t.store.activeSanctions(USER, 2_000)).toEqual([ban]);
-        await t.store.liftSanction(ban.id, 'admin-1', 3_000);
-        expect(await t.store.activeSanctions(USER, 3_000)).toEqual([]);
-      });
-
-      it('keeps the pseudonym a sanction was given under, and leaves it null for one given by name', async () => {
-        const alias = 'townhall:townhall-aaaa-01/R-ABCDE';
-        const anonymous = await t.store.addSanction({ ...sanction({ at: 2_000 }), alias });
-        const named = await t.store.addSanction(sanction({ at: 1_000 }));
-        expect([anonymous.alias, named.alias]).toEqual([alias, null]);
-        expect(await t.store.sanctionsOf(USER)).toEqual([anonymous, named]);
-        expect(await t.store.liftSanction(anonymous.id, 'admin-1', 3_000)).toMatchObject({ alias, liftedAt: 3_000 });
-      });
-
-      it('lifts a sanction once', async () => {
-        const s = await t.store.addSanction(sanction());
-        const lifted = await t.store.liftSanction(s.id, 'admin-1', 4_000);
-        expect(lifted).toEqual({ ...s, liftedAt: 4_000, liftedBy: 'admin-1' });
-        expect(await t.store.liftSanction(s.id, 'admin-2', 5_000)).toBeNull();
-        expect(await t.store.sanctionsOf(USER)).toEqual([lifted]);
-        expect(await t.store.liftSanction('nothing-here-000', 'admin-1', 4_000)).toBeNull();
-      });
-
-      it('lifts a sanction once when two nodes lift it at once', async () => {
-        const s = await t.store.addSanction(sanction());
-        const other = await t.another();
-        const results = await Promise.all([
-          t.store.liftSanction(s.id, 'admin-1', 4_000),
-          other.liftSanction(s.id, 'admin-2', 4_001),
-        ]);
-        const winners = results.filter((r) => r !== null);
-        expect(winners).toHaveLength(1);
-        expect(await t.store.sanctionsOf(USER)).toEqual(winners);
-      });
-    });
-
-    describe('appeals', () => {
-      it('stores an appeal undecided', async () => {
-        const created = await t.store.createAppeal(appeal(Q1));
-        expect(created).toEqual({ ...appeal(Q1), outcome: null, decidedBy: null, decidedAt: null });
-        expect(await t.store.getAppeal(Q1)).toEqual(created);
-        expect(await t.store.getAppeal(Q2)).toBeNull();
-      });
-
-      it('refuses a second appeal on one item', async () => {
-        const first = await t.store.createAppeal(appeal(Q1));
-        expect(await t.store.createAppeal(appeal(Q1, { text: 'Please look again.', at: 6_000 }))).toBeNull();
-        expect(await t.store.getAppeal(Q1)).toEqual(first);
-      });
-
-      it('accepts exactly one of two appeals made at once from two nodes', async () => {
-        const other = await t.another();
-        const results = await Promise.all([
-          t.store.createAppeal(appeal(Q1, { text: 'first tab' })),
-          other.createAppeal(appeal(Q1, { text: 'second tab' })),
-        ]);
-        const winners = results.filter((r) => r !== null);
-        expect(winners).toHaveLength(1);
-        expect(await t.store.getAppeal(Q1)).toEqual(winners[0]);
-      });
-
-      it('decides an appeal once', async () => {
-        const created = await t.store.createAppeal(appeal(Q1));
-        const decided = await t.store.decideAppeal(Q1, 'restored', ORTIZ.id, 7_000);
-        expect(decided).toEqual({ ...created, outcome: 'restored', decidedBy: ORTIZ.id, decidedAt: 7_000 });
-        expect(await t.store.decideAppeal(Q1, 'upheld', 'admin-1', 8_000)).toBeNull();
-        expect(await t.store.getAppeal(Q1)).toEqual(decided);
-      });
-
-      it('decides an appeal once when two moderators decide it at once from two nodes', async () => {
-        await t.store.createAppeal(appeal(Q1));
-        const other = await t.another();
-        const results = await Promise.all([
-          t.store.decideAppeal(Q1, 'restored', ORTIZ.id, 7_000),
-          other.decideAppeal(Q1, 'upheld', 'admin-1', 7_001),
-        ]);
-        const winners = results.filter((r) => r !== null);
-        expect(winners).toHaveLength(1);
-        expect(await t.store.getAppeal(Q1)).toEqual(winners[0]);
-      });
-
-      it('resolves to null when deciding an item nobody appealed', async () => {
-        expect(await t.store.decideAppeal(Q1, 'upheld', ORTIZ.id, 7_000)).toBeNull();
-        expect(await t.store.getAppeal(Q1)).toBeNull();
-      });
-    });
-
-    describe('notices', () => {
-      it('returns exactly the notice it stored, and lists a person’s notices newest first', async () => {
-        const older = await t.store.addNotice(notice(Q1, 1_000));
-        expect(older).toEqual({ ...notice(Q1, 1_000), id: older.id });
-        const newest = await t.store.addNotice(notice(P1, 3_000, { action: 'restore', reason: null, canAppeal: false }));
-        const middle = await t.store.addNotice(notice(Q2, 2_000));
-        await t.store.addNotice(notice(Q1, 4_000, { userId: 'resident-0002' }));
-        expect(await t.store.noticesFor(USER, 10)).toEqual([newest, middle, older]);
-        expect(await t.store.noticesFor(USER, 2)).toEqual([newest, middle]);
-        expect(await t.store.noticesFor(USER, 0)).toEqual([]);
-        expect(await t.store.noticesFor('nobody-000', 10)).toEqual([]);
-      });
-
-      it('stops offering an appeal on that person’s notices about that item only', async () => {
-        const removed = await t.store.addNotice(notice(Q1, 1_000, { action: 'remove' }));
-        const rejected = await t.store.addNotice(notice(Q2, 2_000, { action: 'reject' }));
-        const someoneElse = await t.store.addNotice(notice(Q1, 3_000, { userId: 'resident-0002' }));
-        await t.store.closeAppealOnNotices(USER, Q1);
-        await t.store.closeAppealOnNotices(USER, P1);
-        expect(await t.store.noticesFor(USER, 10)).toEqual([rejected, { ...removed, canAppeal: false }]);
-        expect(await t.store.noticesFor('resident-0002', 10)).toEqual([someoneElse]);
-      });
-    });
-
     describe('slow mode', () => {
       it('is off until set, per place, and off again when set to 0', async () => {
         expect(await t.store.getSlowMode(PLACE)).toBe(0);
         await t.store.setSlowMode(PLACE, 30);
         expect(await t.store.getSlowMode(PLACE)).toBe(30);
-        expect(await t.store.getSlowMode('thread:thread-0001')).toBe(0);
+        expect(await t.store.getSlowMode(THREAD)).toBe(0);
         await t.store.setSlowMode(PLACE, 0);
         expect(await t.store.getSlowMode(PLACE)).toBe(0);
       });
     });
 
     it('keeps everything after the storage is reopened', async () => {
-      const entry = await t.store.addFilterEntry({ term: 'kept', action: 'hold', createdBy: 'admin-1' });
-      const version = await t.store.filterVersion();
       await t.store.addFlag(Q1, 'flagger-1', 'spam');
       await t.store.enqueue(waiting(Q2, 1_000));
       await t.store.dequeue(Q2, 1_500);
       await t.store.enqueue(waiting(Q1, 2_000, { reason: 'flagged', flags: 1 }));
       const claimed = await t.store.claim(Q1, KIM, 60_000, 2_500);
-      const s = await t.store.addSanction(sanction());
-      const lifted = await t.store.liftSanction((await t.store.addSanction(sanction({ at: 500 }))).id, 'admin-1', 600);
-      const decided = await t.store.createAppeal(appeal(P1)).then(() => t.store.decideAppeal(P1, 'upheld', ORTIZ.id, 6_000));
-      const n = await t.store.addNotice(notice(P1, 6_000, { action: 'appeal-upheld', canAppeal: false }));
       await t.store.setSlowMode(PLACE, 15);
 
       const reopened = await t.reopen();
-      expect(await reopened.listFilterEntries()).toEqual([entry]);
-      expect(await reopened.filterVersion()).toBe(version);
       expect(await reopened.addFlag(Q1, 'flagger-1', 'spam')).toEqual({ added: false, count: 1 });
       expect(await reopened.listQueue()).toEqual([claimed]);
       expect(await reopened.claim(Q1, ORTIZ, 90_000, 3_000)).toBeNull();
       expect(await reopened.recentDecisionTimes(10)).toEqual([500]);
-      expect(await reopened.sanctionsOf(USER)).toEqual([s, lifted]);
-      expect(await reopened.activeSanctions(USER, 2_000)).toEqual([s]);
-      expect(await reopened.getAppeal(P1)).toEqual(decided);
-      expect(await reopened.createAppeal(appeal(P1))).toBeNull();
-      expect(await reopened.noticesFor(USER, 10)).toEqual([n]);
       expect(await reopened.getSlowMode(PLACE)).toBe(15);
     });
   });
