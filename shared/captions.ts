@@ -41,5 +41,5 @@ export interface CaptionsClientEvents {
 
 export interface CaptionsServerEvents {
   /** A new caption line, to everyone in the town hall. */
-  'captions:line': (payload: { line: CaptionLine }) => void;
+  'captions:line-added': (payload: { line: CaptionLine }) => void;
 }

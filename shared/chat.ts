@@ -57,7 +57,7 @@ export interface ChatClientEvents {
 
 export interface ChatServerEvents {
   /** A message appeared for you or changed (approved, restored, hidden for its author): upsert by id. */
-  'chat:message': (payload: { message: ChatMessageView }) => void;
+  'chat:message-posted': (payload: { message: ChatMessageView }) => void;
   /** A message left your view (removed, rejected, hidden): drop it. */
   'chat:removed': (payload: { townHallId: Id; messageId: Id }) => void;
 }

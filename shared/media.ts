@@ -85,7 +85,7 @@ export interface RaisedHand {
 export interface StageView {
   /** Residents currently brought on stage. */
   speakers: Speaker[];
-  /** How many hands are up (names: `stage:hands`, staff only). */
+  /** How many hands are up (names: `stage:hands-changed`, staff only). */
   handCount: number;
 }
 
@@ -135,12 +135,12 @@ export interface MediaServerEvents {
   /** The server closed one of this connection's consumers (its producer went away). */
   'media:consumer-closed': (payload: { townHallId: Id; consumerId: string }) => void;
   /** Who is speaking loudest now, or null when it is quiet. */
-  'media:active-speaker': (payload: { townHallId: Id; userId: Id | null }) => void;
+  'media:active-speaker-changed': (payload: { townHallId: Id; userId: Id | null }) => void;
   /** Every media resource of this connection in the town hall is gone. */
   'media:closed': (payload: { townHallId: Id; reason: MediaClosedReason }) => void;
   'stage:changed': (payload: { townHallId: Id; stage: StageView }) => void;
   /** Staff only: the queue of raised hands in the order they went up. */
-  'stage:hands': (payload: { townHallId: Id; hands: RaisedHand[] }) => void;
+  'stage:hands-changed': (payload: { townHallId: Id; hands: RaisedHand[] }) => void;
   /** To one person: you were brought on stage (publish now) or sent back (stop). */
-  'stage:you': (payload: { townHallId: Id; onStage: boolean; handRaised: boolean }) => void;
+  'stage:you-changed': (payload: { townHallId: Id; onStage: boolean; handRaised: boolean }) => void;
 }

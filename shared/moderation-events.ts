@@ -138,9 +138,9 @@ export interface ModServerEvents {
   /** To moderators watching the queue: an item entered or changed (upsert by ref). */
   'mod:queue-changed': (p: { item: QueueItemView }) => void;
   'mod:queue-removed': (p: { ref: ContentRef }) => void;
-  'mod:stats': (p: QueueStats) => void;
+  'mod:stats-changed': (p: QueueStats) => void;
   'mod:filter-changed': (p: { entries: FilterEntry[] }) => void;
   /** To the author: a decision on their content. */
-  'mod:notice': (p: { notice: Notice }) => void;
+  'mod:notice-sent': (p: { notice: Notice }) => void;
   'mod:slow-mode-changed': (p: { townHallId: string; seconds: number }) => void;
 }

@@ -142,5 +142,5 @@ export interface PollServerEvents {
   /** A poll was opened, closed or drafted (drafts to staff only). Results follow separately. */
   'poll:changed': (payload: { poll: Omit<PollView, 'results' | 'myBallot'> }) => void;
   /** Current results of a poll, at most once per tally interval, to those who may see them. */
-  'poll:results': (payload: { pollId: Id; results: PollResults }) => void;
+  'poll:results-tallied': (payload: { pollId: Id; results: PollResults }) => void;
 }

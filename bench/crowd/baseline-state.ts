@@ -81,7 +81,7 @@ export function createBaselineState() {
           authorRole: null,
           status: 'published',
         };
-        return { data: message, broadcast: ['chat:message', { message }] };
+        return { data: message, broadcast: ['chat:message-posted', { message }] };
       }
       return null;
     },

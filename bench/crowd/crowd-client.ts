@@ -23,7 +23,7 @@ export interface BenchClient {
 const frame = (text: string) => Buffer.from(text);
 const TALLIED = frame('42["qa:votes-tallied"');
 const QUESTION = frame('42["qa:question-changed"');
-const CHAT = frame('42["chat:message"');
+const CHAT = frame('42["chat:message-posted"');
 const VOTES = frame('"votes":{');
 const ACK_OK = frame('[{"ok":true');
 const JOIN_TIMEOUT_MS = 120_000;

@@ -39,7 +39,7 @@ export class ProbeClient implements BenchClient {
         const seq = seqIn(payload.question.text, 'Q');
         if (seq >= 0) this.screen.question(seq, performance.now());
       });
-      socket.on('chat:message', (payload: { message: { text: string } }) => {
+      socket.on('chat:message-posted', (payload: { message: { text: string } }) => {
         const seq = seqIn(payload.message.text, 'C');
         if (seq >= 0) this.screen.chat(seq, performance.now());
       });

@@ -9,7 +9,7 @@ import type { TownHallService } from '../townhall/service.js';
 import { createCaptionService, type CaptionService } from './service.js';
 import type { CaptionRecord, CaptionStore } from './store.js';
 
-export const CAPTION_RATES = {
+export const RATES = {
   /** A fast captioner sends a line every second or two; this only stops a runaway client. */
   send: { name: 'captions:send', points: 20, seconds: 10 },
 } satisfies Record<string, RateRule>;
@@ -46,7 +46,7 @@ export function registerCaptions(deps: CaptionDeps): CaptionService {
   bind('captions:send', {
     schema: CaptionsSend,
     allow: (user) => mayCaption(user.role),
-    limit: CAPTION_RATES.send,
+    limit: RATES.send,
     async run({ user, socket }, { townHallId, text }) {
       requireJoined(socket, townHallId);
       const townHall = await townHalls.requireNotEnded(townHallId);
@@ -55,7 +55,7 @@ export function registerCaptions(deps: CaptionDeps): CaptionService {
       }
       if (townHall.status !== 'live') throw new CommandError(ErrorCode.CONFLICT, 'Captions start when the town hall goes live.');
       const line = lineOf(await captions.add({ townHallId, authorId: user.id, authorRole: badgeOf(user.role), text }));
-      room.publish(townHallId, 'captions:line', { line });
+      room.publish(townHallId, 'captions:line-added', { line });
       return line;
     },
   });

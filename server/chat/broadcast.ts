@@ -15,8 +15,8 @@ export function createChatBroadcast(room: RoomPublisher): ChatBroadcast {
   const removal = (m: ChatRecord) => ({ townHallId: m.townHallId, messageId: m.id });
   return {
     changed(m) {
-      if (isPublic(m)) room.publish(m.townHallId, 'chat:message', { message: chatView(m, 'public') }, { people: [m.authorId] });
-      room.publishToPerson(m.authorId, 'chat:message', { message: chatView(m, 'author') });
+      if (isPublic(m)) room.publish(m.townHallId, 'chat:message-posted', { message: chatView(m, 'public') }, { people: [m.authorId] });
+      room.publishToPerson(m.authorId, 'chat:message-posted', { message: chatView(m, 'author') });
     },
     removed(m, wasPublic) {
       if (wasPublic) room.publish(m.townHallId, 'chat:removed', removal(m), { people: [m.authorId] });

@@ -13,7 +13,7 @@ import { chatView, snapshotMessages } from './rules.js';
 import { createChatService, type ChatService } from './service.js';
 import type { ChatStore } from './store.js';
 
-export const CHAT_RATES = {
+export const RATES = {
   /** A person's own pace, whatever the room's slow mode says: a burst, then a pause. */
   send: { name: 'chat:send', points: 5, seconds: 10 },
 } satisfies Record<string, RateRule>;
@@ -56,7 +56,7 @@ export function registerChat(deps: ChatDeps): ChatService {
 
   bind('chat:send', {
     schema: ChatSend,
-    limit: CHAT_RATES.send,
+    limit: RATES.send,
     async run({ user, socket }, input) {
       requireJoined(socket, input.townHallId);
       const townHall = await townHalls.requireNotEnded(input.townHallId);

@@ -12,7 +12,6 @@ import {
 } from '../../shared/forum.js';
 import { canReview, isStaff } from '../../shared/roles.js';
 import { commandBinder, tooFast, type CommandDeps } from '../core/command.js';
-import type { RateRule } from '../core/rate-limit.js';
 import type { SessionUser } from '../core/types.js';
 import type { Place } from '../../shared/moderation.js';
 import type { Admission, AdmittedFields, ModerationPipeline } from '../moderation/pipeline-types.js';
@@ -29,18 +28,13 @@ import {
   mayPostIn,
   postRule,
   postView,
+  RATES,
   splitScreened,
   statusAfterEdit,
   threadView,
   withinEditWindow,
 } from './rules.js';
 import type { ForumStore, ThreadRecord } from './store.js';
-
-export const FORUM_RATES = {
-  watch: { name: 'forum:watch', points: 30, seconds: 10 },
-  edit: { name: 'forum:edit', points: 10, seconds: 60 },
-  staff: { name: 'forum:staff', points: 30, seconds: 1 },
-} satisfies Record<string, RateRule>;
 
 export interface ForumDeps extends CommandDeps {
   forum: ForumStore;
@@ -92,7 +86,7 @@ export function registerForum(deps: ForumDeps): void {
   bind('forum:create-category', {
     schema: ForumCreateCategory,
     allow: (user) => canCreateCategory(user.role),
-    limit: FORUM_RATES.staff,
+    limit: RATES.staff,
     async run({ user }, input) {
       const c = await forum.createCategory({ ...input, createdBy: user.id, createdAt: now() });
       deps.log.info({ category: c.id, by: user.id }, 'forum category created');
@@ -137,7 +131,7 @@ export function registerForum(deps: ForumDeps): void {
 
   bind('forum:edit', {
     schema: ForumEdit,
-    limit: FORUM_RATES.edit,
+    limit: RATES.edit,
     async run({ user }, input) {
       const post = await forum.getPost(input.postId);
       if (!post || isGone(post)) throw notFound('post');
@@ -183,20 +177,20 @@ export function registerForum(deps: ForumDeps): void {
   bind('forum:set-pinned', {
     schema: ForumSetPinned,
     allow: (user) => canPinOrLock(user.role),
-    limit: FORUM_RATES.staff,
+    limit: RATES.staff,
     run: ({ user }, { threadId, pinned }) => pin(user, threadId, pinned),
   });
 
   bind('forum:set-locked', {
     schema: ForumSetLocked,
     allow: (user) => canPinOrLock(user.role),
-    limit: FORUM_RATES.staff,
+    limit: RATES.staff,
     run: ({ user }, { threadId, locked }) => lock(user, threadId, locked),
   });
 
   bind('forum:watch-thread', {
     schema: ForumWatch,
-    limit: FORUM_RATES.watch,
+    limit: RATES.watch,
     async run({ user, socket }, { threadId }) {
       const thread = await visibleThread(threadId, user);
       await socket.join(forumRooms.thread(thread.id));
@@ -207,7 +201,7 @@ export function registerForum(deps: ForumDeps): void {
 
   bind('forum:unwatch-thread', {
     schema: ForumWatch,
-    limit: FORUM_RATES.watch,
+    limit: RATES.watch,
     async run({ socket }, { threadId }) {
       await socket.leave(forumRooms.thread(threadId));
       await socket.leave(forumRooms.threadStaff(threadId));

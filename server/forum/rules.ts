@@ -100,9 +100,13 @@ export const statusAfterEdit = (current: PostRecord['status'], screening: 'publi
 // ---- posting pace ------------------------------------------------------------------------
 
 export const NEWCOMER_MS = 24 * 3600_000;
-export const POST_RULES = {
-  newcomer: { name: 'forum:post-newcomer', points: 1, seconds: 30 },
-  regular: { name: 'forum:post', points: 1, seconds: 5 },
+export const RATES = {
+  /** Threads and replies together; see postRule for who gets which pace. */
+  post: { name: 'forum:post', points: 1, seconds: 5 },
+  postAsNewcomer: { name: 'forum:post-as-newcomer', points: 1, seconds: 30 },
+  watch: { name: 'forum:watch', points: 30, seconds: 10 },
+  edit: { name: 'forum:edit', points: 10, seconds: 60 },
+  staff: { name: 'forum:staff', points: 30, seconds: 1 },
 } satisfies Record<string, RateRule>;
 
 /**
@@ -112,8 +116,8 @@ export const POST_RULES = {
 export function postRule(role: Role, account: { kind: 'guest' | 'account'; createdAt: number } | null, now: number): RateRule | null {
   if (isStaff(role)) return null;
   // An account that cannot be read is treated as new: the slower pace is the safe side.
-  if (!account) return POST_RULES.newcomer;
-  return account.kind === 'guest' && now - account.createdAt < NEWCOMER_MS ? POST_RULES.newcomer : POST_RULES.regular;
+  if (!account) return RATES.postAsNewcomer;
+  return account.kind === 'guest' && now - account.createdAt < NEWCOMER_MS ? RATES.postAsNewcomer : RATES.post;
 }
 
 // ---- pages -------------------------------------------------------------------------------

@@ -19,12 +19,14 @@ export interface IdentityCost {
 
 const DEFAULT_MAX_DOUBLINGS = 8;
 const CHALLENGE_TTL_S = 5 * 60;
-/** Identities a network made in the last six hours set the price of the next one. */
-const MADE: RateRule = { name: 'identities-made', points: 1_000_000, seconds: 6 * 3600 };
-/** Identities a network made in the last fifteen minutes: the "fresh identities" the vote guard watches. */
-export const MADE_RECENTLY: RateRule = { name: 'identities-recent', points: 1_000_000, seconds: 15 * 60 };
-/** A solved challenge is spent once. */
-const SPENT: RateRule = { name: 'challenge-spent', points: 1, seconds: CHALLENGE_TTL_S * 2 };
+const RATES = {
+  /** Identities a network made in the last six hours set the price of the next one. */
+  make: { name: 'identity:make', points: 1_000_000, seconds: 6 * 3600 },
+  /** Identities a network made in the last fifteen minutes: the "fresh identities" the vote guard watches. */
+  makeRecently: { name: 'identity:make-recently', points: 1_000_000, seconds: 15 * 60 },
+  /** A solved challenge is spent once. */
+  spendChallenge: { name: 'identity:spend-challenge', points: 1, seconds: CHALLENGE_TTL_S * 2 },
+} satisfies Record<string, RateRule>;
 
 export interface IdentityChallenges {
   /**
@@ -68,13 +70,13 @@ export function createIdentityChallenges(deps: { secret: string; limits: RateLim
   };
 
   const required = async (network: string, message: string): Promise<never> => {
-    const made = await limits.count(MADE, network);
+    const made = await limits.count(RATES.make, network);
     throw new CommandError(ErrorCode.CHALLENGE_REQUIRED, message, { challenge: await challengeFor(network, workFor(made)) });
   };
 
   return {
     async admit(network, proof) {
-      const made = await limits.count(MADE, network);
+      const made = await limits.count(RATES.make, network);
       if (made < cost.freePerNetwork) return;
       if (!proof) return required(network, 'Please wait while your browser proves it is not a script.');
       const data = proof.challenge.parameters.data as { network?: unknown; work?: unknown } | undefined;
@@ -87,12 +89,12 @@ export function createIdentityChallenges(deps: { secret: string; limits: RateLim
       }).catch(() => ({ verified: false }));
       const fits = data?.network === network && typeof data.work === 'number' && data.work >= workFor(made);
       if (!result.verified || !fits) return required(network, 'That check did not pass; your browser will try again.');
-      const spent = await limits.consume(SPENT, proof.challenge.parameters.nonce);
+      const spent = await limits.consume(RATES.spendChallenge, proof.challenge.parameters.nonce);
       if (!spent.ok) return required(network, 'That check was already used; your browser will try again.');
     },
     async made(network) {
-      await Promise.all([limits.consume(MADE, network), limits.consume(MADE_RECENTLY, network)]);
+      await Promise.all([limits.consume(RATES.make, network), limits.consume(RATES.makeRecently, network)]);
     },
-    madeRecently: (network) => limits.count(MADE_RECENTLY, network),
+    madeRecently: (network) => limits.count(RATES.makeRecently, network),
   };
 }

@@ -19,15 +19,19 @@ export interface HallAdmission {
   admit(townHallId: string, code: string, userId: string): Promise<void>;
 }
 
-const LOGIN_RULE: RateRule = { name: 'login', points: 10, seconds: 300 };
-// Every login attempt costs an argon2 verification, so the address alone has a budget too.
-const LOGIN_ADDRESS_RULE: RateRule = { name: 'login-address', points: 60, seconds: 300 };
-// Generous per network: a whole room of residents may share one community-centre Wi-Fi. Past the
-// first few, each identity also costs the browser proof of work (./challenge.ts).
-const JOIN_RULE: RateRule = { name: 'guest-join', points: 600, seconds: 3600 };
-// Joining with the hall's code skips the work; a wrong code is a guess, and guesses are few.
-const HALL_GUESS_RULE: RateRule = { name: 'hall-guess', points: 20, seconds: 600 };
-const HALL_JOIN_RULE: RateRule = { name: 'hall-join', points: 2000, seconds: 3600 };
+const RATES = {
+  signIn: { name: 'identity:sign-in', points: 10, seconds: 300 },
+  /** Every sign-in attempt costs an argon2 verification, so the address alone has a budget too. */
+  signInFromAddress: { name: 'identity:sign-in-from-address', points: 60, seconds: 300 },
+  /**
+   * Generous per network: a whole room of residents may share one community-centre Wi-Fi. Past
+   * the first few, each identity also costs the browser proof of work (./challenge.ts).
+   */
+  joinAsGuest: { name: 'identity:join-as-guest', points: 600, seconds: 3600 },
+  /** Joining with the hall's code skips the work; a wrong code is a guess, and guesses are few. */
+  guessHallCode: { name: 'identity:guess-hall-code', points: 20, seconds: 600 },
+  joinHall: { name: 'identity:join-hall', points: 2000, seconds: 3600 },
+} satisfies Record<string, RateRule>;
 
 export interface IdentityRouteDeps {
   identity: IdentityService;
@@ -96,16 +100,16 @@ export function identityRoutes(deps: IdentityRouteDeps): Router {
     if (body.hall) {
       const { townHallId, code } = body.hall;
       if (!(await deps.halls.accepts(townHallId, code))) {
-        await limit(HALL_GUESS_RULE, network);
+        await limit(RATES.guessHallCode, network);
         throw new CommandError(ErrorCode.FORBIDDEN, 'That hall code is not valid or has expired. Ask for the code on the screen.', { fields: ['hall'] });
       }
-      await limit(HALL_JOIN_RULE, network);
+      await limit(RATES.joinHall, network);
       const user = await identity.joinAsGuest(body.displayName);
       await deps.halls.admit(townHallId, code, user.id);
       await startSession(res, user);
       return;
     }
-    await limit(JOIN_RULE, network);
+    await limit(RATES.joinAsGuest, network);
     await deps.challenges.admit(network, body.proof);
     const user = await identity.joinAsGuest(body.displayName);
     await deps.challenges.made(network);
@@ -114,8 +118,8 @@ export function identityRoutes(deps: IdentityRouteDeps): Router {
 
   router.post('/session/login', async (req, res) => {
     const body = parseBody(LoginBody, req.body);
-    await limit(LOGIN_ADDRESS_RULE, addressKey(req));
-    await limit(LOGIN_RULE, `${addressKey(req)}:${body.username}`);
+    await limit(RATES.signInFromAddress, addressKey(req));
+    await limit(RATES.signIn, `${addressKey(req)}:${body.username}`);
     const user = await identity.login(body.username, body.password);
     if (!user) {
       logins.failed(body.username, 'credentials');
@@ -133,7 +137,7 @@ export function identityRoutes(deps: IdentityRouteDeps): Router {
   router.post('/session/register', async (req, res) => {
     const body = parseBody(RegisterBody, req.body);
     const network = addressKey(req);
-    await limit(JOIN_RULE, network);
+    await limit(RATES.joinAsGuest, network);
     await deps.challenges.admit(network, body.proof);
     const user = await identity.register(body);
     await deps.challenges.made(network);

@@ -34,7 +34,7 @@ export function createEntrance(deps: {
     const seconds = await queue.store.getSlowMode(place);
     if (seconds <= 0) return;
     const key = placeKey(place);
-    const outcome = await deps.limits.consume({ name: `slow-mode:${seconds}`, points: 1, seconds }, `${key}:${author.id}`);
+    const outcome = await deps.limits.consume({ name: `mod:post-in-slow-mode:${seconds}`, points: 1, seconds }, `${key}:${author.id}`);
     if (!outcome.ok) {
       throw new CommandError(ErrorCode.RATE_LIMITED, `Slow mode: one message every ${seconds} s.`, {
         retryAfterMs: outcome.retryAfterMs,

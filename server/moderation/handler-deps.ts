@@ -6,7 +6,7 @@ import type { TownHallService } from '../townhall/service.js';
 import type { AuditLogStore } from './audit.js';
 import type { ModerationCore } from './parts.js';
 
-export const MOD_RATES = {
+export const RATES = {
   flag: { name: 'mod:flag', points: 10, seconds: 60 },
   appeal: { name: 'mod:appeal', points: 5, seconds: 600 },
   read: { name: 'mod:read', points: 20, seconds: 10 },

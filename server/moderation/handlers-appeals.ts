@@ -1,7 +1,7 @@
 import { CommandError, ErrorCode } from '../../shared/errors.js';
 import { Empty, ModAppeal, ModDecideAppeal } from '../../shared/moderation-events.js';
 import type { Bind } from '../core/command.js';
-import { isModerator, MOD_RATES, type ModerationHandlerDeps } from './handler-deps.js';
+import { isModerator, RATES, type ModerationHandlerDeps } from './handler-deps.js';
 import { APPEALABLE } from './rules.js';
 import { appealView } from './targets.js';
 
@@ -12,13 +12,13 @@ export function registerAppealHandlers(deps: ModerationHandlerDeps, bind: Bind):
 
   bind('mod:notices', {
     schema: Empty,
-    limit: MOD_RATES.read,
+    limit: RATES.read,
     run: ({ user }) => store.noticesFor(user.id, 50),
   });
 
   bind('mod:appeal', {
     schema: ModAppeal,
-    limit: MOD_RATES.appeal,
+    limit: RATES.appeal,
     async run({ user }, { ref, text }) {
       const item = await core.content.describe(ref);
       if (item.authorId !== user.id) throw new CommandError(ErrorCode.FORBIDDEN, 'Only the author can appeal.');
@@ -36,7 +36,7 @@ export function registerAppealHandlers(deps: ModerationHandlerDeps, bind: Bind):
   bind('mod:decide-appeal', {
     schema: ModDecideAppeal,
     allow: isModerator,
-    limit: MOD_RATES.staff,
+    limit: RATES.staff,
     async run({ user }, { ref, outcome, note }) {
       const appeal = await store.getAppeal(ref);
       if (!appeal) throw new CommandError(ErrorCode.NOT_FOUND, 'There is no appeal on this item.');

@@ -1,7 +1,7 @@
 import { CommandError, ErrorCode } from '../../shared/errors.js';
 import { ModFilterAdd, ModFilterRemove } from '../../shared/moderation-events.js';
 import type { Bind } from '../core/command.js';
-import { isModerator, MOD_RATES, type ModerationHandlerDeps } from './handler-deps.js';
+import { isModerator, RATES, type ModerationHandlerDeps } from './handler-deps.js';
 
 /** The department's word list, kept from the console. */
 export function registerFilterHandlers(deps: ModerationHandlerDeps, bind: Bind): void {
@@ -10,7 +10,7 @@ export function registerFilterHandlers(deps: ModerationHandlerDeps, bind: Bind):
   bind('mod:filter-add', {
     schema: ModFilterAdd,
     allow: isModerator,
-    limit: MOD_RATES.staff,
+    limit: RATES.staff,
     async run({ user }, { term, action }) {
       const entry = await filter.add(user, term, action);
       if (!entry) throw new CommandError(ErrorCode.CONFLICT, 'That word is on the list already.');
@@ -21,7 +21,7 @@ export function registerFilterHandlers(deps: ModerationHandlerDeps, bind: Bind):
   bind('mod:filter-remove', {
     schema: ModFilterRemove,
     allow: isModerator,
-    limit: MOD_RATES.staff,
+    limit: RATES.staff,
     async run({ user }, { id }) {
       const entry = await filter.remove(user, id);
       if (!entry) throw new CommandError(ErrorCode.NOT_FOUND, 'No such entry.');

@@ -5,7 +5,7 @@ import { canConfigureRoom, canModerate } from '../../shared/roles.js';
 import type { Bind } from '../core/command.js';
 import { rooms } from '../core/types.js';
 import { requireHost } from '../townhall/access.js';
-import { isModerator, MOD_RATES, type ModerationHandlerDeps } from './handler-deps.js';
+import { isModerator, RATES, type ModerationHandlerDeps } from './handler-deps.js';
 import type { ContentSummary } from './pipeline-types.js';
 import { MOD_ROOM } from './queue-part.js';
 import type { QueueEntry } from './queue-store.js';
@@ -41,7 +41,7 @@ export function registerQueueHandlers(deps: ModerationHandlerDeps, bind: Bind): 
   // `flagCounts`) take it down, and the acknowledgement is the same either way.
   bind('mod:flag', {
     schema: ModFlag,
-    limit: MOD_RATES.flag,
+    limit: RATES.flag,
     async run({ user, socket }, { ref, reason }) {
       const item = await core.content.describe(ref);
       if (item.status !== 'published' && item.status !== 'hidden') throw new CommandError(ErrorCode.NOT_FOUND, 'No such item.');
@@ -91,7 +91,7 @@ export function registerQueueHandlers(deps: ModerationHandlerDeps, bind: Bind): 
   bind('mod:watch-queue', {
     schema: Empty,
     allow: isModerator,
-    limit: MOD_RATES.read,
+    limit: RATES.read,
     async run({ socket }) {
       await socket.join(MOD_ROOM);
       const entries = await queue.store.listQueue();
@@ -103,7 +103,7 @@ export function registerQueueHandlers(deps: ModerationHandlerDeps, bind: Bind): 
   bind('mod:claim', {
     schema: ModRef,
     allow: isModerator,
-    limit: MOD_RATES.staff,
+    limit: RATES.staff,
     async run({ user }, { ref }) {
       const now = Date.now();
       const claimed = await queue.store.claim(ref, { id: user.id, name: user.displayName }, now + CLAIM_MS, now);
@@ -119,7 +119,7 @@ export function registerQueueHandlers(deps: ModerationHandlerDeps, bind: Bind): 
   bind('mod:release', {
     schema: ModRef,
     allow: isModerator,
-    limit: MOD_RATES.staff,
+    limit: RATES.staff,
     async run({ user }, { ref }) {
       const released = await queue.store.release(ref, user.id);
       if (!released) throw new CommandError(ErrorCode.CONFLICT, 'You are not working on this item.');
@@ -130,7 +130,7 @@ export function registerQueueHandlers(deps: ModerationHandlerDeps, bind: Bind): 
   bind('mod:decide', {
     schema: ModDecide,
     allow: isModerator,
-    limit: MOD_RATES.staff,
+    limit: RATES.staff,
     async run({ user }, { ref, action, reason, note }) {
       const item = await core.content.describe(ref);
       const move = MOVES[action];
@@ -160,7 +160,7 @@ export function registerQueueHandlers(deps: ModerationHandlerDeps, bind: Bind): 
   bind('mod:set-slow-mode', {
     schema: ModSlowMode,
     allow: (user) => canConfigureRoom(user.role),
-    limit: MOD_RATES.staff,
+    limit: RATES.staff,
     async run({ user }, { townHallId, seconds }) {
       const townHall = await deps.townHalls.require(townHallId);
       // Moderators keep the room's pace everywhere; otherwise it is the hosts' room to run.

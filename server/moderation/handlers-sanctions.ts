@@ -3,7 +3,7 @@ import { placeKey, refKey, townHallPlace } from '../../shared/moderation.js';
 import { ModLift, ModRevealAuthor, ModSanction, ModUser } from '../../shared/moderation-events.js';
 import { canRevealAuthor } from '../../shared/roles.js';
 import type { Bind } from '../core/command.js';
-import { isModerator, MOD_RATES, type ModerationHandlerDeps } from './handler-deps.js';
+import { isModerator, RATES, type ModerationHandlerDeps } from './handler-deps.js';
 import { resolveTarget, sanctionView, userPanel } from './targets.js';
 
 /** Timeouts and bans, and what moderators may see of the people they are about. */
@@ -13,7 +13,7 @@ export function registerSanctionHandlers(deps: ModerationHandlerDeps, bind: Bind
   bind('mod:sanction', {
     schema: ModSanction,
     allow: isModerator,
-    limit: MOD_RATES.staff,
+    limit: RATES.staff,
     async run({ user }, input) {
       const target = await resolveTarget(input.target, core, deps.identity);
       if (target.role !== 'resident') throw new CommandError(ErrorCode.FORBIDDEN, 'Staff accounts cannot be sanctioned.');
@@ -42,7 +42,7 @@ export function registerSanctionHandlers(deps: ModerationHandlerDeps, bind: Bind
   bind('mod:lift', {
     schema: ModLift,
     allow: isModerator,
-    limit: MOD_RATES.staff,
+    limit: RATES.staff,
     async run({ user }, { sanctionId }) {
       const lifted = await core.sanctions.lift(user, sanctionId);
       if (!lifted) throw new CommandError(ErrorCode.NOT_FOUND, 'No such active sanction.');
@@ -53,14 +53,14 @@ export function registerSanctionHandlers(deps: ModerationHandlerDeps, bind: Bind
   bind('mod:user', {
     schema: ModUser,
     allow: isModerator,
-    limit: MOD_RATES.read,
+    limit: RATES.read,
     run: async (_ctx, { target }) => userPanel(await resolveTarget(target, core, deps.identity), core),
   });
 
   bind('mod:reveal-author', {
     schema: ModRevealAuthor,
     allow: (user) => canRevealAuthor(user.role),
-    limit: MOD_RATES.staff,
+    limit: RATES.staff,
     async run({ user }, { ref, reason }) {
       const item = await core.content.describe(ref);
       if (!item.anonymous) throw new CommandError(ErrorCode.CONFLICT, 'This item is not anonymous: its author is shown already.');

@@ -1,6 +1,6 @@
 import { ModAuditPage } from '../../shared/moderation-events.js';
 import { commandBinder } from '../core/command.js';
-import { isModerator, MOD_RATES, type ModerationHandlerDeps } from './handler-deps.js';
+import { isModerator, RATES, type ModerationHandlerDeps } from './handler-deps.js';
 import { registerAppealHandlers } from './handlers-appeals.js';
 import { registerFilterHandlers } from './handlers-filter.js';
 import { registerQueueHandlers } from './handlers-queue.js';
@@ -24,7 +24,7 @@ export function registerModeration(deps: ModerationHandlerDeps): void {
   bind('mod:audit', {
     schema: ModAuditPage,
     allow: isModerator,
-    limit: MOD_RATES.read,
+    limit: RATES.read,
     async run(_ctx, { afterSeq, limit }) {
       const entries = await deps.audit.list(afterSeq, limit);
       return entries.map(({ seq, at, actorName, action, target, reason, note, hash }) => ({

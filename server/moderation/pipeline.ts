@@ -57,7 +57,7 @@ export function createModerationCore(deps: ModerationDeps): ModerationCore {
         at,
         canAppeal,
       });
-      io.to(rooms.user(item.authorId)).emit('mod:notice', { notice });
+      io.to(rooms.user(item.authorId)).emit('mod:notice-sent', { notice });
     },
   };
 

@@ -25,13 +25,13 @@ export function createQueuePart(deps: {
       const queued = await store.enqueue(entry);
       const item = await views.view(queued);
       if (item) io.to(MOD_ROOM).emit('mod:queue-changed', { item });
-      io.to(MOD_ROOM).emit('mod:stats', await views.stats());
+      io.to(MOD_ROOM).emit('mod:stats-changed', await views.stats());
       return queued;
     },
     async dequeue(ref, at = Date.now()) {
       if (!(await store.dequeue(ref, at))) return;
       io.to(MOD_ROOM).emit('mod:queue-removed', { ref });
-      io.to(MOD_ROOM).emit('mod:stats', await views.stats());
+      io.to(MOD_ROOM).emit('mod:stats-changed', await views.stats());
     },
   };
 }

@@ -19,8 +19,8 @@ export function createPollBroadcast(room: RoomPublisher): PollBroadcast {
     },
     results(p, results) {
       const fact = { pollId: p.id, results };
-      if (resultsAudience(p) === 'everyone') room.publish(p.townHallId, 'poll:results', fact);
-      else room.publishToStaff(p.townHallId, 'poll:results', fact);
+      if (resultsAudience(p) === 'everyone') room.publish(p.townHallId, 'poll:results-tallied', fact);
+      else room.publishToStaff(p.townHallId, 'poll:results-tallied', fact);
     },
   };
 }

@@ -18,7 +18,7 @@ import { ballotProblem, canSeePoll, canSeeResults, isOverdue, pollView, tally } 
 import type { CastOutcome, NewBallot, PollRecord, PollStore } from './store.js';
 import { createResultsTally } from './tally.js';
 
-export const POLL_RATES = {
+export const RATES = {
   vote: { name: 'poll:vote', points: 10, seconds: 1 },
   staff: { name: 'poll:staff', points: 30, seconds: 1 },
 } satisfies Record<string, RateRule>;
@@ -149,7 +149,7 @@ export function registerPolls(deps: PollDeps): { close(): void } {
   bind('poll:create', {
     schema: PollCreate,
     allow: (user) => canAnswer(user.role),
-    limit: POLL_RATES.staff,
+    limit: RATES.staff,
     async run({ user, socket }, input) {
       requireJoined(socket, input.townHallId);
       requireHost(await requireLive(input.townHallId), user, 'run its polls');
@@ -173,7 +173,7 @@ export function registerPolls(deps: PollDeps): { close(): void } {
   bind('poll:open', {
     schema: PollOpen,
     allow: (user) => canAnswer(user.role),
-    limit: POLL_RATES.staff,
+    limit: RATES.staff,
     async run({ user, socket }, { pollId, durationSeconds }) {
       const poll = await requirePoll(socket, user, pollId);
       requireHost(await requireLive(poll.townHallId), user, 'run its polls');
@@ -190,7 +190,7 @@ export function registerPolls(deps: PollDeps): { close(): void } {
   bind('poll:close', {
     schema: PollRef,
     allow: (user) => canAnswer(user.role),
-    limit: POLL_RATES.staff,
+    limit: RATES.staff,
     async run({ user, socket }, { pollId }) {
       const poll = await requirePoll(socket, user, pollId);
       requireHost(await townHalls.require(poll.townHallId), user, 'run its polls');
@@ -205,7 +205,7 @@ export function registerPolls(deps: PollDeps): { close(): void } {
 
   bind('poll:vote', {
     schema: PollVote,
-    limit: POLL_RATES.vote,
+    limit: RATES.vote,
     async run({ user, socket }, { pollId, ballot }) {
       const poll = await requirePoll(socket, user, pollId);
       if (poll.status !== 'open') throw conflict(poll.status === 'closed' ? 'This poll has closed.' : 'This poll is not open yet.');

@@ -37,7 +37,7 @@ export function canSeeResults(p: Pick<PollRecord, 'status' | 'visibility'>, role
   return p.visibility === 'on-close' && p.status === 'closed';
 }
 
-/** Which room `poll:results` goes to: the whole town hall, or its staff only. */
+/** Which room `poll:results-tallied` goes to: the whole town hall, or its staff only. */
 export function resultsAudience(p: Pick<PollRecord, 'status' | 'visibility'>): 'everyone' | 'staff' {
   return canSeeResults(p, 'resident') ? 'everyone' : 'staff';
 }

@@ -26,7 +26,7 @@ import { viewOf } from './rules.js';
 import type { QuestionRecord, QuestionStore } from './store.js';
 import { createVoteTally } from './tally.js';
 
-export const QA_LIMITS = {
+export const RATES = {
   ask: { name: 'qa:ask', points: 1, seconds: 15 },
   vote: { name: 'qa:vote', points: 10, seconds: 1 },
   staff: { name: 'qa:staff', points: 30, seconds: 1 },
@@ -102,7 +102,7 @@ export function registerQa(deps: QaDeps): { close(): void } {
 
   bind('qa:ask', {
     schema: QaAsk,
-    limit: QA_LIMITS.ask,
+    limit: RATES.ask,
     async run({ user, socket }, input) {
       requireJoined(socket, input.townHallId);
       const townHall = await requireOpen(input.townHallId);
@@ -127,7 +127,7 @@ export function registerQa(deps: QaDeps): { close(): void } {
 
   bind('qa:vote', {
     schema: QaVote,
-    limit: QA_LIMITS.vote,
+    limit: RATES.vote,
     async run({ user, socket }, { questionId, voted }) {
       const q = await requireQuestion(questionId);
       requireJoined(socket, q.townHallId);
@@ -149,7 +149,7 @@ export function registerQa(deps: QaDeps): { close(): void } {
   bind('qa:set-answer-state', {
     schema: QaSetAnswerState,
     allow: (user) => canAnswer(user.role),
-    limit: QA_LIMITS.staff,
+    limit: RATES.staff,
     async run({ user, socket }, { questionId, state }) {
       const q = await requireQuestion(questionId);
       requireJoined(socket, q.townHallId);
@@ -172,7 +172,7 @@ export function registerQa(deps: QaDeps): { close(): void } {
   bind('qa:answer', {
     schema: QaAnswer,
     allow: (user) => canAnswer(user.role),
-    limit: QA_LIMITS.staff,
+    limit: RATES.staff,
     async run({ user, socket }, { questionId, text }) {
       const q = await requireQuestion(questionId);
       requireJoined(socket, q.townHallId);
@@ -187,7 +187,7 @@ export function registerQa(deps: QaDeps): { close(): void } {
   bind('qa:set-moderation', {
     schema: QaSetModeration,
     allow: (user) => canHost(user.role),
-    limit: QA_LIMITS.staff,
+    limit: RATES.staff,
     async run({ user, socket }, { townHallId, moderation: mode }) {
       requireJoined(socket, townHallId);
       requireHost(await requireOpen(townHallId), user, 'change its moderation mode');

@@ -9,7 +9,9 @@ import type { RecordService } from './service.js';
  * Reads of the record per network. Generous: a newsroom or a library behind one address may
  * open many records; a script asking for them as fast as it can is not a reader.
  */
-export const RECORD_READ_RULE: RateRule = { name: 'record-read', points: 120, seconds: 60 };
+export const RATES = {
+  read: { name: 'record:read', points: 120, seconds: 60 },
+} satisfies Record<string, RateRule>;
 
 export interface RecordRouteDeps {
   records: RecordService;
@@ -24,7 +26,7 @@ export function recordRoutes(deps: RecordRouteDeps): Router {
   const router = Router();
   const townHallId = (req: Request): string => idParam(req.params.id, 'town hall');
   const limit = async (req: Request, _res: Response, next: NextFunction) => {
-    const outcome = await deps.limits.consume(RECORD_READ_RULE, deps.networkKey(req));
+    const outcome = await deps.limits.consume(RATES.read, deps.networkKey(req));
     if (!outcome.ok) {
       throw new CommandError(ErrorCode.RATE_LIMITED, 'Too many requests for records; try again shortly.', { retryAfterMs: outcome.retryAfterMs });
     }

@@ -7,10 +7,13 @@ import type { HallService } from './hall.js';
 import type { TownHallRoom } from './room.js';
 import type { TownHallService } from './service.js';
 
-const LIFECYCLE_LIMIT: RateRule = { name: 'townhall:lifecycle', points: 10, seconds: 10 };
-const HALL_CODE_LIMIT: RateRule = { name: 'townhall:hall-code', points: 30, seconds: 60 };
-// A wrong code is a guess: few per person, so a code cannot be found by trying.
-const ADMIT_LIMIT: RateRule = { name: 'townhall:admit', points: 5, seconds: 60 };
+const RATES = {
+  /** Starting and ending share one budget. */
+  lifecycle: { name: 'townhall:start-or-end', points: 10, seconds: 10 },
+  hallCode: { name: 'townhall:hall-code', points: 30, seconds: 60 },
+  /** A wrong code is a guess: few per person, so a code cannot be found by trying. */
+  admit: { name: 'townhall:admit', points: 5, seconds: 60 },
+} satisfies Record<string, RateRule>;
 
 export interface TownHallDeps extends CommandDeps {
   room: TownHallRoom;
@@ -36,24 +39,24 @@ export function registerTownHall(deps: TownHallDeps): void {
   bind('townhall:start', {
     schema: TownHallTarget,
     allow: (user) => canHost(user.role),
-    limit: LIFECYCLE_LIMIT,
+    limit: RATES.lifecycle,
     run: ({ user }, { townHallId }) => townHalls.start(townHallId, user),
   });
   bind('townhall:end', {
     schema: TownHallTarget,
     allow: (user) => canHost(user.role),
-    limit: LIFECYCLE_LIMIT,
+    limit: RATES.lifecycle,
     run: ({ user }, { townHallId }) => townHalls.end(townHallId, user),
   });
   bind('townhall:hall-code', {
     schema: TownHallTarget,
     allow: (user) => canHost(user.role),
-    limit: HALL_CODE_LIMIT,
+    limit: RATES.hallCode,
     run: ({ user }, { townHallId }) => deps.halls.codeFor(townHallId, user),
   });
   bind('townhall:admit', {
     schema: HallPass,
-    limit: ADMIT_LIMIT,
+    limit: RATES.admit,
     async run({ user }, { townHallId, code }) {
       await deps.halls.admit(townHallId, code, user.id);
       return { admitted: true as const };

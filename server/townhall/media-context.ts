@@ -110,7 +110,7 @@ export function createMediaContext(deps: MediaDeps) {
   const broadcastStage = async (townHallId: string, handsChanged: boolean) => {
     const [view, hands] = await Promise.all([stage.view(townHallId), handsChanged ? stage.hands(townHallId) : null]);
     room.publish(townHallId, 'stage:changed', { townHallId, stage: view });
-    if (hands) room.publishToStaff(townHallId, 'stage:hands', { townHallId, hands });
+    if (hands) room.publishToStaff(townHallId, 'stage:hands-changed', { townHallId, hands });
   };
 
   /** Closes a person's producers in a town hall at once (sent back, banned). */

@@ -22,7 +22,7 @@ import { bindStageCommands } from './stage-handlers.js';
 
 export type { MediaDeps } from './media-context.js';
 
-export const MEDIA_LIMITS = {
+export const RATES = {
   join: { name: 'media:join', points: 20, seconds: 10 },
   /** Transports, producers, consumers: a page with a few speakers sends a handful a second. */
   signal: { name: 'media:signal', points: 120, seconds: 10 },
@@ -53,7 +53,7 @@ export function registerMedia(deps: MediaDeps): { close(): void } {
     });
     on('activespeaker', ({ townHallId, producerId }) => {
       const speaker = producerId === null ? undefined : media.existingMedia(townHallId)?.producer(producerId);
-      room.publish(townHallId, 'media:active-speaker', { townHallId, userId: speaker?.appData.userId ?? null });
+      room.publish(townHallId, 'media:active-speaker-changed', { townHallId, userId: speaker?.appData.userId ?? null });
     });
     on('mediaclose', ({ townHallId, reason }) => {
       // Closing on request is the town hall ending, announced where it happens.
@@ -80,7 +80,7 @@ function bindMediaCommands(ctx: MediaContext, bind: Bind): void {
 
   bind('media:join', {
     schema: MediaJoin,
-    limit: MEDIA_LIMITS.join,
+    limit: RATES.join,
     async run({ user, socket }, { townHallId }) {
       requireJoined(socket, townHallId);
       const service = ctx.service();
@@ -97,7 +97,7 @@ function bindMediaCommands(ctx: MediaContext, bind: Bind): void {
         ctx.stage.view(townHallId),
         ctx.stage.handRaised(townHallId, user.id),
       ]);
-      if (ctx.runsStage(townHall, user)) socket.emit('stage:hands', { townHallId, hands: await ctx.stage.hands(townHallId) });
+      if (ctx.runsStage(townHall, user)) socket.emit('stage:hands-changed', { townHallId, hands: await ctx.stage.hands(townHallId) });
       return {
         rtpCapabilities: media.rtpCapabilities,
         producers: media.producers().map(producerInfo),
@@ -110,7 +110,7 @@ function bindMediaCommands(ctx: MediaContext, bind: Bind): void {
 
   bind('media:leave', {
     schema: MediaJoin,
-    limit: MEDIA_LIMITS.join,
+    limit: RATES.join,
     async run({ socket }, { townHallId }) {
       // Letting media go is always allowed, joined or not (leaving the town hall has closed it already).
       if (!ctx.presence.has(townHallId, socket.id)) requireJoined(socket, townHallId);
@@ -121,7 +121,7 @@ function bindMediaCommands(ctx: MediaContext, bind: Bind): void {
 
   bind('media:create-transport', {
     schema: CreateTransport,
-    limit: MEDIA_LIMITS.signal,
+    limit: RATES.signal,
     async run({ socket }, { townHallId, direction }) {
       const media = owned(socket, townHallId);
       if (media.transportsOf(socket.id, direction) >= PEER_LIMITS.transportsPerDirection) {
@@ -144,7 +144,7 @@ function bindMediaCommands(ctx: MediaContext, bind: Bind): void {
 
   bind('media:connect-transport', {
     schema: ConnectTransport,
-    limit: MEDIA_LIMITS.signal,
+    limit: RATES.signal,
     async run({ socket }, { townHallId, transportId, dtlsParameters }) {
       const media = owned(socket, townHallId);
       await mediaStep(() => media.connectTransport(socket.id, transportId, dtlsParameters as unknown as ms.DtlsParameters));
@@ -154,7 +154,7 @@ function bindMediaCommands(ctx: MediaContext, bind: Bind): void {
 
   bind('media:produce', {
     schema: Produce,
-    limit: MEDIA_LIMITS.signal,
+    limit: RATES.signal,
     async run({ user, socket }, { townHallId, transportId, kind, source, rtpParameters }) {
       const media = owned(socket, townHallId);
       await mediaStep(() => media.transportDirection(socket.id, transportId));
@@ -192,7 +192,7 @@ function bindMediaCommands(ctx: MediaContext, bind: Bind): void {
 
   bind('media:close-producer', {
     schema: ProducerTarget,
-    limit: MEDIA_LIMITS.signal,
+    limit: RATES.signal,
     async run({ socket }, { townHallId, producerId }) {
       const media = owned(socket, townHallId);
       (await mediaStep(() => media.ownProducer(socket.id, producerId))).close();
@@ -203,7 +203,7 @@ function bindMediaCommands(ctx: MediaContext, bind: Bind): void {
   for (const [name, paused] of [['media:pause-producer', true], ['media:resume-producer', false]] as const) {
     bind(name, {
       schema: ProducerTarget,
-      limit: MEDIA_LIMITS.adjust,
+      limit: RATES.adjust,
       async run({ socket }, { townHallId, producerId }) {
         const media = owned(socket, townHallId);
         const producer = await mediaStep(() => media.ownProducer(socket.id, producerId));
@@ -217,7 +217,7 @@ function bindMediaCommands(ctx: MediaContext, bind: Bind): void {
 
   bind('media:consume', {
     schema: Consume,
-    limit: MEDIA_LIMITS.signal,
+    limit: RATES.signal,
     async run({ socket }, { townHallId, transportId, producerId, rtpCapabilities }) {
       const media = owned(socket, townHallId);
       if (media.consumersOf(socket.id) >= PEER_LIMITS.consumers) {
@@ -239,7 +239,7 @@ function bindMediaCommands(ctx: MediaContext, bind: Bind): void {
 
   bind('media:resume-consumer', {
     schema: ConsumerTarget,
-    limit: MEDIA_LIMITS.adjust,
+    limit: RATES.adjust,
     async run({ socket }, { townHallId, consumerId }) {
       const media = owned(socket, townHallId);
       await (await mediaStep(() => media.ownConsumer(socket.id, consumerId))).resume();
@@ -249,7 +249,7 @@ function bindMediaCommands(ctx: MediaContext, bind: Bind): void {
 
   bind('media:set-layers', {
     schema: SetLayers,
-    limit: MEDIA_LIMITS.adjust,
+    limit: RATES.adjust,
     async run({ socket }, { townHallId, consumerId, spatialLayer, temporalLayer }) {
       const media = owned(socket, townHallId);
       const consumer = await mediaStep(() => media.ownConsumer(socket.id, consumerId));

@@ -7,7 +7,7 @@ import { rooms, type AppSocket, type SessionUser } from '../core/types.js';
 import { createRoomPublisher, type RoomPublisher } from './publish.js';
 import type { TownHallService } from './service.js';
 
-export const ROOM_LIMITS = {
+export const RATES = {
   /** Every page load and reconnect joins once; a loop of joins is what this stops. */
   join: { name: 'townhall:join', points: 20, seconds: 10 },
 } satisfies Record<string, RateRule>;
@@ -81,7 +81,7 @@ export function createTownHallRoom(deps: RoomDeps): TownHallRoom {
 
   bind('townhall:join', {
     schema: TownHallJoin,
-    limit: ROOM_LIMITS.join,
+    limit: RATES.join,
     async run({ user, socket }, { townHallId }) {
       // In the room before anything is read, the town hall too: a fact sent meanwhile reaches
       // the client, which applies it over the snapshot, so nothing falls between the two.

@@ -7,7 +7,7 @@ import type { AppSocket } from '../core/types.js';
 import { requireJoined } from './access.js';
 import type { MediaContext } from './media-context.js';
 
-export const STAGE_LIMITS = {
+export const RATES = {
   hand: { name: 'stage:hand', points: 10, seconds: 10 },
   staff: { name: 'stage:staff', points: 30, seconds: 1 },
 } satisfies Record<string, RateRule>;
@@ -20,7 +20,7 @@ const requireLive = (townHall: TownHall) => {
 /**
  * The stage: residents raise a hand; hosts and moderators bring one on stage and send them
  * back; hosts mute a speaker. Every change goes to the whole room (`stage:changed`), the queue
- * of names to staff only (`stage:hands`), and the person concerned hears `stage:you`.
+ * of names to staff only (`stage:hands-changed`), and the person concerned hears `stage:you-changed`.
  */
 export function bindStageCommands(ctx: MediaContext, bind: Bind): void {
   const { room, townHalls, moderation } = ctx.deps;
@@ -35,7 +35,7 @@ export function bindStageCommands(ctx: MediaContext, bind: Bind): void {
   bind('stage:raise-hand', {
     schema: MediaJoin,
     allow: (user) => user.role === 'resident',
-    limit: STAGE_LIMITS.hand,
+    limit: RATES.hand,
     async run({ user, socket }, { townHallId }) {
       const townHall = await townHallFor(socket, townHallId);
       ctx.mediaOf(socket, townHallId);
@@ -44,7 +44,7 @@ export function bindStageCommands(ctx: MediaContext, bind: Bind): void {
       if (await ctx.stage.isSpeaker(townHallId, user.id)) throw conflict('You are already on stage.');
       if (await ctx.stage.raise(townHallId, { userId: user.id, displayName: user.displayName })) {
         await ctx.broadcastStage(townHallId, true);
-        room.publishToPerson(user.id, 'stage:you', { townHallId, onStage: false, handRaised: true });
+        room.publishToPerson(user.id, 'stage:you-changed', { townHallId, onStage: false, handRaised: true });
       }
       return null;
     },
@@ -53,12 +53,12 @@ export function bindStageCommands(ctx: MediaContext, bind: Bind): void {
   bind('stage:lower-hand', {
     schema: MediaJoin,
     allow: (user) => user.role === 'resident',
-    limit: STAGE_LIMITS.hand,
+    limit: RATES.hand,
     async run({ user, socket }, { townHallId }) {
       await townHallFor(socket, townHallId);
       if (await ctx.stage.lower(townHallId, user.id)) {
         await ctx.broadcastStage(townHallId, true);
-        room.publishToPerson(user.id, 'stage:you', { townHallId, onStage: false, handRaised: false });
+        room.publishToPerson(user.id, 'stage:you-changed', { townHallId, onStage: false, handRaised: false });
       }
       return null;
     },
@@ -66,13 +66,13 @@ export function bindStageCommands(ctx: MediaContext, bind: Bind): void {
 
   bind('stage:invite', {
     schema: StageTarget,
-    limit: STAGE_LIMITS.staff,
+    limit: RATES.staff,
     async run({ user, socket }, { townHallId, userId }) {
       const townHall = await townHallFor(socket, townHallId);
       if (!ctx.runsStage(townHall, user)) throw new CommandError(ErrorCode.FORBIDDEN, 'Only hosts and moderators run the stage.');
       requireLive(townHall);
       if (!(await ctx.stage.invite(townHallId, userId))) throw conflict('Only a person whose hand is up can be brought on stage.');
-      room.publishToPerson(userId, 'stage:you', { townHallId, onStage: true, handRaised: false });
+      room.publishToPerson(userId, 'stage:you-changed', { townHallId, onStage: true, handRaised: false });
       await ctx.broadcastStage(townHallId, true);
       return null;
     },
@@ -80,7 +80,7 @@ export function bindStageCommands(ctx: MediaContext, bind: Bind): void {
 
   bind('stage:send-back', {
     schema: StageTarget,
-    limit: STAGE_LIMITS.staff,
+    limit: RATES.staff,
     async run({ user, socket }, { townHallId, userId }) {
       const townHall = await townHallFor(socket, townHallId);
       // A speaker may step down by themselves.
@@ -89,7 +89,7 @@ export function bindStageCommands(ctx: MediaContext, bind: Bind): void {
       }
       if (!(await ctx.stage.sendBack(townHallId, userId))) throw conflict('This person is not on stage.');
       ctx.closeProducersOf(townHallId, userId);
-      room.publishToPerson(userId, 'stage:you', { townHallId, onStage: false, handRaised: false });
+      room.publishToPerson(userId, 'stage:you-changed', { townHallId, onStage: false, handRaised: false });
       await ctx.broadcastStage(townHallId, false);
       return null;
     },
@@ -97,7 +97,7 @@ export function bindStageCommands(ctx: MediaContext, bind: Bind): void {
 
   bind('stage:mute', {
     schema: StageTarget,
-    limit: STAGE_LIMITS.staff,
+    limit: RATES.staff,
     async run({ user, socket }, { townHallId, userId }) {
       const townHall = await townHallFor(socket, townHallId);
       if (!townHalls.isHost(townHall, user)) throw new CommandError(ErrorCode.FORBIDDEN, 'Only hosts mute speakers.');

@@ -13,8 +13,12 @@ const FRESH_IDENTITIES = 3;
 /** Votes from such a network on one item before the item's staff hear of it, and every so many after. */
 const SURGE_FROM = 3;
 const SURGE_EVERY = 5;
-const CAPPED_LOGGED: RateRule = { name: 'votes-capped-logged', points: 1, seconds: WINDOW_S };
-const FRESH_VOTES: RateRule = { name: 'fresh-votes', points: 1_000_000, seconds: WINDOW_S };
+const RATES = {
+  /** One log line per capped network and item per window, however many votes it sends. */
+  logCapped: { name: 'townhall:log-capped-votes', points: 1, seconds: WINDOW_S },
+  /** Not a limit: a counter of votes from freshly made identities, per item and network. */
+  countFreshVotes: { name: 'townhall:count-fresh-votes', points: 1_000_000, seconds: WINDOW_S },
+} satisfies Record<string, RateRule>;
 
 export interface VoteTarget {
   kind: VoteSurge['target']['kind'];
@@ -43,13 +47,13 @@ export function createVoteGuard(deps: {
   perNetwork: number;
 }): VoteGuard {
   const { limits } = deps;
-  const budget: RateRule = { name: `votes-network:${deps.perNetwork}`, points: deps.perNetwork, seconds: WINDOW_S };
+  const budget: RateRule = { name: `townhall:vote-from-network:${deps.perNetwork}`, points: deps.perNetwork, seconds: WINDOW_S };
 
   const watch = async (network: string, townHallId: string, target: VoteTarget) => {
     if ((await deps.madeRecently(network)) < FRESH_IDENTITIES) return;
     const key = `${target.kind}:${target.id}:${network}`;
-    await limits.consume(FRESH_VOTES, key);
-    const votes = await limits.count(FRESH_VOTES, key);
+    await limits.consume(RATES.countFreshVotes, key);
+    const votes = await limits.count(RATES.countFreshVotes, key);
     if (votes === SURGE_FROM || (votes > SURGE_FROM && (votes - SURGE_FROM) % SURGE_EVERY === 0)) {
       deps.room.publishToStaff(townHallId, 'townhall:votes-surged', { townHallId, target, votes });
     }
@@ -61,7 +65,7 @@ export function createVoteGuard(deps: {
       const outcome = await limits.consume(budget, `${target.kind}:${target.id}:${network}`);
       if (!outcome.ok && !(await deps.halls.isAdmitted(townHallId, user.id))) {
         // Logged once per item, network and window, with ids only: never the address.
-        if ((await limits.consume(CAPPED_LOGGED, `${target.kind}:${target.id}:${network}`)).ok) {
+        if ((await limits.consume(RATES.logCapped, `${target.kind}:${target.id}:${network}`)).ok) {
           deps.log.info({ townHall: townHallId, [target.kind]: target.id }, 'votes from one network capped');
         }
         throw new CommandError(

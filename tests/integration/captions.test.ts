@@ -23,7 +23,7 @@ describe.each(['sqlite', 'redis'] as const)('live captions on the %s store', (st
   it('sends a captioner\'s line to every viewer and keeps it with the event', async () => {
     const { id: townHallId } = await server.townHall();
     const [captioner, ana, ben] = await Promise.all([staffIn('captioner', townHallId), viewerIn(townHallId), viewerIn(townHallId)]);
-    const heard = [ana, ben].map((s) => nextEvent(s, 'captions:line'));
+    const heard = [ana, ben].map((s) => nextEvent(s, 'captions:line-added'));
     const line = unwrap(await command(captioner, 'captions:send', { townHallId, text: '  Good evening, and welcome.  ' }));
     expect(line).toEqual({ id: expect.any(String), townHallId, text: 'Good evening, and welcome.', at: expect.any(Number), authorRole: 'captioner' });
     for (const { line: got } of await Promise.all(heard)) expect(got).toEqual(line);

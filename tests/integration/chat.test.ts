@@ -25,14 +25,14 @@ describe.each(['sqlite', 'redis'] as const)('live chat on the %s store', (store)
   it('delivers a message to everyone in the town hall, with a badge on staff messages', async () => {
     const townHallId = await room();
     const [ana, ben, officer] = await Promise.all([person(townHallId, 'Ana'), person(townHallId, 'Ben'), person(townHallId, 'Officer Diaz', 'officer')]);
-    const seen = [nextEvent(ben.socket, 'chat:message'), nextEvent(officer.socket, 'chat:message')];
+    const seen = [nextEvent(ben.socket, 'chat:message-posted'), nextEvent(officer.socket, 'chat:message-posted')];
     const sent = unwrap(await command(ana.socket, 'chat:send', { townHallId, text: '  Is parking free tonight?  ' }));
     expect(sent).toMatchObject({ text: 'Is parking free tonight?', authorName: 'Ana', authorRole: null, status: 'published', mine: true });
     for (const { message } of await Promise.all(seen)) {
       expect(message).toEqual({ ...sent, mine: undefined });
       expect(message).not.toHaveProperty('mine');
     }
-    const reply = nextEvent(ana.socket, 'chat:message', ({ message }) => message.authorName === 'Officer Diaz');
+    const reply = nextEvent(ana.socket, 'chat:message-posted', ({ message }) => message.authorName === 'Officer Diaz');
     unwrap(await command(officer.socket, 'chat:send', { townHallId, text: 'Yes, the east lot.' }));
     expect((await reply).message).toMatchObject({ authorRole: 'officer', status: 'published' });
   });
@@ -42,13 +42,13 @@ describe.each(['sqlite', 'redis'] as const)('live chat on the %s store', (store)
     const [ana, ben] = await Promise.all([person(townHallId, 'Ana'), person(townHallId, 'Ben')]);
     const queued = nextEvent(moderator, 'mod:queue-changed', ({ item }) => item.ref.kind === 'chat' && item.text === 'Held until approved');
     let benSawIt = false;
-    ben.socket.on('chat:message', ({ message }) => {
+    ben.socket.on('chat:message-posted', ({ message }) => {
       if (message.status !== 'published') benSawIt = true;
     });
     const sent = unwrap(await command(ana.socket, 'chat:send', { townHallId, text: 'Held until approved' }));
     expect(sent).toMatchObject({ status: 'held', holdReason: 'premoderation', mine: true });
     expect((await queued).item.ref).toEqual(chatRef(sent.id));
-    const published = nextEvent(ben.socket, 'chat:message', ({ message }) => message.id === sent.id);
+    const published = nextEvent(ben.socket, 'chat:message-posted', ({ message }) => message.id === sent.id);
     expect(unwrap(await command(moderator, 'mod:decide', { ref: chatRef(sent.id), action: 'approve' }))).toEqual({ status: 'published' });
     expect((await published).message).toMatchObject({ text: 'Held until approved', status: 'published' });
     expect(benSawIt).toBe(false);
@@ -77,7 +77,7 @@ describe.each(['sqlite', 'redis'] as const)('live chat on the %s store', (store)
     expect(late.snapshot.messages.map((m) => m.id)).toEqual([kept.id]);
     expect((await createChatService(server.stores.chat).chatTranscript(townHallId)).map((l) => l.text)).toEqual(['A fair question']);
 
-    const back = nextEvent(late.socket, 'chat:message', ({ message }) => message.id === bad.id);
+    const back = nextEvent(late.socket, 'chat:message-posted', ({ message }) => message.id === bad.id);
     unwrap(await command(moderator, 'mod:decide', { ref: chatRef(bad.id), action: 'restore' }));
     expect((await back).message.status).toBe('published');
   });
@@ -90,7 +90,7 @@ describe.each(['sqlite', 'redis'] as const)('live chat on the %s store', (store)
     const question = unwrap(await command(ana.socket, 'qa:ask', { townHallId, text: 'Where do I park tonight?' }));
     for (const f of flaggers) unwrap(await command(f.socket, 'qa:vote', { questionId: question.id, voted: true }));
     const hiddenForOthers = nextEvent(flaggers[0]!.socket, 'chat:removed', (p) => p.messageId === sent.id);
-    const hiddenForAuthor = nextEvent(ana.socket, 'chat:message', ({ message }) => message.id === sent.id && message.status === 'hidden');
+    const hiddenForAuthor = nextEvent(ana.socket, 'chat:message-posted', ({ message }) => message.id === sent.id && message.status === 'hidden');
     for (const f of flaggers) unwrap(await command(f.socket, 'mod:flag', { ref: chatRef(sent.id), reason: 'spam' }));
     await Promise.all([hiddenForOthers, hiddenForAuthor]);
     expect((await person(townHallId, 'Late')).snapshot.messages).toEqual([]);

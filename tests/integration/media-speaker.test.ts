@@ -39,11 +39,11 @@ describe('the active speaker', () => {
     const microphone = server.media!.existingMedia(townHallId)!.producer(microphoneId)!;
     const levels = observers.at(-1)!;
 
-    const speaking = nextEvent(viewer, 'media:active-speaker');
+    const speaking = nextEvent(viewer, 'media:active-speaker-changed');
     levels.emit('volumes', [{ producer: microphone, volume: -22 }]);
     expect(await speaking).toEqual({ townHallId, userId: officerSession.me.id });
 
-    const quiet = nextEvent(viewer, 'media:active-speaker');
+    const quiet = nextEvent(viewer, 'media:active-speaker-changed');
     levels.emit('silence');
     expect(await quiet).toEqual({ townHallId, userId: null });
   });

@@ -60,15 +60,15 @@ describe.each(['sqlite', 'redis'] as const)('the stage on the %s store', (store)
     });
     expect(offStage).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
 
-    const hands = nextEvent(s.moderator, 'stage:hands', (p) => p.hands.length === 1);
+    const hands = nextEvent(s.moderator, 'stage:hands-changed', (p) => p.hands.length === 1);
     const counted = nextEvent(s.viewer, 'stage:changed', (p) => p.stage.handCount === 1);
     let viewerSawHands = false;
-    s.viewer.on('stage:hands', () => (viewerSawHands = true));
+    s.viewer.on('stage:hands-changed', () => (viewerSawHands = true));
     unwrap(await command(s.resident, 'stage:raise-hand', { townHallId }));
     expect((await hands).hands).toEqual([{ userId: s.residentId, displayName: 'Rosa', raisedAt: expect.any(Number) }]);
     expect((await counted).stage).toEqual({ speakers: [], handCount: 1 });
 
-    const invited = nextEvent(s.resident, 'stage:you');
+    const invited = nextEvent(s.resident, 'stage:you-changed');
     const speaking = nextEvent(s.viewer, 'stage:changed', (p) => p.stage.speakers.length === 1);
     unwrap(await command(s.moderator, 'stage:invite', { townHallId, userId: s.residentId }));
     expect(await invited).toEqual({ townHallId, onStage: true, handRaised: false });
@@ -88,7 +88,7 @@ describe.each(['sqlite', 'redis'] as const)('the stage on the %s store', (store)
 
     const closed = nextEvent(s.viewer, 'media:producer-closed', (p) => p.producerId === camera);
     const consumerClosed = nextEvent(s.viewer, 'media:consumer-closed', (p) => p.consumerId === watching.id);
-    const sentBack = nextEvent(s.resident, 'stage:you', (p) => !p.onStage);
+    const sentBack = nextEvent(s.resident, 'stage:you-changed', (p) => !p.onStage);
     unwrap(await command(s.host, 'stage:send-back', { townHallId, userId: s.residentId }));
     // At once: by the time the host hears back, nothing of the resident's is published.
     expect(producersOf(townHallId, s.residentId)).toEqual([]);
@@ -124,7 +124,7 @@ describe.each(['sqlite', 'redis'] as const)('the stage on the %s store', (store)
     // Staff who arrive later get the queue as they join.
     const lateModerator = await server.connect(await server.staff('moderator', 'Late mod'));
     unwrap(await command(lateModerator, 'townhall:join', { townHallId }));
-    const queue = nextEvent(lateModerator, 'stage:hands');
+    const queue = nextEvent(lateModerator, 'stage:hands-changed');
     await mediaClient(lateModerator, townHallId).join();
     expect((await queue).hands.map((h) => h.userId)).toEqual([other.me.id]);
     const outsiderOfficer = await joined(await server.staff('officer', 'Not a host'), townHallId);

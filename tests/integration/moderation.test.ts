@@ -36,7 +36,7 @@ describe.each(['sqlite', 'redis'] as const)('the moderation pipeline on the %s s
     expect((await server.stores.questions.getQuestion(q.id))?.status).toBe('published');
 
     const leavesC = nextEvent(c, 'qa:question-removed', (p) => p.questionId === q.id);
-    const authorTold = nextEvent(author, 'mod:notice', (p) => p.notice.ref.id === q.id);
+    const authorTold = nextEvent(author, 'mod:notice-sent', (p) => p.notice.ref.id === q.id);
     const queued = nextEvent(mod1, 'mod:queue-changed', (p) => p.item.ref.id === q.id && p.item.status === 'hidden');
     unwrap(await command(c, 'mod:flag', { ref: ref(q.id), reason: 'spam' }));
     await leavesC;
@@ -51,7 +51,7 @@ describe.each(['sqlite', 'redis'] as const)('the moderation pipeline on the %s s
   it('tells the author why their question was removed and lets a different moderator restore it on appeal', async () => {
     const author = await resident('Appellant');
     const q = await ask(author, 'Why was my cousin arrested last week?');
-    const notice = nextEvent(author, 'mod:notice', (p) => p.notice.ref.id === q.id);
+    const notice = nextEvent(author, 'mod:notice-sent', (p) => p.notice.ref.id === q.id);
     unwrap(await command(mod1, 'mod:decide', { ref: ref(q.id), action: 'remove', reason: 'personal-information' }));
     expect((await notice).notice).toMatchObject({ action: 'remove', reason: 'personal-information', canAppeal: true });
     expect(unwrap(await command(author, 'mod:notices', {}))[0]).toMatchObject({ ref: ref(q.id), action: 'remove' });

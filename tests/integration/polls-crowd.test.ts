@@ -30,10 +30,10 @@ describe.each(['sqlite', 'redis'] as const)('a crowd voting at once on the %s st
     const optionIds = poll.options.map((o) => o.id);
 
     const received: PollResults[] = [];
-    watcher.on('poll:results', (p) => {
+    watcher.on('poll:results-tallied', (p) => {
       if (p.pollId === poll.id) received.push(p.results);
     });
-    const final = nextEvent(watcher, 'poll:results', (p) => p.pollId === poll.id && p.results.ballots === CROWD, 10_000);
+    const final = nextEvent(watcher, 'poll:results-tallied', (p) => p.pollId === poll.id && p.results.ballots === CROWD, 10_000);
     const started = performance.now();
     const acks = await Promise.all(
       crowd.map((s, i) => command(s, 'poll:vote', { pollId: poll.id, ballot: { kind: 'single', optionId: optionIds[i % 3]! } })),

@@ -21,7 +21,7 @@ describe.each(['sqlite', 'redis'] as const)('polls on the %s store', (store) => 
   const single = { kind: 'single' as const, question: 'Which park first?', options: ['North', 'South', 'East'] };
   const listed = async (s: ClientSocket, pollId: string) => unwrap(await command(s, 'townhall:join', { townHallId })).polls.find((p) => p.id === pollId);
   const resultsOf = (s: ClientSocket, pollId: string, ballots: number) =>
-    nextEvent(s, 'poll:results', (p) => p.pollId === pollId && p.results.ballots === ballots).then((p) => p.results);
+    nextEvent(s, 'poll:results-tallied', (p) => p.pollId === pollId && p.results.ballots === ballots).then((p) => p.results);
 
   beforeAll(async () => {
     server = await startTestServer({ store });
@@ -166,7 +166,7 @@ describe.each(['sqlite', 'redis'] as const)('polls on the %s store', (store) => 
     const staffOnly = await launch({ ...single, visibility: 'staff' });
     const onClose = await launch({ ...single, visibility: 'on-close' });
     const seenByBob: string[] = [];
-    bob.on('poll:results', (p) => {
+    bob.on('poll:results-tallied', (p) => {
       if (p.pollId === staffOnly.id || p.pollId === onClose.id) seenByBob.push(p.pollId);
     });
     const officerSees = Promise.all([resultsOf(officer, staffOnly.id, 1), resultsOf(officer, onClose.id, 1)]);

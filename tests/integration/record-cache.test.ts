@@ -3,7 +3,7 @@
 // asking for records as fast as it can is told to wait.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS, type TownHallRecordView } from '../../shared/record.js';
-import { RECORD_READ_RULE } from '../../server/record/routes.js';
+import { RATES } from '../../server/record/routes.js';
 import { command, startTestServer, unwrap, type ClientSocket, type Session, type TestServer } from '../support/server.js';
 
 describe('the record endpoint under load', () => {
@@ -80,7 +80,7 @@ describe('the record endpoint under load', () => {
 
   it('answers a flood of requests from one network with 429, Retry-After and RATE_LIMITED', async () => {
     let refused: Response | null = null;
-    for (let i = 0; i <= RECORD_READ_RULE.points && !refused; i++) {
+    for (let i = 0; i <= RATES.read.points && !refused; i++) {
       const res = await get(i % 2 ? 'record.csv' : 'record');
       if (res.status === 429) refused = res;
       else expect(res.status).toBe(200);

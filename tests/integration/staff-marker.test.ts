@@ -53,7 +53,7 @@ describe.each(['sqlite', 'redis'] as const)('the staff marker on the %s store', 
   it('marks a caption line with the role of whoever typed it', async () => {
     const townHallId = await hostedRoom();
     const [officer, viewer] = await Promise.all([enter(officerSession, townHallId), server.guest('Viewer').then((s) => enter(s, townHallId))]);
-    const heard = nextEvent(viewer, 'captions:line');
+    const heard = nextEvent(viewer, 'captions:line-added');
     unwrap(await command(officer, 'captions:send', { townHallId, text: 'Welcome, everyone.' }));
     expect((await heard).line).toMatchObject({ text: 'Welcome, everyone.', authorRole: 'officer' });
     expect(unwrap(await command(viewer, 'townhall:join', { townHallId })).captions.lines.map((l) => l.authorRole)).toEqual(['officer']);

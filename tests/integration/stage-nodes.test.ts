@@ -35,12 +35,12 @@ describe('the stage across two nodes', () => {
     unwrap(await command(resident, 'stage:raise-hand', { townHallId }));
 
     const moderator = await joinedAt(second, moderatorSession, townHallId);
-    const queued = nextEvent(moderator, 'stage:hands');
+    const queued = nextEvent(moderator, 'stage:hands-changed');
     const joined = await mediaClient(moderator, townHallId).join();
     expect(joined.stage).toEqual({ speakers: [], handCount: 1 });
     expect((await queued).hands).toEqual([{ userId: residentSession.me.id, displayName: 'Rosa', raisedAt: expect.any(Number) }]);
 
-    const invited = nextEvent(resident, 'stage:you', (p) => p.onStage);
+    const invited = nextEvent(resident, 'stage:you-changed', (p) => p.onStage);
     const speaking = nextEvent(resident, 'stage:changed', (p) => p.stage.speakers.length === 1);
     unwrap(await command(moderator, 'stage:invite', { townHallId, userId: residentSession.me.id }));
     expect(await invited).toEqual({ townHallId, onStage: true, handRaised: false });

@@ -89,7 +89,7 @@ describe('three nodes on one Redis', () => {
     unwrap(await command(officer, 'poll:open', { pollId: poll.id }));
     await Promise.all(opened);
     const evening = poll.options[1]!.id;
-    const done = nextEvent(officer, 'poll:results', (p) => p.pollId === poll.id && p.results.ballots === residents.length, 5000);
+    const done = nextEvent(officer, 'poll:results-tallied', (p) => p.pollId === poll.id && p.results.ballots === residents.length, 5000);
     await Promise.all(residents.map((s) => command(s, 'poll:vote', { pollId: poll.id, ballot: { kind: 'single', optionId: evening } }).then(unwrap)));
     const results = (await done).results;
     expect(results).toMatchObject({ kind: 'single', counts: { [evening]: residents.length } });

@@ -6,7 +6,7 @@ import {
   mayPostIn,
   offsetOf,
   pageCount,
-  POST_RULES,
+  RATES,
   postRule,
   postView,
   splitScreened,
@@ -38,13 +38,13 @@ const record = (extra: Partial<PostRecord> = {}): PostRecord => ({
 
 describe('forum rules', () => {
   it('paces new guests at 30 s, other residents at 5 s and staff not at all', () => {
-    expect(postRule('resident', { kind: 'guest', createdAt: NOW - HOUR }, NOW)).toBe(POST_RULES.newcomer);
-    expect(postRule('resident', { kind: 'guest', createdAt: NOW - 25 * HOUR }, NOW)).toBe(POST_RULES.regular);
-    expect(postRule('resident', { kind: 'account', createdAt: NOW - HOUR }, NOW)).toBe(POST_RULES.regular);
-    expect(postRule('resident', null, NOW)).toBe(POST_RULES.newcomer);
+    expect(postRule('resident', { kind: 'guest', createdAt: NOW - HOUR }, NOW)).toBe(RATES.postAsNewcomer);
+    expect(postRule('resident', { kind: 'guest', createdAt: NOW - 25 * HOUR }, NOW)).toBe(RATES.post);
+    expect(postRule('resident', { kind: 'account', createdAt: NOW - HOUR }, NOW)).toBe(RATES.post);
+    expect(postRule('resident', null, NOW)).toBe(RATES.postAsNewcomer);
     expect(postRule('officer', { kind: 'account', createdAt: NOW }, NOW)).toBeNull();
-    expect(POST_RULES.newcomer).toMatchObject({ points: 1, seconds: 30 });
-    expect(POST_RULES.regular).toMatchObject({ points: 1, seconds: 5 });
+    expect(RATES.postAsNewcomer).toMatchObject({ points: 1, seconds: 30 });
+    expect(RATES.post).toMatchObject({ points: 1, seconds: 5 });
   });
 
   it('allows edits for 15 minutes from posting', () => {

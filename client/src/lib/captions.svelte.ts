@@ -31,17 +31,17 @@ export class CaptionsState {
   /** Follows the captions of the room: the recent lines come with each join (its `captions` part). */
   start(room: TownHallRoom): () => void {
     const socket = getSocket();
-    const onLine: CaptionsServerEvents['captions:line'] = ({ line }) => {
+    const onLine: CaptionsServerEvents['captions:line-added'] = ({ line }) => {
       if (line.townHallId !== this.townHallId) return;
       room.whenJoined(() => {
         if (!this.lines.some((l) => l.id === line.id)) this.#keep([...this.lines, line]);
       });
     };
-    socket.on('captions:line', onLine);
+    socket.on('captions:line-added', onLine);
     const detach = room.attach({ joined: (snapshot) => this.#keep(snapshot.captions.lines) });
     return () => {
       detach();
-      socket.off('captions:line', onLine);
+      socket.off('captions:line-added', onLine);
     };
   }
 

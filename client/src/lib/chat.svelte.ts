@@ -13,7 +13,7 @@ const KEPT = 300;
 
 /**
  * The chat of one town hall as this person sees it. Its snapshot comes with every join of the
- * town hall's room (its `chat` part), then is kept current by `chat:message` (upsert) and
+ * town hall's room (its `chat` part), then is kept current by `chat:message-posted` (upsert) and
  * `chat:removed`.
  */
 export class ChatState {
@@ -37,7 +37,7 @@ export class ChatState {
   start(room: TownHallRoom): () => void {
     const socket = getSocket();
     const handlers: { [K in keyof ChatServerEvents]: ChatServerEvents[K] } = {
-      'chat:message': ({ message }) => {
+      'chat:message-posted': ({ message }) => {
         if (message.townHallId === this.townHallId) room.whenJoined(() => this.#upsert(message));
       },
       'chat:removed': ({ townHallId, messageId }) => {

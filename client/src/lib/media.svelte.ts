@@ -105,11 +105,11 @@ export class MediaState {
         const entry = this.remote.find((r) => r.consumerId === consumerId);
         if (mine(townHallId) && entry) this.#closed(entry.producer.id);
       },
-      'media:active-speaker': ({ townHallId, userId }) => mine(townHallId) && this.#speaker(userId),
+      'media:active-speaker-changed': ({ townHallId, userId }) => mine(townHallId) && this.#speaker(userId),
       'media:closed': ({ townHallId, reason }) => mine(townHallId) && this.#shutDown(reason),
       'stage:changed': ({ townHallId, stage }) => mine(townHallId) && this.#whenJoined(() => (this.stage = stage)),
-      'stage:hands': ({ townHallId, hands }) => mine(townHallId) && this.#whenJoined(() => (this.hands = hands)),
-      'stage:you': ({ townHallId, onStage, handRaised }) => mine(townHallId) && this.#whenJoined(() => this.#you(onStage, handRaised)),
+      'stage:hands-changed': ({ townHallId, hands }) => mine(townHallId) && this.#whenJoined(() => (this.hands = hands)),
+      'stage:you-changed': ({ townHallId, onStage, handRaised }) => mine(townHallId) && this.#whenJoined(() => this.#you(onStage, handRaised)),
     };
     const onTownHall: TownHallServerEvents['townhall:changed'] = (townHall) => {
       if (mine(townHall.id)) this.setTownHall(townHall);

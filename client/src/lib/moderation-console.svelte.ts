@@ -98,7 +98,7 @@ export class ModerationConsoleState {
     const handlers: { [K in keyof ModServerEvents]?: ModServerEvents[K] } = {
       'mod:queue-changed': ({ item }) => this.#whenWatching(() => this.#upsert(item)),
       'mod:queue-removed': ({ ref }) => this.#whenWatching(() => this.#removed(refKey(ref), false)),
-      'mod:stats': (stats) => this.#whenWatching(() => (this.stats = stats)),
+      'mod:stats-changed': (stats) => this.#whenWatching(() => (this.stats = stats)),
       'mod:filter-changed': ({ entries }) => this.#whenWatching(() => (this.filterEntries = entries)),
     };
     const onConnect = () => void this.#watch();

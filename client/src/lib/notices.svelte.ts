@@ -1,5 +1,5 @@
 // What moderators decided about this person's own content, and their appeals. The list is
-// fetched on every (re)connect and new notices arrive as `mod:notice` facts.
+// fetched on every (re)connect and new notices arrive as `mod:notice-sent` facts.
 import { untrack } from 'svelte';
 import type { AppError, Result } from '../../../shared/errors.js';
 import { refKey, type Appeal, type ContentRef, type Notice } from '../../../shared/moderation.js';
@@ -51,7 +51,7 @@ export class NoticesState {
 
   start(): () => void {
     const socket = getSocket();
-    const onNotice: ModServerEvents['mod:notice'] = ({ notice }) => {
+    const onNotice: ModServerEvents['mod:notice-sent'] = ({ notice }) => {
       if (notice.userId !== this.userId) return;
       if (this.#pending) this.#pending.push(notice);
       else this.#add(notice);
@@ -61,11 +61,11 @@ export class NoticesState {
       if (this.userId) void this.load();
     };
     socket.on('connect', onConnect);
-    socket.on('mod:notice', onNotice);
+    socket.on('mod:notice-sent', onNotice);
     if (socket.connected && this.userId) void this.load();
     return () => {
       socket.off('connect', onConnect);
-      socket.off('mod:notice', onNotice);
+      socket.off('mod:notice-sent', onNotice);
     };
   }
 

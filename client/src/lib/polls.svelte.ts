@@ -19,7 +19,7 @@ const byRecentlyClosed = (a: PollView, b: PollView): number => (b.closedAt ?? 0)
 /**
  * The polls of one town hall as this person sees them. The list comes with every join of the
  * town hall's room (its `polls` part), then is kept current by `poll:changed` (the poll itself)
- * and `poll:results` (its tally, at most once per tally interval).
+ * and `poll:results-tallied` (its tally, at most once per tally interval).
  */
 export class PollsState {
   readonly townHallId: string;
@@ -47,7 +47,7 @@ export class PollsState {
       'poll:changed': ({ poll }) => {
         if (poll.townHallId === this.townHallId) room.whenJoined(() => this.#upsert(poll, true));
       },
-      'poll:results': ({ pollId, results }) => room.whenJoined(() => this.#setResults(pollId, results)),
+      'poll:results-tallied': ({ pollId, results }) => room.whenJoined(() => this.#setResults(pollId, results)),
     };
     const onSurge = ({ townHallId, target, votes }: VoteSurge) => {
       if (townHallId === this.townHallId && target.kind === 'poll') this.surges = { ...this.surges, [target.id]: votes };
