@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { Id } from './ids.js';
 import type { Ack } from './errors.js';
 import type { FilterHit, HoldReason } from './moderation.js';
-import { STAFF_ROLES, type Role, type StaffRole } from './roles.js';
+import type { Role, StaffRole } from './roles.js';
 import { boundedLine, boundedText } from './text.js';
 
 export const FORUM_LIMITS = {

@@ -8,10 +8,6 @@ export type Audience = 'public' | 'author';
 /** Whether people other than the author may see it. */
 export const isPublic = (m: Pick<ChatRecord, 'status'>): boolean => m.status === 'published';
 
-/** Statuses that stay on the author's own screen (published, or waiting on a moderator). */
-export const onAuthorScreen = (m: Pick<ChatRecord, 'status'>): boolean =>
-  m.status === 'published' || m.status === 'held' || m.status === 'hidden';
-
 /** The message as one audience may see it. Why it was held is for its author only. */
 export function chatView(m: ChatRecord, audience: Audience): ChatMessageView {
   const view: ChatMessageView = {

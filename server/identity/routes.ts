@@ -3,7 +3,6 @@ import { CommandError, ErrorCode } from '../../shared/errors.js';
 import { GuestJoinBody, LoginBody, RegisterBody } from '../../shared/session.js';
 import type { Logger } from '../core/log.js';
 import type { RateLimits, RateRule } from '../core/rate-limit.js';
-import type { SessionUser } from '../core/types.js';
 import { networkKeyer } from '../http/address.js';
 import { parseBody } from '../http/errors.js';
 import { sessionOf } from '../http/session.js';

@@ -12,17 +12,6 @@ export async function readWholeLog(audit: AuditLogStore): Promise<AuditEntry[]> 
   }
 }
 
-/** The entries `keep` picks, in order, read through the whole log a page at a time. */
-export async function readEntriesWhere(audit: AuditLogStore, keep: (e: AuditEntry) => boolean | Promise<boolean>): Promise<AuditEntry[]> {
-  const kept: AuditEntry[] = [];
-  for (let after = 0; ; ) {
-    const page = await audit.list(after, PAGE);
-    for (const entry of page) if (await keep(entry)) kept.push(entry);
-    if (page.length < PAGE) return kept;
-    after = page.at(-1)!.seq;
-  }
-}
-
 /**
  * Checks the whole log: `verifyChain`, plus one check it cannot make from the entries alone,
  * that none are missing after the last one read (where the store records its head).

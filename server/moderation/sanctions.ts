@@ -28,4 +28,3 @@ export function createSanctionCheck(store: Pick<SanctionStore, 'activeSanctions'
     },
   };
 }
-export type SanctionCheck = ReturnType<typeof createSanctionCheck>;

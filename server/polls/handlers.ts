@@ -1,6 +1,6 @@
 import { CommandError, ErrorCode } from '../../shared/errors.js';
 import { PollCreate, PollOpen, PollRef, PollVote, type Ballot, type PollView } from '../../shared/polls.js';
-import { canAnswer, canReview } from '../../shared/roles.js';
+import { canAnswer } from '../../shared/roles.js';
 import { commandBinder, type CommandDeps } from '../core/command.js';
 import type { Coordination } from '../core/coordination.js';
 import { newId } from '../core/ids.js';

@@ -1,5 +1,5 @@
-// Pure rules of the live Q&A: who sees what, and which moves a question may make.
-import type { QuestionStatus, QuestionView } from '../../shared/qa.js';
+// Pure rules of the live Q&A: who sees what.
+import type { QuestionView } from '../../shared/qa.js';
 import type { QuestionRecord } from './store.js';
 
 export type Audience = 'public' | 'staff' | 'author';
@@ -37,12 +37,3 @@ export function viewOf(q: QuestionRecord, audience: Audience, handle: string, au
 
 /** Whether residents other than the asker may see it at all. */
 export const isPublic = (q: Pick<QuestionRecord, 'status'>): boolean => q.status === 'published';
-
-export type ModerationAction = 'approve' | 'reject' | 'remove';
-
-/** The statuses an action may start from, and where it leads. */
-export const MODERATION_MOVES: Record<ModerationAction, { from: QuestionStatus[]; to: QuestionStatus }> = {
-  approve: { from: ['held'], to: 'published' },
-  reject: { from: ['held'], to: 'rejected' },
-  remove: { from: ['held', 'published'], to: 'removed' },
-};

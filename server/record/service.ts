@@ -19,13 +19,6 @@ export interface RecordSources {
   forgetChatNames(townHallId: string, authorIds: string[], replacement: string): Promise<number>;
 }
 
-export const noTranscripts: RecordSources = {
-  chatTranscript: async () => [],
-  captionTranscript: async () => [],
-  chatAuthors: async () => [],
-  forgetChatNames: async () => 0,
-};
-
 export interface RecordDeps {
   townHalls: TownHallService;
   questions: QuestionReader;
