@@ -1,12 +1,8 @@
-import { existsSync } from 'node:fs';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import express from 'express';
-import helmet from 'helmet';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { Server } from 'socket.io';
-import { CommandError, ErrorCode } from '../shared/errors.js';
 import { placeKey } from '../shared/moderation.js';
 import type { MediaService } from '../media/index.js';
 import type { Logger } from './core/log.js';
@@ -16,33 +12,26 @@ import { rooms, type AppServer } from './core/types.js';
 import { registerCaptions } from './captions/handlers.js';
 import { registerChat } from './chat/handlers.js';
 import { registerForum } from './forum/handlers.js';
-import { forumRoutes } from './forum/routes.js';
-import { errorHandler } from './http/errors.js';
 import { compileTrust, networkKeyer, type TrustProxy } from './http/address.js';
 import { createOriginCheck, loopbackOrigins } from './http/origin.js';
-import { identityRoutes, sessionMiddleware } from './identity/routes.js';
 import { createIdentityService, type IdentityService } from './identity/service.js';
 import { createPseudonyms } from './identity/pseudonyms.js';
 import { createSessions } from './identity/sessions.js';
 import { authenticateSockets } from './identity/socket-auth.js';
-import { staffRoutes } from './identity/staff-routes.js';
 import { registerModeration } from './moderation/handlers.js';
 import { createModerationCore } from './moderation/pipeline.js';
 import type { ModerationPipeline } from './moderation/pipeline-types.js';
-import { moderationRoutes } from './moderation/routes.js';
 import { registerPolls } from './polls/handlers.js';
 import { createPollReader } from './polls/service.js';
 import { registerQa } from './qa/handlers.js';
 import { createQuestionReader } from './qa/service.js';
 import { createCaptionService } from './captions/service.js';
 import { createChatService } from './chat/service.js';
-import { recordRoutes } from './record/routes.js';
 import { cacheRecords, watchAudit, type CachedRecords } from './record/cache.js';
 import { createRecordService, schedulePurge } from './record/service.js';
-import { settingsRoutes } from './settings/routes.js';
+import { mountHttp } from './http-app.js';
 import type { Stores } from './stores.js';
 import { isUnavailable } from './storage/unavailable.js';
-import { townHallRoutes } from './townhall/routes.js';
 import { registerTownHall } from './townhall/handlers.js';
 import { registerMedia } from './townhall/media-handlers.js';
 import { createTownHallRoom } from './townhall/room.js';
@@ -116,87 +105,16 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
   const limits = coordination.limits;
   const identity = createIdentityService(stores.identity);
   const pseudonyms = createPseudonyms(options.secret);
-  const sessions = createSessions({
-    store: stores.sessions,
-    users: stores.identity,
-    secret: options.secret,
-    secureCookies: options.secureCookies,
-    // Through the adapter, so the sockets end on whichever node holds them.
-    disconnect: {
-      session: (id) => io.in(rooms.session(id)).disconnectSockets(true),
-      user: (id) => io.in(rooms.user(id)).disconnectSockets(true),
-    },
-  });
   const townHalls = createTownHallService(stores.townHalls, identity);
   const halls = createHallService({ store: stores.townHalls, townHalls, secret: options.secret });
   const challenges = createIdentityChallenges({ secret: options.secret, limits, cost: options.integrity.identities });
   const originAllowed = createOriginCheck(options.allowedOrigins);
   const trust = compileTrust(options.trustProxy ?? false);
 
+  // The Express app is the HTTP server's handler from the start (Socket.IO takes its own paths
+  // in front of it); its routes are mounted below, once the services they serve exist.
   const app = express();
-  app.disable('x-powered-by');
   app.set('trust proxy', trust);
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        directives: {
-          defaultSrc: ["'self'"],
-          connectSrc: ["'self'"],
-          imgSrc: ["'self'", 'data:'],
-          // Inline styles are allowed (Svelte sets some); scripts stay strictly same-origin.
-          styleSrc: ["'self'", "'unsafe-inline'"],
-          scriptSrc: ["'self'"],
-          upgradeInsecureRequests: options.secureCookies ? [] : null,
-        },
-      },
-      // Strict-Transport-Security over plain http would pin a browser to an https the server
-      // does not serve; secureCookies is what says the public address is https.
-      strictTransportSecurity: options.secureCookies,
-    }),
-  );
-  app.get('/healthz', (_req, res) => {
-    res.json({ ok: true });
-  });
-  app.use('/api', (req, _res, next) => {
-    if (req.method !== 'GET' && req.method !== 'HEAD' && !originAllowed(req.headers.origin)) {
-      return next(new CommandError(ErrorCode.FORBIDDEN, 'Requests from this origin are not allowed.'));
-    }
-    next();
-  });
-  app.use('/api', express.json({ limit: MAX_MESSAGE_BYTES }));
-  app.use('/api', sessionMiddleware(sessions));
-  app.use('/api', identityRoutes({ identity, limits, secret: options.secret, sessions, log, challenges, halls }));
-  app.use('/api', staffRoutes({ identity, sessions, log }));
-  app.use('/api', townHallRoutes(townHalls));
-  app.use('/api', forumRoutes({ forum: stores.forum }));
-  app.use('/api', moderationRoutes(stores.audit));
-  // The public record of ended town halls, and the admin settings that shape it.
-  const records = cacheRecords(
-    createRecordService({
-      townHalls,
-      questions: createQuestionReader(stores.questions),
-      polls: createPollReader(stores.polls),
-      audit: stores.audit,
-      settings: stores.settings,
-      identity,
-      sources: { ...createChatService(stores.chat), ...createCaptionService(stores.captions) },
-      placeOf: async (ref) => {
-        const item = await moderation.content.describe(ref).catch(() => null);
-        return item ? placeKey(item.place) : null;
-      },
-      log,
-    }),
-  );
-  // Every moderation decision is logged; the record it changes is built again on its next read.
-  const audit = watchAudit(stores.audit, records.logged, log);
-  const networkKey = networkKeyer(options.secret);
-  app.use('/api', recordRoutes({ records, limits, networkKey: (req) => networkKey(req.ip ?? '') }));
-  app.use('/api', settingsRoutes(stores.settings, log, () => records.forget()));
-  const stopPurge = schedulePurge(records, log);
-  app.use('/api', (_req, _res, next) => next(new CommandError(ErrorCode.NOT_FOUND, 'No such endpoint.')));
-  serveClient(app, options.clientDir);
-  app.use(errorHandler(log, isUnavailable));
-
   const http = createServer(app);
   const io: AppServer = new Server(http, {
     serveClient: false,
@@ -208,6 +126,17 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
       ? { adapter: createAdapter(stores.adapterRedis, { streamName: 'rt:socket.io', sessionKeyPrefix: 'rt:sio:session:', maxLen: 50_000 }) }
       : {}),
     connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_WINDOW_MS, skipMiddlewares: false },
+  });
+  const sessions = createSessions({
+    store: stores.sessions,
+    users: stores.identity,
+    secret: options.secret,
+    secureCookies: options.secureCookies,
+    // Through the adapter, so the sockets end on whichever node holds them.
+    disconnect: {
+      session: (id) => io.in(rooms.session(id)).disconnectSockets(true),
+      user: (id) => io.in(rooms.user(id)).disconnectSockets(true),
+    },
   });
   guardRecovery(io, (cookie) => sessions.fromCookieHeader(cookie));
   authenticateSockets(io, sessions, { secret: options.secret, trust }, log);
@@ -221,6 +150,8 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
       log.warn({ event: String(event).slice(0, 64), socket: socket.id }, 'unknown event ignored');
     });
   });
+
+  const audit = watchAudit(stores.audit, log);
   const sanctionsChanged = coordination.invalidations('sanctions');
   const moderation = createModerationCore({
     io,
@@ -241,6 +172,43 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
       log.warn({ err }, 'sanction changes from other nodes will wait for the cache to lapse');
       return () => {};
     });
+
+  // The public record of ended town halls.
+  const records = cacheRecords(
+    createRecordService({
+      townHalls,
+      questions: createQuestionReader(stores.questions),
+      polls: createPollReader(stores.polls),
+      audit: stores.audit,
+      settings: stores.settings,
+      identity,
+      sources: { ...createChatService(stores.chat), ...createCaptionService(stores.captions) },
+      placeOf: async (ref) => {
+        const item = await moderation.content.describe(ref).catch(() => null);
+        return item ? placeKey(item.place) : null;
+      },
+      log,
+    }),
+  );
+  // Every moderation decision is logged; the record it changes is built again on its next read.
+  audit.onAppend(records.logged);
+  const stopPurge = schedulePurge(records, log);
+  const networkKey = networkKeyer(options.secret);
+  mountHttp(app, {
+    options: { secureCookies: options.secureCookies, secret: options.secret, clientDir: options.clientDir, maxBodyBytes: MAX_MESSAGE_BYTES },
+    stores,
+    log,
+    limits,
+    originAllowed,
+    sessions,
+    identity,
+    challenges,
+    halls,
+    townHalls,
+    records,
+    networkKey: (req) => networkKey(req.ip ?? ''),
+  });
+
   // Before the features: each adds its part of the join to the room and publishes through it.
   const room = createTownHallRoom({ io, limits, log, isUnavailable, townHalls });
   const votes = createVoteGuard({
@@ -334,18 +302,4 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
       await new Promise<void>((resolve) => io.close(() => resolve()));
     },
   };
-}
-
-/** The built single-page client, with every non-API path answered by its index.html. */
-function serveClient(app: express.Express, clientDir: string): void {
-  const index = path.join(clientDir, 'index.html');
-  app.use(express.static(clientDir, { index: false, maxAge: '1h' }));
-  app.get('/{*path}', (_req, res) => {
-    if (!existsSync(index)) {
-      res.status(503).type('text').send('The client is not built yet: run `npm run build`.');
-      return;
-    }
-    res.setHeader('Cache-Control', 'no-cache');
-    res.sendFile(index);
-  });
 }

@@ -88,15 +88,24 @@ export function cacheRecords(records: RecordService, options: { ttlMs?: number; 
   };
 }
 
-/** The audit log as the moderation pipeline writes it, telling `onAppend` of every entry once it is stored. */
-export function watchAudit(audit: AuditLogStore, onAppend: (entry: AuditEntry) => Promise<void>, log: Logger): AuditLogStore {
+/** The audit log as the moderation pipeline writes it, telling a listener of every entry once it is stored. */
+export interface WatchedAudit extends AuditLogStore {
+  /** Sets the one listener (the record cache); entries appended before it is set tell no one. */
+  onAppend(listener: (entry: AuditEntry) => Promise<void>): void;
+}
+
+export function watchAudit(audit: AuditLogStore, log: Logger): WatchedAudit {
+  let listener: ((entry: AuditEntry) => Promise<void>) | null = null;
   return {
     async append(entry) {
       const stored = await audit.append(entry);
-      await onAppend(stored).catch((err: unknown) => log.warn({ err, seq: stored.seq }, 'record cache not told of an audit entry'));
+      await listener?.(stored).catch((err: unknown) => log.warn({ err, seq: stored.seq }, 'record cache not told of an audit entry'));
       return stored;
     },
     list: (afterSeq, limit) => audit.list(afterSeq, limit),
     head: () => audit.head(),
+    onAppend(told) {
+      listener = told;
+    },
   };
 }

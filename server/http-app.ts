@@ -1,0 +1,102 @@
+// The HTTP side of the app: security headers, the origin check, every feature's REST routes
+// and the built client. app.ts makes the services; this only mounts them.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import express from 'express';
+import helmet from 'helmet';
+import { CommandError, ErrorCode } from '../shared/errors.js';
+import type { Logger } from './core/log.js';
+import type { RateLimits } from './core/rate-limit.js';
+import { forumRoutes } from './forum/routes.js';
+import { errorHandler } from './http/errors.js';
+import type { OriginCheck } from './http/origin.js';
+import type { IdentityChallenges } from './identity/challenge.js';
+import { identityRoutes, sessionMiddleware } from './identity/routes.js';
+import type { IdentityService } from './identity/service.js';
+import type { Sessions } from './identity/sessions.js';
+import { staffRoutes } from './identity/staff-routes.js';
+import { moderationRoutes } from './moderation/routes.js';
+import type { CachedRecords } from './record/cache.js';
+import { recordRoutes } from './record/routes.js';
+import { settingsRoutes } from './settings/routes.js';
+import { isUnavailable } from './storage/unavailable.js';
+import type { Stores } from './stores.js';
+import type { HallService } from './townhall/hall.js';
+import { townHallRoutes } from './townhall/routes.js';
+import type { TownHallService } from './townhall/service.js';
+
+export interface HttpDeps {
+  options: { secureCookies: boolean; secret: string; clientDir: string; maxBodyBytes: number };
+  stores: Pick<Stores, 'forum' | 'audit' | 'settings'>;
+  log: Logger;
+  limits: RateLimits;
+  originAllowed: OriginCheck;
+  sessions: Sessions;
+  identity: IdentityService;
+  challenges: IdentityChallenges;
+  halls: HallService;
+  townHalls: TownHallService;
+  records: CachedRecords;
+  /** The keyed hash of a request's network, for rate limits on requests without a session. */
+  networkKey(req: express.Request): string;
+}
+
+/** Mounts everything the app answers over HTTP on `app`, in the order it is matched. */
+export function mountHttp(app: express.Express, deps: HttpDeps): void {
+  const { options, stores, log, limits, sessions, identity, records } = deps;
+  app.disable('x-powered-by');
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          connectSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          // Inline styles are allowed (Svelte sets some); scripts stay strictly same-origin.
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          scriptSrc: ["'self'"],
+          upgradeInsecureRequests: options.secureCookies ? [] : null,
+        },
+      },
+      // Strict-Transport-Security over plain http would pin a browser to an https the server
+      // does not serve; secureCookies is what says the public address is https.
+      strictTransportSecurity: options.secureCookies,
+    }),
+  );
+  app.get('/healthz', (_req, res) => {
+    res.json({ ok: true });
+  });
+  app.use('/api', (req, _res, next) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD' && !deps.originAllowed(req.headers.origin)) {
+      return next(new CommandError(ErrorCode.FORBIDDEN, 'Requests from this origin are not allowed.'));
+    }
+    next();
+  });
+  app.use('/api', express.json({ limit: options.maxBodyBytes }));
+  app.use('/api', sessionMiddleware(sessions));
+  app.use('/api', identityRoutes({ identity, limits, secret: options.secret, sessions, log, challenges: deps.challenges, halls: deps.halls }));
+  app.use('/api', staffRoutes({ identity, sessions, log }));
+  app.use('/api', townHallRoutes(deps.townHalls));
+  app.use('/api', forumRoutes({ forum: stores.forum }));
+  app.use('/api', moderationRoutes(stores.audit));
+  // The public record of ended town halls, and the admin settings that shape it.
+  app.use('/api', recordRoutes({ records, limits, networkKey: deps.networkKey }));
+  app.use('/api', settingsRoutes(stores.settings, log, () => records.forget()));
+  app.use('/api', (_req, _res, next) => next(new CommandError(ErrorCode.NOT_FOUND, 'No such endpoint.')));
+  serveClient(app, options.clientDir);
+  app.use(errorHandler(log, isUnavailable));
+}
+
+/** The built single-page client, with every non-API path answered by its index.html. */
+function serveClient(app: express.Express, clientDir: string): void {
+  const index = path.join(clientDir, 'index.html');
+  app.use(express.static(clientDir, { index: false, maxAge: '1h' }));
+  app.get('/{*path}', (_req, res) => {
+    if (!existsSync(index)) {
+      res.status(503).type('text').send('The client is not built yet: run `npm run build`.');
+      return;
+    }
+    res.setHeader('Cache-Control', 'no-cache');
+    res.sendFile(index);
+  });
+}
