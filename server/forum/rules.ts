@@ -106,7 +106,7 @@ export const RATES = {
   postAsNewcomer: { name: 'forum:post-as-newcomer', points: 1, seconds: 30 },
   watch: { name: 'forum:watch', points: 30, seconds: 10 },
   edit: { name: 'forum:edit', points: 10, seconds: 60 },
-  staff: { name: 'forum:staff', points: 30, seconds: 1 },
+  staff: { name: 'forum:act-as-staff', points: 30, seconds: 1 },
 } satisfies Record<string, RateRule>;
 
 /**

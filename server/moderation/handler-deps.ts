@@ -10,7 +10,7 @@ export const RATES = {
   flag: { name: 'mod:flag', points: 10, seconds: 60 },
   appeal: { name: 'mod:appeal', points: 5, seconds: 600 },
   read: { name: 'mod:read', points: 20, seconds: 10 },
-  staff: { name: 'mod:staff', points: 30, seconds: 1 },
+  staff: { name: 'mod:act-as-staff', points: 30, seconds: 1 },
 } satisfies Record<string, RateRule>;
 
 export interface ModerationHandlerDeps extends CommandDeps {

@@ -20,7 +20,7 @@ import { createResultsTally } from './tally.js';
 
 export const RATES = {
   vote: { name: 'poll:vote', points: 10, seconds: 1 },
-  staff: { name: 'poll:staff', points: 30, seconds: 1 },
+  staff: { name: 'poll:act-as-staff', points: 30, seconds: 1 },
 } satisfies Record<string, RateRule>;
 
 export interface PollDeps extends CommandDeps {

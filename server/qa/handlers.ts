@@ -29,7 +29,7 @@ import { createVoteTally } from './tally.js';
 export const RATES = {
   ask: { name: 'qa:ask', points: 1, seconds: 15 },
   vote: { name: 'qa:vote', points: 10, seconds: 1 },
-  staff: { name: 'qa:staff', points: 30, seconds: 1 },
+  staff: { name: 'qa:act-as-staff', points: 30, seconds: 1 },
 } satisfies Record<string, RateRule>;
 
 export interface QaDeps extends CommandDeps {

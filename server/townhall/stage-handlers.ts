@@ -8,8 +8,8 @@ import { requireJoined } from './access.js';
 import type { MediaContext } from './media-context.js';
 
 export const RATES = {
-  hand: { name: 'stage:hand', points: 10, seconds: 10 },
-  staff: { name: 'stage:staff', points: 30, seconds: 1 },
+  hand: { name: 'stage:raise-or-lower-hand', points: 10, seconds: 10 },
+  staff: { name: 'stage:act-as-staff', points: 30, seconds: 1 },
 } satisfies Record<string, RateRule>;
 
 const conflict = (message: string) => new CommandError(ErrorCode.CONFLICT, message);
