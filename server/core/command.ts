@@ -112,5 +112,21 @@ export function commandBinder(deps: CommandDeps): Bind {
   deps.io.on('connection', (socket) => {
     for (const [name, listener] of listeners) socket.on(name, listener as never);
   });
-  return (name, command) => void listeners.push([name, commandListener(deps, name, command)]);
+  const schemas = schemasByServer.get(deps.io) ?? new Map<CommandName, z.ZodType>();
+  schemasByServer.set(deps.io, schemas);
+  return (name, command) => {
+    schemas.set(name, command.schema);
+    listeners.push([name, commandListener(deps, name, command)]);
+  };
+}
+
+const schemasByServer = new WeakMap<AppServer, Map<CommandName, z.ZodType>>();
+
+/**
+ * Every command a server answers, with the schema its payload is checked against: the source
+ * of the machine-readable contract (scripts/contract.ts), so the document cannot drift from
+ * what the server accepts.
+ */
+export function commandSchemas(io: AppServer): ReadonlyMap<CommandName, z.ZodType> {
+  return schemasByServer.get(io) ?? new Map();
 }
