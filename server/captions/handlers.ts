@@ -3,7 +3,6 @@ import { CommandError, ErrorCode } from '../../shared/errors.js';
 import { badgeOf, type Role } from '../../shared/roles.js';
 import { commandBinder, type CommandDeps } from '../core/command.js';
 import type { RateRule } from '../core/rate-limit.js';
-import { requireJoined } from '../townhall/access.js';
 import type { TownHallRoom } from '../townhall/room.js';
 import type { TownHallService } from '../townhall/service.js';
 import { createCaptionService, type CaptionService } from './service.js';
@@ -46,9 +45,10 @@ export function registerCaptions(deps: CaptionDeps): CaptionService {
   bind('captions:send', {
     schema: CaptionsSend,
     allow: (user) => mayCaption(user.role),
+    townHall: (input) => input.townHallId,
+
     limit: RATES.send,
-    async run({ user, socket }, { townHallId, text }) {
-      requireJoined(socket, townHallId);
+    async run({ user }, { townHallId, text }) {
       const townHall = await townHalls.requireNotEnded(townHallId);
       if (user.role !== 'captioner' && !townHalls.isHost(townHall, user)) {
         throw new CommandError(ErrorCode.FORBIDDEN, 'Only captioners and this town hall\'s hosts caption it.');

@@ -4,7 +4,6 @@ import { commandBinder, type CommandDeps } from '../core/command.js';
 import type { RateRule } from '../core/rate-limit.js';
 import type { ModerationPipeline } from '../moderation/pipeline-types.js';
 import { townHallPlace } from '../../shared/moderation.js';
-import { requireJoined } from '../townhall/access.js';
 import type { TownHallRoom } from '../townhall/room.js';
 import type { TownHallService } from '../townhall/service.js';
 import { createChatAdapter } from './adapter.js';
@@ -56,9 +55,9 @@ export function registerChat(deps: ChatDeps): ChatService {
 
   bind('chat:send', {
     schema: ChatSend,
+    townHall: (input) => input.townHallId,
     limit: RATES.send,
-    async run({ user, socket }, input) {
-      requireJoined(socket, input.townHallId);
+    async run({ user }, input) {
       const townHall = await townHalls.requireNotEnded(input.townHallId);
       const message = await moderation.admit(
         { kind: 'chat', author: user, place: townHallPlace(townHall.id), text: input.text, mode: townHall.moderation },

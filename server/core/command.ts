@@ -15,8 +15,14 @@ export interface CommandContext {
 
 export interface Command<E extends CommandName, S extends z.ZodType> {
   schema: S;
-  /** Role check before anything else runs; room checks belong in `run`, where the room is known. */
+  /** Role check before anything else runs. */
   allow?: (user: SessionUser) => boolean;
+  /**
+   * The town hall a command names in its payload: the connection must have joined it, checked
+   * before the rate budget is spent (a refused command costs nothing). Commands that name only
+   * an item (a question, a poll) check membership in `run`, once the item's town hall is read.
+   */
+  townHall?: (input: z.output<S>) => string;
   limit?: RateRule;
   run(ctx: CommandContext, input: z.output<S>): Promise<AckData<E>>;
 }
@@ -37,8 +43,9 @@ export const tooFast = (retryAfterMs: number): CommandError =>
 const unacknowledged = new WeakMap<AppSocket, Set<CommandName>>();
 
 /**
- * The one path every client command takes: parse → authorise → rate-limit → run → ack.
- * A payload that does not match the schema, a wrong role or a spent budget changes nothing;
+ * The one path every client command takes: parse → authorise → joined → rate-limit → run → ack.
+ * A payload that does not match the schema, a wrong role, a town hall not joined or a spent
+ * budget changes nothing;
  * unexpected errors are logged and answered with INTERNAL, never with their text.
  */
 function commandListener<E extends CommandName, S extends z.ZodType>(
@@ -71,6 +78,9 @@ function commandListener<E extends CommandName, S extends z.ZodType>(
       if (command.allow && !command.allow(user)) {
         return reply(fail(ErrorCode.FORBIDDEN, 'Your role does not allow this.'));
       }
+      if (command.townHall && !socket.data.townHalls.includes(command.townHall(parsed.data))) {
+        return reply(fail(ErrorCode.FORBIDDEN, 'Join the town hall first.'));
+      }
       if (command.limit) {
         const outcome = await deps.limits.consume(command.limit, user.id);
         if (!outcome.ok) throw tooFast(outcome.retryAfterMs);
@@ -102,5 +112,21 @@ export function commandBinder(deps: CommandDeps): Bind {
   deps.io.on('connection', (socket) => {
     for (const [name, listener] of listeners) socket.on(name, listener as never);
   });
-  return (name, command) => void listeners.push([name, commandListener(deps, name, command)]);
+  const schemas = schemasByServer.get(deps.io) ?? new Map<CommandName, z.ZodType>();
+  schemasByServer.set(deps.io, schemas);
+  return (name, command) => {
+    schemas.set(name, command.schema);
+    listeners.push([name, commandListener(deps, name, command)]);
+  };
+}
+
+const schemasByServer = new WeakMap<AppServer, Map<CommandName, z.ZodType>>();
+
+/**
+ * Every command a server answers, with the schema its payload is checked against: the source
+ * of the machine-readable contract (scripts/contract.ts), so the document cannot drift from
+ * what the server accepts.
+ */
+export function commandSchemas(io: AppServer): ReadonlyMap<CommandName, z.ZodType> {
+  return schemasByServer.get(io) ?? new Map();
 }

@@ -149,9 +149,10 @@ export function registerPolls(deps: PollDeps): { close(): void } {
   bind('poll:create', {
     schema: PollCreate,
     allow: (user) => canAnswer(user.role),
+    townHall: (input) => input.townHallId,
+
     limit: RATES.staff,
-    async run({ user, socket }, input) {
-      requireJoined(socket, input.townHallId);
+    async run({ user }, input) {
       requireHost(await requireLive(input.townHallId), user, 'run its polls');
       const poll = await polls.createPoll({
         townHallId: input.townHallId,

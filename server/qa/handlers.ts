@@ -102,9 +102,9 @@ export function registerQa(deps: QaDeps): { close(): void } {
 
   bind('qa:ask', {
     schema: QaAsk,
+    townHall: (input) => input.townHallId,
     limit: RATES.ask,
-    async run({ user, socket }, input) {
-      requireJoined(socket, input.townHallId);
+    async run({ user }, input) {
       const townHall = await requireOpen(input.townHallId);
       const q = await moderation.admit(
         { kind: 'question', author: user, place: townHallPlace(townHall.id), text: input.text, mode: townHall.moderation },
@@ -187,9 +187,10 @@ export function registerQa(deps: QaDeps): { close(): void } {
   bind('qa:set-moderation', {
     schema: QaSetModeration,
     allow: (user) => canHost(user.role),
+    townHall: (input) => input.townHallId,
+
     limit: RATES.staff,
-    async run({ user, socket }, { townHallId, moderation: mode }) {
-      requireJoined(socket, townHallId);
+    async run({ user }, { townHallId, moderation: mode }) {
       requireHost(await requireOpen(townHallId), user, 'change its moderation mode');
       await townHalls.setModeration(townHallId, mode);
       room.publish(townHallId, 'qa:moderation-changed', { townHallId, moderation: mode });

@@ -80,9 +80,9 @@ function bindMediaCommands(ctx: MediaContext, bind: Bind): void {
 
   bind('media:join', {
     schema: MediaJoin,
+    townHall: (input) => input.townHallId,
     limit: RATES.join,
     async run({ user, socket }, { townHallId }) {
-      requireJoined(socket, townHallId);
       const service = ctx.service();
       const townHall = await townHalls.require(townHallId);
       if (townHall.status === 'ended') throw new CommandError(ErrorCode.CONFLICT, 'This town hall has ended.');

@@ -119,6 +119,16 @@ describe.each(['sqlite', 'redis'] as const)('Q&A guards on the %s store', (store
     expect(missing).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
   });
 
+  it('spends no rate budget on a command refused for a town hall not joined', async () => {
+    const other = (await server.townHall()).id;
+    const socket = await resident('Patient');
+    // One question per 15 s: three refusals first, and the question in the joined room still goes.
+    for (let i = 0; i < 3; i++) {
+      expect(await command(socket, 'qa:ask', { townHallId: other, text: `Not here ${i}` })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    }
+    unwrap(await command(socket, 'qa:ask', { townHallId, text: 'Asked where I joined' }));
+  });
+
   it('counts one vote per person across tabs, reconnections and replays', async () => {
     const asker = await resident('Asker');
     const q = unwrap(await command(asker, 'qa:ask', { townHallId, text: 'Count my vote once' }));
