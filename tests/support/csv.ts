@@ -26,3 +26,9 @@ export function parseCsv(text: string): Record<string, string>[] {
   const [header, ...body] = parseCsvRows(text);
   return body.map((cells) => Object.fromEntries(header!.map((h, i) => [h, cells[i] ?? ''])));
 }
+
+/**
+ * A cell as a spreadsheet shows it: the exports put a quote before a cell that could run as a
+ * formula (an id may start with '-'), which the spreadsheet hides.
+ */
+export const shown = (cell: string): string => cell.replace(/^'(?=[=+\-@\t\r])/, '');
