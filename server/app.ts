@@ -230,6 +230,7 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     identity,
     accounts: stores.identity,
     townHalls,
+    room,
     flagThreshold: options.flagThreshold,
     flagAccountAgeMs: options.flagAccountAgeHours * 3600_000,
   });

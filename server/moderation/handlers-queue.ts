@@ -3,7 +3,6 @@ import { placeKey, townHallPlace } from '../../shared/moderation.js';
 import { Empty, ModDecide, ModFlag, ModRef, ModSlowMode, type QueueItemView } from '../../shared/moderation-events.js';
 import { canConfigureRoom, canModerate } from '../../shared/roles.js';
 import type { Bind } from '../core/command.js';
-import { rooms } from '../core/types.js';
 import { requireHost } from '../townhall/access.js';
 import { isModerator, RATES, type ModerationHandlerDeps } from './handler-deps.js';
 import type { ContentSummary } from './pipeline-types.js';
@@ -168,7 +167,7 @@ export function registerQueueHandlers(deps: ModerationHandlerDeps, bind: Bind): 
       const place = townHallPlace(townHallId);
       await queue.store.setSlowMode(place, seconds);
       await core.record(user, 'slow-mode', placeKey(place), null, `${seconds} s`);
-      io.to(rooms.townHall(townHallId)).emit('mod:slow-mode-changed', { townHallId, seconds });
+      deps.room.publish(townHallId, 'mod:slow-mode-changed', { townHallId, seconds });
       return { seconds };
     },
   });
