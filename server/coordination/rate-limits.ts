@@ -31,6 +31,9 @@ export function rateLimitsWith(make: (options: LimiterOptions) => RateLimiterAbs
         throw err;
       }
     },
+    async refund(rule, key) {
+      await limiterFor(rule).reward(key, 1);
+    },
     async count(rule, key) {
       const res = await limiterFor(rule).get(key);
       return res?.consumedPoints ?? 0;

@@ -39,6 +39,17 @@ export interface CommandDeps {
 export const tooFast = (retryAfterMs: number): CommandError =>
   new CommandError(ErrorCode.RATE_LIMITED, `Too fast: try again in ${Math.ceil(retryAfterMs / 1000)} s.`, { retryAfterMs });
 
+/**
+ * The refusal of a command about a town hall the connection has not joined. The wrapper gives
+ * back the rate point such a command spent: not having joined costs nothing, whichever check
+ * (the wrapper's, or the handler's once it has read the item's town hall) finds it.
+ */
+export class NotJoinedError extends CommandError {
+  constructor() {
+    super(ErrorCode.FORBIDDEN, 'Join the town hall first.');
+  }
+}
+
 /** The commands each connection has already been warned about sending without an acknowledgement. */
 const unacknowledged = new WeakMap<AppSocket, Set<CommandName>>();
 
@@ -69,6 +80,7 @@ function commandListener<E extends CommandName, S extends z.ZodType>(
     const reply = ack as (result: Result<unknown>) => void;
     if (args.length !== 2) return reply(fail(ErrorCode.INVALID_PAYLOAD, 'Send one payload object.'));
     const user = socket.data.user;
+    let spent: RateRule | null = null;
     try {
       const parsed = command.schema.safeParse(args[0]);
       if (!parsed.success) {
@@ -84,9 +96,11 @@ function commandListener<E extends CommandName, S extends z.ZodType>(
       if (command.limit) {
         const outcome = await deps.limits.consume(command.limit, user.id);
         if (!outcome.ok) throw tooFast(outcome.retryAfterMs);
+        spent = command.limit;
       }
       reply(ok(await command.run({ io: deps.io, socket, user }, parsed.data)));
     } catch (err) {
+      if (err instanceof NotJoinedError && spent) await deps.limits.refund(spent, user.id).catch(() => undefined);
       if (err instanceof CommandError) return reply(fail(err.code, err.message, err.extra));
       if (deps.isUnavailable?.(err)) {
         deps.log.warn({ event: name }, 'storage unavailable');

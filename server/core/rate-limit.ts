@@ -15,4 +15,6 @@ export interface RateLimits {
   consume(rule: RateRule, key: string): Promise<RateOutcome>;
   /** Points spent under a rule by a key in its current window (0 when none), without spending one. */
   count(rule: RateRule, key: string): Promise<number>;
+  /** Gives back one point spent on something that was then refused before it did anything. */
+  refund(rule: RateRule, key: string): Promise<void>;
 }

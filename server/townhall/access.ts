@@ -1,12 +1,11 @@
 import { CommandError, ErrorCode } from '../../shared/errors.js';
 import { isHostOf, type TownHall } from '../../shared/townhall.js';
+import { NotJoinedError } from '../core/command.js';
 import type { AppSocket, SessionUser } from '../core/types.js';
 
 /** Commands about a town hall come only from connections that joined it (`townhall:join`, see room.ts). */
 export function requireJoined(socket: AppSocket, townHallId: string): void {
-  if (!socket.data.townHalls.includes(townHallId)) {
-    throw new CommandError(ErrorCode.FORBIDDEN, 'Join the town hall first.');
-  }
+  if (!socket.data.townHalls.includes(townHallId)) throw new NotJoinedError();
 }
 
 /**

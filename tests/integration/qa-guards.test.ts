@@ -129,6 +129,20 @@ describe.each(['sqlite', 'redis'] as const)('Q&A guards on the %s store', (store
     unwrap(await command(socket, 'qa:ask', { townHallId, text: 'Asked where I joined' }));
   });
 
+  it('spends no vote budget on votes refused for a question in a town hall not joined', async () => {
+    const other = (await server.townHall()).id;
+    const elsewhere = await server.connect(await server.guest('Elsewhere'));
+    unwrap(await command(elsewhere, 'townhall:join', { townHallId: other }));
+    const far = unwrap(await command(elsewhere, 'qa:ask', { townHallId: other, text: 'A question over there' }));
+    const socket = await resident('Thrifty');
+    const mine = unwrap(await command(await resident('Asker here'), 'qa:ask', { townHallId, text: 'A question in my town hall' }));
+    // Ten votes a second: twelve refusals first, and the vote where this person joined still counts.
+    for (let i = 0; i < 12; i++) {
+      expect(await command(socket, 'qa:vote', { questionId: far.id, voted: true })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    }
+    expect(unwrap(await command(socket, 'qa:vote', { questionId: mine.id, voted: true })).votes).toBe(1);
+  });
+
   it('counts one vote per person across tabs, reconnections and replays', async () => {
     const asker = await resident('Asker');
     const q = unwrap(await command(asker, 'qa:ask', { townHallId, text: 'Count my vote once' }));

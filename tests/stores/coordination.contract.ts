@@ -65,6 +65,14 @@ export function describeCoordination(name: string, makeStore: MakeStore<Coordina
         expect(await t.store.limits.count(rule, 'k')).toBe(1);
       });
 
+      it('gives a spent point back', async () => {
+        await t.store.limits.consume(rule, 'k');
+        await t.store.limits.consume(rule, 'k');
+        await t.store.limits.refund(rule, 'k');
+        expect(await t.store.limits.count(rule, 'k')).toBe(1);
+        expect(await t.store.limits.consume(rule, 'k')).toEqual({ ok: true });
+      });
+
       it('shares one budget between nodes', async () => {
         const other = await t.another();
         await t.store.limits.consume(rule, 'k');
