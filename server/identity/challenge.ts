@@ -37,6 +37,11 @@ export interface IdentityChallenges {
   admit(network: string, proof: IdentityProof | undefined): Promise<void>;
   /** Counts an identity the network made. */
   made(network: string): Promise<void>;
+  /**
+   * Counts an identity made with a hall's code among the network's recent ones, so votes piling
+   * up from such identities reach the town hall's staff, without raising the price of the next.
+   */
+  madeWithHallCode(network: string): Promise<void>;
   /** Identities the network made in the last fifteen minutes. */
   madeRecently(network: string): Promise<number>;
 }
@@ -94,6 +99,9 @@ export function createIdentityChallenges(deps: { secret: string; limits: RateLim
     },
     async made(network) {
       await Promise.all([limits.consume(RATES.make, network), limits.consume(RATES.makeRecently, network)]);
+    },
+    async madeWithHallCode(network) {
+      await limits.consume(RATES.makeRecently, network);
     },
     madeRecently: (network) => limits.count(RATES.makeRecently, network),
   };

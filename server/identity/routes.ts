@@ -29,7 +29,12 @@ const RATES = {
   joinAsGuest: { name: 'identity:join-as-guest', points: 600, seconds: 3600 },
   /** Joining with the hall's code skips the work; a wrong code is a guess, and guesses are few. */
   guessHallCode: { name: 'identity:guess-hall-code', points: 20, seconds: 600 },
-  joinHall: { name: 'identity:join-hall', points: 2000, seconds: 3600 },
+  /**
+   * A hall code skips the work and the vote cap, so a code that leaks beyond the hall is worth
+   * most to someone with a script: one network joins with codes at most 400 times an hour, room
+   * for a hall of 150 with a second device each, and no more.
+   */
+  joinHall: { name: 'identity:join-hall', points: 400, seconds: 3600 },
 } satisfies Record<string, RateRule>;
 
 export interface IdentityRouteDeps {
@@ -105,6 +110,7 @@ export function identityRoutes(deps: IdentityRouteDeps): Router {
       await limit(RATES.joinHall, network);
       const user = await identity.joinAsGuest(body.displayName);
       await deps.halls.admit(townHallId, code, user.id);
+      await deps.challenges.madeWithHallCode(network);
       await startSession(res, user);
       return;
     }

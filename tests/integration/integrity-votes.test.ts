@@ -119,6 +119,10 @@ describe.each(['sqlite', 'redis'] as const)('votes from one network on the %s st
     const { code } = unwrap(await command(hostSocket, 'townhall:hall-code', { townHallId }));
     expect(code).toMatch(/^[A-Z0-9]{6}$/);
     const question = await askQuestion(townHallId);
+    // The hosts see the hall's votes come in as new identities on one network: expected in a
+    // hybrid meeting, and what they would see if the code leaked.
+    const surge = nextEvent(hostSocket, 'townhall:votes-surged', (s) => s.target.id === question.id);
+    unwrap(await command(hostSocket, 'townhall:join', { townHallId }));
 
     for (let i = 0; i < 150; i++) {
       const answer = await postGuest(server, { displayName: `Neighbour ${i}`, hall: { townHallId, code: code.toLowerCase() } });
@@ -129,6 +133,7 @@ describe.each(['sqlite', 'redis'] as const)('votes from one network on the %s st
       socket.disconnect();
     }
     expect((await server.stores.questions.getQuestion(question.id))?.votes).toBe(150);
+    expect((await surge).votes).toBeGreaterThanOrEqual(3);
   });
 
   it('admits a resident who already has a session with the hall code, and refuses a wrong one', async () => {
