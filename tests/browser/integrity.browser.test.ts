@@ -56,6 +56,13 @@ describe('one person, one voice in the browser', () => {
     expect(link).toMatch(/\?hall=[A-Z0-9]{6}$/);
     await screenshot(host, 'hall-code-host');
     expect(await accessibilityViolations(host)).toEqual([]);
+    // The same panel in Spanish, still axe-clean, then back to English for the rest.
+    await host.getByTestId('language-switcher').getByRole('button', { name: 'Español' }).click();
+    const panelEs = host.getByRole('region', { name: 'Personas en la sala' });
+    await panelEs.getByText('Código de la sala').waitFor();
+    await screenshot(host, 'hall-code-host-es');
+    expect(await accessibilityViolations(host)).toEqual([]);
+    await host.getByTestId('language-switcher').getByRole('button', { name: 'English' }).click();
 
     const resident = await personPage(browser, 390, 844);
     const statuses: number[] = [];
