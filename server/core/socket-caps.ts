@@ -1,6 +1,6 @@
 import { TOO_MANY_CONNECTIONS } from '../../shared/errors.js';
 import type { Logger } from './log.js';
-import type { AppServer } from './types.js';
+import type { AppServer, AppSocket } from './types.js';
 
 /** How many connections one person (every tab of one session), and one network, may hold at once. */
 export interface SocketCaps {
@@ -43,21 +43,33 @@ export function capSockets(io: AppServer, caps: SocketCaps, log: Logger): void {
     }
     bySession.add(user.id);
     byNetwork.add(network);
-    let released = false;
-    const release = () => {
-      if (released) return;
-      released = true;
-      bySession.remove(user.id);
-      byNetwork.remove(network);
-      warned.delete(`session:${user.id}`);
-      warned.delete(`network:${network}`);
-    };
+    counted.add(socket);
+    transports.set(socket.conn, socket);
     // 'disconnect' ends a connection that opened; the transport's 'close' also ends one whose
     // client went away between this check and the connection, which never fires 'disconnect'.
-    socket.once('disconnect', release);
-    socket.conn.once('close', release);
+    socket.once('disconnect', releaseSocket);
+    socket.conn.once('close', releaseTransport);
     next();
   });
+
+  // Shared by every connection rather than a closure per connection (a crowd pays for each);
+  // the person and network are on the socket, and the first of the two events releases it.
+  const counted = new WeakSet<AppSocket>();
+  const transports = new WeakMap<object, AppSocket>();
+  function release(socket: AppSocket | undefined): void {
+    if (!socket || !counted.delete(socket)) return;
+    const { user, network } = socket.data;
+    bySession.remove(user.id);
+    byNetwork.remove(network);
+    warned.delete(`session:${user.id}`);
+    warned.delete(`network:${network}`);
+  }
+  function releaseSocket(this: AppSocket): void {
+    release(this);
+  }
+  function releaseTransport(this: object): void {
+    release(transports.get(this));
+  }
 }
 
 /** Counts by key, forgetting a key at zero so the map holds only what is connected. */
