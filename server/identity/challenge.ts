@@ -74,8 +74,7 @@ export function createIdentityChallenges(deps: { secret: string; limits: RateLim
     return challenge as IdentityChallenge;
   };
 
-  const required = async (network: string, message: string): Promise<never> => {
-    const made = await limits.count(RATES.make, network);
+  const required = async (network: string, made: number, message: string): Promise<never> => {
     throw new CommandError(ErrorCode.CHALLENGE_REQUIRED, message, { challenge: await challengeFor(network, workFor(made)) });
   };
 
@@ -83,7 +82,7 @@ export function createIdentityChallenges(deps: { secret: string; limits: RateLim
     async admit(network, proof) {
       const made = await limits.count(RATES.make, network);
       if (made < cost.freePerNetwork) return;
-      if (!proof) return required(network, 'Please wait while your browser proves it is not a script.');
+      if (!proof) return required(network, made, 'Please wait while your browser proves it is not a script.');
       const data = proof.challenge.parameters.data as { network?: unknown; work?: unknown } | undefined;
       const result = await verifySolution({
         challenge: proof.challenge as Parameters<typeof verifySolution>[0]['challenge'],
@@ -93,9 +92,9 @@ export function createIdentityChallenges(deps: { secret: string; limits: RateLim
         hmacKeySignatureSecret: keySigning,
       }).catch(() => ({ verified: false }));
       const fits = data?.network === network && typeof data.work === 'number' && data.work >= workFor(made);
-      if (!result.verified || !fits) return required(network, 'That check did not pass; your browser will try again.');
+      if (!result.verified || !fits) return required(network, made, 'That check did not pass; your browser will try again.');
       const spent = await limits.consume(RATES.spendChallenge, proof.challenge.parameters.nonce);
-      if (!spent.ok) return required(network, 'That check was already used; your browser will try again.');
+      if (!spent.ok) return required(network, made, 'That check was already used; your browser will try again.');
     },
     async made(network) {
       await Promise.all([limits.consume(RATES.make, network), limits.consume(RATES.makeRecently, network)]);
