@@ -90,9 +90,7 @@ function commandListener<E extends CommandName, S extends z.ZodType>(
       if (command.allow && !command.allow(user)) {
         return reply(fail(ErrorCode.FORBIDDEN, 'Your role does not allow this.'));
       }
-      if (command.townHall && !socket.data.townHalls.includes(command.townHall(parsed.data))) {
-        return reply(fail(ErrorCode.FORBIDDEN, 'Join the town hall first.'));
-      }
+      if (command.townHall && !socket.data.townHalls.includes(command.townHall(parsed.data))) throw new NotJoinedError();
       if (command.limit) {
         const outcome = await deps.limits.consume(command.limit, user.id);
         if (!outcome.ok) throw tooFast(outcome.retryAfterMs);
