@@ -15,7 +15,7 @@ import type { UserRecord } from './store.js';
 /** The part of the town halls' hall service that joining needs (kept narrow: identity does not depend on town halls). */
 export interface HallAdmission {
   accepts(townHallId: string, code: string): Promise<boolean>;
-  admit(townHallId: string, code: string, userId: string): Promise<void>;
+  enter(townHallId: string, userId: string): Promise<void>;
 }
 
 const RATES = {
@@ -109,7 +109,7 @@ export function identityRoutes(deps: IdentityRouteDeps): Router {
       }
       await limit(RATES.joinHall, network);
       const user = await identity.joinAsGuest(body.displayName);
-      await deps.halls.admit(townHallId, code, user.id);
+      await deps.halls.enter(townHallId, user.id);
       await deps.challenges.madeWithHallCode(network);
       await startSession(res, user);
       return;

@@ -17,6 +17,8 @@ export interface HallService {
   admit(townHallId: string, code: string, userId: string): Promise<void>;
   /** True when the code is the hall's current (or previous) one and the town hall has not ended. */
   accepts(townHallId: string, code: string): Promise<boolean>;
+  /** Records the admission of a person whose code `accepts` has just checked. */
+  enter(townHallId: string, userId: string): Promise<void>;
   isAdmitted(townHallId: string, userId: string): Promise<boolean>;
 }
 
@@ -40,6 +42,7 @@ export function createHallService(deps: { store: TownHallStore; townHalls: TownH
       await store.admit(townHallId, userId);
     },
     accepts,
+    enter: (townHallId, userId) => store.admit(townHallId, userId),
     isAdmitted: (townHallId, userId) => store.isAdmitted(townHallId, userId),
   };
 }
