@@ -6,7 +6,7 @@ import type { MediaClientEvents, MediaServerEvents } from './media.js';
 import type { ModClientEvents, ModServerEvents } from './moderation-events.js';
 import type { PollClientEvents, PollServerEvents } from './polls.js';
 import type { QaClientEvents, QaServerEvents } from './qa.js';
-import type { RoomClientEvents } from './room.js';
+import type { RoomClientEvents, RoomServerEvents } from './room.js';
 import type { TownHallClientEvents, TownHallServerEvents } from './townhall.js';
 
 export type ClientToServerEvents = RoomClientEvents &
@@ -18,7 +18,8 @@ export type ClientToServerEvents = RoomClientEvents &
   MediaClientEvents &
   ChatClientEvents &
   CaptionsClientEvents;
-export type ServerToClientEvents = QaServerEvents &
+export type ServerToClientEvents = RoomServerEvents &
+  QaServerEvents &
   ModServerEvents &
   ForumServerEvents &
   PollServerEvents &

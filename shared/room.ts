@@ -32,6 +32,40 @@ export interface TownHallSnapshot extends TownHallParts {
   townHall: TownHall;
 }
 
+/**
+ * One fact inside a frame, as the event it would be on its own and that event's payload: the
+ * client hands each to its listeners for that event, in order.
+ */
+export type FrameFact = [event: string, payload: unknown];
+
+/**
+ * What changed in a town hall during one tick, for one audience (everyone, or the town hall's
+ * reviewing staff), encoded once and written once to every connection in that audience.
+ * Tallies in it are absolute counts, merged: one `qa:votes-tallied` per frame at most.
+ */
+export interface RoomFrame {
+  townHallId: string;
+  facts: FrameFact[];
+}
+
+/** When chat to the crowd is sampled under overload: how many messages this frame left out. */
+export interface ChatSkipped {
+  townHallId: string;
+  count: number;
+}
+
+export interface RoomServerEvents {
+  /** The room's facts since the last tick (see RoomFrame); one a tick at most per audience. */
+  'townhall:frame': (frame: RoomFrame) => void;
+  /**
+   * This connection skipped frames (its outgoing buffer was full) and has now drained: join
+   * again (`townhall:join`) and apply the snapshot, whose counts are absolute.
+   */
+  'townhall:resync': (payload: { townHallId: string }) => void;
+  /** Inside a frame only: chat messages left out of it (see ChatSkipped). */
+  'chat:messages-skipped': (payload: ChatSkipped) => void;
+}
+
 export interface RoomClientEvents {
   /**
    * Comes into a town hall's room (everyone, staff too): its facts reach this connection from
