@@ -27,5 +27,8 @@ export type ServerToClientEvents = RoomServerEvents &
   MediaServerEvents &
   ChatServerEvents &
   CaptionsServerEvents;
-export type InterServerEvents = Record<string, never>;
+/** Between server nodes only: facts published on one node, for the other nodes' frames (server/townhall/frames.ts). */
+export interface InterServerEvents {
+  'rt:facts': (batch: { townHallId: string; entry: unknown }[]) => void;
+}
 export type CommandName = keyof ClientToServerEvents;
