@@ -93,7 +93,7 @@ describe('a slow connection', () => {
 
   const connect = async () => {
     const socket: Socket = connectClient(url, { transports: ['websocket'], forceNew: true, reconnection: false });
-    await once(socket, 'connect');
+    await new Promise((resolve) => socket.once('connect', () => resolve(null)));
     await vi.waitFor(() => expect(io.of('/').adapter.rooms.get(rooms.townHall(townHallId))?.has(socket.id!)).toBe(true));
     return socket;
   };
