@@ -214,7 +214,7 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     log,
     load,
     writesPerSecond: options.frameWritesPerSecond ?? DEFAULT_WRITES_PER_SECOND,
-    relay: Boolean(stores.adapterRedis),
+    relay: stores.adapterRedis ? coordination.invalidations('room-facts') : null,
   });
   const room = createTownHallRoom({ io, limits, log, isUnavailable, townHalls, frames });
   const votes = createVoteGuard({

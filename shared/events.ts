@@ -27,8 +27,5 @@ export type ServerToClientEvents = RoomServerEvents &
   MediaServerEvents &
   ChatServerEvents &
   CaptionsServerEvents;
-/** Between server nodes only: facts published on one node, for the other nodes' frames (server/townhall/frames.ts). */
-export interface InterServerEvents {
-  'rt:facts': (batch: { townHallId: string; entry: unknown }[]) => void;
-}
+export type InterServerEvents = Record<string, never>;
 export type CommandName = keyof ClientToServerEvents;

@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import type { FrameFact, RoomFrame } from '../../shared/room.js';
+import type { Invalidations } from '../core/coordination.js';
 import type { LoadMonitor } from '../core/load.js';
 import type { Logger } from '../core/log.js';
 import { rooms, type AppServer, type AppSocket } from '../core/types.js';
@@ -11,8 +13,11 @@ export interface FrameOptions {
   load: LoadMonitor;
   /** WebSocket writes a second this node aims to stay within (see frame-tick.ts). */
   writesPerSecond: number;
-  /** Other nodes share the town halls (the Redis adapter): facts published here are relayed. */
-  relay: boolean;
+  /**
+   * With other nodes (on Redis): the channel facts published here cross to them on, and theirs
+   * come back on. Null on one node.
+   */
+  relay: Invalidations | null;
 }
 
 export interface FrameStats {
@@ -186,6 +191,8 @@ export function createRoomFrames(options: FrameOptions): RoomFrames {
     }
   }
 
+  // Each node knows its own messages on the shared channel by this id, and skips them.
+  const node = randomUUID();
   function relay(townHallId: string, entry: Entry): void {
     relayQueue.push({ townHallId, entry });
     if (relayQueue.length > 1) return;
@@ -193,14 +200,21 @@ export function createRoomFrames(options: FrameOptions): RoomFrames {
     setImmediate(() => {
       const batch = relayQueue;
       relayQueue = [];
-      io.serverSideEmit('rt:facts', batch);
+      options.relay?.publish(JSON.stringify({ node, batch })).catch((err: unknown) =>
+        log.warn({ err, facts: batch.length }, 'facts not relayed to the other nodes'),
+      );
     });
   }
-  if (options.relay) {
-    io.on('rt:facts', (batch) => {
-      for (const { townHallId, entry } of batch) add(townHallId, entry as Entry, true);
+  const unsubscribed = options.relay
+    ?.subscribe((message) => {
+      const { node: from, batch } = JSON.parse(message) as { node: string; batch: Relayed[] };
+      if (from === node) return;
+      for (const { townHallId, entry } of batch) add(townHallId, entry, true);
+    })
+    .catch((err: unknown) => {
+      log.error({ err }, 'facts from other nodes will not reach this node');
+      return () => {};
     });
-  }
 
   return {
     add(townHallId, event, payload, audience, except) {
@@ -214,6 +228,7 @@ export function createRoomFrames(options: FrameOptions): RoomFrames {
     }),
     close() {
       closed = true;
+      void unsubscribed?.then((off) => off());
       for (const box of outboxes.values()) if (box.timer) clearTimeout(box.timer);
       outboxes.clear();
     },

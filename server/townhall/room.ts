@@ -123,6 +123,12 @@ export function createTownHallRoom(deps: RoomDeps): TownHallRoom {
     socket.on('disconnect', leftOnDisconnect);
     next();
   });
+  // A connection recovered after a short drop is back in its rooms, but frames are written by
+  // each node to its own connections and are not replayed: it takes the current state again.
+  io.on('connection', (socket) => {
+    if (!socket.recovered) return;
+    for (const townHallId of socket.data.townHalls) socket.emit('townhall:resync', { townHallId });
+  });
   function leftOnDisconnect(this: AppSocket): void {
     // socket.data is left as it is: Socket.IO has kept it (by reference) for the connection's
     // recovery, which brings the person back into the same rooms.

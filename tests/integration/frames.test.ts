@@ -80,7 +80,7 @@ describe('a slow connection', () => {
     const http = createServer();
     io = new Server(http) as AppServer;
     io.on('connection', (socket) => void socket.join(rooms.townHall(townHallId)));
-    frames = createRoomFrames({ io, log: createLogger('silent'), load, writesPerSecond: 60_000, relay: false });
+    frames = createRoomFrames({ io, log: createLogger('silent'), load, writesPerSecond: 60_000, relay: null });
     http.listen(0, '127.0.0.1');
     await once(http, 'listening');
     url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
