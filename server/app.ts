@@ -38,6 +38,7 @@ import { createTownHallRoom } from './townhall/room.js';
 import { createRoomFrames, type RoomFrames } from './townhall/frames.js';
 import { DEFAULT_WRITES_PER_SECOND } from './townhall/frame-tick.js';
 import { monitorLoad } from './core/load.js';
+import { shedUnderLoad } from './core/command.js';
 import { createTownHallService, type TownHallService } from './townhall/service.js';
 import { createHallService } from './townhall/hall.js';
 import { createVoteGuard } from './townhall/vote-guard.js';
@@ -105,6 +106,12 @@ export interface App {
  * largest legitimate message is a 10,000-character forum post, up to 40 KB in UTF-8.
  */
 const MAX_MESSAGE_BYTES = 64 * 1024;
+
+/**
+ * Event-loop delay (p99, ms) past which residents' commands are refused with UNAVAILABLE rather
+ * than queued: a node this far behind answers late everything it takes on.
+ */
+const SHED_LAG_MS = 1000;
 
 export function createApp(options: AppOptions, deps: AppDeps): App {
   const { stores, log } = deps;
@@ -216,6 +223,7 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     writesPerSecond: options.frameWritesPerSecond ?? DEFAULT_WRITES_PER_SECOND,
     relay: stores.adapterRedis ? coordination.invalidations('room-facts') : null,
   });
+  shedUnderLoad(io, () => load.lagMs() > SHED_LAG_MS);
   const room = createTownHallRoom({ io, limits, log, isUnavailable, townHalls, frames });
   const votes = createVoteGuard({
     room,

@@ -130,7 +130,15 @@ function dispatcherOf(io: AppServer, log: Logger): Map<CommandName, Listener> {
   dispatchers.set(io, commands);
   function dispatch(this: AppSocket, event: string, ...args: unknown[]): void {
     const listener = commands.get(event as CommandName);
-    if (listener) return void listener.apply(this, args);
+    if (listener) {
+      const ack = args[args.length - 1];
+      if (typeof ack === 'function' && sheds.get(io)?.(this.data.user, event as CommandName)) {
+        return void (ack as (result: Result<never>) => void)(
+          fail(ErrorCode.UNAVAILABLE, 'The town hall is very busy; try again in a moment.', { retryAfterMs: SHED_RETRY_MS }),
+        );
+      }
+      return void listener.apply(this, args);
+    }
     const logged = unknownLogged.get(this) ?? 0;
     if (logged >= UNKNOWN_LOGGED) return;
     unknownLogged.set(this, logged + 1);
@@ -140,6 +148,21 @@ function dispatcherOf(io: AppServer, log: Logger): Map<CommandName, Listener> {
   return commands;
 }
 const dispatchers = new WeakMap<AppServer, Map<CommandName, Listener>>();
+const sheds = new WeakMap<AppServer, (user: SessionUser, name: CommandName) => boolean>();
+/** How long a refused command is asked to wait while the node is overloaded. */
+const SHED_RETRY_MS = 1000;
+/** Commands never refused for load: coming in and going out of a room. */
+const NEVER_SHED = new Set<CommandName>(['townhall:join', 'townhall:leave']);
+
+/**
+ * Under overload, residents' commands are answered at once with UNAVAILABLE (and a
+ * `retryAfterMs`) instead of waiting behind a backlog the node cannot clear: an answer in
+ * milliseconds, and work the node does not take on. Staff commands (hosting, moderation) and
+ * joining or leaving a room always run.
+ */
+export function shedUnderLoad(io: AppServer, overloaded: () => boolean): void {
+  sheds.set(io, (user, name) => user.role === 'resident' && !NEVER_SHED.has(name) && overloaded());
+}
 
 /**
  * A feature's commands, defined once for the whole server and dispatched by the server's one
