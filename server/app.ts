@@ -64,6 +64,8 @@ export interface AppOptions {
   socketCaps?: SocketCaps;
   /** What one network may do: votes per question or poll in ten minutes, and what its new identities cost. */
   integrity: Integrity;
+  /** How long a town hall's media home lease lasts unrenewed (10 s by default): video's failover time. */
+  mediaLeaseMs?: number;
 }
 
 export interface Integrity {
@@ -276,6 +278,8 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     moderation: moderation.pipeline,
     onSanction: moderation.sanctions.onSanction,
     stage: coordination.stage,
+    coordination,
+    ...(options.mediaLeaseMs === undefined ? {} : { mediaLeaseMs: options.mediaLeaseMs }),
   });
 
   return {
@@ -298,7 +302,7 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
       stopPurge();
       qa.close();
       polls.close();
-      media.close();
+      await media.close();
       void unsubscribed.then((off) => off());
       await new Promise<void>((resolve) => io.close(() => resolve()));
     },
