@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { MediaService, NodePipe, PipeEnd, PipedProducer, TownHallMedia } from '../../media/index.js';
 import { CommandError, ErrorCode } from '../../shared/errors.js';
-import { NodeUnreachableError, type Coordination, type Mailbox } from '../core/coordination.js';
+import { MailTimeoutError, NodeUnreachableError, type Coordination, type Mailbox } from '../core/coordination.js';
 import type { Logger } from '../core/log.js';
 import { MediaLink, TOPIC, type ChangeBody, type ProducedBody, type UnlinkBody } from './media-link.js';
 
@@ -60,12 +60,20 @@ export function createMediaNodes(options: MediaNodesOptions): MediaNodes {
   const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
   const nodeId = randomUUID();
   // Assigned once the mailbox is open; nothing below runs before (mediaFor waits for it).
-  let mailbox!: Mailbox;
-  const ready = options.coordination.mailbox(nodeId).then((opened) => {
-    mailbox = opened;
-    answerMail(opened);
-  });
-  ready.catch((err: unknown) => warn(err, {}, 'the media mailbox did not open: video works on this node alone'));
+  let mailbox: Mailbox | undefined;
+  const openMailbox = () =>
+    options.coordination.mailbox(nodeId).then((opened) => {
+      mailbox = opened;
+      answerMail(opened);
+    });
+  let ready = openMailbox();
+  ready.catch((err: unknown) => warn(err, {}, 'the media mailbox did not open; the next join tries again'));
+  /** The open mailbox, opening it again if the first attempt failed (Redis was down). */
+  const opened = async (): Promise<Mailbox> => {
+    await ready.catch(() => (ready = openMailbox()));
+    await ready;
+    return mailbox!;
+  };
   const places = new Map<string, Place>();
   /** Every open link, by id, from the moment either side makes it (messages may precede the answer). */
   const links = new Map<string, MediaLink>();
@@ -79,7 +87,7 @@ export function createMediaNodes(options: MediaNodesOptions): MediaNodes {
     return link;
   };
   const newLink = (id: string, townHallId: string, peer: string, pipe: NodePipe) => {
-    const link = new MediaLink({ id, townHallId, peer, pipe, mailbox, log });
+    const link = new MediaLink({ id, townHallId, peer, pipe, mailbox: mailbox!, log });
     links.set(id, link);
     pipe.onClose(() => links.delete(id));
     return link;
@@ -113,7 +121,7 @@ export function createMediaNodes(options: MediaNodesOptions): MediaNodes {
     const link = newLink(randomUUID(), townHallId, home, pipe);
     try {
       const request: LinkRequest = { townHallId, linkId: link.id, end: pipe.local };
-      const answer = (await mailbox.request(home, TOPIC.link, request)) as LinkAnswer;
+      const answer = (await mailbox!.request(home, TOPIC.link, request)) as LinkAnswer;
       await pipe.connect(answer.end);
       // In turn with the producers the home sends meanwhile (any of them may be in both).
       await link.handle(async () => {
@@ -240,45 +248,52 @@ export function createMediaNodes(options: MediaNodesOptions): MediaNodes {
   };
   media.events.on('mediaclose', onMediaClose);
 
-  /** Keeps leases and links alive, and notices homes and edges that are gone. */
-  const tick = async () => {
+  /**
+   * Keeps leases and links alive, and notices homes and edges that are gone. Redis failing is not
+   * a node gone: the pipes carry media without it, so nothing closes until a node is known gone.
+   */
+  const tick = async (box: Mailbox) => {
     const now = Date.now();
     const held = [...places].filter(([, place]) => place.role === 'home').map(([id]) => id);
+    let renewed = true;
     const lost = await homes.renew(nodeId, held, leaseMs).catch((err: unknown) => {
+      renewed = false;
       warn(err, {}, 'could not renew the media leases');
       return [];
     });
     for (const townHallId of lost) {
       // Lapsed (Redis restarted, or this node stalled): still ours if nobody took it meanwhile.
-      const holder = await homes.claim(townHallId, nodeId, leaseMs).catch(() => null);
+      const holder = await homes.claim(townHallId, nodeId, leaseMs).catch(() => nodeId);
       if (holder !== nodeId) leave(townHallId);
     }
     for (const [townHallId, place] of places) {
       if (place.role === 'home') {
+        // An edge silent for a whole lease, while Redis carries messages, is gone.
         for (const link of [...place.links.values()]) {
-          if (now - link.heardAt > leaseMs) dropEdge(place, link);
+          if (renewed && now - link.heardAt > leaseMs) dropEdge(place, link);
         }
         continue;
       }
       const { link } = place;
       try {
-        await mailbox.request(link.peer, TOPIC.ping, { linkId: link.id }, leaseMs / 3);
+        await box.request(link.peer, TOPIC.ping, { linkId: link.id }, leaseMs / 3);
         link.heardAt = Date.now();
-        if ((await homes.holder(townHallId)) !== link.peer) leave(townHallId);
+        const holder = await homes.holder(townHallId);
+        if (holder !== null && holder !== link.peer) leave(townHallId);
       } catch (err) {
         if (err instanceof NodeUnreachableError) {
           // The home's process is gone: free its lease so the next join here takes over.
           await homes.release(townHallId, link.peer).catch(() => false);
           leave(townHallId);
         } else if (err instanceof Error && err.message === 'no such link') leave(townHallId);
-        else if (Date.now() - link.heardAt > leaseMs) leave(townHallId);
+        else if (err instanceof MailTimeoutError && Date.now() - link.heardAt > leaseMs) leave(townHallId);
       }
     }
   };
   let ticking: Promise<void> | null = null;
   const timer = setInterval(() => {
     if (mailbox === undefined) return;
-    ticking ??= tick()
+    ticking ??= tick(mailbox)
       .catch((err: unknown) => warn(err, {}, 'media lease tick failed'))
       .finally(() => (ticking = null));
   }, Math.max(50, Math.floor(leaseMs / 3)));
@@ -291,7 +306,7 @@ export function createMediaNodes(options: MediaNodesOptions): MediaNodes {
       if (place !== undefined && !place.media.closed) return Promise.resolve(place.media);
       let pending = inFlight.get(townHallId);
       if (pending === undefined) {
-        pending = ready.then(() => open(townHallId)).finally(() => inFlight.delete(townHallId));
+        pending = opened().then(() => open(townHallId)).finally(() => inFlight.delete(townHallId));
         inFlight.set(townHallId, pending);
       }
       return pending;
@@ -318,7 +333,7 @@ export function createMediaNodes(options: MediaNodesOptions): MediaNodes {
         } else place.link.unlink('gone');
       }
       places.clear();
-      await ready.then(() => mailbox.close()).catch(() => undefined);
+      await mailbox?.close().catch(() => undefined);
     },
   };
   return nodes;
