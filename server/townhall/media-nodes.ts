@@ -59,6 +59,8 @@ export function createMediaNodes(options: MediaNodesOptions): MediaNodes {
   const homes = options.coordination.mediaHomes;
   const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
   const nodeId = randomUUID();
+  const warn = (err: unknown, fields: Record<string, unknown>, message: string) =>
+    log.warn({ ...fields, err: err instanceof Error ? err.message : String(err) }, message);
   // Assigned once the mailbox is open; nothing below runs before (mediaFor waits for it).
   let mailbox: Mailbox | undefined;
   const openMailbox = () =>
@@ -78,8 +80,6 @@ export function createMediaNodes(options: MediaNodesOptions): MediaNodes {
   /** Every open link, by id, from the moment either side makes it (messages may precede the answer). */
   const links = new Map<string, MediaLink>();
   const inFlight = new Map<string, Promise<TownHallMedia>>();
-  const warn = (err: unknown, fields: Record<string, unknown>, message: string) =>
-    log.warn({ ...fields, err: err instanceof Error ? err.message : String(err) }, message);
 
   const linkOf = (linkId: string): MediaLink => {
     const link = links.get(linkId);

@@ -38,8 +38,9 @@ describe('video when a node dies', () => {
     nodes = await Promise.all([0, 1].map(() => startNode({ redisUrl, env: NODE_ENV })));
     alive = [...nodes];
     const [a, b] = nodes as [NodeProcess, NodeProcess];
-    // Each balancer prefers its node while it is up, like a balancer that happened to pick it.
-    const prefer = (first: NodeProcess) => () => [first, ...alive.filter((n) => n !== first)].filter((n) => alive.includes(n)).map((n) => n.port);
+    // Each balancer sends connections to its node while it is up, like a balancer that happened
+    // to pick it, and to any node that is up once it is not.
+    const prefer = (own: NodeProcess) => () => (alive.includes(own) ? [own] : alive).map((n) => n.port);
     const toA = await startBalancer(prefer(a));
     const toB = await startBalancer(prefer(b));
     balancers = [toA, toB];

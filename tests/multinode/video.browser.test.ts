@@ -42,14 +42,17 @@ describe('town hall video across two nodes in the browser', () => {
   let balancers: Awaited<ReturnType<typeof startBalancer>>[] = [];
   let stores: Stores;
   let browser: Browser;
+  let officerId: string;
+  let startNodeB: () => Promise<void>;
 
   beforeAll(async () => {
     const clientDir = requireBuiltClient();
     const redisUrl = await freshRedisUrl();
-    // Each balancer prefers its own node while that node is up, then any node that is.
+    // Each balancer sends every connection to its own node while that node is up, then to any
+    // node that is (a page makes many connections: all of them must reach the same node).
     const prefer = (index: number) => () => {
-      const first = nodes[index];
-      return [first, ...alive.filter((n) => n !== first)].filter((n): n is NodeProcess => n !== undefined && alive.includes(n)).map((n) => n.port);
+      const own = nodes[index];
+      return (own !== undefined && alive.includes(own) ? [own] : alive).map((n) => n.port);
     };
     balancers = [await startBalancer(prefer(0)), await startBalancer(prefer(1))];
     const env = {
@@ -61,7 +64,13 @@ describe('town hall video across two nodes in the browser', () => {
     };
     nodes = await Promise.all([0, 1].map(() => startNode({ redisUrl, env })));
     alive = [...nodes];
+    // A node B started again (after one was killed) takes the killed one's place behind its balancer.
+    startNodeB = async () => {
+      nodes[1] = await startNode({ redisUrl, env });
+      alive.push(nodes[1]);
+    };
     stores = await openSharedStores(redisUrl);
+    officerId = (await createIdentityService(stores.identity).createStaff({ ...OFFICER, password: STAFF_PASSWORD, role: 'officer' })).id;
     browser = await launchChromium(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream']);
   }, 60_000);
   afterAll(async () => {
@@ -79,18 +88,26 @@ describe('town hall video across two nodes in the browser', () => {
     return page;
   }
 
-  it("shows the officer live through node A to a resident on node B, and again once node B dies and the page moves to A", async () => {
-    const [viaA, viaB] = balancers as [Awaited<ReturnType<typeof startBalancer>>, Awaited<ReturnType<typeof startBalancer>>];
-    const officer = await createIdentityService(stores.identity).createStaff({ ...OFFICER, password: STAFF_PASSWORD, role: 'officer' });
-    const { id: townHallId } = await stores.townHalls.create({
+  const townHallPath = async () => {
+    const { id } = await stores.townHalls.create({
       title: 'Two-node town hall',
       description: '',
       startsAt: Date.now(),
       status: 'live',
       moderation: 'post',
-      hosts: [{ id: officer.id, displayName: OFFICER.displayName }],
+      hosts: [{ id: officerId, displayName: OFFICER.displayName }],
     });
-    const path = `/townhall/${townHallId}`;
+    return { townHallId: id, path: `/townhall/${id}` };
+  };
+  const killNodeB = async () => {
+    const b = nodes[1]!;
+    alive = alive.filter((n) => n !== b);
+    await b.kill();
+  };
+
+  it("shows the officer live through node A to a resident on node B, and again once node B (the video's home) dies and the page moves to A", async () => {
+    const [viaA, viaB] = balancers as [Awaited<ReturnType<typeof startBalancer>>, Awaited<ReturnType<typeof startBalancer>>];
+    const { townHallId, path } = await townHallPath();
 
     // The resident arrives first, through node B, which so becomes the home of the video.
     const resident = await personAt(viaB.url);
@@ -108,15 +125,42 @@ describe('town hall video across two nodes in the browser', () => {
     await screenshot(resident, 'multinode-resident-on-node-b');
     // Marked, so that what plays after the failover is known to be a new stream, not this one.
     await video.evaluate((element: HTMLVideoElement) => (element.dataset.beforeFailover = 'yes'));
+    const home = await stores.coordination.mediaHomes.holder(townHallId);
 
     // Node B dies with the resident's connection and the video's home. The officer's node takes
     // the video over (the page there joins again and publishes again by itself); the resident's
     // page reconnects through its balancer to node A and receives the camera from there.
-    alive = alive.filter((n) => n !== nodes[1]);
-    await nodes[1]!.kill();
+    await killNodeB();
     await expectVideoPlaying(tileOf(resident, OFFICER.displayName).locator('video:not([data-before-failover])'), 30_000);
     await host.getByRole('button', { name: 'Stop broadcasting' }).waitFor();
-    expect(await stores.coordination.mediaHomes.holder(townHallId)).not.toBeNull();
+    // The home moved (node B was it) to node A.
+    const newHome = await stores.coordination.mediaHomes.holder(townHallId);
+    expect([home === null, newHome === null, newHome === home]).toEqual([false, false, false]);
     await screenshot(resident, 'multinode-resident-after-failover');
+    await Promise.all([resident.context().close(), host.context().close()]);
+  }, 120_000);
+
+  it('moves a resident whose node B died to node A, the video home, where the video plays again', async () => {
+    await startNodeB();
+    const [viaA, viaB] = balancers as [Awaited<ReturnType<typeof startBalancer>>, Awaited<ReturnType<typeof startBalancer>>];
+    const { townHallId, path } = await townHallPath();
+    // The officer arrives first, through node A: A is the video's home, node B an edge.
+    const host = await personAt(viaA.url);
+    await signInAsStaff(host, viaA.url, OFFICER.username, path);
+    await host.getByRole('button', { name: 'Go live with camera and microphone' }).click();
+    await host.getByRole('button', { name: 'Stop broadcasting' }).waitFor();
+    const home = await stores.coordination.mediaHomes.holder(townHallId);
+
+    const resident = await personAt(viaB.url);
+    await joinTownHall(resident, `${viaB.url}${path}`, 'Bob');
+    const video = tileOf(resident, OFFICER.displayName).locator('video');
+    await expectVideoPlaying(video);
+    await video.evaluate((element: HTMLVideoElement) => (element.dataset.beforeFailover = 'yes'));
+
+    await killNodeB();
+    await expectVideoPlaying(tileOf(resident, OFFICER.displayName).locator('video:not([data-before-failover])'), 30_000);
+    // The home did not move: the officer's broadcast went on untouched.
+    expect(await stores.coordination.mediaHomes.holder(townHallId)).toBe(home);
+    await Promise.all([resident.context().close(), host.context().close()]);
   }, 120_000);
 });
