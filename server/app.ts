@@ -70,6 +70,8 @@ export interface AppOptions {
   integrity: Integrity;
   /** WebSocket writes a second this node paces town hall frames to (DEFAULT_WRITES_PER_SECOND by default). */
   frameWritesPerSecond?: number;
+  /** How long a town hall's media home lease lasts unrenewed (10 s by default): video's failover time. */
+  mediaLeaseMs?: number;
 }
 
 export interface Integrity {
@@ -290,6 +292,8 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     moderation: moderation.pipeline,
     onSanction: moderation.sanctions.onSanction,
     stage: coordination.stage,
+    coordination,
+    ...(options.mediaLeaseMs === undefined ? {} : { mediaLeaseMs: options.mediaLeaseMs }),
   });
 
   return {
@@ -313,7 +317,7 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
       stopPurge();
       qa.close();
       polls.close();
-      media.close();
+      await media.close();
       frames.close();
       load.close();
       void unsubscribed.then((off) => off());

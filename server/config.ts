@@ -56,6 +56,12 @@ const Env = z.object({
   ROUNDTABLE_MEDIA_LISTEN_IP: z.union([z.ipv4(), z.ipv6()]).default('127.0.0.1'),
   /** The address browsers are told to send media to, when it differs (NAT, or listening on 0.0.0.0). */
   ROUNDTABLE_MEDIA_ANNOUNCED_IP: z.union([z.ipv4(), z.ipv6()]).optional(),
+  /** Several nodes: the address the pipes carrying video between nodes listen on (a private network). */
+  ROUNDTABLE_MEDIA_PIPE_IP: z.union([z.ipv4(), z.ipv6()]).optional(),
+  /** The address other nodes send piped video to, when it differs (NAT, or listening on 0.0.0.0). */
+  ROUNDTABLE_MEDIA_PIPE_ANNOUNCED_IP: z.union([z.ipv4(), z.ipv6()]).optional(),
+  /** How long a town hall's media stays on a node that stopped renewing its lease (a node that died). */
+  ROUNDTABLE_MEDIA_LEASE_MS: z.coerce.number().int().min(300).max(300_000).default(10_000),
   ROUNDTABLE_RTC_MIN_PORT: z.coerce.number().int().min(1).max(65535).default(40000),
   ROUNDTABLE_RTC_MAX_PORT: z.coerce.number().int().min(1).max(65535).default(49999),
   /** mediasoup worker processes; one per core by default. */
@@ -95,6 +101,9 @@ export interface Config {
   media: {
     listenIp: string;
     announcedIp: string | undefined;
+    pipeListenIp: string | undefined;
+    pipeAnnouncedIp: string | undefined;
+    leaseMs: number;
     rtcMinPort: number;
     rtcMaxPort: number;
     numWorkers: number | undefined;
@@ -123,6 +132,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if ((e.ROUNDTABLE_MEDIA_LISTEN_IP === '0.0.0.0' || e.ROUNDTABLE_MEDIA_LISTEN_IP === '::') && !e.ROUNDTABLE_MEDIA_ANNOUNCED_IP) {
     throw new Error('invalid configuration: ROUNDTABLE_MEDIA_ANNOUNCED_IP is required when ROUNDTABLE_MEDIA_LISTEN_IP is a wildcard address');
+  }
+  if ((e.ROUNDTABLE_MEDIA_PIPE_IP === '0.0.0.0' || e.ROUNDTABLE_MEDIA_PIPE_IP === '::') && !e.ROUNDTABLE_MEDIA_PIPE_ANNOUNCED_IP) {
+    throw new Error('invalid configuration: ROUNDTABLE_MEDIA_PIPE_ANNOUNCED_IP is required when ROUNDTABLE_MEDIA_PIPE_IP is a wildcard address');
   }
   if (e.ROUNDTABLE_RTC_MIN_PORT > e.ROUNDTABLE_RTC_MAX_PORT) {
     throw new Error('invalid configuration: ROUNDTABLE_RTC_MIN_PORT must not exceed ROUNDTABLE_RTC_MAX_PORT');
@@ -158,6 +170,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     media: {
       listenIp: e.ROUNDTABLE_MEDIA_LISTEN_IP,
       announcedIp: e.ROUNDTABLE_MEDIA_ANNOUNCED_IP,
+      pipeListenIp: e.ROUNDTABLE_MEDIA_PIPE_IP,
+      pipeAnnouncedIp: e.ROUNDTABLE_MEDIA_PIPE_ANNOUNCED_IP,
+      leaseMs: e.ROUNDTABLE_MEDIA_LEASE_MS,
       rtcMinPort: e.ROUNDTABLE_RTC_MIN_PORT,
       rtcMaxPort: e.ROUNDTABLE_RTC_MAX_PORT,
       numWorkers: e.ROUNDTABLE_MEDIA_WORKERS,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { resolveMediaConfig } from '../../media/config.js';
 import { loadConfig } from '../../server/config.js';
 
 describe('the configuration', () => {
@@ -22,5 +23,22 @@ describe('the configuration', () => {
     expect(loadConfig({ ROUNDTABLE_FLAG_ACCOUNT_AGE_HOURS: '0' }).flagAccountAgeHours).toBe(0);
     expect(loadConfig({ ROUNDTABLE_FLAG_ACCOUNT_AGE_HOURS: '24' }).flagAccountAgeHours).toBe(24);
     expect(() => loadConfig({ ROUNDTABLE_FLAG_ACCOUNT_AGE_HOURS: '-1' })).toThrow(/ROUNDTABLE_FLAG_ACCOUNT_AGE_HOURS/);
+  });
+
+  it('pipes video between nodes on the media address unless told another, and never to a wildcard', () => {
+    expect(resolveMediaConfig({})).toMatchObject({ pipeListenIp: '127.0.0.1', pipeAnnouncedIp: undefined });
+    expect(resolveMediaConfig({ listenIp: '0.0.0.0', announcedIp: '203.0.113.11' })).toMatchObject({
+      pipeListenIp: '0.0.0.0',
+      pipeAnnouncedIp: '203.0.113.11',
+    });
+    expect(resolveMediaConfig({ listenIp: '0.0.0.0', announcedIp: '203.0.113.11', pipeListenIp: '10.0.0.11' })).toMatchObject({
+      pipeListenIp: '10.0.0.11',
+      pipeAnnouncedIp: undefined,
+    });
+    expect(() => resolveMediaConfig({ pipeListenIp: '0.0.0.0' })).toThrow(/pipeAnnouncedIp is required/);
+    expect(() => loadConfig({ ROUNDTABLE_MEDIA_PIPE_IP: '::' })).toThrow(/ROUNDTABLE_MEDIA_PIPE_ANNOUNCED_IP/);
+    const media = loadConfig({ ROUNDTABLE_MEDIA_PIPE_IP: '10.0.0.11' }).media;
+    expect([media.pipeListenIp, media.leaseMs]).toEqual(['10.0.0.11', 10_000]);
+    expect(() => loadConfig({ ROUNDTABLE_MEDIA_LEASE_MS: '10' })).toThrow(/ROUNDTABLE_MEDIA_LEASE_MS/);
   });
 });
