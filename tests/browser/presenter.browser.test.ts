@@ -39,6 +39,8 @@ describe('the presenter screen', () => {
   let browser: Browser;
   let townHallId: string;
   let hostId: string;
+  let admin: ClientSocket;
+  let livePollId: string;
   const questions: Record<string, string> = {};
 
   beforeAll(async () => {
@@ -67,12 +69,13 @@ describe('the presenter screen', () => {
       for (const voter of voters.slice(0, votes)) unwrap(await command(voter, 'qa:vote', { questionId: q.id, voted: true }));
       questions[key] = q.id;
     }
-    const officer = await server.connect(await server.staff('admin'));
-    unwrap(await command(officer, 'townhall:join', { townHallId }));
+    admin = await server.connect(await server.staff('admin'));
+    unwrap(await command(admin, 'townhall:join', { townHallId }));
     const poll = unwrap(
-      await command(officer, 'poll:create', { townHallId, kind: 'single', question: 'Which park needs lighting first?', options: ['Riverside', 'Oak Hollow', 'Maple Green'] }),
+      await command(admin, 'poll:create', { townHallId, kind: 'single', question: 'Which park needs lighting first?', options: ['Riverside', 'Oak Hollow', 'Maple Green'] }),
     );
-    unwrap(await command(officer, 'poll:open', { pollId: poll.id }));
+    unwrap(await command(admin, 'poll:open', { pollId: poll.id }));
+    livePollId = poll.id;
     for (const [i, voter] of voters.entries()) {
       unwrap(await command(voter, 'poll:vote', { pollId: poll.id, ballot: { kind: 'single', optionId: poll.options[i % 2]!.id } }));
     }
@@ -159,6 +162,27 @@ describe('the presenter screen', () => {
     await screenshot(screen, 'presenter-1920-es');
     expect(await accessibilityViolations(screen)).toEqual([]);
     await screen.getByTestId('language-switcher').getByRole('button', { name: 'English' }).click();
+
+    // A poll whose results are for staff shows none on the projector, though the host may read them.
+    unwrap(await command(admin, 'poll:close', { pollId: livePollId }));
+    const staffOnly = unwrap(
+      await command(admin, 'poll:create', { townHallId, kind: 'single', question: 'Should we meet monthly?', options: ['Yes', 'No'], visibility: 'staff' }),
+    );
+    unwrap(await command(admin, 'poll:open', { pollId: staffOnly.id }));
+    const pollPanel = screen.getByTestId('presenter-poll');
+    await pollPanel.getByText('Should we meet monthly?').waitFor();
+    await pollPanel.getByText('The results of this poll are not shown on screen.').waitFor();
+    expect(await pollPanel.getByRole('img').count()).toBe(0);
+    unwrap(await command(admin, 'poll:close', { pollId: staffOnly.id }));
+    await expect.poll(() => pollPanel.count()).toBe(0);
+    await expect.poll(() => fits(screen)).toEqual({ page: true, question: true });
+    await screenshot(screen, 'presenter-1920-no-poll');
+
+    // On a phone, the same screen is one column, still axe-clean.
+    await screen.setViewportSize({ width: 390, height: 844 });
+    await screenshot(screen, 'presenter-phone');
+    expect(await screen.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    expect(await accessibilityViolations(screen)).toEqual([]);
     await screen.context().close();
     await hostPage.context().close();
   });
@@ -184,7 +208,20 @@ describe('the presenter screen', () => {
     expect(await screen.getByTestId('presenter-qr').count()).toBe(0);
     expect(await accessibilityViolations(screen)).toEqual([]);
     await screenshot(screen, 'presenter-not-live');
+    await screen.getByTestId('language-switcher').getByRole('button', { name: 'Español' }).click();
+    await screen.getByTestId('presenter-message').getByText('Esta reunión aún no ha empezado.', { exact: false }).waitFor();
+    expect(await accessibilityViolations(screen)).toEqual([]);
+    await screen.getByTestId('language-switcher').getByRole('button', { name: 'English' }).click();
     expect((await server.app.townHalls.require(later.id)).status).toBe('scheduled');
+
+    // Started, the screen opens by itself; ended, it takes the code down and says why.
+    const host = await server.connect(await loginHost());
+    unwrap(await command(host, 'townhall:join', { townHallId: later.id }));
+    unwrap(await command(host, 'townhall:start', { townHallId: later.id }));
+    await screen.getByTestId('presenter-qr').waitFor();
+    unwrap(await command(host, 'townhall:end', { townHallId: later.id }));
+    await screen.getByTestId('presenter-message').getByText('This town hall has ended.', { exact: false }).waitFor();
+    expect(await screen.getByTestId('presenter-qr').count()).toBe(0);
     await screen.context().close();
   });
 
