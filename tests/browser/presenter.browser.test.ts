@@ -124,6 +124,13 @@ describe('the presenter screen', () => {
     await control.getByText('Now answering: Why are patrols fewer on Main Street after dark?').waitFor();
     await screenshot(hostPage, 'presenter-host-control');
     expect(await accessibilityViolations(hostPage)).toEqual([]);
+    // The host's control in Spanish and on a phone, then back for the rest.
+    await hostPage.getByTestId('language-switcher').getByRole('button', { name: 'Español' }).click();
+    await hostPage.getByRole('region', { name: 'Pantalla de proyección y siguiente pregunta' }).waitFor();
+    await hostPage.setViewportSize({ width: 390, height: 844 });
+    expect(await accessibilityViolations(hostPage)).toEqual([]);
+    await hostPage.setViewportSize({ width: 1280, height: 900 });
+    await hostPage.getByTestId('language-switcher').getByRole('button', { name: 'English' }).click();
 
     // Typing N in a field types it; it does not move on.
     const field = hostPage.getByRole('textbox', { name: 'Your question' });
