@@ -99,8 +99,16 @@ describe('the presenter screen', () => {
     expect(d?.length).toBeGreaterThan(200);
     const { code } = await hallCode();
     const link = await screen.getByTestId('presenter-link').textContent();
-    expect(link).toBe(`${new URL(server.url).host}/townhall/${townHallId}?hall=${code}`);
-    expect(await qr.getAttribute('aria-label')).toContain(`${server.url}/townhall/${townHallId}?hall=${code}`);
+    expect(link).toBe(`${new URL(server.url).host}/h/${code}`);
+    expect(await qr.getAttribute('aria-label')).toContain(`${server.url}/h/${code}`);
+    // Someone in the hall who opens it lands in the town hall and joins with the code.
+    const neighbour = await personPage(browser, 390, 844);
+    await neighbour.goto(`${server.url}/h/${code}`);
+    expect(neighbour.url()).toBe(`${server.url}/townhall/${townHallId}?hall=${code}`);
+    await neighbour.getByRole('textbox', { name: 'Your display name' }).fill('Neighbour');
+    await neighbour.getByRole('button', { name: 'Join' }).click();
+    await neighbour.getByText('You are in with the hall code.').waitFor();
+    await neighbour.context().close();
     // The open poll's live chart, and the next questions in ranking order.
     await screen.getByTestId('presenter-poll').getByRole('img', { name: /3 ballots/ }).waitFor();
     const next = screen.getByTestId('presenter-next').getByRole('listitem');
