@@ -2,7 +2,7 @@
 // question being answered as answered and takes the top-ranked open question next.
 import { CommandError, ErrorCode } from '../../shared/errors.js';
 import { QaAdvance, type AdvanceResult } from '../../shared/presenter.js';
-import { compareForRanking } from '../../shared/qa.js';
+import { compareForRanking, type QuestionView } from '../../shared/qa.js';
 import { canAnswer, canReview } from '../../shared/roles.js';
 import { commandBinder, type CommandDeps } from '../core/command.js';
 import type { IdentityService } from '../identity/service.js';
@@ -27,7 +27,7 @@ export interface QaAdvanceDeps extends CommandDeps {
  * Which question comes next, ranked exactly as the host's page and the presenter screen rank
  * them (`compareForRanking`): only published questions still open are candidates.
  */
-export function nextInLine(list: QuestionRecord[], staffView: (q: QuestionRecord) => ReturnType<typeof viewOf>): QuestionRecord | null {
+export function nextInLine(list: QuestionRecord[], staffView: (q: QuestionRecord) => QuestionView): QuestionRecord | null {
   const open = list.filter((q) => q.status === 'published' && q.answerState === 'open');
   const byId = new Map(open.map((q) => [q.id, q]));
   const first = open.map(staffView).sort(compareForRanking)[0];
@@ -63,7 +63,10 @@ export function registerQaAdvance(deps: QaAdvanceDeps): void {
       return serially(townHallId, async (): Promise<AdvanceResult> => {
         const list = (await questions.listVisible(townHallId)).filter((q) => q.status === 'published');
         const now = list.filter((q) => q.answerState === 'answering');
-        if (current !== undefined && (now[0]?.id ?? null) !== current) {
+        // Any question still "answering now" on this screen will do: should two ever be, each
+        // screen may show either first.
+        const seen = current === null ? now.length === 0 : current === undefined || now.some((q) => q.id === current);
+        if (!seen) {
           throw new CommandError(ErrorCode.CONFLICT, 'The question being answered has already changed.');
         }
         const next = nextInLine(list, staffView);
