@@ -24,6 +24,7 @@ import type { ModerationPipeline } from './moderation/pipeline-types.js';
 import { registerPolls } from './polls/handlers.js';
 import { createPollReader } from './polls/service.js';
 import { registerQa } from './qa/handlers.js';
+import { registerQaAdvance } from './qa/advance.js';
 import { createQuestionReader } from './qa/service.js';
 import { createCaptionService } from './captions/service.js';
 import { createChatService } from './chat/service.js';
@@ -34,6 +35,7 @@ import type { Stores } from './stores.js';
 import { isUnavailable } from './storage/unavailable.js';
 import { registerTownHall } from './townhall/handlers.js';
 import { registerMedia } from './townhall/media-handlers.js';
+import { registerPresenter } from './townhall/presenter.js';
 import { createTownHallRoom } from './townhall/room.js';
 import { createRoomFrames, type RoomFrames } from './townhall/frames.js';
 import { DEFAULT_WRITES_PER_SECOND } from './townhall/frame-tick.js';
@@ -265,6 +267,9 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     tallyIntervalMs: options.tallyIntervalMs,
     coordination,
   });
+  // The presenter screen: its read (the hall code, live only) and the host's "next question".
+  registerPresenter({ io, limits, log, isUnavailable, townHalls, halls });
+  registerQaAdvance({ io, room, limits, log, isUnavailable, questions: stores.questions, townHalls, identity, pseudonyms });
   registerForum({ io, limits, log, isUnavailable, forum: stores.forum, moderation: moderation.pipeline, accounts: stores.identity });
   registerChat({ io, room, limits, log, isUnavailable, chat: stores.chat, townHalls, moderation: moderation.pipeline });
   registerCaptions({ io, room, limits, log, isUnavailable, captions: stores.captions, townHalls });

@@ -23,6 +23,7 @@ import { isUnavailable } from './storage/unavailable.js';
 import type { Stores } from './stores.js';
 import type { HallService } from './townhall/hall.js';
 import { townHallRoutes } from './townhall/routes.js';
+import { hallLinkRoutes } from './townhall/hall-link.js';
 import type { TownHallService } from './townhall/service.js';
 
 export interface HttpDeps {
@@ -83,6 +84,8 @@ export function mountHttp(app: express.Express, deps: HttpDeps): void {
   app.use('/api', recordRoutes({ records, limits, networkKey: deps.networkKey }));
   app.use('/api', settingsRoutes(stores.settings, log, () => records.forget()));
   app.use('/api', (_req, _res, next) => next(new CommandError(ErrorCode.NOT_FOUND, 'No such endpoint.')));
+  // The hall's short link (`/h/<code>`), before the client answers every other path.
+  app.use(hallLinkRoutes({ townHalls: deps.townHalls, halls: deps.halls, limits, networkKey: deps.networkKey }));
   serveClient(app, options.clientDir);
   app.use(errorHandler(log, isUnavailable));
 }

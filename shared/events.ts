@@ -5,6 +5,7 @@ import type { ForumClientEvents, ForumServerEvents } from './forum.js';
 import type { MediaClientEvents, MediaServerEvents } from './media.js';
 import type { ModClientEvents, ModServerEvents } from './moderation-events.js';
 import type { PollClientEvents, PollServerEvents } from './polls.js';
+import type { PresenterClientEvents } from './presenter.js';
 import type { QaClientEvents, QaServerEvents } from './qa.js';
 import type { RoomClientEvents, RoomServerEvents } from './room.js';
 import type { TownHallClientEvents, TownHallServerEvents } from './townhall.js';
@@ -17,7 +18,8 @@ export type ClientToServerEvents = RoomClientEvents &
   TownHallClientEvents &
   MediaClientEvents &
   ChatClientEvents &
-  CaptionsClientEvents;
+  CaptionsClientEvents &
+  PresenterClientEvents;
 export type ServerToClientEvents = RoomServerEvents &
   QaServerEvents &
   ModServerEvents &
