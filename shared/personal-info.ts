@@ -199,10 +199,9 @@ const PERSON_CUE = new RegExp(
 const CAPITALISED = /(?<![\p{L}])([\p{Lu}][\p{Ll}'-]+)\s+([\p{Lu}][\p{Ll}'-]+)(?![\p{L}])/gu;
 
 function hasName(text: string): boolean {
-  for (const m of text.matchAll(PERSON_CUE)) if (!NOT_NAME.has(m[1].toLowerCase())) return true;
-  for (const m of text.matchAll(CAPITALISED)) {
-    if (!NOT_NAME.has(m[1].toLowerCase()) && !NOT_NAME.has(m[2].toLowerCase())) return true;
-  }
+  const isName = (word = '') => !NOT_NAME.has(word.toLowerCase());
+  for (const m of text.matchAll(PERSON_CUE)) if (isName(m[1])) return true;
+  for (const m of text.matchAll(CAPITALISED)) if (isName(m[1]) && isName(m[2])) return true;
   return false;
 }
 
@@ -210,7 +209,7 @@ function findPlates(text: string): Array<{ start: number; end: number }> {
   const found: Array<{ start: number; end: number }> = [];
   for (const m of text.matchAll(PLATE)) found.push({ start: m.index, end: m.index + m[0].length });
   for (const m of text.matchAll(PLATE_CUE)) {
-    const plate = m[1];
+    const plate = m[1] ?? '';
     // A cue's plate must mix letters and digits, so "plates on Friday" is not one.
     if (!/\d/.test(plate) || !/\p{L}/u.test(plate)) continue;
     const start = m.index + m[0].length - plate.length;
