@@ -24,6 +24,7 @@ describe('personal-information screening in the browser', () => {
   beforeAll(async () => {
     server = await startTestServer({ clientDir: requireBuiltClient() });
     await server.app.identity.createStaff({ username: 'moderator', password: STAFF_PASSWORD, role: 'moderator', displayName: 'Mod Sam' });
+    await server.app.identity.createStaff({ username: 'admin', password: STAFF_PASSWORD, role: 'admin', displayName: 'Admin Ada' });
     const { id } = await server.townHall({ title: 'Eastside Town Hall' });
     townHallUrl = `${server.url}/townhall/${id}`;
     browser = await launchChromium();
@@ -96,5 +97,34 @@ describe('personal-information screening in the browser', () => {
     await expect.poll(() => moderator.getByText('It seems to contain personal information').count()).toBeGreaterThan(0);
     await screenshot(moderator, 'screening-console');
     expect(await accessibilityViolations(moderator)).toEqual([]);
+  });
+
+  it("lets an admin allow the department's own number, which then gets no hint and is published", async () => {
+    const admin = await personPage(browser);
+    await signInAsStaff(admin, server.url, 'admin', '/admin');
+    const form = admin.getByTestId('allowed-personal-info');
+    await form.getByRole('textbox', { name: 'Allowed numbers and addresses, one per line' }).fill('+1 (555) 201-9000\n100 Main Street');
+    await form.getByRole('button', { name: 'Save the list' }).click();
+    await expect.poll(() => form.getByRole('status').textContent()).toContain('The list is saved.');
+    expect((await server.stores.settings.get()).allowedPersonalInfo).toEqual(['+1 (555) 201-9000', '100 Main Street']);
+    await screenshot(admin, 'screening-admin-en');
+    expect(await accessibilityViolations(admin)).toEqual([]);
+    await admin.getByTestId('language-switcher').getByRole('button', { name: 'Español' }).click();
+    await form.getByRole('heading', { name: 'Números y direcciones públicos del departamento' }).waitFor();
+    expect(await accessibilityViolations(admin)).toEqual([]);
+
+    const resident = await personPage(browser);
+    await joinTownHall(resident, townHallUrl, 'Cleo');
+    const box = resident.getByRole('textbox', { name: 'Your question' });
+    const question = 'Is 555-201-9000 at 100 Main Street still the non-emergency line?';
+    await box.fill(question);
+    expect(await resident.getByTestId('personal-info-hint').count()).toBe(0);
+    await box.fill(`${question} My cell is 555-201-7777.`);
+    await expect.poll(() => resident.getByTestId('personal-info-hint').textContent()).toContain('a phone number');
+    await box.fill(question);
+    await resident.getByRole('button', { name: 'Ask question' }).click();
+    await expect.poll(() => resident.getByRole('status').filter({ hasText: 'posted' }).count()).toBeGreaterThan(0);
+    await expect.poll(() => questionCard(resident, question).count()).toBe(1);
+    expect(await questionCard(resident, question).getByTestId('held-reason').count()).toBe(0);
   });
 });
