@@ -76,8 +76,8 @@ const PHONE_CUE = /(?:\b(?:call|text|phone|cell|mobile|tel|telephone|number|what
 // A run of digits with the separators phone numbers use (no commas or slashes: amounts and dates).
 const DIGIT_RUN = /(?<![\w+.,/:-])(?:\+|00)?\(?\d[\d().\s-]*\d(?![\w])/g;
 
-/** Amounts written with thousands separators ("1.500.000", "1 200 000"), years in a range, times. */
-const NOT_A_PHONE = /^\d{1,3}(?:\.\d{3})+$|^\d{4}\s*-\s*\d{2,4}$/;
+/** Amounts with thousands separators ("1.500.000"), a range of years, an IPv4 address. */
+const NOT_A_PHONE = /^\d{1,3}(?:\.\d{3})+$|^\d{4}\s*-\s*\d{2,4}$|^\d{1,3}(?:\.\d{1,3}){3}$/;
 // "1 200 000" is an amount; "612 345 678" is a Spanish phone number.
 const SPACED_AMOUNT = /^\d{1,3}(?: \d{3})+$/;
 
@@ -168,7 +168,8 @@ const ID_AFTER_CUE = new RegExp(
   `\\b(?:${ID_CUE.source})\\b\\s*(?:is|es|:|#|n[º°o]\\.?|number|número)?\\s*([A-Z]*\\d[A-Z0-9]*(?:[ -][A-Z]*\\d[A-Z0-9]*){0,5})(?![\\p{L}\\d])`,
   'giu',
 );
-const CARD = /(?<!\d)\d{4}(?:[ -]?\d{4}){3}(?!\d)/g;
+// Not inside a longer dashed run (a UUID).
+const CARD = /(?<![\d-])\d{4}(?:[ -]?\d{4}){3}(?![\d-])/g;
 
 // Licence plates: Spanish "1234 BCD" and "M-1234-AB"; common US shapes "ABC 1234", "7ABC123".
 const PLATE = /(?<![\p{L}\d])(?:\d{4}[ -]?[BCDFGHJKLMNPRSTVWXYZ]{3}|[A-Z]{1,2}-?\d{4}-?[A-Z]{1,2}|[A-Z]{3}[ -]?\d{3,4}|\d[A-Z]{3}\d{3}|[A-Z]{2}\d[ -]?[A-Z]{3})(?![\p{L}\d])/gu;

@@ -50,6 +50,7 @@ describe('personal-information detector', () => {
       'The budget went from $1,200,000 to $1,500,000.',
       'En 2024 hubo 1.500 denuncias; ¿qué pasó el 12/03/2024 a las 22:00 en la Calle Mayor?',
       'Why was I-95 closed from 2019-2023 and who pays the 911 bill?',
+      'Was 198.51.100.7 the address that flooded the site? Ref 00000000-0000-4000-8000-000000000000',
     ]) {
       expect(found(text), text).toEqual([]);
     }
