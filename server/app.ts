@@ -20,6 +20,7 @@ import { createSessions } from './identity/sessions.js';
 import { authenticateSockets } from './identity/socket-auth.js';
 import { registerModeration } from './moderation/handlers.js';
 import { createModerationCore } from './moderation/pipeline.js';
+import { createPersonalInfoScreen } from './moderation/personal-info.js';
 import type { ModerationPipeline } from './moderation/pipeline-types.js';
 import { registerPolls } from './polls/handlers.js';
 import { createPollReader } from './polls/service.js';
@@ -162,6 +163,16 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
 
   const audit = watchAudit(stores.audit, log);
   const sanctionsChanged = coordination.invalidations('sanctions');
+  // The department's allowed numbers and addresses: read again on every node as soon as an
+  // admin changes them, and within ALLOW_LIST_TTL_MS should that news not arrive.
+  const personalInfo = createPersonalInfoScreen(async () => (await stores.settings.get()).allowedPersonalInfo);
+  const settingsChanged = coordination.invalidations('settings');
+  const unsubscribedSettings = settingsChanged
+    .subscribe(() => personalInfo.forget())
+    .catch((err: unknown) => {
+      log.warn({ err }, 'settings changes from other nodes will wait for the cache to lapse');
+      return () => {};
+    });
   const moderation = createModerationCore({
     io,
     stores: stores.moderation,
@@ -170,6 +181,7 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     log,
     pseudonyms,
     staticRules: options.filterWords.map((term) => ({ term, action: 'hold' as const })),
+    personalInfo,
     sanctionsChanged: (userId) =>
       void sanctionsChanged.publish(userId).catch((err: unknown) => log.warn({ err }, 'could not tell other nodes of a sanction')),
   });
@@ -216,6 +228,10 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     townHalls,
     records,
     networkKey: (req) => networkKey(req.ip ?? ''),
+    settingsChanged: () => {
+      personalInfo.forget();
+      void settingsChanged.publish('site').catch((err: unknown) => log.warn({ err }, 'could not tell other nodes of a settings change'));
+    },
   });
 
   // Before the features: each adds its part of the join to the room and publishes through it.
@@ -326,6 +342,7 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
       frames.close();
       load.close();
       void unsubscribed.then((off) => off());
+      void unsubscribedSettings.then((off) => off());
       await new Promise<void>((resolve) => io.close(() => resolve()));
     },
   };

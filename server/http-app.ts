@@ -40,6 +40,8 @@ export interface HttpDeps {
   records: CachedRecords;
   /** The keyed hash of a request's network, for rate limits on requests without a session. */
   networkKey(req: express.Request): string;
+  /** An admin changed the settings here (the record and the personal-information screen depend on them). */
+  settingsChanged(): void;
 }
 
 /** Mounts everything the app answers over HTTP on `app`, in the order it is matched. */
@@ -82,7 +84,13 @@ export function mountHttp(app: express.Express, deps: HttpDeps): void {
   app.use('/api', moderationRoutes(stores.audit));
   // The public record of ended town halls, and the admin settings that shape it.
   app.use('/api', recordRoutes({ records, limits, networkKey: deps.networkKey }));
-  app.use('/api', settingsRoutes(stores.settings, log, () => records.forget()));
+  app.use(
+    '/api',
+    settingsRoutes(stores.settings, log, () => {
+      records.forget();
+      deps.settingsChanged();
+    }),
+  );
   app.use('/api', (_req, _res, next) => next(new CommandError(ErrorCode.NOT_FOUND, 'No such endpoint.')));
   // The hall's short link (`/h/<code>`), before the client answers every other path.
   app.use(hallLinkRoutes({ townHalls: deps.townHalls, halls: deps.halls, limits, networkKey: deps.networkKey }));

@@ -2,6 +2,7 @@
 // settings that decide what it publishes and how long it keeps guests' names.
 import { z } from 'zod';
 import type { ReasonCode } from './moderation.js';
+import { ALLOWED_PERSONAL_INFO_LIMITS } from './personal-info.js';
 import type { PollKind, PollOption, PollResults, PollVisibility } from './polls.js';
 import type { StaffRole } from './roles.js';
 
@@ -28,12 +29,21 @@ export const Settings = z.strictObject({
     .int()
     .min(SETTINGS_LIMITS.guestNameRetentionDays.min)
     .max(SETTINGS_LIMITS.guestNameRetentionDays.max),
+  /**
+   * The department's own public phone numbers, e-mail addresses and street addresses: content
+   * holding them is not held for personal information. Public by nature (the client reads them
+   * to warn authors exactly as the server screens).
+   */
+  allowedPersonalInfo: z
+    .array(z.string().trim().min(3).max(ALLOWED_PERSONAL_INFO_LIMITS.length))
+    .max(ALLOWED_PERSONAL_INFO_LIMITS.entries),
 });
 export type Settings = z.infer<typeof Settings>;
 
 export const DEFAULT_SETTINGS: Settings = {
   publish: { questions: true, polls: true, chat: true, captions: true, moderation: true },
   guestNameRetentionDays: 30,
+  allowedPersonalInfo: [],
 };
 
 // ---- the record -----------------------------------------------------------------------------

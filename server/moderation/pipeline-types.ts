@@ -86,9 +86,9 @@ export type Writer<T> = (fields: AdmittedFields) => Promise<T>;
  * Moderation as features use it. Every piece of user content comes in through `admit`, which
  * screens it before it is stored (bans and timeouts → FORBIDDEN with the end time; slow mode →
  * RATE_LIMITED; a `block` filter entry → INVALID_PAYLOAD; `mask` entries masked; `hold`
- * entries, the public lists and pre-moderation → held), notes that the author took part in the
- * place, hands the feature's writer the fields to store, and queues what was stored held. Votes
- * and ballots check `requireAllowed` and mark `tookPart` themselves. Flags, decisions, appeals
+ * entries, the public lists, personal information (less the department's allow-list) and
+ * pre-moderation → held), notes that the author took part in the place, hands the feature's
+ * writer the fields to store, and queues what was stored held. Votes and ballots check `requireAllowed` and mark `tookPart` themselves. Flags, decisions, appeals
  * and notices arrive through the `mod:` commands.
  */
 export interface ModerationPipeline {

@@ -3,9 +3,10 @@ import { DEFAULT_SETTINGS, type Settings } from '../../shared/record.js';
 import type { SettingsStore } from '../../server/settings/store.js';
 import { storePerTest, type MakeStore } from './harness.js';
 
-const variant = (days: number, off: (keyof Settings['publish'])[]): Settings => ({
+const variant = (days: number, off: (keyof Settings['publish'])[], allowedPersonalInfo: string[] = []): Settings => ({
   publish: { ...DEFAULT_SETTINGS.publish, ...Object.fromEntries(off.map((k) => [k, false])) },
   guestNameRetentionDays: days,
+  allowedPersonalInfo,
 });
 
 export function describeSettingsStore(name: string, makeStore: MakeStore<SettingsStore>): void {
@@ -21,6 +22,14 @@ export function describeSettingsStore(name: string, makeStore: MakeStore<Setting
       expect(await t.store.put(settings)).toEqual(settings);
       expect(await t.store.get()).toEqual(settings);
       expect(await (await t.another()).get()).toEqual(settings);
+    });
+
+    it("keeps the department's allowed numbers and addresses, in order", async () => {
+      const settings = variant(7, [], ['+1 555 201 3344', 'Calle Mayor 1, Madrid']);
+      expect(await t.store.put(settings)).toEqual(settings);
+      expect(await (await t.another()).get()).toEqual(settings);
+      await t.store.put(variant(7, []));
+      expect((await t.store.get()).allowedPersonalInfo).toEqual([]);
     });
 
     it('replaces the whole settings on each write', async () => {
