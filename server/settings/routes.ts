@@ -27,7 +27,7 @@ export function settingsRoutes(settings: SettingsStore, log: Logger, onChange: (
     const admin = requireAdmin(res);
     const saved = await settings.put(parseBody(Settings, req.body));
     onChange();
-    log.info({ admin: admin.id, ...saved.publish, guestNameRetentionDays: saved.guestNameRetentionDays }, 'settings changed');
+    log.info({ admin: admin.id, ...saved.publish, guestNameRetentionDays: saved.guestNameRetentionDays, backchannelRetentionDays: saved.backchannelRetentionDays }, 'settings changed');
     res.json({ settings: saved });
   });
   return router;

@@ -17,7 +17,11 @@ export interface SettingsStore {
 
 /** What both implementations store: exactly the declared fields, as JSON. */
 export const settingsJson = (s: Settings): string =>
-  JSON.stringify({ publish: { ...s.publish }, guestNameRetentionDays: s.guestNameRetentionDays } satisfies Settings);
+  JSON.stringify({
+    publish: { ...s.publish },
+    guestNameRetentionDays: s.guestNameRetentionDays,
+    backchannelRetentionDays: s.backchannelRetentionDays,
+  } satisfies Settings);
 
 /** Stored JSON read back over the defaults; anything unreadable falls back to them. */
 export function settingsFrom(json: string | null | undefined): Settings {
@@ -31,6 +35,7 @@ export function settingsFrom(json: string | null | undefined): Settings {
   const merged = Settings.safeParse({
     publish: { ...DEFAULT_SETTINGS.publish, ...stored.publish },
     guestNameRetentionDays: stored.guestNameRetentionDays ?? DEFAULT_SETTINGS.guestNameRetentionDays,
+    backchannelRetentionDays: stored.backchannelRetentionDays ?? DEFAULT_SETTINGS.backchannelRetentionDays,
   });
   return merged.success ? merged.data : structuredClone(DEFAULT_SETTINGS);
 }
