@@ -55,11 +55,11 @@ describe('the staff backchannel in the browser', () => {
   });
 
   it('carries the crew\'s messages live between host, moderator and captioner, and shows residents nothing', async () => {
-    await moderator.getByRole('textbox', { name: 'Message to the staff' }).fill('Take the Elm Street question next');
-    await moderator.getByRole('button', { name: 'Send to staff' }).click();
+    await moderator.getByRole('textbox', { name: 'Write to the staff' }).fill('Take the Elm Street question next');
+    await moderator.getByRole('button', { name: 'Post to staff' }).click();
     for (const page of [host, moderator, captioner]) await backchannelLog(page).getByText('Take the Elm Street question next').waitFor();
-    await captioner.getByRole('textbox', { name: 'Message to the staff' }).fill('Audio is low');
-    await captioner.getByRole('textbox', { name: 'Message to the staff' }).press('Enter');
+    await captioner.getByRole('textbox', { name: 'Write to the staff' }).fill('Audio is low');
+    await captioner.getByRole('textbox', { name: 'Write to the staff' }).press('Enter');
     const line = backchannelLog(host).getByTestId('backchannel-message').filter({ hasText: 'Audio is low' });
     await line.waitFor();
     expect(await line.getByTestId('staff-badge').textContent()).toBe('Captioner');
@@ -83,7 +83,7 @@ describe('the staff backchannel in the browser', () => {
     await backchannelLog(phone).getByText('Audio is low').waitFor();
     await toSpanish(phone);
     await backchannelLog(phone, 'Canal interno del personal').waitFor();
-    await phone.getByRole('textbox', { name: 'Mensaje para el personal' }).waitFor();
+    await phone.getByRole('textbox', { name: 'Escribir al personal' }).waitFor();
     await screenshot(phone, 'backchannel-moderator-phone-es');
     expect(await accessibilityViolations(phone)).toEqual([]);
     await toEnglish(phone);
