@@ -1,6 +1,6 @@
 // The staff backchannel and watching before joining, as people use them in Chromium.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { command, startTestServer, unwrap, type TestServer } from '../support/server.js';
 import {
   accessibilityViolations,
@@ -168,6 +168,51 @@ describe('watching before joining in the browser', () => {
     await screenshot(visitor, 'watch-before-joining-phone-es');
     expect(await accessibilityViolations(visitor)).toEqual([]);
     await toEnglish(visitor);
+    await visitor.context().close();
+  });
+});
+
+describe('watching the live video before joining, in the browser', () => {
+  let server: TestServer;
+  let browser: Browser;
+
+  /** A remote person's camera tile, and how many frames its video has shown (0 before a picture). */
+  const tileOf = (page: Page, name: string): Locator =>
+    page.getByTestId('video-tile').filter({ has: page.locator('figcaption', { hasText: name }) }).and(page.locator('[data-local="false"]'));
+  const framesShown = (tile: Locator): Promise<number> =>
+    tile.locator('video').evaluate((video: HTMLVideoElement) => (video.videoWidth > 0 ? video.getVideoPlaybackQuality().totalVideoFrames : 0));
+
+  beforeAll(async () => {
+    server = await startTestServer({ media: true, clientDir: requireBuiltClient() });
+    browser = await launchChromium(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream']);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('plays the officer\'s camera to a visitor who has no name, with no hand to raise', async () => {
+    const officer = await server.app.identity.createStaff({ username: 'livehost', password: STAFF_PASSWORD, role: 'officer', displayName: 'Lt. Okafor' });
+    const { id } = await server.townHall({ title: 'Southside Town Hall', hosts: [{ id: officer.id, displayName: 'Lt. Okafor' }] });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    await context.grantPermissions(['camera', 'microphone'], { origin: server.url });
+    const host = await context.newPage();
+    host.setDefaultTimeout(15_000);
+    await signInAsStaff(host, server.url, 'livehost', `/townhall/${id}`);
+    await host.getByRole('button', { name: 'Go live with camera and microphone' }).click();
+    await host.getByRole('button', { name: 'Stop broadcasting' }).waitFor();
+
+    const visitor = await personPage(browser);
+    visitor.setDefaultTimeout(15_000);
+    await visitor.goto(`${server.url}/townhall/${id}`);
+    await visitor.getByTestId('watch-cta').waitFor();
+    const tile = tileOf(visitor, 'Lt. Okafor');
+    await expect.poll(() => framesShown(tile), { timeout: 15_000 }).toBeGreaterThan(0);
+    const before = await framesShown(tile);
+    await expect.poll(() => framesShown(tile), { timeout: 10_000 }).toBeGreaterThan(before + 5);
+    expect(await visitor.getByRole('button', { name: /raise/i }).count()).toBe(0);
+    await screenshot(visitor, 'watch-video-before-joining');
+    await context.close();
     await visitor.context().close();
   });
 });
