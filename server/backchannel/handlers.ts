@@ -1,6 +1,6 @@
 import { BACKCHANNEL_LIMITS, BackchannelSend, type BackchannelMessage } from '../../shared/backchannel.js';
 import { CommandError, ErrorCode } from '../../shared/errors.js';
-import { isStaff, type StaffRole } from '../../shared/roles.js';
+import { badgeOf, isStaff } from '../../shared/roles.js';
 import { commandBinder, type CommandDeps } from '../core/command.js';
 import type { RateRule } from '../core/rate-limit.js';
 import type { TownHallRoom } from '../townhall/room.js';
@@ -71,14 +71,15 @@ export function registerBackchannel(deps: BackchannelDeps): void {
     limit: RATES.send,
     async run({ user }, { townHallId, text }) {
       const townHall = await townHalls.requireNotEnded(townHallId);
-      if (!mayUseBackchannel(townHall, user)) {
+      const authorRole = badgeOf(user.role);
+      if (!authorRole || !mayUseBackchannel(townHall, user)) {
         throw new CommandError(ErrorCode.FORBIDDEN, 'Only this town hall\'s hosts, moderators and captioners use its backchannel.');
       }
       const record = await backchannel.add({
         townHallId,
         authorId: user.id,
         authorName: user.displayName,
-        authorRole: user.role as StaffRole,
+        authorRole,
         text,
       });
       const message = messageOf(record);
