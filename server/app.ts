@@ -9,6 +9,8 @@ import type { Logger } from './core/log.js';
 import { guardRecovery, RECOVERY_WINDOW_MS } from './core/recovery.js';
 import { capSockets, DEFAULT_SOCKET_CAPS, type SocketCaps } from './core/socket-caps.js';
 import { rooms, type AppServer } from './core/types.js';
+import { registerBackchannel } from './backchannel/handlers.js';
+import { scheduleBackchannelPurge } from './backchannel/retention.js';
 import { registerCaptions } from './captions/handlers.js';
 import { registerChat } from './chat/handlers.js';
 import { registerForum } from './forum/handlers.js';
@@ -289,6 +291,8 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
   registerForum({ io, limits, log, isUnavailable, forum: stores.forum, moderation: moderation.pipeline, accounts: stores.identity });
   registerChat({ io, room, limits, log, isUnavailable, chat: stores.chat, townHalls, moderation: moderation.pipeline });
   registerCaptions({ io, room, limits, log, isUnavailable, captions: stores.captions, townHalls });
+  registerBackchannel({ io, room, limits, log, isUnavailable, backchannel: stores.backchannel, townHalls });
+  const stopBackchannelPurge = scheduleBackchannelPurge({ backchannel: stores.backchannel, townHalls, settings: stores.settings, log });
   const polls = registerPolls({
     io,
     room,
@@ -336,6 +340,7 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
       }),
     async close() {
       stopPurge();
+      stopBackchannelPurge();
       qa.close();
       polls.close();
       await media.close();

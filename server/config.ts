@@ -38,6 +38,8 @@ const Env = z.object({
   /** Connections one session (all of one person's tabs), and one network, may hold on each node. */
   ROUNDTABLE_MAX_SOCKETS_PER_SESSION: z.coerce.number().int().min(1).default(DEFAULT_SOCKET_CAPS.perSession),
   ROUNDTABLE_MAX_SOCKETS_PER_NETWORK: z.coerce.number().int().min(1).default(DEFAULT_SOCKET_CAPS.perNetwork),
+  /** Of those, connections watching before choosing a name (they cost no identity). */
+  ROUNDTABLE_MAX_WATCHERS_PER_NETWORK: z.coerce.number().int().min(0).default(DEFAULT_SOCKET_CAPS.watchersPerNetwork),
   /** Votes one network adds to one question or poll in ten minutes (people let in with the hall's code are not counted). */
   ROUNDTABLE_VOTES_PER_NETWORK: z.coerce.number().int().min(1).default(10),
   /** New identities a network makes in six hours without proof of work. */
@@ -158,7 +160,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     flagThreshold: e.ROUNDTABLE_FLAG_THRESHOLD,
     flagAccountAgeHours: e.ROUNDTABLE_FLAG_ACCOUNT_AGE_HOURS,
     trustProxy: readTrustProxy(e.ROUNDTABLE_TRUST_PROXY),
-    socketCaps: { perSession: e.ROUNDTABLE_MAX_SOCKETS_PER_SESSION, perNetwork: e.ROUNDTABLE_MAX_SOCKETS_PER_NETWORK },
+    socketCaps: {
+      perSession: e.ROUNDTABLE_MAX_SOCKETS_PER_SESSION,
+      perNetwork: e.ROUNDTABLE_MAX_SOCKETS_PER_NETWORK,
+      watchersPerNetwork: e.ROUNDTABLE_MAX_WATCHERS_PER_NETWORK,
+    },
     integrity: {
       votesPerNetwork: e.ROUNDTABLE_VOTES_PER_NETWORK,
       identities: { freePerNetwork: e.ROUNDTABLE_FREE_IDENTITIES_PER_NETWORK, baseWork: e.ROUNDTABLE_IDENTITY_WORK },

@@ -2,6 +2,9 @@
 // deployment runs on. storage/ keeps only the backend plumbing; this file, beside app.ts, is
 // the one place that knows every feature's stores.
 import path from 'node:path';
+import type { BackchannelStore } from './backchannel/store.js';
+import { createRedisBackchannelStore } from './backchannel/store-redis.js';
+import { createSqliteBackchannelStore } from './backchannel/store-sqlite.js';
 import type { CaptionStore } from './captions/store.js';
 import { createRedisCaptionStore } from './captions/store-redis.js';
 import { createSqliteCaptionStore } from './captions/store-sqlite.js';
@@ -54,6 +57,7 @@ export interface Stores {
   settings: SettingsStore;
   chat: ChatStore;
   captions: CaptionStore;
+  backchannel: BackchannelStore;
   /** Ephemeral state shared by the nodes: dirty keys, rate limits, invalidations, the stage. */
   coordination: Coordination;
   /** The shared connection when running on Redis (the tests and the bench read it; features use `coordination`). */
@@ -87,6 +91,7 @@ export async function openStores(opts: StoresOptions): Promise<Stores> {
       settings: createSqliteSettingsStore(db),
       chat: createSqliteChatStore(db),
       captions: createSqliteCaptionStore(db),
+      backchannel: createSqliteBackchannelStore(db),
       coordination,
       redis: null,
       adapterRedis: null,
@@ -113,6 +118,7 @@ export async function openStores(opts: StoresOptions): Promise<Stores> {
     settings: createRedisSettingsStore(redis),
     chat: createRedisChatStore(redis),
     captions: createRedisCaptionStore(redis),
+    backchannel: createRedisBackchannelStore(redis),
     coordination,
     redis,
     adapterRedis,

@@ -1,4 +1,5 @@
 // The whole Socket.IO contract: every feature's event map merged into one for each direction.
+import type { BackchannelClientEvents, BackchannelServerEvents } from './backchannel.js';
 import type { CaptionsClientEvents, CaptionsServerEvents } from './captions.js';
 import type { ChatClientEvents, ChatServerEvents } from './chat.js';
 import type { ForumClientEvents, ForumServerEvents } from './forum.js';
@@ -19,7 +20,8 @@ export type ClientToServerEvents = RoomClientEvents &
   MediaClientEvents &
   ChatClientEvents &
   CaptionsClientEvents &
-  PresenterClientEvents;
+  PresenterClientEvents &
+  BackchannelClientEvents;
 export type ServerToClientEvents = RoomServerEvents &
   QaServerEvents &
   ModServerEvents &
@@ -28,6 +30,7 @@ export type ServerToClientEvents = RoomServerEvents &
   TownHallServerEvents &
   MediaServerEvents &
   ChatServerEvents &
-  CaptionsServerEvents;
+  CaptionsServerEvents &
+  BackchannelServerEvents;
 export type InterServerEvents = Record<string, never>;
 export type CommandName = keyof ClientToServerEvents;

@@ -18,7 +18,10 @@ export const RecordSections = z.strictObject({
 export type RecordSections = z.infer<typeof RecordSections>;
 export type RecordSection = keyof RecordSections;
 
-export const SETTINGS_LIMITS = { guestNameRetentionDays: { min: 0, max: 3650 } } as const;
+export const SETTINGS_LIMITS = {
+  guestNameRetentionDays: { min: 0, max: 3650 },
+  backchannelRetentionDays: { min: 0, max: 3650 },
+} as const;
 
 export const Settings = z.strictObject({
   /** Which sections the public record of every ended town hall shows. */
@@ -37,6 +40,16 @@ export const Settings = z.strictObject({
   allowedPersonalInfo: z
     .array(z.string().trim().min(3).max(ALLOWED_PERSONAL_INFO_LIMITS.length))
     .max(ALLOWED_PERSONAL_INFO_LIMITS.entries),
+  /**
+   * Days after a town hall ends before its staff backchannel is deleted (0: at once). The
+   * backchannel is kept with the staff record; the moderation record's hash chain itself is
+   * never cut (a cut chain would no longer verify).
+   */
+  backchannelRetentionDays: z
+    .number()
+    .int()
+    .min(SETTINGS_LIMITS.backchannelRetentionDays.min)
+    .max(SETTINGS_LIMITS.backchannelRetentionDays.max),
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -44,6 +57,7 @@ export const DEFAULT_SETTINGS: Settings = {
   publish: { questions: true, polls: true, chat: true, captions: true, moderation: true },
   guestNameRetentionDays: 30,
   allowedPersonalInfo: [],
+  backchannelRetentionDays: 365,
 };
 
 // ---- the record -----------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 // The town hall room: one command to come in, one to go. Everything a town hall's page shows
 // live starts from this join; each feature adds its part to the one snapshot it answers with.
 import { z } from 'zod';
+import type { BackchannelSnapshot } from './backchannel.js';
 import type { CaptionsSnapshot } from './captions.js';
 import type { ChatSnapshot } from './chat.js';
 import type { Ack } from './errors.js';
@@ -22,6 +23,8 @@ export interface TownHallParts {
   captions: CaptionsSnapshot;
   /** The code to show in the hall: its hosts (and admins) only, until it ends; null for everyone else. */
   hallCode: HallCodeView | null;
+  /** The staff backchannel: the town hall's hosts, moderators, captioners and admins only; null for everyone else. */
+  backchannel: BackchannelSnapshot | null;
 }
 
 /**

@@ -38,6 +38,7 @@ export function settingsRoutes(settings: SettingsStore, log: Logger, onChange: (
         ...saved.publish,
         guestNameRetentionDays: saved.guestNameRetentionDays,
         allowedPersonalInfo: saved.allowedPersonalInfo.length,
+        backchannelRetentionDays: saved.backchannelRetentionDays,
       },
       'settings changed',
     );

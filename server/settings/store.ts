@@ -21,6 +21,7 @@ export const settingsJson = (s: Settings): string =>
     publish: { ...s.publish },
     guestNameRetentionDays: s.guestNameRetentionDays,
     allowedPersonalInfo: [...s.allowedPersonalInfo],
+    backchannelRetentionDays: s.backchannelRetentionDays,
   } satisfies Settings);
 
 /** Stored JSON read back over the defaults; anything unreadable falls back to them. */
@@ -36,6 +37,7 @@ export function settingsFrom(json: string | null | undefined): Settings {
     publish: { ...DEFAULT_SETTINGS.publish, ...stored.publish },
     guestNameRetentionDays: stored.guestNameRetentionDays ?? DEFAULT_SETTINGS.guestNameRetentionDays,
     allowedPersonalInfo: stored.allowedPersonalInfo ?? DEFAULT_SETTINGS.allowedPersonalInfo,
+    backchannelRetentionDays: stored.backchannelRetentionDays ?? DEFAULT_SETTINGS.backchannelRetentionDays,
   });
   return merged.success ? merged.data : structuredClone(DEFAULT_SETTINGS);
 }

@@ -12,7 +12,7 @@ import {
   SetLayers,
 } from '../../shared/media.js';
 import { isStaff } from '../../shared/roles.js';
-import { commandBinder, type Bind } from '../core/command.js';
+import { commandBinder, WATCHER_REFUSAL, type Bind } from '../core/command.js';
 import type { RateRule } from '../core/rate-limit.js';
 import type { AppSocket } from '../core/types.js';
 import { requireJoined } from './access.js';
@@ -132,7 +132,9 @@ function bindMediaCommands(ctx: MediaContext, bind: Bind): void {
   bind('media:create-transport', {
     schema: CreateTransport,
     limit: RATES.signal,
-    async run({ socket }, { townHallId, direction }) {
+    async run({ socket, user }, { townHallId, direction }) {
+      // A watcher only receives: a send transport would be a resource held for nothing.
+      if (user.watcher && direction === 'send') throw new CommandError(ErrorCode.UNAUTHENTICATED, WATCHER_REFUSAL);
       const media = owned(socket, townHallId);
       if (media.transportsOf(socket.id, direction) >= PEER_LIMITS.transportsPerDirection) {
         throw new CommandError(ErrorCode.CONFLICT, `At most ${PEER_LIMITS.transportsPerDirection} ${direction} transports: leave and join again.`);

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { createMemoryCoordination } from '../../server/coordination/memory.js';
 import { createRedisCoordination } from '../../server/coordination/redis.js';
 import type { Coordination } from '../../server/core/coordination.js';
+import { createRedisBackchannelStore } from '../../server/backchannel/store-redis.js';
+import { createSqliteBackchannelStore } from '../../server/backchannel/store-sqlite.js';
 import { createRedisCaptionStore } from '../../server/captions/store-redis.js';
 import { createSqliteCaptionStore } from '../../server/captions/store-sqlite.js';
 import { createRedisChatStore } from '../../server/chat/store-redis.js';
@@ -37,6 +39,7 @@ import { createRedisTownHallStore } from '../../server/townhall/store-redis.js';
 import { createSqliteTownHallStore } from '../../server/townhall/store-sqlite.js';
 import { freshRedisUrl } from '../support/redis.js';
 import { describeAuditLogStore, type AuditUnderTest } from './audit.contract.js';
+import { describeBackchannelStore } from './backchannel.contract.js';
 import { describeCaptionStore } from './captions.contract.js';
 import { describeChatStore } from './chat.contract.js';
 import { describeCoordination } from './coordination.contract.js';
@@ -159,6 +162,8 @@ describeChatStore('sqlite', sqlite(createSqliteChatStore));
 describeChatStore('redis', redis(createRedisChatStore));
 describeCaptionStore('sqlite', sqlite(createSqliteCaptionStore));
 describeCaptionStore('redis', redis(createRedisCaptionStore));
+describeBackchannelStore('sqlite', sqlite(createSqliteBackchannelStore));
+describeBackchannelStore('redis', redis(createRedisBackchannelStore));
 
 // The audit suite also needs to tamper with the stored entries, the way only direct access to
 // each backend can.

@@ -3,10 +3,10 @@ import { resolveMediaConfig } from '../../media/config.js';
 import { loadConfig } from '../../server/config.js';
 
 describe('the configuration', () => {
-  it('caps connections at 20 per session and 400 per network unless told otherwise', () => {
-    expect(loadConfig({}).socketCaps).toEqual({ perSession: 20, perNetwork: 400 });
-    const set = loadConfig({ ROUNDTABLE_MAX_SOCKETS_PER_SESSION: '5', ROUNDTABLE_MAX_SOCKETS_PER_NETWORK: '1000' });
-    expect(set.socketCaps).toEqual({ perSession: 5, perNetwork: 1000 });
+  it('caps connections at 20 per session, 400 per network and 100 watchers per network unless told otherwise', () => {
+    expect(loadConfig({}).socketCaps).toEqual({ perSession: 20, perNetwork: 400, watchersPerNetwork: 100 });
+    const set = loadConfig({ ROUNDTABLE_MAX_SOCKETS_PER_SESSION: '5', ROUNDTABLE_MAX_SOCKETS_PER_NETWORK: '1000', ROUNDTABLE_MAX_WATCHERS_PER_NETWORK: '0' });
+    expect(set.socketCaps).toEqual({ perSession: 5, perNetwork: 1000, watchersPerNetwork: 0 });
     expect(() => loadConfig({ ROUNDTABLE_MAX_SOCKETS_PER_SESSION: '0' })).toThrow(/ROUNDTABLE_MAX_SOCKETS_PER_SESSION/);
   });
 
