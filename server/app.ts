@@ -42,6 +42,7 @@ import { shedUnderLoad } from './core/command.js';
 import { createTownHallService, type TownHallService } from './townhall/service.js';
 import { createHallService } from './townhall/hall.js';
 import { createVoteGuard } from './townhall/vote-guard.js';
+import { createTopicService } from './settings/topics.js';
 import { createIdentityChallenges, type IdentityCost } from './identity/challenge.js';
 
 export interface AppOptions {
@@ -124,6 +125,7 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
   const townHalls = createTownHallService(stores.townHalls, identity);
   const halls = createHallService({ store: stores.townHalls, townHalls, secret: options.secret });
   const challenges = createIdentityChallenges({ secret: options.secret, limits, cost: options.integrity.identities });
+  const topics = createTopicService(stores.topics);
   const originAllowed = createOriginCheck(options.allowedOrigins);
   const trust = compileTrust(options.trustProxy ?? false);
 
@@ -188,6 +190,7 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
       polls: createPollReader(stores.polls),
       audit: stores.audit,
       settings: stores.settings,
+      topics,
       identity,
       sources: { ...createChatService(stores.chat), ...createCaptionService(stores.captions) },
       placeOf: async (ref) => {
@@ -213,6 +216,7 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     halls,
     townHalls,
     records,
+    topics,
     networkKey: (req) => networkKey(req.ip ?? ''),
   });
 
@@ -264,6 +268,7 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     pseudonyms,
     tallyIntervalMs: options.tallyIntervalMs,
     coordination,
+    topics,
   });
   registerForum({ io, limits, log, isUnavailable, forum: stores.forum, moderation: moderation.pipeline, accounts: stores.identity });
   registerChat({ io, room, limits, log, isUnavailable, chat: stores.chat, townHalls, moderation: moderation.pipeline });

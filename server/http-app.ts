@@ -19,6 +19,8 @@ import { moderationRoutes } from './moderation/routes.js';
 import type { CachedRecords } from './record/cache.js';
 import { recordRoutes } from './record/routes.js';
 import { settingsRoutes } from './settings/routes.js';
+import { topicRoutes } from './settings/topics-routes.js';
+import type { TopicService } from './settings/topics.js';
 import { isUnavailable } from './storage/unavailable.js';
 import type { Stores } from './stores.js';
 import type { HallService } from './townhall/hall.js';
@@ -37,6 +39,7 @@ export interface HttpDeps {
   halls: HallService;
   townHalls: TownHallService;
   records: CachedRecords;
+  topics: TopicService;
   /** The keyed hash of a request's network, for rate limits on requests without a session. */
   networkKey(req: express.Request): string;
 }
@@ -82,6 +85,7 @@ export function mountHttp(app: express.Express, deps: HttpDeps): void {
   // The public record of ended town halls, and the admin settings that shape it.
   app.use('/api', recordRoutes({ records, limits, networkKey: deps.networkKey }));
   app.use('/api', settingsRoutes(stores.settings, log, () => records.forget()));
+  app.use('/api', topicRoutes(deps.topics, log, () => records.forget()));
   app.use('/api', (_req, _res, next) => next(new CommandError(ErrorCode.NOT_FOUND, 'No such endpoint.')));
   serveClient(app, options.clientDir);
   app.use(errorHandler(log, isUnavailable));
