@@ -24,6 +24,7 @@ import type { ModerationPipeline } from './moderation/pipeline-types.js';
 import { registerPolls } from './polls/handlers.js';
 import { createPollReader } from './polls/service.js';
 import { registerQa } from './qa/handlers.js';
+import { SIMILAR_MAX_AGE_MS, SIMILAR_MAX_AGE_SQLITE_MS } from './qa/similar.js';
 import { createQuestionReader } from './qa/service.js';
 import { createCaptionService } from './captions/service.js';
 import { createChatService } from './chat/service.js';
@@ -269,6 +270,9 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     tallyIntervalMs: options.tallyIntervalMs,
     coordination,
     topics,
+    // On one SQLite file every change normally passes through this node, so the index is exact and
+    // the re-read is only a safety net (a second process on the file); with Redis, other nodes write.
+    similarMaxAgeMs: stores.redis ? SIMILAR_MAX_AGE_MS : SIMILAR_MAX_AGE_SQLITE_MS,
   });
   registerForum({ io, limits, log, isUnavailable, forum: stores.forum, moderation: moderation.pipeline, accounts: stores.identity });
   registerChat({ io, room, limits, log, isUnavailable, chat: stores.chat, townHalls, moderation: moderation.pipeline });

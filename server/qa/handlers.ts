@@ -50,6 +50,11 @@ export interface QaDeps extends CommandDeps {
   coordination: Pick<Coordination, 'dirtyKeys'>;
   /** The department's topics a question may be filed under. */
   topics: QaTopics;
+  /**
+   * How old a similar-questions index may grow before a lookup reads the store again: what
+   * bounds how late another node's (or process's) questions are offered. SIMILAR_MAX_AGE_MS by default.
+   */
+  similarMaxAgeMs?: number;
 }
 
 /** Wires the live Q&A commands onto every connection. */
@@ -65,7 +70,11 @@ export function registerQa(deps: QaDeps): { close(): void } {
   // Counts changed since the last frame ride in the next one, not a tally interval later.
   room.beforeFrame(tally.flush);
   // Every change this node broadcasts also reaches the similar-questions index.
-  const similar = createSimilarQuestions({ questions, pseudonyms: pseudonym });
+  const similar = createSimilarQuestions({
+    questions,
+    pseudonyms: pseudonym,
+    ...(deps.similarMaxAgeMs === undefined ? {} : { maxAgeMs: deps.similarMaxAgeMs }),
+  });
   const broadcast = similar.watch(createQaBroadcast(room, pseudonym));
 
   const requireOpen = (townHallId: string) => townHalls.requireNotEnded(townHallId);

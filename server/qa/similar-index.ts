@@ -28,6 +28,12 @@ export class SimilarityIndex {
   readonly #docs = new Map<string, Doc>();
   /** For each term, the questions that use it (its size is the term's document frequency). */
   readonly #postings = new Map<string, Set<string>>();
+  /**
+   * Each question's vector length, computed when first needed. Weights depend on every
+   * question (document frequencies), so any change clears them all; between changes, lookups
+   * reuse them.
+   */
+  readonly #norms = new Map<string, number>();
 
   get size(): number {
     return this.#docs.size;
@@ -46,6 +52,7 @@ export class SimilarityIndex {
     const known = this.#docs.get(id);
     if (known?.text === text) return;
     if (known) this.remove(id);
+    this.#norms.clear();
     const { terms } = analyse(text);
     this.#docs.set(id, { text, terms });
     for (const term of terms.keys()) {
@@ -58,6 +65,7 @@ export class SimilarityIndex {
   remove(id: string): void {
     const doc = this.#docs.get(id);
     if (!doc) return;
+    this.#norms.clear();
     this.#docs.delete(id);
     for (const term of doc.terms.keys()) {
       const ids = this.#postings.get(term);
@@ -76,23 +84,31 @@ export class SimilarityIndex {
     const { terms } = analyse(text, opts.hint);
     if (terms.size === 0 || this.#docs.size === 0) return [];
     const idf = (term: string) => Math.log((this.#docs.size + 1) / ((this.#postings.get(term)?.size ?? 0) + 1)) + 1;
+    const normOf = (id: string) => {
+      let norm = this.#norms.get(id);
+      if (norm === undefined) {
+        norm = 0;
+        for (const [term, tf] of this.#docs.get(id)!.terms) norm += (tf * idf(term)) ** 2;
+        this.#norms.set(id, norm);
+      }
+      return norm;
+    };
 
     let queryNorm = 0;
     const dots = new Map<string, number>();
     for (const [term, tf] of terms) {
-      const w = tf * idf(term);
+      const weight = idf(term);
+      const w = tf * weight;
       queryNorm += w * w;
       for (const id of this.#postings.get(term) ?? []) {
         const docTf = this.#docs.get(id)!.terms.get(term)!;
-        dots.set(id, (dots.get(id) ?? 0) + w * docTf * idf(term));
+        dots.set(id, (dots.get(id) ?? 0) + w * docTf * weight);
       }
     }
     const matches: Match[] = [];
     for (const [id, dot] of dots) {
       if (opts.exclude?.has(id)) continue;
-      let docNorm = 0;
-      for (const [term, tf] of this.#docs.get(id)!.terms) docNorm += (tf * idf(term)) ** 2;
-      const score = dot / Math.sqrt(queryNorm * docNorm);
+      const score = dot / Math.sqrt(queryNorm * normOf(id));
       if (score >= minScore) matches.push({ id, score: Math.round(score * 1000) / 1000 });
     }
     return matches.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1)).slice(0, limit);
