@@ -152,6 +152,22 @@ describe('similar questions, topics and sorting in the browser', () => {
     await screenshot(host, 'topic-host');
   });
 
+  it('shows the topic of each question in the public record, in both languages', async () => {
+    const ended = (await server.townHall({ title: 'Westside Town Hall' })).id;
+    const asker = await server.connect(await server.guest('Record asker'));
+    unwrap(await command(asker, 'townhall:join', { townHallId: ended }));
+    unwrap(await command(asker, 'qa:ask', { townHallId: ended, text: 'Speed bumps on Walnut Street?', topicId: traffic.id }));
+    await server.app.townHalls.end(ended, (await server.staff('admin')).me);
+    const page = await personPage(browser);
+    await page.goto(`${server.url}/townhall/${ended}/record`);
+    const item = page.getByTestId('record-question').filter({ hasText: 'Speed bumps on Walnut Street?' });
+    await expect.poll(() => item.getByTestId('record-topic').textContent()).toBe('Topic: Traffic');
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await page.getByTestId('language-switcher').getByRole('button', { name: 'Español' }).click();
+    await expect.poll(() => item.getByTestId('record-topic').textContent()).toBe('Tema: Tráfico');
+    expect(await accessibilityViolations(page)).toEqual([]);
+  });
+
   it('lets an admin add and retire topics from the admin page, in English and Spanish', async () => {
     await server.app.identity.createStaff({ username: 'admin2', password: STAFF_PASSWORD, role: 'admin', displayName: 'Admin Two' });
     const page = await personPage(browser);
