@@ -144,9 +144,15 @@ export class QaRoomState {
     return result;
   }
 
-  /** Published questions of this town hall that may ask what `text` asks (the server compares). */
-  similar(text: string, locale: 'en' | 'es'): Promise<Result<SimilarQuestion[]>> {
-    return command('qa:similar', { townHallId: this.townHallId, text, locale });
+  /**
+   * Published questions of this town hall that may ask what `text` asks (the server compares).
+   * Each comes as this page already shows it when it can: the live copy has the latest votes.
+   */
+  async similar(text: string, locale: 'en' | 'es'): Promise<Result<SimilarQuestion[]>> {
+    const result = await command('qa:similar', { townHallId: this.townHallId, text, locale });
+    if (!result.ok) return result;
+    const live = new Map(this.questions.map((q) => [q.id, q]));
+    return { ok: true, data: result.data.map((s) => ({ ...s, question: live.get(s.question.id) ?? s.question })) };
   }
 
   /** Hosts and moderators file a question under a topic (null: none). */
