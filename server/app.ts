@@ -28,6 +28,7 @@ import { registerPolls } from './polls/handlers.js';
 import { createPollReader } from './polls/service.js';
 import { registerQa } from './qa/handlers.js';
 import { registerQaAdvance } from './qa/advance.js';
+import { SIMILAR_MAX_AGE_MS, SIMILAR_MAX_AGE_SQLITE_MS } from './qa/similar.js';
 import { createQuestionReader } from './qa/service.js';
 import { createCaptionService } from './captions/service.js';
 import { createChatService } from './chat/service.js';
@@ -47,6 +48,7 @@ import { shedUnderLoad } from './core/command.js';
 import { createTownHallService, type TownHallService } from './townhall/service.js';
 import { createHallService } from './townhall/hall.js';
 import { createVoteGuard } from './townhall/vote-guard.js';
+import { createTopicService } from './settings/topics.js';
 import { createIdentityChallenges, type IdentityCost } from './identity/challenge.js';
 
 export interface AppOptions {
@@ -129,6 +131,7 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
   const townHalls = createTownHallService(stores.townHalls, identity);
   const halls = createHallService({ store: stores.townHalls, townHalls, secret: options.secret });
   const challenges = createIdentityChallenges({ secret: options.secret, limits, cost: options.integrity.identities });
+  const topics = createTopicService(stores.topics);
   const originAllowed = createOriginCheck(options.allowedOrigins);
   const trust = compileTrust(options.trustProxy ?? false);
 
@@ -204,6 +207,7 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
       polls: createPollReader(stores.polls),
       audit: stores.audit,
       settings: stores.settings,
+      topics,
       identity,
       sources: { ...createChatService(stores.chat), ...createCaptionService(stores.captions) },
       placeOf: async (ref) => {
@@ -229,6 +233,7 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     halls,
     townHalls,
     records,
+    topics,
     networkKey: (req) => networkKey(req.ip ?? ''),
     settingsChanged: () => {
       personalInfo.forget();
@@ -284,6 +289,10 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     pseudonyms,
     tallyIntervalMs: options.tallyIntervalMs,
     coordination,
+    topics,
+    // On one SQLite file every change normally passes through this node, so the index is exact and
+    // the re-read is only a safety net (a second process on the file); with Redis, other nodes write.
+    similarMaxAgeMs: stores.redis ? SIMILAR_MAX_AGE_MS : SIMILAR_MAX_AGE_SQLITE_MS,
   });
   // The presenter screen: its read (the hall code, live only) and the host's "next question".
   registerPresenter({ io, limits, log, isUnavailable, townHalls, halls });

@@ -19,6 +19,8 @@ import { moderationRoutes } from './moderation/routes.js';
 import type { CachedRecords } from './record/cache.js';
 import { recordRoutes } from './record/routes.js';
 import { settingsRoutes } from './settings/routes.js';
+import { topicRoutes } from './settings/topics-routes.js';
+import type { TopicService } from './settings/topics.js';
 import { isUnavailable } from './storage/unavailable.js';
 import type { Stores } from './stores.js';
 import type { HallService } from './townhall/hall.js';
@@ -38,6 +40,7 @@ export interface HttpDeps {
   halls: HallService;
   townHalls: TownHallService;
   records: CachedRecords;
+  topics: TopicService;
   /** The keyed hash of a request's network, for rate limits on requests without a session. */
   networkKey(req: express.Request): string;
   /** An admin changed the settings here (the record and the personal-information screen depend on them). */
@@ -91,6 +94,7 @@ export function mountHttp(app: express.Express, deps: HttpDeps): void {
       deps.settingsChanged();
     }),
   );
+  app.use('/api', topicRoutes(deps.topics, log, () => records.forget()));
   app.use('/api', (_req, _res, next) => next(new CommandError(ErrorCode.NOT_FOUND, 'No such endpoint.')));
   // The hall's short link (`/h/<code>`), before the client answers every other path.
   app.use(hallLinkRoutes({ townHalls: deps.townHalls, halls: deps.halls, limits, networkKey: deps.networkKey }));

@@ -35,6 +35,9 @@ import { createSqliteQuestionStore } from './qa/store-sqlite.js';
 import type { SettingsStore } from './settings/store.js';
 import { createRedisSettingsStore } from './settings/store-redis.js';
 import { createSqliteSettingsStore } from './settings/store-sqlite.js';
+import type { TopicStore } from './settings/topics-store.js';
+import { createRedisTopicStore } from './settings/topics-store-redis.js';
+import { createSqliteTopicStore } from './settings/topics-store-sqlite.js';
 import type { TownHallStore } from './townhall/store.js';
 import { createRedisTownHallStore } from './townhall/store-redis.js';
 import { createSqliteTownHallStore } from './townhall/store-sqlite.js';
@@ -55,6 +58,8 @@ export interface Stores {
   forum: ForumStore;
   polls: PollStore;
   settings: SettingsStore;
+  /** The department's question topics. */
+  topics: TopicStore;
   chat: ChatStore;
   captions: CaptionStore;
   backchannel: BackchannelStore;
@@ -89,6 +94,7 @@ export async function openStores(opts: StoresOptions): Promise<Stores> {
       forum: createSqliteForumStore(db),
       polls: createSqlitePollStore(db),
       settings: createSqliteSettingsStore(db),
+      topics: createSqliteTopicStore(db),
       chat: createSqliteChatStore(db),
       captions: createSqliteCaptionStore(db),
       backchannel: createSqliteBackchannelStore(db),
@@ -116,6 +122,7 @@ export async function openStores(opts: StoresOptions): Promise<Stores> {
     forum: createRedisForumStore(redis),
     polls: createRedisPollStore(redis),
     settings: createRedisSettingsStore(redis),
+    topics: createRedisTopicStore(redis),
     chat: createRedisChatStore(redis),
     captions: createRedisCaptionStore(redis),
     backchannel: createRedisBackchannelStore(redis),

@@ -6,6 +6,7 @@ import { boundedText, LIMITS } from './text.js';
 import { HoldReason, ModerationMode, type FilterHit } from './moderation.js';
 import type { Ack } from './errors.js';
 import type { StaffRole } from './roles.js';
+import type { Topic } from './topics.js';
 
 /** held: waiting for first review; hidden: taken down pending review (flags or a moderator). */
 export const QuestionStatus = z.enum(['held', 'published', 'hidden', 'rejected', 'removed']);
@@ -43,6 +44,8 @@ export interface QuestionView {
   authorRole: StaffRole | null;
   answerState: AnswerState;
   answer: WrittenAnswer | null;
+  /** The department topic it is filed under (shared/topics.ts); null or absent when none. */
+  topicId?: Id | null;
   mine?: true;
   /** staff only */
   authorHandle?: string;
@@ -70,6 +73,18 @@ export interface QaSnapshot {
   questions: QuestionView[];
   /** Ids of the questions this person has upvoted. */
   myVotes: Id[];
+  /** The department's topics, retired ones too (questions may still carry them); the form offers the others. */
+  topics: Topic[];
+}
+
+/** The page's language, sent with a similarity lookup: the tie-break when a text's words do not tell. */
+export const QaLocale = z.enum(['en', 'es']);
+
+/** An existing question that may ask the same thing as the text being typed. */
+export interface SimilarQuestion {
+  question: QuestionView;
+  /** How alike the two are, from 0 (no word in common) to 1 (the same words). */
+  score: number;
 }
 
 // ---- command payloads --------------------------------------------------------------------
@@ -78,6 +93,8 @@ export const QaAsk = z.strictObject({
   townHallId: Id,
   text: boundedText(LIMITS.questionText.min, LIMITS.questionText.max),
   anonymous: z.boolean().default(false),
+  /** One of the department's topics; a retired or unknown one is refused with NOT_FOUND. */
+  topicId: Id.optional(),
 });
 export const QaVote = z.strictObject({ questionId: Id, voted: z.boolean() });
 export const QaSetAnswerState = z.strictObject({ questionId: Id, state: AnswerState });
@@ -86,12 +103,22 @@ export const QaAnswer = z.strictObject({
   text: boundedText(LIMITS.answerText.min, LIMITS.answerText.max),
 });
 export const QaSetModeration = z.strictObject({ townHallId: Id, moderation: ModerationMode });
+/** Files a question under a topic, or under none (null): hosts of the town hall and moderators. */
+export const QaSetTopic = z.strictObject({ questionId: Id, topicId: Id.nullable() });
+/** The draft being typed; at most three published questions like it come back. */
+export const QaSimilar = z.strictObject({
+  townHallId: Id,
+  text: z.string().max(LIMITS.questionText.max * 4).transform((s) => s.slice(0, LIMITS.questionText.max * 2)),
+  locale: QaLocale.optional(),
+});
 
 export type QaAsk = z.input<typeof QaAsk>;
 export type QaVote = z.input<typeof QaVote>;
 export type QaSetAnswerState = z.input<typeof QaSetAnswerState>;
 export type QaAnswer = z.input<typeof QaAnswer>;
 export type QaSetModeration = z.input<typeof QaSetModeration>;
+export type QaSetTopic = z.input<typeof QaSetTopic>;
+export type QaSimilar = z.input<typeof QaSimilar>;
 
 export interface VoteResult {
   questionId: Id;
@@ -105,6 +132,8 @@ export interface QaClientEvents {
   'qa:set-answer-state': (payload: QaSetAnswerState, ack: Ack<QuestionView>) => void;
   'qa:answer': (payload: QaAnswer, ack: Ack<QuestionView>) => void;
   'qa:set-moderation': (payload: QaSetModeration, ack: Ack<null>) => void;
+  'qa:set-topic': (payload: QaSetTopic, ack: Ack<QuestionView>) => void;
+  'qa:similar': (payload: QaSimilar, ack: Ack<SimilarQuestion[]>) => void;
 }
 
 export interface QaServerEvents {

@@ -86,6 +86,8 @@ export interface RecordQuestion {
   authorRole: StaffRole | null;
   /** True when the asker's name was dropped under the retention setting (shown as "Resident"). */
   nameDropped: boolean;
+  /** The department topic it was filed under, with its names as they are now; null when none. */
+  topic: { id: string; name: { en: string; es: string } } | null;
 }
 
 export interface AnsweredQuestion extends RecordQuestion {

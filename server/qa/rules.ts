@@ -23,6 +23,7 @@ export function viewOf(q: QuestionRecord, audience: Audience, handle: string, au
     authorRole: q.authorRole,
     answerState: q.answerState,
     answer: q.answer,
+    topicId: q.topicId,
   };
   if (audience === 'author') view.mine = true;
   if (audience === 'staff' || (audience === 'author' && authorReviews)) {

@@ -21,6 +21,7 @@ export const newQuestionRecord = (q: NewQuestion): QuestionRecord => ({
   answerState: 'open',
   answer: null,
   answeredLiveAt: null,
+  topicId: q.topicId ?? null,
   decision: null,
 });
 

@@ -72,6 +72,18 @@ const setAnswerState = lua(`
   return redis.call('HGETALL', KEYS[1])
 `);
 
+// A topic is filed on questions still on screens only; null (an empty argument) takes it off.
+const setTopic = lua(`
+  local status = redis.call('HGET', KEYS[1], 'status')
+  if status ~= 'held' and status ~= 'hidden' and status ~= 'published' then return false end
+  if ARGV[1] == '' then
+    redis.call('HDEL', KEYS[1], 'topicId')
+  else
+    redis.call('HSET', KEYS[1], 'topicId', ARGV[1])
+  end
+  return redis.call('HGETALL', KEYS[1])
+`);
+
 // Null fields are left out of the hash; JSON only where the value is structured.
 function toFields(q: QuestionRecord): Record<string, string> {
   const fields: Record<string, string> = {
@@ -90,6 +102,7 @@ function toFields(q: QuestionRecord): Record<string, string> {
   if (q.answer !== null) fields.answer = JSON.stringify(q.answer);
   if (q.answeredLiveAt !== null) fields.answeredLiveAt = String(q.answeredLiveAt);
   if (q.authorRole !== null) fields.authorRole = q.authorRole;
+  if (q.topicId !== null) fields.topicId = q.topicId;
   return fields;
 }
 
@@ -108,6 +121,7 @@ const fromHash = (h: Record<string, string>): QuestionRecord => ({
   answerState: h.answerState as AnswerState,
   answer: h.answer === undefined ? null : JSON.parse(h.answer),
   answeredLiveAt: h.answeredLiveAt === undefined ? null : Number(h.answeredLiveAt),
+  topicId: h.topicId ?? null,
 });
 
 const fromScript = (reply: unknown): QuestionRecord | null => {
@@ -188,6 +202,9 @@ export function createRedisQuestionStore(redis: RedisClient): QuestionStore {
     async setAnswer(id, answer) {
       const fields = ['answer', JSON.stringify(plainAnswer(answer)), 'answerState', 'answered'];
       return fromScript(await updatePublished.run(redis, [keys.question(id)], fields));
+    },
+    async setTopic(id, topicId) {
+      return fromScript(await setTopic.run(redis, [keys.question(id)], [topicId ?? '']));
     },
     listForRecord,
     async forgetAuthorNames(townHallId, authorIds, replacement) {

@@ -22,6 +22,7 @@ interface QuestionRow {
   answer_state: AnswerState;
   answer: string | null;
   answered_live_at: number | null;
+  topic_id: string | null;
   decision: string | null;
 }
 
@@ -41,6 +42,7 @@ const fromRow = (r: QuestionRow): QuestionRecord => ({
   answerState: r.answer_state,
   answer: r.answer === null ? null : JSON.parse(r.answer),
   answeredLiveAt: r.answered_live_at,
+  topicId: r.topic_id,
   decision: r.decision === null ? null : JSON.parse(r.decision),
 });
 
@@ -87,12 +89,17 @@ export function createSqliteQuestionStore(db: Database): QuestionStore {
   if (!columns.includes('answered_live_at')) db.exec('ALTER TABLE questions ADD COLUMN answered_live_at INTEGER');
   // Added with the staff badge; questions asked before it have none (null), as they had then.
   if (!columns.includes('author_role')) db.exec('ALTER TABLE questions ADD COLUMN author_role TEXT');
+  // Added with topics; questions asked before them have none.
+  if (!columns.includes('topic_id')) db.exec('ALTER TABLE questions ADD COLUMN topic_id TEXT');
 
   const insert = db.prepare<[QuestionRow], void>(`
     INSERT INTO questions (id, town_hall_id, author_id, author_name, author_role, anonymous, text, created_at,
-      status, hold_reason, filter_hits, votes, answer_state, answer, answered_live_at, decision)
+      status, hold_reason, filter_hits, votes, answer_state, answer, answered_live_at, topic_id, decision)
     VALUES (@id, @town_hall_id, @author_id, @author_name, @author_role, @anonymous, @text, @created_at,
-      @status, @hold_reason, @filter_hits, @votes, @answer_state, @answer, @answered_live_at, @decision)`);
+      @status, @hold_reason, @filter_hits, @votes, @answer_state, @answer, @answered_live_at, @topic_id, @decision)`);
+  const setTopic = db.prepare<[string | null, string], QuestionRow>(`
+    UPDATE questions SET topic_id = ?
+    WHERE id = ? AND status IN ('held', 'hidden', 'published') RETURNING *`);
   const forRecord = db.prepare<[string], QuestionRow>('SELECT * FROM questions WHERE town_hall_id = ? ORDER BY created_at, id');
   const forgetNames = db.prepare<[string, string, string, string], void>(`
     UPDATE questions SET author_name = ?
@@ -153,6 +160,7 @@ export function createSqliteQuestionStore(db: Database): QuestionStore {
         answer_state: record.answerState,
         answer: null,
         answered_live_at: null,
+        topic_id: record.topicId,
         decision: null,
       });
       return record;
@@ -180,6 +188,9 @@ export function createSqliteQuestionStore(db: Database): QuestionStore {
     },
     async setAnswer(id, answer) {
       return orNull(setAnswer.get(JSON.stringify(plainAnswer(answer)), id));
+    },
+    async setTopic(id, topicId) {
+      return orNull(setTopic.get(topicId, id));
     },
     async listForRecord(townHallId) {
       return forRecord.all(townHallId).map(fromRow);

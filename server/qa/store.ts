@@ -21,6 +21,8 @@ export interface QuestionRecord {
   answer: WrittenAnswer | null;
   /** When an officer marked it answered live (spoken on stage); cleared if it is reopened. */
   answeredLiveAt: number | null;
+  /** The department topic it is filed under (null: none); set by the asker, changed by staff. */
+  topicId: string | null;
   /** Set when a moderator decided it (approve, reject, remove). */
   decision: { by: string; at: number; reason: ReasonCode | null; note: string | null } | null;
 }
@@ -28,7 +30,7 @@ export interface QuestionRecord {
 export type NewQuestion = Pick<
   QuestionRecord,
   'townHallId' | 'authorId' | 'authorName' | 'authorRole' | 'anonymous' | 'text' | 'status' | 'holdReason' | 'filterHits'
->;
+> & { topicId?: string | null };
 
 /** A question by id, or the record (or the part of it) a caller already read. */
 export type QuestionRef = string | Pick<QuestionRecord, 'id' | 'townHallId'>;
@@ -78,6 +80,11 @@ export interface QuestionStore {
   setAnswerState(id: string, state: AnswerState, at?: number): Promise<QuestionRecord | null>;
   /** Stores a written answer and marks the question answered; null unless published. */
   setAnswer(id: string, answer: WrittenAnswer): Promise<QuestionRecord | null>;
+  /**
+   * Files a held, hidden or published question under a topic (null: none); null for a removed,
+   * rejected or unknown question. Which topics exist is the caller's check (settings/topics.ts).
+   */
+  setTopic(id: string, topicId: string | null): Promise<QuestionRecord | null>;
   /** Every question of a town hall whatever its status, oldest first (ties by id): the public record's source. */
   listForRecord(townHallId: string): Promise<QuestionRecord[]>;
   /**

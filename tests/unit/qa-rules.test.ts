@@ -21,6 +21,7 @@ const record = (over: Partial<QuestionRecord> = {}): QuestionRecord => ({
   answerState: 'open',
   answer: null,
   answeredLiveAt: null,
+  topicId: null,
   decision: null,
   ...over,
 });

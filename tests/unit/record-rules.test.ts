@@ -34,6 +34,7 @@ const question = (over: Partial<QuestionRecord> = {}): QuestionRecord => ({
   answerState: 'open',
   answer: null,
   answeredLiveAt: null,
+  topicId: null,
   decision: null,
   ...over,
 });

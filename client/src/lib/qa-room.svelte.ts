@@ -2,7 +2,15 @@ import { SvelteSet } from 'svelte/reactivity';
 import type { Result } from '../../../shared/errors.js';
 import type { ModerationMode } from '../../../shared/moderation.js';
 import type { ModeratorAction, ReasonCode } from '../../../shared/moderation.js';
-import { compareForRanking, type AnswerState, type QaSnapshot, type QuestionView, type VoteResult } from '../../../shared/qa.js';
+import {
+  compareForRanking,
+  type AnswerState,
+  type QaSnapshot,
+  type QuestionView,
+  type SimilarQuestion,
+  type VoteResult,
+} from '../../../shared/qa.js';
+import type { Topic } from '../../../shared/topics.js';
 import type { QaServerEvents } from '../../../shared/qa.js';
 import type { VoteSurge } from '../../../shared/townhall.js';
 import { command, getSocket } from './socket.js';
@@ -42,6 +50,8 @@ export class QaRoomState {
   readonly myVotes: ReadonlySet<string> = $derived(new Set(this.snapshot?.myVotes ?? []));
   readonly moderation: ModerationMode = $derived(this.snapshot?.moderation ?? 'post');
   readonly slowModeSeconds: number = $derived(this.snapshot?.slowModeSeconds ?? 0);
+  /** The department's topics, retired ones too (questions may carry them). */
+  readonly topics: Topic[] = $derived(this.snapshot?.topics ?? []);
   readonly ranked = $derived(
     this.questions.filter((q) => q.status === 'published' && q.answerState !== 'answered').sort(compareForRanking),
   );
@@ -107,8 +117,8 @@ export class QaRoomState {
     return this.myVotes.has(questionId);
   }
 
-  async ask(text: string, anonymous: boolean): Promise<Result<QuestionView>> {
-    const result = await command('qa:ask', { townHallId: this.townHallId, text, anonymous });
+  async ask(text: string, anonymous: boolean, topicId?: string): Promise<Result<QuestionView>> {
+    const result = await command('qa:ask', { townHallId: this.townHallId, text, anonymous, ...(topicId ? { topicId } : {}) });
     if (result.ok) this.#upsert(result.data, false);
     return result;
   }
@@ -131,6 +141,24 @@ export class QaRoomState {
       const now = this.questions.find((q) => q.id === questionId);
       this.#applyVote({ questionId, voted: !voted, votes: Math.max(0, (now?.votes ?? before.votes) - delta) });
     }
+    return result;
+  }
+
+  /**
+   * Published questions of this town hall that may ask what `text` asks (the server compares).
+   * Each comes as this page already shows it when it can: the live copy has the latest votes.
+   */
+  async similar(text: string, locale: 'en' | 'es'): Promise<Result<SimilarQuestion[]>> {
+    const result = await command('qa:similar', { townHallId: this.townHallId, text, locale });
+    if (!result.ok) return result;
+    const live = new Map(this.questions.map((q) => [q.id, q]));
+    return { ok: true, data: result.data.map((s) => ({ ...s, question: live.get(s.question.id) ?? s.question })) };
+  }
+
+  /** Hosts and moderators file a question under a topic (null: none). */
+  async setTopic(questionId: string, topicId: string | null): Promise<Result<QuestionView>> {
+    const result = await command('qa:set-topic', { questionId, topicId });
+    if (result.ok) this.#upsert(result.data, false);
     return result;
   }
 
