@@ -50,6 +50,8 @@ const SLOW_PACKETS = 2;
 const RESYNCS_PER_FRAME = 100;
 /** A connection is told to join again at most this often (its join budget is 20 in 10 s). */
 const RESYNC_GAP_MS = 1000;
+/** The load monitor's stretch from which the node counts as overloaded. */
+const OVERLOADED_STRETCH = 2;
 /** Chat messages per crowd frame while the node is overloaded; the rest are counted, not sent. */
 const CHAT_PER_FRAME_OVERLOADED = 5;
 
@@ -160,7 +162,8 @@ export function createRoomFrames(options: FrameOptions): RoomFrames {
     if (entries.length === 0) return;
     const { townHallId } = box;
     const staffRoom = rooms.townHallStaff(townHallId);
-    const overloaded = load.stretch() > 1;
+    // Sampling is for sustained overload (the tick already stretched twice over), not one slow turn.
+    const overloaded = load.stretch() >= OVERLOADED_STRETCH;
     const compact = (audience: 'everyone' | 'staff', person?: string): FrameFact[] => {
       const out = compactFacts(townHallId, entries, audience, person, overloaded && audience === 'everyone' ? CHAT_PER_FRAME_OVERLOADED : Infinity);
       totals.sampledChat += out.sampled;
