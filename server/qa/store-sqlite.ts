@@ -5,6 +5,7 @@ import type { Database } from '../storage/sqlite.js';
 import type { NewQuestion, QuestionRecord, QuestionRef, QuestionStore, VoteChange } from './store.js';
 import { newQuestionRecord, plainAnswer } from './store-records.js';
 import { plainDecision } from '../moderation/stored.js';
+import { createSqliteMerges, groupVotes, migrateMerges } from './merge-sqlite.js';
 
 interface QuestionRow {
   id: string;
@@ -23,6 +24,9 @@ interface QuestionRow {
   answer: string | null;
   answered_live_at: number | null;
   decision: string | null;
+  merged_into: string | null;
+  merged_count: number;
+  also_asked_by: number;
 }
 
 const fromRow = (r: QuestionRow): QuestionRecord => ({
@@ -42,6 +46,9 @@ const fromRow = (r: QuestionRow): QuestionRecord => ({
   answer: r.answer === null ? null : JSON.parse(r.answer),
   answeredLiveAt: r.answered_live_at,
   decision: r.decision === null ? null : JSON.parse(r.decision),
+  mergedInto: r.merged_into,
+  mergedCount: r.merged_count,
+  alsoAskedBy: r.also_asked_by,
 });
 
 const orNull = (row: QuestionRow | undefined): QuestionRecord | null => (row ? fromRow(row) : null);
@@ -87,8 +94,9 @@ export function createSqliteQuestionStore(db: Database): QuestionStore {
   if (!columns.includes('answered_live_at')) db.exec('ALTER TABLE questions ADD COLUMN answered_live_at INTEGER');
   // Added with the staff badge; questions asked before it have none (null), as they had then.
   if (!columns.includes('author_role')) db.exec('ALTER TABLE questions ADD COLUMN author_role TEXT');
+  migrateMerges(db);
 
-  const insert = db.prepare<[QuestionRow], void>(`
+  const insert = db.prepare<[Omit<QuestionRow, 'merged_into' | 'merged_count' | 'also_asked_by'>], void>(`
     INSERT INTO questions (id, town_hall_id, author_id, author_name, author_role, anonymous, text, created_at,
       status, hold_reason, filter_hits, votes, answer_state, answer, answered_live_at, decision)
     VALUES (@id, @town_hall_id, @author_id, @author_name, @author_role, @anonymous, @text, @created_at,
@@ -107,12 +115,11 @@ export function createSqliteQuestionStore(db: Database): QuestionStore {
   const removeVote = db.prepare<[string, string], void>(
     'DELETE FROM question_votes WHERE question_id = ? AND user_id = ?',
   );
-  const recount = db.prepare<[string, string], number>(`
-    UPDATE questions SET votes = (SELECT count(*) FROM question_votes WHERE question_id = ?)
-    WHERE id = ? RETURNING votes`).pluck();
-  const votesBy = db.prepare<[string, string], string>(
-    'SELECT question_id FROM question_votes WHERE town_hall_id = ? AND user_id = ? ORDER BY question_id',
-  ).pluck();
+  const group = groupVotes(db);
+  // A vote on a merged question is support for the question it was merged into.
+  const votesBy = db.prepare<[string, string], string>(`
+    SELECT DISTINCT coalesce(q.merged_into, v.question_id) AS id FROM question_votes v JOIN questions q ON q.id = v.question_id
+    WHERE v.town_hall_id = ? AND v.user_id = ? ORDER BY id`).pluck();
   const transition = db.prepare<[string, string, string, string], QuestionRow>(`
     UPDATE questions SET status = ?, decision = ?
     WHERE id = ? AND status IN (SELECT value FROM json_each(?)) RETURNING *`);
@@ -125,16 +132,21 @@ export function createSqliteQuestionStore(db: Database): QuestionStore {
     WHERE id = ? AND status = 'published' RETURNING *`);
 
   // IMMEDIATE takes the write lock up front, so a second process cannot slip a vote in between
-  // the status check and the write.
+  // the status check and the write. A person supports a question through a vote on it or on a
+  // question merged into it (merge-store.ts): casting again adds nothing, retracting takes all.
   const vote = db.transaction((questionId: string, userId: string, cast: boolean): VoteChange | null => {
     const q = byId.get(questionId);
     if (!q || q.status !== 'published') return null;
-    const { changes } = cast ? addVote.run(questionId, userId, q.town_hall_id) : removeVote.run(questionId, userId);
-    if (changes === 0) return { changed: false, votes: q.votes };
-    return { changed: true, votes: recount.get(questionId, questionId) ?? 0 };
+    const before = group.supports.get({ id: questionId, user: userId }) === 1;
+    if (before === cast) return { changed: false, votes: q.votes };
+    if (cast) addVote.run(questionId, userId, q.town_hall_id);
+    else if (q.merged_count === 0) removeVote.run(questionId, userId);
+    else group.retract.run({ id: questionId, user: userId });
+    return { changed: true, votes: group.recount.get({ id: questionId }) ?? 0 };
   });
 
   return {
+    ...createSqliteMerges(db, (id) => orNull(byId.get(id))),
     async addQuestion(input: NewQuestion) {
       const record = newQuestionRecord(input);
       insert.run({

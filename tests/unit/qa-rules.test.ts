@@ -22,6 +22,9 @@ const record = (over: Partial<QuestionRecord> = {}): QuestionRecord => ({
   answer: null,
   answeredLiveAt: null,
   decision: null,
+  mergedInto: null,
+  mergedCount: 0,
+  alsoAskedBy: 0,
   ...over,
 });
 const view = (over: Partial<QuestionView>): QuestionView => ({ ...viewOf(record(), 'public', 'R-AAAAA'), ...over });

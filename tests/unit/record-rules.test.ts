@@ -35,6 +35,9 @@ const question = (over: Partial<QuestionRecord> = {}): QuestionRecord => ({
   answer: null,
   answeredLiveAt: null,
   decision: null,
+  mergedInto: null,
+  mergedCount: 0,
+  alsoAskedBy: 0,
   ...over,
 });
 const decided = (reason: string | null) => ({ by: 'mod-1', at: 50_000, reason: reason as never, note: null });
