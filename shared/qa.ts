@@ -154,4 +154,9 @@ export interface QaServerEvents {
    * `qa:question-removed`): a client that had voted for one of them now supports the target.
    */
   'qa:questions-merged': (payload: { townHallId: Id; targetId: Id; questionIds: Id[] }) => void;
+  /**
+   * A merged question, as reviewing staff and its asker see it (`status: 'merged'`, `mergedInto`).
+   * It is taken back out by a `qa:question-changed` of the same id.
+   */
+  'qa:question-merged': (payload: { question: QuestionView }) => void;
 }

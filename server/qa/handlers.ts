@@ -25,6 +25,8 @@ import { createQaBroadcast } from './broadcast.js';
 import { viewOf } from './rules.js';
 import type { QuestionRecord, QuestionStore } from './store.js';
 import { createVoteTally } from './tally.js';
+import { registerMerges } from './merge.js';
+import { mergedVoteError } from './merge-rules.js';
 
 export const RATES = {
   ask: { name: 'qa:ask', points: 1, seconds: 15 },
@@ -133,6 +135,7 @@ export function registerQa(deps: QaDeps): { close(): void } {
     async run({ user, socket }, { questionId, voted }) {
       const q = await requireQuestion(questionId);
       requireJoined(socket, q.townHallId);
+      if (q.status === 'merged') throw mergedVoteError();
       await requireOpen(q.townHallId);
       await moderation.requireAllowed(user, q.townHallId);
       if (voted) await deps.votes.admit({ user, network: socket.data.network, townHallId: q.townHallId, target: { kind: 'question', id: q.id } });
@@ -200,6 +203,7 @@ export function registerQa(deps: QaDeps): { close(): void } {
     },
   });
 
+  registerMerges({ ...deps, broadcast, authorReviews });
 
   return { close: () => tally.close() };
 }

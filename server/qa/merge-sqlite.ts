@@ -14,7 +14,11 @@ export function migrateMerges(db: Database): void {
   if (!columns.includes('merged_into')) db.exec('ALTER TABLE questions ADD COLUMN merged_into TEXT');
   if (!columns.includes('merged_count')) db.exec('ALTER TABLE questions ADD COLUMN merged_count INTEGER NOT NULL DEFAULT 0');
   if (!columns.includes('also_asked_by')) db.exec('ALTER TABLE questions ADD COLUMN also_asked_by INTEGER NOT NULL DEFAULT 0');
-  db.exec('CREATE INDEX IF NOT EXISTS questions_merged_into ON questions (merged_into) WHERE merged_into IS NOT NULL');
+  // A survivor's group is read on every vote for it; a town hall's merged questions on every join.
+  db.exec(`
+    CREATE INDEX IF NOT EXISTS questions_merged_into ON questions (merged_into) WHERE merged_into IS NOT NULL;
+    CREATE INDEX IF NOT EXISTS questions_merged ON questions (town_hall_id, created_at, id) WHERE status = 'merged';
+  `);
 }
 
 /** The group of a question: itself and every question merged into it (`@id` names it). */

@@ -24,6 +24,7 @@ export function viewOf(q: QuestionRecord, audience: Audience, handle: string, au
     answerState: q.answerState,
     answer: q.answer,
   };
+  if (q.alsoAskedBy > 0) view.alsoAskedBy = q.alsoAskedBy;
   if (audience === 'author') view.mine = true;
   if (audience === 'staff' || (audience === 'author' && authorReviews)) {
     if (q.anonymous) view.authorHandle = handle;

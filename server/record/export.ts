@@ -19,6 +19,7 @@ export const CSV_COLUMNS = [
   'text',
   'answer',
   'answered_by',
+  'merged_questions',
 ] as const;
 type Column = (typeof CSV_COLUMNS)[number];
 type Row = Partial<Record<Column, string | number | null>>;
@@ -64,6 +65,7 @@ export function recordRows(record: TownHallRecordView): Row[] {
       ['not_reached', s.notReached],
       ['removed', s.removed],
       ['held_never_reviewed', s.heldNeverReviewed],
+      ['merged', s.merged],
       ['answered_share', s.answeredShare],
       ['median_seconds_to_answer', seconds(s.medianTimeToAnswerMs)],
     ];
@@ -84,6 +86,7 @@ export function recordRows(record: TownHallRecordView): Row[] {
         text: a.text,
         answer: a.answer?.text ?? null,
         answered_by: a.answer?.byName ?? null,
+        merged_questions: a.mergedCount,
       });
     }
     for (const n of q.notReached) {
@@ -97,6 +100,7 @@ export function recordRows(record: TownHallRecordView): Row[] {
         author: author(n),
         author_role: n.authorRole,
         text: n.text,
+        merged_questions: n.mergedCount,
       });
     }
     for (const r of q.removedByReason) rows.push({ section: 'removed', item: r.reason, reason: r.reason, value: r.count });
