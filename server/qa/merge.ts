@@ -14,7 +14,8 @@ import { mergedView, mergeRefusalError } from './merge-rules.js';
 import { viewOf } from './rules.js';
 import type { QuestionRecord, QuestionStore } from './store.js';
 
-export const MERGE_RATE = { name: 'qa:merge', points: 10, seconds: 1 } satisfies RateRule;
+/** As generous as Q&A's other staff commands: a host clears a run of duplicates in a few seconds. */
+export const MERGE_RATE = { name: 'qa:merge', points: 30, seconds: 1 } satisfies RateRule;
 
 export interface MergeDeps extends CommandDeps {
   room: TownHallRoom;
