@@ -70,8 +70,9 @@ export function registerMerges(deps: MergeDeps): void {
       if (!outcome.ok) throw mergeRefusalError(outcome, targetId);
       const { target, sources } = outcome;
       deps.log.info({ question: target.id, townHall: target.townHallId, merged: sources.length }, 'questions merged');
-      for (const source of sources) await showMerged(source, target);
+      // Before the removals, so a client still knows which of them it had voted for.
       room.publish(target.townHallId, 'qa:questions-merged', { townHallId: target.townHallId, targetId: target.id, questionIds: sourceIds });
+      for (const source of sources) await showMerged(source, target);
       broadcast.changed(target, await deps.authorReviews(target));
       for (const source of sources) {
         await moderation.recordAction(user, 'merge', questionRef(source.id), `into question:${target.id}`);
