@@ -159,11 +159,11 @@ export async function retryStale<T>(attempt: () => Promise<T | 'stale'>): Promis
   throw new Error('questions kept changing while being merged');
 }
 
-export function createRedisMerges(redis: RedisClient, getQuestion: (id: string) => Promise<QuestionRecord | null>): QuestionMerges {
+export function createRedisMerges(redis: RedisClient, getQuestion: (id: string) => Promise<QuestionRecord | null>): QuestionMerges<QuestionRecord> {
   const k = mergeKeys;
   const members = (id: string) => redis.sMembers(k.merged(id));
 
-  async function mergeQuestions(targetId: string, sourceIds: string[]): Promise<MergeOutcome> {
+  async function mergeQuestions(targetId: string, sourceIds: string[]): Promise<MergeOutcome<QuestionRecord>> {
     const outcome = await retryStale(async (): Promise<MergeRefusal | 'ok' | 'stale'> => {
       const [townHallId, existing] = await Promise.all([redis.hGet(k.question(targetId), 'townHallId'), members(targetId)]);
       if (townHallId === null) return { ok: false, questionId: targetId, refused: 'missing' };
@@ -181,8 +181,8 @@ export function createRedisMerges(redis: RedisClient, getQuestion: (id: string) 
     return { ok: true, target: target!, sources: sources as QuestionRecord[] };
   }
 
-  async function unmergeQuestion(questionId: string): Promise<UnmergeOutcome> {
-    return retryStale(async (): Promise<UnmergeOutcome | 'stale'> => {
+  async function unmergeQuestion(questionId: string): Promise<UnmergeOutcome<QuestionRecord>> {
+    return retryStale(async (): Promise<UnmergeOutcome<QuestionRecord> | 'stale'> => {
       const [townHallId, targetId] = await redis.hmGet(k.question(questionId), ['townHallId', 'mergedInto']);
       if (!townHallId) return { ok: false, refused: 'missing' };
       if (!targetId) return { ok: false, refused: 'not-merged' };

@@ -37,7 +37,7 @@ export function groupVotes(db: Database) {
   };
 }
 
-export function createSqliteMerges(db: Database, read: (id: string) => QuestionRecord | null): QuestionMerges {
+export function createSqliteMerges(db: Database, read: (id: string) => QuestionRecord | null): QuestionMerges<QuestionRecord> {
   const group = groupVotes(db);
   const markMerged = db.prepare<{ id: string; target: string }, void>(
     "UPDATE questions SET status = 'merged', merged_into = @target WHERE id = @id",
@@ -64,7 +64,7 @@ export function createSqliteMerges(db: Database, read: (id: string) => QuestionR
     return q.status === 'published' ? null : refuse(id, q.status);
   };
 
-  const merge = db.transaction((targetId: string, sourceIds: string[]): MergeOutcome => {
+  const merge = db.transaction((targetId: string, sourceIds: string[]): MergeOutcome<QuestionRecord> => {
     const target = read(targetId);
     const targetRefused = refusal(target, targetId);
     if (targetRefused || !target) return targetRefused!;
@@ -82,7 +82,7 @@ export function createSqliteMerges(db: Database, read: (id: string) => QuestionR
     return { ok: true, target: read(target.id)!, sources: sources.map((s) => read(s.id)!) };
   });
 
-  const unmerge = db.transaction((questionId: string): UnmergeOutcome => {
+  const unmerge = db.transaction((questionId: string): UnmergeOutcome<QuestionRecord> => {
     const source = read(questionId);
     if (!source) return { ok: false, refused: 'missing' };
     if (source.status !== 'merged' || source.mergedInto === null) return { ok: false, refused: 'not-merged' };

@@ -1,5 +1,4 @@
 import type { QuestionStatus } from '../../shared/qa.js';
-import type { QuestionRecord } from './store.js';
 
 /**
  * Why a merge was refused, and about which question: it does not exist, it is in another town
@@ -12,13 +11,14 @@ export interface MergeRefusal {
   refused: 'missing' | 'other-town-hall' | 'has-merged' | Exclude<QuestionStatus, 'published'>;
 }
 
-export type MergeOutcome = { ok: true; target: QuestionRecord; sources: QuestionRecord[] } | MergeRefusal;
+// Generic over the question record (store.ts's QuestionRecord), which imports these in turn.
+export type MergeOutcome<Q> = { ok: true; target: Q; sources: Q[] } | MergeRefusal;
 
-export type UnmergeOutcome =
+export type UnmergeOutcome<Q> =
   | {
       ok: true;
-      source: QuestionRecord;
-      target: QuestionRecord;
+      source: Q;
+      target: Q;
       /** Who had voted for the source itself: it is theirs again. */
       voters: string[];
       /** Those of `voters` who still support the target through a vote of their own (or another merged question). */
@@ -44,9 +44,9 @@ export type UnmergeOutcome =
  *   that remain, and recounts the survivor as if that question had never been merged;
  * - `votesBy` names the survivor for a vote cast on a question merged into it.
  */
-export interface QuestionMerges {
-  mergeQuestions(targetId: string, sourceIds: string[]): Promise<MergeOutcome>;
-  unmergeQuestion(questionId: string): Promise<UnmergeOutcome>;
+export interface QuestionMerges<Q> {
+  mergeQuestions(targetId: string, sourceIds: string[]): Promise<MergeOutcome<Q>>;
+  unmergeQuestion(questionId: string): Promise<UnmergeOutcome<Q>>;
   /** The merged questions of a town hall (for their askers' own copies), oldest first. */
-  listMerged(townHallId: string): Promise<QuestionRecord[]>;
+  listMerged(townHallId: string): Promise<Q[]>;
 }

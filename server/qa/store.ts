@@ -61,7 +61,7 @@ export interface VoteChange {
  * - a removed or rejected question never returns from `listVisible`;
  * - every method resolves only after its write is stored.
  */
-export interface QuestionStore extends QuestionMerges {
+export interface QuestionStore extends QuestionMerges<QuestionRecord> {
   addQuestion(input: NewQuestion): Promise<QuestionRecord & { status: UnmergedStatus }>;
   getQuestion(id: string): Promise<QuestionRecord | null>;
   /** Held, hidden and published questions of a town hall, oldest first (who sees which is rules.ts's call). */

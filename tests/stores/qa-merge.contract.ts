@@ -114,6 +114,7 @@ export function describeQuestionMerges(name: string, makeStore: MakeStore<Questi
 
       it('changes nothing and says why when any question cannot be merged', async () => {
         const { a, b, c } = await threeWithVotes({ a: ['u1'], b: ['u2'], c: ['u3'] });
+        vi.setSystemTime(clock++);
         const elsewhere = await t.store.addQuestion(ask('Elsewhere', 'asker-d-0000001', { townHallId: OTHER_TH }));
         const held = await t.store.addQuestion(ask('Held one', 'asker-e-0000001', { status: 'held', holdReason: 'premoderation' }));
         const removed = await t.store.addQuestion(ask('Removed one', 'asker-f-0000001', { status: 'removed' }));
