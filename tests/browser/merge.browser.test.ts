@@ -20,10 +20,12 @@ describe('merging duplicate questions in the browser', () => {
   let server: TestServer;
   let browser: Browser;
   let townHallUrl: string;
+  let hostUser: { id: string; role: 'officer'; displayName: string };
 
   beforeAll(async () => {
     server = await startTestServer({ clientDir: requireBuiltClient(), tallyIntervalMs: 100 });
     const host = await server.app.identity.createStaff({ username: 'host', password: STAFF_PASSWORD, role: 'officer', displayName: 'Sgt. Reyes' });
+    hostUser = { id: host.id, role: 'officer', displayName: host.displayName };
     const { id } = await server.townHall({ title: 'Eastside Town Hall', hosts: [{ id: host.id, displayName: host.displayName }] });
     townHallUrl = `${server.url}/townhall/${id}`;
     browser = await launchChromium();
@@ -111,5 +113,15 @@ describe('merging duplicate questions in the browser', () => {
     await expect.poll(() => card(ann, target).getByRole('button', { name: /^Upvote/ }).getAttribute('aria-pressed')).toBe('false');
     await expect.poll(() => ben.getByTestId('my-merged').count()).toBe(0);
     await expect.poll(() => card(ben, dupe1).count()).toBe(1);
+
+    // Once the event ends, the public record lists the survivor with what was merged into it.
+    const townHallId = new URL(townHallUrl).pathname.split('/').pop()!;
+    await server.app.townHalls.end(townHallId, hostUser);
+    await ann.goto(`${townHallUrl}/record`);
+    const survivor = ann.getByTestId('record-question').filter({ hasText: target });
+    await expect.poll(() => survivor.getByTestId('record-merged').textContent()).toBe('1 similar question merged in');
+    await expect.poll(() => survivor.textContent()).toContain('Also asked by 1 person');
+    await screenshot(ann, 'merge-record');
+    expect(await accessibilityViolations(ann)).toEqual([]);
   });
 });
