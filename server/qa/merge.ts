@@ -96,7 +96,8 @@ export function registerMerges(deps: MergeDeps): void {
       const { source, target } = outcome;
       deps.log.info({ question: source.id, townHall: source.townHallId }, 'question unmerged');
       broadcast.changed(source, await deps.authorReviews(source));
-      broadcast.changed(target, await deps.authorReviews(target));
+      // A survivor a moderator took down meanwhile stays down: only its count changed.
+      if (target.status === 'published') broadcast.changed(target, await deps.authorReviews(target));
       // Each of its voters supports it again, and the survivor only if they voted there too.
       const still = new Set(outcome.stillOnTarget);
       for (const voter of outcome.voters) {
@@ -123,7 +124,8 @@ export function registerMerges(deps: MergeDeps): void {
       }
       return merged.flatMap((q) => {
         const target = targets.get(q.mergedInto!);
-        if (!target) return [];
+        // A survivor a moderator later took down is not shown to askers; staff still see it, to undo the merge.
+        if (!target || (!reviews && (target.status === 'removed' || target.status === 'rejected'))) return [];
         const audience = q.authorId === user.id ? 'author' : 'staff';
         return [mergedView(q, target, audience, handle(q), reviews)];
       });

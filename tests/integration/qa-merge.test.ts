@@ -167,6 +167,30 @@ describe.each(['sqlite', 'redis'] as const)('merging questions on the %s store',
     expect(entries.some((e) => e.action === 'unmerge' && e.target === `question:${dupe1.id}` && e.note === `from question:${target.id}`)).toBe(true);
   });
 
+  it('hides a merged question from its asker when a moderator removes the survivor, and staff can still undo it', async () => {
+    const { townHallId, ben, target, dupe1 } = await duplicates();
+    unwrap(await command(officer, 'qa:merge', { targetId: target.id, sourceIds: [dupe1.id] }));
+    // Facts arrive in order: once the officer sees the removal, the merge's facts are behind it.
+    const removedSeen = nextEvent(officer, 'qa:question-removed', (p) => p.questionId === target.id);
+    unwrap(await command(moderator, 'mod:decide', { ref: { kind: 'question', id: target.id }, action: 'remove', reason: 'off-topic' }));
+    await removedSeen;
+    expect(unwrap(await command(ben, 'townhall:join', { townHallId })).qaMerged).toEqual([]);
+    expect(unwrap(await command(moderator, 'townhall:join', { townHallId })).qaMerged.map((q) => q.id)).toEqual([dupe1.id]);
+    let survivorCameBack = false;
+    const watch = (p: { question: { id: string } }) => {
+      if (p.question.id === target.id) survivorCameBack = true;
+    };
+    officer.on('qa:question-changed', watch);
+    const back = nextEvent(ben, 'qa:question-changed', (p) => p.question.id === dupe1.id && p.question.status === 'published' && p.question.votes === 2);
+    const officerSees = nextEvent(officer, 'qa:question-changed', (p) => p.question.id === dupe1.id && p.question.status === 'published');
+    unwrap(await command(moderator, 'qa:unmerge', { questionId: dupe1.id }));
+    await Promise.all([back, officerSees]);
+    officer.off('qa:question-changed', watch);
+    // The removed survivor stays off every screen.
+    expect(survivorCameBack).toBe(false);
+    expect(unwrap(await command(officer, 'townhall:join', { townHallId })).qa.questions.map((q) => q.id)).not.toContain(target.id);
+  });
+
   it('keeps the merge in the record after the event, and refuses to undo it then', async () => {
     const { townHallId, target, dupe1, dupe2 } = await duplicates();
     unwrap(await command(officer, 'qa:merge', { targetId: target.id, sourceIds: [dupe1.id, dupe2.id] }));
