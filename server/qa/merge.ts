@@ -97,7 +97,7 @@ export function registerMerges(deps: MergeDeps): void {
       deps.log.info({ question: source.id, townHall: source.townHallId }, 'question unmerged');
       broadcast.changed(source, await deps.authorReviews(source));
       // A survivor a moderator took down meanwhile stays down: only its count changed.
-      if (target.status === 'published') broadcast.changed(target, await deps.authorReviews(target));
+      if (target.status !== 'removed' && target.status !== 'rejected') broadcast.changed(target, await deps.authorReviews(target));
       // Each of its voters supports it again, and the survivor only if they voted there too.
       const still = new Set(outcome.stillOnTarget);
       for (const voter of outcome.voters) {
