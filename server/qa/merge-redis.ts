@@ -14,6 +14,11 @@ export const mergeKeys = {
   voters: (id: string) => rkey('question', id, 'voters'),
   /** Ids of the questions merged into this one. */
   merged: (id: string) => rkey('question', id, 'merged'),
+  /**
+   * While questions are merged into this one: the union of its voters and theirs, kept with
+   * every vote so a vote costs a set operation, not a union over the whole group.
+   */
+  supporters: (id: string) => rkey('question', id, 'supporters'),
   visible: (townHallId: string) => rkey('townhall', townHallId, 'questions'),
   /** Ids of a town hall's merged questions (for their askers' copies). */
   mergedIn: (townHallId: string) => rkey('townhall', townHallId, 'questions', 'merged'),
@@ -33,12 +38,19 @@ const SAME_MEMBERS = `
 `;
 
 /**
- * Rewrites the survivor's figures from its group: distinct voters over the voters sets, the
- * number merged into it, and the distinct askers of those other than its own.
+ * Rewrites the survivor's figures from its group: its supporters (the union of the voters sets;
+ * none kept while nothing is merged into it), the number merged into it, and the distinct
+ * askers of those other than its own.
  */
 const RECOUNT = `
-  local function recount(target, voter_keys, member_hashes, merged_key)
-    local votes = #redis.call('SUNION', unpack(voter_keys))
+  local function recount(target, voter_keys, member_hashes, merged_key, supporters_key)
+    local votes
+    if #member_hashes > 0 then
+      votes = redis.call('SUNIONSTORE', supporters_key, unpack(voter_keys))
+    else
+      redis.call('DEL', supporters_key)
+      votes = redis.call('SCARD', voter_keys[1])
+    end
     local own = redis.call('HGET', target, 'authorId')
     local askers, also = {}, 0
     for _, h in ipairs(member_hashes) do
@@ -51,34 +63,35 @@ const RECOUNT = `
 `;
 
 /**
- * One vote on a question and the questions merged into it.
- * KEYS: question, votesBy, merged set, then the voters sets of the question and of each merged one.
- * ARGV: userId, questionId, 'cast' | 'retract', then the merged ids.
+ * One vote on a question and the questions merged into it. The count is the size of the
+ * question's voters set, or of its supporters set while others are merged into it.
+ * KEYS: question, votesBy, merged set, supporters, then the voters sets of the question and of
+ * each merged one. ARGV: userId, questionId, 'cast' | 'retract', then the merged ids.
  */
 export const groupVote = lua(`${SAME_MEMBERS}
   if redis.call('HGET', KEYS[1], 'status') ~= 'published' then return false end
   if not same_members(KEYS[3], 4, #ARGV) then return 'stale' end
-  local supported = false
-  for i = 4, #KEYS do
-    if redis.call('SISMEMBER', KEYS[i], ARGV[1]) == 1 then supported = true end
-  end
+  local grouped = #ARGV > 3
+  local counted = grouped and KEYS[4] or KEYS[5]
+  local supported = redis.call('SISMEMBER', counted, ARGV[1]) == 1
   local cast = ARGV[3] == 'cast'
   if supported == cast then return { 0, tonumber(redis.call('HGET', KEYS[1], 'votes')) } end
   if cast then
-    redis.call('SADD', KEYS[4], ARGV[1])
+    redis.call('SADD', KEYS[5], ARGV[1])
+    if grouped then redis.call('SADD', KEYS[4], ARGV[1]) end
     redis.call('SADD', KEYS[2], ARGV[2])
   else
     for i = 4, #KEYS do redis.call('SREM', KEYS[i], ARGV[1]) end
     for i = 2, #ARGV do if i ~= 3 then redis.call('SREM', KEYS[2], ARGV[i]) end end
   end
-  local votes = #redis.call('SUNION', unpack(KEYS, 4))
+  local votes = redis.call('SCARD', counted)
   redis.call('HSET', KEYS[1], 'votes', votes)
   return { 1, votes }
 `);
 
 /**
- * KEYS: target, its merged set, visible, mergedIn, target voters; per member already merged:
- * hash, voters; per new source: hash, voters, merged set.
+ * KEYS: target, its merged set, visible, mergedIn, target voters, target supporters; per member
+ * already merged: hash, voters; per new source: hash, voters, merged set.
  * ARGV: target id, number already merged, their ids, then the new source ids.
  */
 const merge = lua(`${SAME_MEMBERS}${RECOUNT}
@@ -88,7 +101,7 @@ const merge = lua(`${SAME_MEMBERS}${RECOUNT}
   local existing = tonumber(ARGV[2])
   if not same_members(KEYS[2], 3, 2 + existing) then return 'stale' end
   local town_hall = redis.call('HGET', KEYS[1], 'townHallId')
-  local first_source = 6 + 2 * existing
+  local first_source = 7 + 2 * existing
   local sources = {}
   for i = 3 + existing, #ARGV do
     local k = first_source + 3 * (i - 3 - existing)
@@ -101,8 +114,8 @@ const merge = lua(`${SAME_MEMBERS}${RECOUNT}
   end
   local voter_keys, member_hashes = { KEYS[5] }, {}
   for j = 0, existing - 1 do
-    member_hashes[#member_hashes + 1] = KEYS[6 + 2 * j]
-    voter_keys[#voter_keys + 1] = KEYS[7 + 2 * j]
+    member_hashes[#member_hashes + 1] = KEYS[7 + 2 * j]
+    voter_keys[#voter_keys + 1] = KEYS[8 + 2 * j]
   end
   for _, s in ipairs(sources) do
     redis.call('HSET', s.hash, 'status', 'merged', 'mergedInto', ARGV[1])
@@ -112,13 +125,13 @@ const merge = lua(`${SAME_MEMBERS}${RECOUNT}
     member_hashes[#member_hashes + 1] = s.hash
     voter_keys[#voter_keys + 1] = s.voters
   end
-  recount(KEYS[1], voter_keys, member_hashes, KEYS[2])
+  recount(KEYS[1], voter_keys, member_hashes, KEYS[2], KEYS[6])
   return { 'ok' }
 `);
 
 /**
  * KEYS: source, target, target's merged set, visible, mergedIn, source voters, target voters,
- * then per member left merged: hash, voters.
+ * target supporters, then per member left merged: hash, voters.
  * ARGV: source id, target id, the ids left merged.
  */
 const unmerge = lua(`${RECOUNT}
@@ -135,11 +148,11 @@ const unmerge = lua(`${RECOUNT}
   redis.call('ZADD', KEYS[4], redis.call('HGET', KEYS[1], 'createdAt'), ARGV[1])
   redis.call('SREM', KEYS[5], ARGV[1])
   local voter_keys, member_hashes = { KEYS[7] }, {}
-  for k = 8, #KEYS, 2 do
+  for k = 9, #KEYS, 2 do
     member_hashes[#member_hashes + 1] = KEYS[k]
     voter_keys[#voter_keys + 1] = KEYS[k + 1]
   end
-  recount(KEYS[2], voter_keys, member_hashes, KEYS[3])
+  recount(KEYS[2], voter_keys, member_hashes, KEYS[3], KEYS[8])
   local voters = redis.call('SMEMBERS', KEYS[6])
   local still = {}
   for _, user in ipairs(voters) do
@@ -167,7 +180,14 @@ export function createRedisMerges(redis: RedisClient, getQuestion: (id: string) 
     const outcome = await retryStale(async (): Promise<MergeRefusal | 'ok' | 'stale'> => {
       const [townHallId, existing] = await Promise.all([redis.hGet(k.question(targetId), 'townHallId'), members(targetId)]);
       if (townHallId === null) return { ok: false, questionId: targetId, refused: 'missing' };
-      const keys = [k.question(targetId), k.merged(targetId), k.visible(townHallId), k.mergedIn(townHallId), k.voters(targetId)];
+      const keys = [
+        k.question(targetId),
+        k.merged(targetId),
+        k.visible(townHallId),
+        k.mergedIn(townHallId),
+        k.voters(targetId),
+        k.supporters(targetId),
+      ];
       for (const id of existing) keys.push(k.question(id), k.voters(id));
       for (const id of sourceIds) keys.push(k.question(id), k.voters(id), k.merged(id));
       const reply = await merge.run(redis, keys, [targetId, String(existing.length), ...existing, ...sourceIds]);
@@ -195,6 +215,7 @@ export function createRedisMerges(redis: RedisClient, getQuestion: (id: string) 
         k.mergedIn(townHallId),
         k.voters(questionId),
         k.voters(targetId),
+        k.supporters(targetId),
       ];
       for (const id of left) keys.push(k.question(id), k.voters(id));
       const reply = await unmerge.run(redis, keys, [questionId, targetId, ...left]);

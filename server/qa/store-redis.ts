@@ -130,7 +130,13 @@ export function createRedisQuestionStore(redis: RedisClient): QuestionStore {
     if (townHallId === null) return null;
     const reply = await retryStale(async () => {
       const merged = await redis.sMembers(mergeKeys.merged(questionId));
-      const own = [keys.question(questionId), keys.votesBy(townHallId, userId), mergeKeys.merged(questionId), keys.voters(questionId)];
+      const own = [
+        keys.question(questionId),
+        keys.votesBy(townHallId, userId),
+        mergeKeys.merged(questionId),
+        mergeKeys.supporters(questionId),
+        keys.voters(questionId),
+      ];
       return groupVote.run(redis, [...own, ...merged.map(mergeKeys.voters)], [userId, questionId, op, ...merged]);
     });
     if (!Array.isArray(reply)) return null;

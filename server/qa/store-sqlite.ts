@@ -115,6 +115,9 @@ export function createSqliteQuestionStore(db: Database): QuestionStore {
   const removeVote = db.prepare<[string, string], void>(
     'DELETE FROM question_votes WHERE question_id = ? AND user_id = ?',
   );
+  const recount = db.prepare<[string, string], number>(`
+    UPDATE questions SET votes = (SELECT count(*) FROM question_votes WHERE question_id = ?)
+    WHERE id = ? RETURNING votes`).pluck();
   const group = groupVotes(db);
   // A vote on a merged question is support for the question it was merged into.
   const votesBy = db.prepare<[string, string], string>(`
@@ -137,10 +140,14 @@ export function createSqliteQuestionStore(db: Database): QuestionStore {
   const vote = db.transaction((questionId: string, userId: string, cast: boolean): VoteChange | null => {
     const q = byId.get(questionId);
     if (!q || q.status !== 'published') return null;
+    if (q.merged_count === 0) {
+      const { changes } = cast ? addVote.run(questionId, userId, q.town_hall_id) : removeVote.run(questionId, userId);
+      if (changes === 0) return { changed: false, votes: q.votes };
+      return { changed: true, votes: recount.get(questionId, questionId) ?? 0 };
+    }
     const before = group.supports.get({ id: questionId, user: userId }) === 1;
     if (before === cast) return { changed: false, votes: q.votes };
     if (cast) addVote.run(questionId, userId, q.town_hall_id);
-    else if (q.merged_count === 0) removeVote.run(questionId, userId);
     else group.retract.run({ id: questionId, user: userId });
     return { changed: true, votes: group.recount.get({ id: questionId }) ?? 0 };
   });
