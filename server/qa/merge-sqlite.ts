@@ -27,16 +27,13 @@ export function migrateMerges(db: Database): void {
  */
 const GROUP = `question_id IN (SELECT @id UNION ALL SELECT id FROM questions WHERE merged_into = @id)`;
 
-/** Statements the vote transaction shares with merging, so both count a group one way. */
+/** Statements the vote transaction shares with merging, so both read a group one way. */
 export function groupVotes(db: Database) {
   return {
     supports: db.prepare<{ id: string; user: string }, number>(
       `SELECT EXISTS (SELECT 1 FROM question_votes WHERE user_id = @user AND ${GROUP})`,
     ).pluck(),
     retract: db.prepare<{ id: string; user: string }, void>(`DELETE FROM question_votes WHERE user_id = @user AND ${GROUP}`),
-    recount: db.prepare<{ id: string }, number>(`
-      UPDATE questions SET votes = (SELECT count(DISTINCT user_id) FROM question_votes WHERE ${GROUP})
-      WHERE id = @id RETURNING votes`).pluck(),
   };
 }
 

@@ -119,6 +119,7 @@ export function createSqliteQuestionStore(db: Database): QuestionStore {
     UPDATE questions SET votes = (SELECT count(*) FROM question_votes WHERE question_id = ?)
     WHERE id = ? RETURNING votes`).pluck();
   const group = groupVotes(db);
+  const step = db.prepare<[number, string], number>('UPDATE questions SET votes = votes + ? WHERE id = ? RETURNING votes').pluck();
   // A vote on a merged question is support for the question it was merged into.
   const votesBy = db.prepare<[string, string], string>(`
     SELECT DISTINCT coalesce(q.merged_into, v.question_id) AS id FROM question_votes v JOIN questions q ON q.id = v.question_id
@@ -145,11 +146,14 @@ export function createSqliteQuestionStore(db: Database): QuestionStore {
       if (changes === 0) return { changed: false, votes: q.votes };
       return { changed: true, votes: recount.get(questionId, questionId) ?? 0 };
     }
+    // With others merged into it, a changed vote moves the count of distinct supporters by
+    // exactly one (merging and undoing rewrite it from the votes), which spares a count over the
+    // whole group on every vote.
     const before = group.supports.get({ id: questionId, user: userId }) === 1;
     if (before === cast) return { changed: false, votes: q.votes };
     if (cast) addVote.run(questionId, userId, q.town_hall_id);
     else group.retract.run({ id: questionId, user: userId });
-    return { changed: true, votes: group.recount.get({ id: questionId }) ?? 0 };
+    return { changed: true, votes: step.get(cast ? 1 : -1, questionId) ?? 0 };
   });
 
   return {
