@@ -129,7 +129,8 @@ export interface Notice {
   id: string;
   userId: string;
   ref: ContentRef;
-  action: 'reject' | 'remove' | 'hide' | 'restore' | 'appeal-upheld' | 'appeal-restored';
+  /** merge / unmerge: a host or moderator folded the question into a similar one, or took it back out. */
+  action: 'reject' | 'remove' | 'hide' | 'restore' | 'appeal-upheld' | 'appeal-restored' | 'merge' | 'unmerge';
   reason: ReasonCode | null;
   /** The first words of the content, so the author knows which item it is. */
   excerpt: string;

@@ -8,8 +8,11 @@ import type { Ack } from './errors.js';
 import type { StaffRole } from './roles.js';
 import type { Topic } from './topics.js';
 
-/** held: waiting for first review; hidden: taken down pending review (flags or a moderator). */
-export const QuestionStatus = z.enum(['held', 'published', 'hidden', 'rejected', 'removed']);
+/**
+ * held: waiting for first review; hidden: taken down pending review (flags or a moderator);
+ * merged: folded into another question of the same town hall (kept, and can be taken back out).
+ */
+export const QuestionStatus = z.enum(['held', 'published', 'hidden', 'rejected', 'removed', 'merged']);
 export type QuestionStatus = z.infer<typeof QuestionStatus>;
 export const AnswerState = z.enum(['open', 'answering', 'answered']);
 export type AnswerState = z.infer<typeof AnswerState>;
@@ -34,7 +37,8 @@ export interface QuestionView {
   text: string;
   createdAt: number;
   votes: number;
-  status: 'held' | 'hidden' | 'published';
+  /** 'merged' only on the asker's own copy of a question folded into another (see `mergedInto`). */
+  status: 'held' | 'hidden' | 'published' | 'merged';
   anonymous: boolean;
   authorName: string | null;
   /**
@@ -53,6 +57,13 @@ export interface QuestionView {
   holdReason?: HoldReason;
   /** staff only */
   filterHits?: FilterHit[];
+  /**
+   * How many other people asked a question that was merged into this one (distinct askers,
+   * not counting this question's own); left out when none.
+   */
+  alsoAskedBy?: number;
+  /** On the asker's copy of a merged question: the question it now lives in. */
+  mergedInto?: { id: Id; text: string };
 }
 
 /**
@@ -112,7 +123,19 @@ export const QaSimilar = z.strictObject({
   locale: QaLocale.optional(),
 });
 
+/**
+ * Folds duplicates into one question. Sources must differ from the target and from each other;
+ * a list of at most 20 keeps one command's work bounded.
+ */
+export const QaMerge = z
+  .strictObject({ targetId: Id, sourceIds: z.array(Id).min(1).max(20) })
+  .refine((m) => !m.sourceIds.includes(m.targetId), { path: ['sourceIds'], message: 'A question cannot be merged into itself.' })
+  .refine((m) => new Set(m.sourceIds).size === m.sourceIds.length, { path: ['sourceIds'], message: 'A question is listed twice.' });
+export const QaUnmerge = z.strictObject({ questionId: Id });
+
 export type QaAsk = z.input<typeof QaAsk>;
+export type QaMerge = z.input<typeof QaMerge>;
+export type QaUnmerge = z.input<typeof QaUnmerge>;
 export type QaVote = z.input<typeof QaVote>;
 export type QaSetAnswerState = z.input<typeof QaSetAnswerState>;
 export type QaAnswer = z.input<typeof QaAnswer>;
@@ -126,6 +149,13 @@ export interface VoteResult {
   votes: number;
 }
 
+export interface MergeResult {
+  /** The surviving question, as staff see it. */
+  question: QuestionView;
+  /** The questions now merged into it (merge), or the one taken back out (unmerge). */
+  questionIds: Id[];
+}
+
 export interface QaClientEvents {
   'qa:ask': (payload: QaAsk, ack: Ack<QuestionView>) => void;
   'qa:vote': (payload: QaVote, ack: Ack<VoteResult>) => void;
@@ -134,6 +164,8 @@ export interface QaClientEvents {
   'qa:set-moderation': (payload: QaSetModeration, ack: Ack<null>) => void;
   'qa:set-topic': (payload: QaSetTopic, ack: Ack<QuestionView>) => void;
   'qa:similar': (payload: QaSimilar, ack: Ack<SimilarQuestion[]>) => void;
+  'qa:merge': (payload: QaMerge, ack: Ack<MergeResult>) => void;
+  'qa:unmerge': (payload: QaUnmerge, ack: Ack<MergeResult>) => void;
 }
 
 export interface QaServerEvents {
@@ -146,4 +178,14 @@ export interface QaServerEvents {
   /** This person's vote changed from another tab. */
   'qa:my-vote-changed': (payload: VoteResult) => void;
   'qa:moderation-changed': (payload: { townHallId: Id; moderation: ModerationMode }) => void;
+  /**
+   * These questions were folded into `targetId` (each also leaves the list through
+   * `qa:question-removed`): a client that had voted for one of them now supports the target.
+   */
+  'qa:questions-merged': (payload: { townHallId: Id; targetId: Id; questionIds: Id[] }) => void;
+  /**
+   * A merged question, as reviewing staff and its asker see it (`status: 'merged'`, `mergedInto`).
+   * It is taken back out by a `qa:question-changed` of the same id.
+   */
+  'qa:question-merged': (payload: { question: QuestionView }) => void;
 }

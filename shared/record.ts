@@ -64,9 +64,10 @@ export const DEFAULT_SETTINGS: Settings = {
 
 /**
  * How a question ended. `answered` carries how: in writing, live on stage, or both. Removed,
- * rejected and hidden questions, and held ones nobody reviewed, are never listed one by one.
+ * rejected and hidden questions, and held ones nobody reviewed, are never listed one by one;
+ * merged ones are counted on the question they were merged into.
  */
-export type QuestionOutcome = 'answered' | 'not-reached' | 'removed' | 'held';
+export type QuestionOutcome = 'answered' | 'not-reached' | 'removed' | 'held' | 'merged';
 
 /** A question as the record lists it. `authorName` is null for anonymous questions and once guests' names are dropped. */
 export interface RecordQuestion {
@@ -88,6 +89,10 @@ export interface RecordQuestion {
   nameDropped: boolean;
   /** The department topic it was filed under, with its names as they are now; null when none. */
   topic: { id: string; name: { en: string; es: string } } | null;
+  /** How many duplicate questions were merged into this one (their voters are in `votes`, each once). */
+  mergedCount: number;
+  /** Distinct people other than its asker who asked one of those. */
+  alsoAskedBy: number;
 }
 
 export interface AnsweredQuestion extends RecordQuestion {
@@ -110,7 +115,9 @@ export interface RecordSummary {
   removed: number;
   /** Held for review and never reviewed before the event ended. */
   heldNeverReviewed: number;
-  /** answered ÷ received, from 0 to 1; null with no questions. */
+  /** Merged into another question as duplicates: counted in `received`, listed through the one they were merged into. */
+  merged: number;
+  /** answered ÷ distinct questions (received less merged), from 0 to 1; null with none. */
   answeredShare: number | null;
   medianTimeToAnswerMs: number | null;
 }

@@ -7,7 +7,7 @@ import type { ChatSnapshot } from './chat.js';
 import type { Ack } from './errors.js';
 import { Id } from './ids.js';
 import type { PollView } from './polls.js';
-import type { QaSnapshot } from './qa.js';
+import type { QaSnapshot, QuestionView } from './qa.js';
 import type { HallCodeView, TownHall } from './townhall.js';
 
 export const TownHallJoin = z.strictObject({ townHallId: Id });
@@ -17,6 +17,8 @@ export type TownHallJoin = z.input<typeof TownHallJoin>;
 /** What each feature adds to a join, by the name it registers under on the server. */
 export interface TownHallParts {
   qa: QaSnapshot;
+  /** Merged questions this person may see: all of them for reviewing staff, their own for an asker. */
+  qaMerged: QuestionView[];
   /** Every poll this person may see (drafts: staff only), with the results they may see and their ballot. */
   polls: PollView[];
   chat: ChatSnapshot;

@@ -17,7 +17,7 @@ export function createEntrance(deps: {
   sanctions: SanctionsPart;
   limits: RateLimits;
   personalInfo: PersonalInfoScreen;
-}): ModerationPipeline {
+}): Omit<ModerationPipeline, 'recordAction' | 'notifyAuthor'> {
   const { filter, queue, sanctions } = deps;
   // Taking part is only ever added, so a pair remembered here never goes stale on any node;
   // it spares the store a write for every vote and message of someone already recorded.

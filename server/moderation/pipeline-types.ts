@@ -1,5 +1,6 @@
 import type {
   ContentKind,
+  Notice,
   ContentPlace,
   ContentRef,
   FilterHit,
@@ -106,4 +107,11 @@ export interface ModerationPipeline {
    * `admit` marks writers itself.
    */
   tookPart(userId: string, place: Place): Promise<void>;
+  /**
+   * An action a feature took on content itself (a host merging questions) joins the audit chain
+   * beside moderators' decisions, on the item it was taken on.
+   */
+  recordAction(actor: SessionUser, action: string, ref: ContentRef, note: string | null): Promise<void>;
+  /** Tells an author about that action on their item, as decisions are told (a stored notice, live if they are here). */
+  notifyAuthor(item: Pick<ContentSummary, 'authorId' | 'ref' | 'text'>, action: Notice['action']): Promise<void>;
 }

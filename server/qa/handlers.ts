@@ -27,6 +27,8 @@ import type { QuestionRecord, QuestionStore } from './store.js';
 import { createVoteTally } from './tally.js';
 import { bindSimilar, createSimilarQuestions } from './similar.js';
 import { bindTopicCommands, type QaTopics } from './topics.js';
+import { registerMerges } from './merge.js';
+import { mergedVoteError } from './merge-rules.js';
 
 export const RATES = {
   ask: { name: 'qa:ask', points: 1, seconds: 15 },
@@ -152,6 +154,7 @@ export function registerQa(deps: QaDeps): { close(): void } {
     async run({ user, socket }, { questionId, voted }) {
       const q = await requireQuestion(questionId);
       requireJoined(socket, q.townHallId);
+      if (q.status === 'merged') throw mergedVoteError();
       await requireOpen(q.townHallId);
       await moderation.requireAllowed(user, q.townHallId);
       if (voted) await deps.votes.admit({ user, network: socket.data.network, townHallId: q.townHallId, target: { kind: 'question', id: q.id } });
@@ -221,6 +224,7 @@ export function registerQa(deps: QaDeps): { close(): void } {
 
   bindSimilar(bind, similar);
   bindTopicCommands(bind, { questions, townHalls, topics: deps.topics, broadcast, limit: RATES.staff, requireQuestion, authorReviews, staffView });
+  registerMerges({ ...deps, broadcast, authorReviews });
 
   return {
     close() {

@@ -25,6 +25,7 @@ export function viewOf(q: QuestionRecord, audience: Audience, handle: string, au
     answer: q.answer,
     topicId: q.topicId,
   };
+  if (q.alsoAskedBy > 0) view.alsoAskedBy = q.alsoAskedBy;
   if (audience === 'author') view.mine = true;
   if (audience === 'staff' || (audience === 'author' && authorReviews)) {
     if (q.anonymous) view.authorHandle = handle;

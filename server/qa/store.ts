@@ -1,6 +1,7 @@
 import type { FilterHit, HoldReason, ReasonCode } from '../../shared/moderation.js';
 import type { AnswerState, QuestionStatus, WrittenAnswer } from '../../shared/qa.js';
 import type { StaffRole } from '../../shared/roles.js';
+import type { QuestionMerges } from './merge-store.js';
 
 export interface QuestionRecord {
   id: string;
@@ -25,12 +26,21 @@ export interface QuestionRecord {
   topicId: string | null;
   /** Set when a moderator decided it (approve, reject, remove). */
   decision: { by: string; at: number; reason: ReasonCode | null; note: string | null } | null;
+  /** The question this one was merged into (status 'merged'); null otherwise. */
+  mergedInto: string | null;
+  /** How many questions are merged into this one. */
+  mergedCount: number;
+  /** Distinct askers of the questions merged into this one, this question's own asker left out. */
+  alsoAskedBy: number;
 }
+
+/** Only a merge makes a question 'merged', so no question starts out so. */
+type UnmergedStatus = Exclude<QuestionStatus, 'merged'>;
 
 export type NewQuestion = Pick<
   QuestionRecord,
-  'townHallId' | 'authorId' | 'authorName' | 'authorRole' | 'anonymous' | 'text' | 'status' | 'holdReason' | 'filterHits'
-> & { topicId?: string | null };
+  'townHallId' | 'authorId' | 'authorName' | 'authorRole' | 'anonymous' | 'text' | 'holdReason' | 'filterHits'
+> & { status: UnmergedStatus; topicId?: string | null };
 
 /** A question by id, or the record (or the part of it) a caller already read. */
 export type QuestionRef = string | Pick<QuestionRecord, 'id' | 'townHallId'>;
@@ -42,7 +52,7 @@ export interface VoteChange {
 }
 
 /**
- * Questions and their votes.
+ * Questions and their votes (merging duplicates: see merge-store.ts).
  *
  * Invariants (tests/stores/qa.contract.ts runs them on both implementations):
  * - one vote per person per question: `castVote` twice counts once, `retractVote` without a
@@ -53,8 +63,8 @@ export interface VoteChange {
  * - a removed or rejected question never returns from `listVisible`;
  * - every method resolves only after its write is stored.
  */
-export interface QuestionStore {
-  addQuestion(input: NewQuestion): Promise<QuestionRecord>;
+export interface QuestionStore extends QuestionMerges<QuestionRecord> {
+  addQuestion(input: NewQuestion): Promise<QuestionRecord & { status: UnmergedStatus }>;
   getQuestion(id: string): Promise<QuestionRecord | null>;
   /** Held, hidden and published questions of a town hall, oldest first (who sees which is rules.ts's call). */
   listVisible(townHallId: string): Promise<QuestionRecord[]>;

@@ -21,6 +21,7 @@ export const CSV_COLUMNS = [
   'answered_by',
   'topic',
   'topic_es',
+  'merged_questions',
 ] as const;
 type Column = (typeof CSV_COLUMNS)[number];
 type Row = Partial<Record<Column, string | number | null>>;
@@ -67,6 +68,7 @@ export function recordRows(record: TownHallRecordView): Row[] {
       ['not_reached', s.notReached],
       ['removed', s.removed],
       ['held_never_reviewed', s.heldNeverReviewed],
+      ['merged', s.merged],
       ['answered_share', s.answeredShare],
       ['median_seconds_to_answer', seconds(s.medianTimeToAnswerMs)],
     ];
@@ -88,6 +90,7 @@ export function recordRows(record: TownHallRecordView): Row[] {
         answer: a.answer?.text ?? null,
         answered_by: a.answer?.byName ?? null,
         ...topicCells(a),
+        merged_questions: a.mergedCount,
       });
     }
     for (const n of q.notReached) {
@@ -102,6 +105,7 @@ export function recordRows(record: TownHallRecordView): Row[] {
         author_role: n.authorRole,
         text: n.text,
         ...topicCells(n),
+        merged_questions: n.mergedCount,
       });
     }
     for (const r of q.removedByReason) rows.push({ section: 'removed', item: r.reason, reason: r.reason, value: r.count });

@@ -29,6 +29,7 @@ export const DROPPED_NAME = 'Resident';
 /** Only moderators' decisions move a question's outcome: one hidden by flags, unreviewed, keeps its own. */
 export function outcomeOf(q: Pick<QuestionRecord, 'status' | 'answerState' | 'decision'>): QuestionOutcome {
   if (q.status === 'held') return 'held';
+  if (q.status === 'merged') return 'merged';
   if (q.status !== 'published' && !hiddenByFlags(q)) return 'removed';
   return q.answerState === 'answered' ? 'answered' : 'not-reached';
 }
@@ -81,6 +82,8 @@ function listed(q: QuestionRecord, dropName: DropName, topics: TopicNames): Reco
     authorRole: q.authorRole,
     nameDropped: dropped,
     topic: topicOf(q, topics),
+    mergedCount: q.mergedCount,
+    alsoAskedBy: q.alsoAskedBy,
   };
 }
 
@@ -101,6 +104,7 @@ export function recordQuestions(questions: readonly QuestionRecord[], dropName: 
   const notReached: RecordQuestion[] = [];
   const removed = new Map<ReasonCode, number>();
   let held = 0;
+  let merged = 0;
   for (const q of questions) {
     const outcome = outcomeOf(q);
     if (outcome === 'answered') {
@@ -115,6 +119,7 @@ export function recordQuestions(questions: readonly QuestionRecord[], dropName: 
       });
     } else if (outcome === 'not-reached') notReached.push(listed(q, dropName, topics));
     else if (outcome === 'removed') removed.set(reasonOf(q), (removed.get(reasonOf(q)) ?? 0) + 1);
+    else if (outcome === 'merged') merged++;
     else held++;
   }
   // Ids break the last ties, so the page and both exports always list in one order.
@@ -136,7 +141,9 @@ export function recordQuestions(questions: readonly QuestionRecord[], dropName: 
       notReached: notReached.length,
       removed: removedCount,
       heldNeverReviewed: held,
-      answeredShare: questions.length ? answered.length / questions.length : null,
+      merged,
+      // Duplicates merged away would otherwise count against the share as questions not answered.
+      answeredShare: questions.length > merged ? answered.length / (questions.length - merged) : null,
       medianTimeToAnswerMs: median(times),
     },
     answered,
@@ -174,9 +181,10 @@ export function isAboutPlace(entry: Pick<AuditEntry, 'action' | 'target' | 'note
 
 /**
  * Entries on the moderation record that are no moderator's decision, so never in the totals:
- * flags taking an item down pending review, and an admin revealing an anonymous author.
+ * flags taking an item down pending review, an admin revealing an anonymous author, and
+ * duplicates merged (the questions section shows those, on the question they were merged into).
  */
-const NOT_DECISIONS = new Set(['flag-hide', 'reveal']);
+const NOT_DECISIONS = new Set(['flag-hide', 'reveal', 'merge', 'unmerge']);
 
 /** Counts moderators' decisions by action and reason; who acted and on whom never leaves this function. */
 export function moderationTotals(entries: readonly Pick<AuditEntry, 'action' | 'reason'>[]): ModerationTotal[] {

@@ -23,6 +23,9 @@ const record = (over: Partial<QuestionRecord> = {}): QuestionRecord => ({
   answeredLiveAt: null,
   topicId: null,
   decision: null,
+  mergedInto: null,
+  mergedCount: 0,
+  alsoAskedBy: 0,
   ...over,
 });
 const view = (over: Partial<QuestionView>): QuestionView => ({ ...viewOf(record(), 'public', 'R-AAAAA'), ...over });
