@@ -6,8 +6,8 @@ import type { TopicStore } from './topics-store.js';
 const keys = {
   /** Topic id → the topic as JSON. */
   topics: rkey('topics'),
-  /** Topic ids scored by when they were added: the list's order. */
-  order: rkey('topics', 'order'),
+  /** Topic ids in the order they were added (a list: two added in one millisecond keep their order). */
+  order: rkey('topics', 'added'),
 };
 
 // Read, change and write in one step, so two admins editing one topic cannot lose a field.
@@ -28,7 +28,7 @@ const plain = (t: Topic): Topic => ({ id: t.id, name: { en: t.name.en, es: t.nam
 export function createRedisTopicStore(redis: RedisClient): TopicStore {
   return {
     async list() {
-      const [ids, all] = await Promise.all([redis.zRange(keys.order, 0, -1), redis.hGetAll(keys.topics)]);
+      const [ids, all] = await Promise.all([redis.lRange(keys.order, 0, -1), redis.hGetAll(keys.topics)]);
       return ids.flatMap((id) => (all[id] ? [plain(JSON.parse(all[id]) as Topic)] : []));
     },
     async get(id) {
@@ -40,7 +40,7 @@ export function createRedisTopicStore(redis: RedisClient): TopicStore {
       await redis
         .multi()
         .hSet(keys.topics, topic.id, JSON.stringify(topic))
-        .zAdd(keys.order, { score: Date.now(), value: topic.id })
+        .rPush(keys.order, topic.id)
         .exec();
       return topic;
     },
