@@ -1,9 +1,9 @@
-// A lightweight member of the crowd: just enough Engine.IO v4 / Socket.IO v5 over `ws` to join a
-// town hall, vote, ask and chat, and to find the facts it measures inside each frame by their
+// A lightweight member of the crowd: just enough Engine.IO v4 / Socket.IO v5 over a WebSocket
+// (wire.ts) to join a town hall, vote, ask and chat, and to find the facts it measures inside each frame by their
 // bytes. Nothing it does not measure is parsed, so thousands fit on one core. It reconnects
 // with back-off and jitter, as socket.io-client does, when asked to (the reconnect storm).
-import WebSocket from 'ws';
 import { CHAT_MARK, QUESTION_MARK, readInt, type JoinSnapshot, type Screen } from './measure.js';
+import { Wire } from './wire.js';
 
 /** The acknowledgement of one command: `ok` from its first bytes; `result()` parses it in full. */
 export interface AckReply {
@@ -63,12 +63,16 @@ const COUNT = bytes('"count":');
 const ACK_OK = bytes('[{"ok":true');
 const JOIN_TIMEOUT_MS = 120_000;
 
-const startsWith = (buf: Buffer, prefix: Buffer) => buf.length >= prefix.length && buf.compare(prefix, 0, prefix.length, 0, prefix.length) === 0;
-const nameAt = (buf: Buffer, at: number, name: Buffer) =>
-  at + name.length <= buf.length && buf.compare(name, 0, name.length, at, at + name.length) === 0;
+/** Whether `name` is at `at`: a loop in JS, cheaper for these few bytes than a call into Buffer's native compare. */
+function nameAt(buf: Buffer, at: number, name: Buffer): boolean {
+  if (at + name.length > buf.length) return false;
+  for (let i = 0; i < name.length; i++) if (buf[at + i] !== name[i]) return false;
+  return true;
+}
+const startsWith = (buf: Buffer, prefix: Buffer) => nameAt(buf, 0, prefix);
 
 export class CrowdClient implements BenchClient {
-  private ws: WebSocket | null = null;
+  private ws: Wire | null = null;
   private nextAck = 1;
   private readonly acks = new Map<number, AckHandler>();
   private everJoined = false;
@@ -92,10 +96,6 @@ export class CrowdClient implements BenchClient {
   /** One connection; `settle` hears whether its join succeeded (the first one only, for start()). */
   private open(settle: (ok: boolean) => void): void {
     const wsUrl = `${this.url.replace(/^http/, 'ws')}/socket.io/?EIO=4&transport=websocket`;
-    // The server's JSON is trusted here; validating every frame's UTF-8 in JS would cost the
-    // generator more than reading what it measures.
-    const ws = new WebSocket(wsUrl, { headers: { cookie: this.cookie }, perMessageDeflate: false, skipUTF8Validation: true });
-    this.ws = ws;
     let settled = false;
     const once = (ok: boolean) => {
       if (settled) return;
@@ -103,25 +103,31 @@ export class CrowdClient implements BenchClient {
       clearTimeout(timer);
       settle(ok);
     };
+    const ws: Wire = new Wire(
+      wsUrl,
+      { cookie: this.cookie },
+      {
+        message: (data) => {
+          const type = data[0];
+          if (type === 0x34 /* 4: a Socket.IO packet */) return this.packet(data, once);
+          if (type === 0x32 /* 2: ping */) return ws.send('3');
+          if (type === 0x30 /* 0: open */) return ws.send('40');
+        },
+        close: () => {
+          once(false);
+          this.dropped(ws);
+        },
+      },
+    );
+    this.ws = ws;
     const timer = setTimeout(() => {
       once(false);
-      ws.terminate();
+      ws.destroy();
     }, JOIN_TIMEOUT_MS);
-    ws.on('error', () => once(false));
-    ws.on('close', () => {
-      once(false);
-      this.dropped(ws);
-    });
-    ws.on('message', (data: Buffer) => {
-      const type = data[0];
-      if (type === 0x34 /* 4: a Socket.IO packet */) return this.packet(data, once);
-      if (type === 0x32 /* 2: ping */) return ws.send('3');
-      if (type === 0x30 /* 0: open */) return ws.send('40');
-    });
   }
 
   /** The connection closed: its commands will never be answered; reconnect if this client should. */
-  private dropped(ws: WebSocket): void {
+  private dropped(ws: Wire): void {
     if (this.ws !== ws) return;
     this.joined = false;
     const pending = [...this.acks.values()];
@@ -146,7 +152,15 @@ export class CrowdClient implements BenchClient {
       if (!handler) return;
       this.acks.delete(id);
       const body = data.subarray(i);
-      handler({ ok: startsWith(body, ACK_OK), result: () => (JSON.parse(body.toString()) as [never])[0] });
+      // `data` is only lent for this call (see wire.ts): the answer is read during it, if at all.
+      let lent = true;
+      let read: ReturnType<AckReply['result']> | null = null;
+      const result = () => {
+        if (!read && !lent) throw new Error('an acknowledgement is read during its callback');
+        return (read ??= (JSON.parse(body.toString()) as [never])[0]);
+      };
+      handler({ ok: startsWith(body, ACK_OK), result });
+      lent = false;
       return;
     }
     if (kind === 0x30 /* 0: connected */) return this.join(settle, true);
@@ -162,7 +176,7 @@ export class CrowdClient implements BenchClient {
     this.command('townhall:join', { townHallId: this.townHallId }, (reply) => {
       if (!reply.ok) {
         // Refused (the server starting up, a limit): the connection stays; so does the screen's wish to join.
-        if (again && reply !== disconnected) setTimeout(() => this.ws?.readyState === WebSocket.OPEN && this.join(settle, reconnected), backoffMs(this.attempt++));
+        if (again && reply !== disconnected) setTimeout(() => this.ws?.open && this.join(settle, reconnected), backoffMs(this.attempt++));
         return settle(false);
       }
       this.joined = true;
@@ -179,34 +193,35 @@ export class CrowdClient implements BenchClient {
   private event(data: Buffer): void {
     const screen = this.screen;
     screen.received(data.length);
-    if (nameAt(data, EVENT_NAME_AT, NAMES.frame)) return this.frame(data);
+    const now = performance.now();
+    if (nameAt(data, EVENT_NAME_AT, NAMES.frame)) return this.frame(data, now);
     if (nameAt(data, EVENT_NAME_AT, NAMES.resync)) return this.resync();
     // A fact on its own: someone's own copy of their question or message.
-    this.fact(data, EVENT_NAME_AT, data.length);
+    this.fact(data, EVENT_NAME_AT, data.length, now);
   }
 
   /** Each fact of a frame, found by its `["` and read up to the next one. */
-  private frame(data: Buffer): void {
+  private frame(data: Buffer, now: number): void {
     let at = data.indexOf(FACT, EVENT_NAME_AT + NAMES.frame.length);
     while (at >= 0) {
       const next = data.indexOf(FACT, at + FACT.length);
-      this.fact(data, at + FACT.length, next < 0 ? data.length : next);
+      this.fact(data, at + FACT.length, next < 0 ? data.length : next, now);
       at = next;
     }
   }
 
   /** The fact whose event name starts at `at`, its payload ending before `end`. */
-  private fact(data: Buffer, at: number, end: number): void {
+  private fact(data: Buffer, at: number, end: number, now: number): void {
     const screen = this.screen;
-    if (nameAt(data, at, NAMES.tallied)) return this.tallied(data, at + NAMES.tallied.length, end);
+    if (nameAt(data, at, NAMES.tallied)) return this.tallied(data, at + NAMES.tallied.length, end, now);
     if (nameAt(data, at, NAMES.question)) {
       const mark = data.indexOf(QUESTION_MARK, at + NAMES.question.length);
-      if (mark >= 0 && mark < end) screen.question(readInt(data, mark + 2), performance.now());
+      if (mark >= 0 && mark < end) screen.question(readInt(data, mark + 2), now);
       return;
     }
     if (nameAt(data, at, NAMES.chat)) {
       const mark = data.indexOf(CHAT_MARK, at + NAMES.chat.length);
-      if (mark >= 0 && mark < end) screen.chat(readInt(data, mark + 2), performance.now());
+      if (mark >= 0 && mark < end) screen.chat(readInt(data, mark + 2), now);
       return;
     }
     if (nameAt(data, at, NAMES.skipped)) {
@@ -215,23 +230,25 @@ export class CrowdClient implements BenchClient {
     }
   }
 
-  /** Walks `"votes":{"<id>":<n>,…}` without building objects. */
-  private tallied(data: Buffer, from: number, end: number): void {
+  /** Walks `"votes":{"<id>":<n>,…}` without building objects or strings. */
+  private tallied(data: Buffer, from: number, end: number, now: number): void {
     let i = data.indexOf(VOTES, from);
     if (i < 0 || i >= end) return;
-    const now = performance.now();
-    const hotIndex = this.screen.t.hotIndex;
+    const t = this.screen.t;
     i += VOTES.length;
     while (i < end && data[i] === 0x22 /* " */) {
-      const close = data.indexOf(0x22, i + 1);
-      const id = data.toString('latin1', i + 1, close);
-      const count = readInt(data, close + 2);
-      const index = hotIndex.get(id);
-      if (index !== undefined) this.screen.tally(index, count, now);
-      i = close + 2;
-      while (i < end && data[i] !== 0x2c /* , */ && data[i] !== 0x7d /* } */) i++;
-      if (data[i] === 0x2c) i++;
-      else break;
+      let close = i + 1;
+      while (close < end && data[close] !== 0x22) close++;
+      const index = t.hotAt(data, i + 1, close);
+      let count = 0;
+      for (i = close + 2; i < end; i++) {
+        const c = data[i]!;
+        if (c < 48 || c > 57) break;
+        count = count * 10 + (c - 48);
+      }
+      if (index >= 0) this.screen.tally(index, count, now);
+      if (data[i] !== 0x2c /* , */) break;
+      i++;
     }
   }
 
@@ -243,7 +260,7 @@ export class CrowdClient implements BenchClient {
 
   command(event: string, payload: object, onAck: AckHandler): void {
     const ws = this.ws;
-    if (!ws || ws.readyState !== WebSocket.OPEN) return onAck(disconnected);
+    if (!ws?.open) return onAck(disconnected);
     const id = this.nextAck++;
     this.acks.set(id, onAck);
     ws.send(`42${id}${JSON.stringify([event, payload])}`);
@@ -252,11 +269,7 @@ export class CrowdClient implements BenchClient {
   close(): Promise<void> {
     this.closing = true;
     if (this.retry) clearTimeout(this.retry);
-    const ws = this.ws;
-    if (!ws || ws.readyState === WebSocket.CLOSED) return Promise.resolve();
-    return new Promise((resolve) => {
-      ws.once('close', () => resolve());
-      ws.terminate();
-    });
+    this.ws?.destroy();
+    return Promise.resolve();
   }
 }

@@ -2,6 +2,7 @@
 // seeds the questions people vote on, plays the open-loop schedule, waits for every screen to
 // catch up, and reports what each screen saw. It also watches itself: a step it could not keep
 // up with is reported as saturated by the coordinator.
+import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 import { CrowdClient, DISCONNECTED, type AckReply, type BenchClient } from './crowd-client.js';
@@ -107,8 +108,7 @@ async function seed(s: Step): Promise<void> {
     Array.from({ length: hot }, (_, i) =>
       ask(s.live[(offset + i) % s.live.length]!, { townHallId: plan.townHallId, text: `H#${i} ${QUESTION_TEXT}` }).then((id) => {
         if (id) {
-          tracker.hotIndex.set(id, i);
-          tracker.hotIds[i] = id;
+          tracker.addHot(id, i);
         }
       }),
     ),
@@ -197,6 +197,7 @@ async function run(s: Step): Promise<StepResult> {
   const lag = monitorEventLoopDelay({ resolution: 10 });
   lag.enable();
   const cpuBefore = process.cpuUsage();
+  const waitBefore = waitedForCpuMs();
   send({ kind: 'mark', name: 'start' });
   t.counting = true;
   const start = performance.now();
@@ -215,6 +216,7 @@ async function run(s: Step): Promise<StepResult> {
   const windowMs = performance.now() - start;
   t.counting = false;
   const cpu = process.cpuUsage(cpuBefore);
+  const waited = waitedForCpuMs() - waitBefore;
   lag.disable();
   send({ kind: 'mark', name: 'end' });
 
@@ -250,7 +252,12 @@ async function run(s: Step): Promise<StepResult> {
     messagesPerSecond: (t.messages * 1000) / windowMs,
     bytesPerSecond: (t.bytes * 1000) / windowMs,
     voteDeliveriesPerSecond: (t.voteDeliveries * 1000) / windowMs,
-    generator: { cpuPercent: ((cpu.user + cpu.system) / 1000 / windowMs) * 100, lagP99Ms: lag.percentile(99) / 1e6 },
+    generator: {
+      cpuPercent: ((cpu.user + cpu.system) / 1000 / windowMs) * 100,
+      systemPercent: (cpu.system / 1000 / windowMs) * 100,
+      waitedPercent: (waited / windowMs) * 100,
+      lagP99Ms: lag.percentile(99) / 1e6,
+    },
     windowMs,
     ...(storm ? { storm } : {}),
   };
@@ -300,6 +307,18 @@ async function afterStorm(s: Step): Promise<StormResult> {
     truthWithinBounds: withinBounds,
     unacknowledgedButCounted: beyond,
   };
+}
+
+/**
+ * How long this process's main thread has waited, runnable, for a CPU (Linux schedstat; 0
+ * elsewhere): on a shared machine, what other work took from the generator.
+ */
+function waitedForCpuMs(): number {
+  try {
+    return Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[1]) / 1e6;
+  } catch {
+    return 0;
+  }
 }
 
 async function disconnect(): Promise<void> {

@@ -4,6 +4,8 @@ import { CHAT_LIMITS } from '../../shared/chat.js';
 import type { LatencySummary } from './protocol.js';
 
 const BUCKET_MS = 0.25;
+/** Ids are keyed by their first characters, 7 bits each (49 bits in all), and checked in full on a hit. */
+const KEY_CHARS = 7;
 const BUCKETS = 120_000; // 30 s; slower arrivals land in the last bucket
 
 /** A latency histogram with fixed 0.25 ms buckets; samples may carry a weight (for sampling). */
@@ -39,6 +41,8 @@ export class Histogram {
 export class Tracker {
   readonly hotIndex = new Map<string, number>();
   readonly hotIds: string[] = [];
+  /** The same by a number made of the id's first characters (see idKey), for reading ids straight from bytes. */
+  private readonly hotKeys = new Map<number, number>();
   readonly voteSentAt: Float64Array[];
   readonly votesSent: Int32Array;
   readonly votesAcked: Int32Array;
@@ -107,6 +111,27 @@ export class Tracker {
   /** The count question `index` must end with on every screen. */
   voteTarget(index: number): number {
     return this.voteTruth ? this.voteTruth[index]! : this.votesAcked[index]!;
+  }
+
+  /** Question `index` of those voted on has this id. */
+  addHot(id: string, index: number): void {
+    this.hotIndex.set(id, index);
+    this.hotIds[index] = id;
+    let key = 0;
+    for (let i = 0; i < KEY_CHARS && i < id.length; i++) key = key * 128 + (id.charCodeAt(i) & 0x7f);
+    this.hotKeys.set(key, index);
+  }
+
+  /** The index of the voted-on question whose id is the bytes `from`..`to`, or -1: without making a string. */
+  hotAt(buf: Buffer, from: number, to: number): number {
+    let key = 0;
+    for (let i = from; i < from + KEY_CHARS && i < to; i++) key = key * 128 + (buf[i]! & 0x7f);
+    const index = this.hotKeys.get(key);
+    if (index === undefined) return -1;
+    const id = this.hotIds[index]!;
+    if (id.length !== to - from) return -1;
+    for (let i = 0; i < id.length; i++) if (id.charCodeAt(i) !== buf[from + i]) return -1;
+    return index;
   }
 
   refusedWith(code: string): void {

@@ -28,6 +28,8 @@ export interface CrowdOptions {
   reportSaturated: boolean;
   /** Writes a second a room's frames may cost: the raw ws baseline's tick is max(tally-ms, attendees × 1000 ÷ this). */
   frameBudget: number;
+  /** Only these systems, when given (`--systems raw-ws`): to look at one of them alone. */
+  systems: string[] | null;
   /** Minutes to hold the one step at full load, sampling the server's heap and RSS each minute; null: no soak. */
   soakMinutes: number | null;
   /** Restart the server under the crowd at this many seconds into each step's schedule; null: no storm. */
@@ -47,6 +49,7 @@ export const USAGE = `npm run bench -- [options]
   --tally-ms MS         tally interval of the servers (default 100)
   --baselines on|off    also measure a raw ws server and a naive Socket.IO server (default on)
   --nodes 1|2           2: also Roundtable on two nodes sharing one Redis (default 1)
+  --systems a,b         only these of roundtable, roundtable-2-nodes, raw-ws, naive-socket.io
   --store sqlite|redis  store of the one-node run (default sqlite)
   --server-cores 0      taskset core list of the server; per node, separated by /, for two: 0/1
   --load-cores 1        taskset core list of the load generator
@@ -74,6 +77,7 @@ frames it skipped for slow connections / the resyncs it sent. --soak and --storm
 Roundtable only.`;
 
 const DEFAULT_STEPS = [1000, 2500, 5000, 7500, 10000, 12500];
+const SYSTEM_NAMES = ['roundtable', 'roundtable-2-nodes', 'raw-ws', 'naive-socket.io'];
 
 function number(name: string, value: string | undefined, min: number): number | undefined {
   if (value === undefined) return undefined;
@@ -106,6 +110,7 @@ export function parseOptions(argv: string[]): CrowdOptions | undefined {
       'keep-going': { type: 'boolean', default: false },
       'report-saturated': { type: 'boolean', default: false },
       'frame-budget': { type: 'string' },
+      systems: { type: 'string' },
       soak: { type: 'string' },
       storm: { type: 'boolean', default: false },
       'storm-at': { type: 'string' },
@@ -149,6 +154,10 @@ export function parseOptions(argv: string[]): CrowdOptions | undefined {
     cpuProf: values['cpu-prof'] ?? null,
     keepGoing: values['keep-going'],
     reportSaturated: values['report-saturated'],
+    systems: values.systems?.split(',').map((name) => {
+      if (!SYSTEM_NAMES.includes(name.trim())) throw new Error(`--systems: no system "${name}" (${SYSTEM_NAMES.join(', ')})`);
+      return name.trim();
+    }) ?? null,
     frameBudget: number('--frame-budget', values['frame-budget'], 1000) ?? 100_000,
     soakMinutes,
     stormAtSeconds,

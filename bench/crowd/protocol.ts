@@ -121,7 +121,11 @@ export interface StepResult {
   bytesPerSecond: number;
   /** Votes reaching screens per second (each vote counted once per screen that shows it). */
   voteDeliveriesPerSecond: number;
-  generator: { cpuPercent: number; lagP99Ms: number };
+  /**
+   * The generator's own CPU (of which in the kernel: mostly its socket reads), the time it
+   * waited for a CPU that other work held (in % of the window), and its event-loop delay.
+   */
+  generator: { cpuPercent: number; systemPercent: number; waitedPercent: number; lagP99Ms: number };
   /** Wall time of the schedule window, for the server's CPU figure. */
   windowMs: number;
   storm?: StormResult;

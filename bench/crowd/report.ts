@@ -5,6 +5,7 @@ import type { SystemName } from './systems.js';
 export const TARGET_P99_MS = 250;
 const GENERATOR_MAX_LAG_MS = 50;
 const GENERATOR_MAX_CPU = 90;
+const WAITED_SHOWN_PERCENT = 5;
 
 export interface Row {
   system: SystemName;
@@ -13,6 +14,8 @@ export interface Row {
   result: StepResult;
   /** Summed over nodes, in % of one core. */
   serverCpuPercent: number;
+  /** The most any node waited, runnable, for a CPU other work held, in % of the window. */
+  serverWaitedPercent: number;
   heapPerAttendeeBytes: number;
   /** Server CPU per Socket.IO message the clients received. */
   cpuMicrosPerMessage: number;
@@ -59,12 +62,15 @@ export const HEADER =
   '| system | attendees | tick ms | vote p50 / p99 ms | probes p99 | question p99 | chat p99 | lost q/c/votes | refused | skipped frames / resyncs | server CPU | heap/attendee | msgs/s | vote deliveries/s | CPU µs/msg | generator CPU / lag p99 | verdict |\n' +
   '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|';
 
+/** Shown when other work on the machine held a process off its core noticeably. */
+const waited = (percent: number) => (percent >= WAITED_SHOWN_PERCENT ? ` (waited ${percent.toFixed(0)} %)` : '');
+
 const tick = (f: FramesSeen | undefined) =>
   !f ? '—' : f.tickMinMs === f.tickMaxMs ? `${f.tickMinMs}` : `${f.tickMinMs}–${f.tickMaxMs}`;
 
 export function formatRow(r: Row, reportSaturated = false): string {
   const g = r.result.generator;
-  const generator = `${g.cpuPercent.toFixed(0)} % / ${ms(g.lagP99Ms)} ms`;
+  const generator = `${g.cpuPercent.toFixed(0)} % / ${ms(g.lagP99Ms)} ms${waited(g.waitedPercent)}`;
   if (saturated(r) && !reportSaturated) return `| ${r.label} | ${r.n} | ${tick(r.frames)} | generator saturated — not reported ||||||||||||| ${generator} | — |`;
   const x = r.result;
   const refused = [
@@ -94,7 +100,7 @@ export function formatRow(r: Row, reportSaturated = false): string {
     `${x.lost.questions}/${x.lost.chats}/${x.lost.voteScreens}${sampled}`,
     refused || '0',
     frames,
-    `${r.serverCpuPercent.toFixed(0)} %`,
+    `${r.serverCpuPercent.toFixed(0)} %${waited(r.serverWaitedPercent)}`,
     `${(r.heapPerAttendeeBytes / 1024).toFixed(1)} KB`,
     k(x.messagesPerSecond),
     k(x.voteDeliveriesPerSecond),

@@ -99,7 +99,7 @@ export function stepRunner(generator: Generator, o: CrowdOptions) {
      */
     async run(system: SystemUnderTest, crowd: Connected, from: ServerSample[], storm: number | null = null): Promise<Row> {
       // The servers' CPU is read at the generator's marks of the schedule's start and end.
-      type CpuSample = Promise<Pick<ServerSample, 'at' | 'cpuMicros'>[]>;
+      type CpuSample = ReturnType<SystemUnderTest['cpu']>;
       let startSample: CpuSample | null = null;
       let endSample: CpuSample | null = null;
       const storming: { restart?: Promise<{ killedAt: number; readyAt: number }>; timer?: NodeJS.Timeout } = {};
@@ -127,6 +127,7 @@ export function stepRunner(generator: Generator, o: CrowdOptions) {
       const after = await system.sample(false);
 
       const cpuMicros = s0.reduce((sum, s, i) => sum + (s1[i]!.cpuMicros - s.cpuMicros), 0);
+      const waitedMicros = Math.max(...s0.map((s, i) => s1[i]!.waitedMicros - s.waitedMicros));
       const wallMs = s1[0]!.at - s0[0]!.at;
       const heap = crowd.full.reduce((sum, s, i) => sum + (s.heapUsed - crowd.empty[i]!.heapUsed), 0);
       const cpuPerSecond = cpuMicros / (wallMs / 1000);
@@ -137,6 +138,7 @@ export function stepRunner(generator: Generator, o: CrowdOptions) {
         n: crowd.n,
         result,
         serverCpuPercent: (cpuPerSecond / 1e6) * 100,
+        serverWaitedPercent: (waitedMicros / 1000 / wallMs) * 100,
         heapPerAttendeeBytes: heap / Math.max(1, crowd.joined),
         cpuMicrosPerMessage: result.messagesPerSecond > 0 ? cpuPerSecond / result.messagesPerSecond : NaN,
         ...(crowd.full[0]?.listenersPerSocket ? { listenersPerSocket: crowd.full[0].listenersPerSocket } : {}),

@@ -4,7 +4,7 @@ import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, statSy
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { CrowdOptions } from './options.js';
-import { procCpuMicros, spawnChild, startRedis, waitForMessage, type Child, type RedisServer } from './processes.js';
+import { procCpuMicros, procWaitedMicros, spawnChild, startRedis, waitForMessage, type Child, type RedisServer } from './processes.js';
 import type { ServerReady, ServerReply, ServerRequest, ServerSample } from './protocol.js';
 
 export type SystemName = 'roundtable' | 'roundtable-2-nodes' | 'raw-ws' | 'naive-socket.io';
@@ -19,8 +19,11 @@ export interface SystemUnderTest {
   townHall(): Promise<string>;
   /** One sample per node. */
   sample(gc: boolean): Promise<ServerSample[]>;
-  /** CPU time per node read from outside (/proc) at this instant, falling back to asking the node. */
-  cpu(): Promise<{ at: number; cpuMicros: number }[]>;
+  /**
+   * CPU time per node read from outside (/proc) at this instant, falling back to asking the
+   * node; and how long it waited for a CPU (0 where that cannot be read).
+   */
+  cpu(): Promise<{ at: number; cpuMicros: number; waitedMicros: number }[]>;
   /**
    * Kills the first node (SIGKILL, as a crash would) and starts it again on the same port and
    * the same data; `onKilled` hears the instant it died. Resolves when it listens again.
@@ -42,6 +45,7 @@ export function systemsToRun(o: CrowdOptions): SystemName[] {
   const names: SystemName[] = ['roundtable'];
   if (o.nodes === 2) names.push('roundtable-2-nodes');
   if (o.baselines) names.push('raw-ws', 'naive-socket.io');
+  if (o.systems) return (['roundtable', 'roundtable-2-nodes', 'raw-ws', 'naive-socket.io'] as const).filter((n) => o.systems!.includes(n));
   return names;
 }
 
@@ -95,6 +99,7 @@ export async function startSystem(name: SystemName, o: CrowdOptions): Promise<Sy
   }
   /** CPU of nodes that were killed, carried into their successors' figures. */
   const cpuCarried = children.map(() => 0);
+  const waitCarried = children.map(() => 0);
   const first = () => children[0]!;
   const sampleOf = async (c: ServerChild, gc: boolean) => (await c.request<ServerReply & { kind: 'sample' }>({ kind: 'sample', gc })).sample;
   const sample = (gc: boolean) => Promise.all(children.map((c) => sampleOf(c, gc)));
@@ -113,12 +118,14 @@ export async function startSystem(name: SystemName, o: CrowdOptions): Promise<Sy
           const at = performance.timeOrigin + performance.now();
           const cpuMicros = c.process.pid === undefined ? null : procCpuMicros(c.process.pid);
           const own = cpuMicros === null ? await sampleOf(c, false) : { at, cpuMicros };
-          return { at: own.at, cpuMicros: own.cpuMicros + cpuCarried[i]! };
+          const waitedMicros = (c.process.pid === undefined ? null : procWaitedMicros(c.process.pid)) ?? 0;
+          return { at: own.at, cpuMicros: own.cpuMicros + cpuCarried[i]!, waitedMicros: waitedMicros + waitCarried[i]! };
         }),
       ),
     async restart(onKilled) {
       const victim = first();
       cpuCarried[0]! += (victim.process.pid === undefined ? null : procCpuMicros(victim.process.pid)) ?? 0;
+      waitCarried[0]! += (victim.process.pid === undefined ? null : procWaitedMicros(victim.process.pid)) ?? 0;
       victim.kill();
       await victim.exited;
       const killedAt = performance.timeOrigin + performance.now();
