@@ -35,6 +35,10 @@ import { isUnavailable } from './storage/unavailable.js';
 import { registerTownHall } from './townhall/handlers.js';
 import { registerMedia } from './townhall/media-handlers.js';
 import { createTownHallRoom } from './townhall/room.js';
+import { createRoomFrames, type RoomFrames } from './townhall/frames.js';
+import { DEFAULT_WRITES_PER_SECOND } from './townhall/frame-tick.js';
+import { monitorLoad } from './core/load.js';
+import { shedUnderLoad } from './core/command.js';
 import { createTownHallService, type TownHallService } from './townhall/service.js';
 import { createHallService } from './townhall/hall.js';
 import { createVoteGuard } from './townhall/vote-guard.js';
@@ -64,6 +68,8 @@ export interface AppOptions {
   socketCaps?: SocketCaps;
   /** What one network may do: votes per question or poll in ten minutes, and what its new identities cost. */
   integrity: Integrity;
+  /** WebSocket writes a second this node paces town hall frames to (DEFAULT_WRITES_PER_SECOND by default). */
+  frameWritesPerSecond?: number;
 }
 
 export interface Integrity {
@@ -87,6 +93,8 @@ export interface App {
   moderation: ModerationPipeline;
   /** The public records of ended town halls, as the record endpoint serves them. */
   records: CachedRecords;
+  /** The rooms' frames: the tick they run at and what they skipped, for the benchmark and metrics. */
+  frames: Pick<RoomFrames, 'stats'>;
   /** Starts listening; resolves to the bound port (0 picks a free one). */
   listen(port: number, host?: string): Promise<number>;
   /** Stops accepting, disconnects clients and stops timers. The stores belong to the caller. */
@@ -98,6 +106,12 @@ export interface App {
  * largest legitimate message is a 10,000-character forum post, up to 40 KB in UTF-8.
  */
 const MAX_MESSAGE_BYTES = 64 * 1024;
+
+/**
+ * Event-loop delay (p99, ms) past which residents' commands are refused with UNAVAILABLE rather
+ * than queued: a node this far behind answers late everything it takes on.
+ */
+const SHED_LAG_MS = 1000;
 
 export function createApp(options: AppOptions, deps: AppDeps): App {
   const { stores, log } = deps;
@@ -141,15 +155,6 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
   guardRecovery(io, (cookie) => sessions.fromCookieHeader(cookie));
   authenticateSockets(io, sessions, { secret: options.secret, trust }, log);
   capSockets(io, options.socketCaps ?? DEFAULT_SOCKET_CAPS, log);
-  io.on('connection', (socket) => {
-    // Logged, but only the first few per connection, so a client cannot flood the log.
-    let unknownLogged = 0;
-    socket.onAny((event: string) => {
-      if (socket.listeners(event as never).length > 0 || unknownLogged >= 5) return;
-      unknownLogged++;
-      log.warn({ event: String(event).slice(0, 64), socket: socket.id }, 'unknown event ignored');
-    });
-  });
 
   const audit = watchAudit(stores.audit, log);
   const sanctionsChanged = coordination.invalidations('sanctions');
@@ -210,7 +215,16 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
   });
 
   // Before the features: each adds its part of the join to the room and publishes through it.
-  const room = createTownHallRoom({ io, limits, log, isUnavailable, townHalls });
+  const load = monitorLoad();
+  const frames = createRoomFrames({
+    io,
+    log,
+    load,
+    writesPerSecond: options.frameWritesPerSecond ?? DEFAULT_WRITES_PER_SECOND,
+    relay: stores.adapterRedis ? coordination.invalidations('room-facts') : null,
+  });
+  shedUnderLoad(io, () => load.lagMs() > SHED_LAG_MS);
+  const room = createTownHallRoom({ io, limits, log, isUnavailable, townHalls, frames });
   const votes = createVoteGuard({
     room,
     limits,
@@ -285,6 +299,7 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     townHalls,
     moderation: moderation.pipeline,
     records,
+    frames: { stats: frames.stats },
     listen: (port, host = '127.0.0.1') =>
       new Promise((resolve, reject) => {
         http.once('error', reject);
@@ -299,6 +314,8 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
       qa.close();
       polls.close();
       media.close();
+      frames.close();
+      load.close();
       void unsubscribed.then((off) => off());
       await new Promise<void>((resolve) => io.close(() => resolve()));
     },

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_SOCKET_CAPS, type SocketCaps } from './core/socket-caps.js';
 import { parseTrustProxy, type TrustProxy } from './http/address.js';
+import { DEFAULT_WRITES_PER_SECOND } from './townhall/frame-tick.js';
 
 const bool = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no'])
@@ -47,6 +48,8 @@ const Env = z.object({
   /** Hours an account must exist before its flags count in places its holder did not take part in. */
   ROUNDTABLE_FLAG_ACCOUNT_AGE_HOURS: z.coerce.number().min(0).max(24 * 365).default(72),
   ROUNDTABLE_TALLY_INTERVAL_MS: z.coerce.number().int().min(20).max(5000).default(100),
+  /** WebSocket writes a second a node paces town hall frames to (see docs/performance.md). */
+  ROUNDTABLE_FRAME_WRITES_PER_SECOND: z.coerce.number().int().min(1000).max(10_000_000).default(DEFAULT_WRITES_PER_SECOND),
   ROUNDTABLE_CLIENT_DIR: z.string().default('dist/client'),
   ROUNDTABLE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Town hall video: the address WebRTC transports listen on. */
@@ -86,6 +89,7 @@ export interface Config {
   socketCaps: SocketCaps;
   integrity: { votesPerNetwork: number; identities: { freePerNetwork: number; baseWork: number } };
   tallyIntervalMs: number;
+  frameWritesPerSecond: number;
   clientDir: string;
   logLevel: string;
   media: {
@@ -148,6 +152,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       identities: { freePerNetwork: e.ROUNDTABLE_FREE_IDENTITIES_PER_NETWORK, baseWork: e.ROUNDTABLE_IDENTITY_WORK },
     },
     tallyIntervalMs: e.ROUNDTABLE_TALLY_INTERVAL_MS,
+    frameWritesPerSecond: e.ROUNDTABLE_FRAME_WRITES_PER_SECOND,
     clientDir: path.resolve(e.ROUNDTABLE_CLIENT_DIR),
     logLevel: e.ROUNDTABLE_LOG_LEVEL,
     media: {

@@ -18,6 +18,7 @@ const app = createApp(
     allowedOrigins: config.allowedOrigins,
     secureCookies: config.secureCookies,
     tallyIntervalMs: config.tallyIntervalMs,
+    frameWritesPerSecond: config.frameWritesPerSecond,
     clientDir: config.clientDir,
     filterWords: config.filterWords,
     flagThreshold: config.flagThreshold,

@@ -66,6 +66,23 @@ export interface RoomServerEvents {
   'chat:messages-skipped': (payload: ChatSkipped) => void;
 }
 
+/** A client connection as far as frames need it: its own listeners, by event name. */
+export interface FrameTarget {
+  // Listener types differ per event; a frame's facts are delivered by name.
+  listeners(event: any): ((...args: any[]) => void)[];
+}
+
+/**
+ * Hands each fact of a frame, in order, to the connection's own listeners for that event, as
+ * if it had come alone: features listen for facts by name whether they come framed or not.
+ */
+export function deliverFrame(target: FrameTarget, frame: RoomFrame): void {
+  for (const [event, payload] of frame.facts) {
+    // A copy, as an emitter does: a `once` listener takes itself off while it runs.
+    for (const listener of target.listeners(event).slice()) listener.call(target, payload);
+  }
+}
+
 export interface RoomClientEvents {
   /**
    * Comes into a town hall's room (everyone, staff too): its facts reach this connection from

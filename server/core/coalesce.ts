@@ -15,6 +15,11 @@ export interface DirtyKeys {
 export interface Coalescer {
   /** Notes a change; it goes out with the next tick, not now. */
   mark(key: string): void;
+  /**
+   * Sends what is marked now, without waiting for the tick: a room about to send its frame asks
+   * first, so a change rides in that frame. Does nothing while a send is already running.
+   */
+  flush(): Promise<void>;
   close(): void;
 }
 
@@ -33,7 +38,7 @@ export function coalesce(options: {
 }): Coalescer {
   const { keys, log, name } = options;
   let running = false;
-  const timer = setInterval(async () => {
+  async function flush(): Promise<void> {
     if (running) return;
     running = true;
     let taken: string[] = [];
@@ -46,7 +51,8 @@ export function coalesce(options: {
     } finally {
       running = false;
     }
-  }, options.intervalMs);
+  }
+  const timer = setInterval(() => void flush(), options.intervalMs);
   timer.unref();
-  return { mark: (key) => keys.mark(key), close: () => clearInterval(timer) };
+  return { mark: (key) => keys.mark(key), flush, close: () => clearInterval(timer) };
 }

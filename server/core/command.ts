@@ -112,23 +112,70 @@ function commandListener<E extends CommandName, S extends z.ZodType>(
 
 export type Bind = <E extends CommandName, S extends z.ZodType>(name: E, command: Command<E, S>) => void;
 
+type Listener = (this: AppSocket, ...args: unknown[]) => Promise<void>;
+/** Unknown events logged per connection at most, so a client cannot flood the log. */
+const UNKNOWN_LOGGED = 5;
+const unknownLogged = new WeakMap<AppSocket, number>();
+
 /**
- * A feature's commands, defined once for the whole server. Each command gets one listener that
- * every connection shares (Socket.IO calls it with `this` set to the socket) rather than a
- * closure per command per connection: with thousands of people in a room, those closures were
- * most of what a connection cost in memory. A command reaches its connection through `run`'s
- * context, never through a variable captured per connection.
+ * The commands of one server, and the one listener every connection dispatches them through
+ * (Socket.IO's `onAny`, called with `this` set to the socket): one listener per connection
+ * rather than one per command. With thousands of people in a room, per-command listeners and
+ * the closures they held were most of what a connection cost in memory.
+ */
+function dispatcherOf(io: AppServer, log: Logger): Map<CommandName, Listener> {
+  const known = dispatchers.get(io);
+  if (known) return known;
+  const commands = new Map<CommandName, Listener>();
+  dispatchers.set(io, commands);
+  function dispatch(this: AppSocket, event: string, ...args: unknown[]): void {
+    const listener = commands.get(event as CommandName);
+    if (listener) {
+      const ack = args[args.length - 1];
+      if (typeof ack === 'function' && sheds.get(io)?.(this.data.user, event as CommandName)) {
+        return void (ack as (result: Result<never>) => void)(
+          fail(ErrorCode.UNAVAILABLE, 'The town hall is very busy; try again in a moment.', { retryAfterMs: SHED_RETRY_MS }),
+        );
+      }
+      return void listener.apply(this, args);
+    }
+    const logged = unknownLogged.get(this) ?? 0;
+    if (logged >= UNKNOWN_LOGGED) return;
+    unknownLogged.set(this, logged + 1);
+    log.warn({ event: String(event).slice(0, 64), socket: this.id }, 'unknown event ignored');
+  }
+  io.on('connection', (socket) => void socket.onAny(dispatch));
+  return commands;
+}
+const dispatchers = new WeakMap<AppServer, Map<CommandName, Listener>>();
+const sheds = new WeakMap<AppServer, (user: SessionUser, name: CommandName) => boolean>();
+/** How long a refused command is asked to wait while the node is overloaded. */
+const SHED_RETRY_MS = 1000;
+/** Commands never refused for load: coming in and going out of a room. */
+const NEVER_SHED = new Set<CommandName>(['townhall:join', 'townhall:leave']);
+
+/**
+ * Under overload, residents' commands are answered at once with UNAVAILABLE (and a
+ * `retryAfterMs`) instead of waiting behind a backlog the node cannot clear: an answer in
+ * milliseconds, and work the node does not take on. Staff commands (hosting, moderation) and
+ * joining or leaving a room always run.
+ */
+export function shedUnderLoad(io: AppServer, overloaded: () => boolean): void {
+  sheds.set(io, (user, name) => user.role === 'resident' && !NEVER_SHED.has(name) && overloaded());
+}
+
+/**
+ * A feature's commands, defined once for the whole server and dispatched by the server's one
+ * listener per connection (above). A command reaches its connection through `run`'s context,
+ * never through a variable captured per connection.
  */
 export function commandBinder(deps: CommandDeps): Bind {
-  const listeners: [CommandName, (this: AppSocket, ...args: unknown[]) => Promise<void>][] = [];
-  deps.io.on('connection', (socket) => {
-    for (const [name, listener] of listeners) socket.on(name, listener as never);
-  });
+  const commands = dispatcherOf(deps.io, deps.log);
   const schemas = schemasByServer.get(deps.io) ?? new Map<CommandName, z.ZodType>();
   schemasByServer.set(deps.io, schemas);
   return (name, command) => {
     schemas.set(name, command.schema);
-    listeners.push([name, commandListener(deps, name, command)]);
+    commands.set(name, commandListener(deps, name, command));
   };
 }
 

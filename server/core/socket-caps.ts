@@ -47,8 +47,9 @@ export function capSockets(io: AppServer, caps: SocketCaps, log: Logger): void {
     transports.set(socket.conn, socket);
     // 'disconnect' ends a connection that opened; the transport's 'close' also ends one whose
     // client went away between this check and the connection, which never fires 'disconnect'.
-    socket.once('disconnect', releaseSocket);
-    socket.conn.once('close', releaseTransport);
+    // `on`, not `once`: release is idempotent, and each `once` costs a wrapper per connection.
+    socket.on('disconnect', releaseSocket);
+    socket.conn.on('close', releaseTransport);
     next();
   });
 

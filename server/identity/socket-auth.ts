@@ -36,4 +36,14 @@ export function authenticateSockets(
       next(new Error('UNAVAILABLE'));
     }
   });
+  // The handshake above is the last reader of the upgrade request. Engine.io keeps the request
+  // object for the connection's life (a close listener of its upgrade response holds it), so
+  // what it carries is let go instead: the headers, cookie included, and the parsed query.
+  io.on('connection', (socket) => {
+    const request = socket.request as unknown as { headers: object; rawHeaders: string[]; _query: object };
+    request.headers = {};
+    request.rawHeaders = [];
+    request._query = {};
+    socket.handshake.headers = {};
+  });
 }

@@ -54,6 +54,7 @@ export function registerPolls(deps: PollDeps): { close(): void } {
     deps.coordination.dirtyKeys('poll-results', deps.tallyIntervalMs, deps.log),
     deps.log,
   );
+  room.beforeFrame(results.flush);
   const timers = new Map<string, NodeJS.Timeout>();
   let stopped = false;
   moderation.registerKind(createAnswerAdapter({ polls, townHalls, changed: results.dirty }));

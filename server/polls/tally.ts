@@ -4,6 +4,8 @@ import type { Logger } from '../core/log.js';
 export interface ResultsTally {
   /** Notes that a poll's results changed; they go out with the next tick, not now. */
   dirty(pollId: string): void;
+  /** Sends the changed results now (before a frame is built). */
+  flush(): Promise<void>;
   close(): void;
 }
 
@@ -30,5 +32,5 @@ export function createResultsTally(
       if (failed) throw failed.reason;
     },
   });
-  return { dirty: tally.mark, close: tally.close };
+  return { dirty: tally.mark, flush: tally.flush, close: tally.close };
 }

@@ -58,6 +58,8 @@ export function registerQa(deps: QaDeps): { close(): void } {
     keys: deps.coordination.dirtyKeys('qa-votes', deps.tallyIntervalMs, deps.log),
     log: deps.log,
   });
+  // Counts changed since the last frame ride in the next one, not a tally interval later.
+  room.beforeFrame(tally.flush);
   const broadcast = createQaBroadcast(room, pseudonym);
 
   const requireOpen = (townHallId: string) => townHalls.requireNotEnded(townHallId);

@@ -6,6 +6,8 @@ import type { QuestionStore } from './store.js';
 export interface VoteTally {
   /** Notes that a question's count changed; it goes out with the next tick, not now. */
   record(questionId: string): void;
+  /** Sends the changed counts now (before a frame is built). */
+  flush(): Promise<void>;
   close(): void;
 }
 
@@ -40,5 +42,5 @@ export function createVoteTally(deps: {
       for (const [townHallId, votes] of byTownHall) room.publish(townHallId, 'qa:votes-tallied', { townHallId, votes });
     },
   });
-  return { record: tally.mark, close: tally.close };
+  return { record: tally.mark, flush: tally.flush, close: tally.close };
 }

@@ -4,6 +4,7 @@ import type { TownHall } from '../../shared/townhall.js';
 import { commandBinder, type CommandDeps } from '../core/command.js';
 import type { RateRule } from '../core/rate-limit.js';
 import { rooms, type AppSocket, type SessionUser } from '../core/types.js';
+import type { RoomFrames } from './frames.js';
 import { createRoomPublisher, type RoomPublisher } from './publish.js';
 import type { TownHallService } from './service.js';
 
@@ -45,10 +46,13 @@ export type RoomExtension =
 export interface TownHallRoom extends RoomPublisher {
   /** Adds a feature's hooks; leave hooks run in the order features were added. */
   use(extension: RoomExtension): void;
+  /** Runs before each frame is built (a tally sends its counts then, so they ride in it). */
+  beforeFrame(hook: () => Promise<void>): void;
 }
 
 export interface RoomDeps extends CommandDeps {
   townHalls: TownHallService;
+  frames: RoomFrames;
 }
 
 /**
@@ -58,7 +62,7 @@ export interface RoomDeps extends CommandDeps {
  * runs the leave hooks as if it had left.
  */
 export function createTownHallRoom(deps: RoomDeps): TownHallRoom {
-  const { io, townHalls, log } = deps;
+  const { io, townHalls, log, frames } = deps;
   const extensions: RoomExtension[] = [];
 
   async function runLeaveHooks(ctx: LeaveContext): Promise<void> {
@@ -119,6 +123,12 @@ export function createTownHallRoom(deps: RoomDeps): TownHallRoom {
     socket.on('disconnect', leftOnDisconnect);
     next();
   });
+  // A connection recovered after a short drop is back in its rooms, but frames are written by
+  // each node to its own connections and are not replayed: it takes the current state again.
+  io.on('connection', (socket) => {
+    if (!socket.recovered) return;
+    for (const townHallId of socket.data.townHalls) socket.emit('townhall:resync', { townHallId });
+  });
   function leftOnDisconnect(this: AppSocket): void {
     // socket.data is left as it is: Socket.IO has kept it (by reference) for the connection's
     // recovery, which brings the person back into the same rooms.
@@ -127,5 +137,9 @@ export function createTownHallRoom(deps: RoomDeps): TownHallRoom {
     }
   }
 
-  return { ...createRoomPublisher(io), use: (extension) => void extensions.push(extension) };
+  return {
+    ...createRoomPublisher(io, frames),
+    use: (extension) => void extensions.push(extension),
+    beforeFrame: (hook) => frames.beforeFrame(hook),
+  };
 }

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { io as connectClient } from 'socket.io-client';
 import type { ClientSocket, Session } from './server.js';
 import type { Me } from '../../shared/session.js';
+import { deliverFrame } from '../../shared/room.js';
 
 export const NODE_SECRET = 'multinode-test-secret-0123456789abcdef';
 
@@ -98,6 +99,8 @@ export function connectTo(url: string, session: Session, reconnect = false): Pro
     reconnectionDelay: 100,
     reconnectionDelayMax: 500,
   });
+  // Facts to the room come framed; the tests listen for them by name, as the app does.
+  socket.on('townhall:frame', (frame) => deliverFrame(socket, frame));
   return new Promise((resolve, reject) => {
     socket.once('connect', () => resolve(socket));
     socket.once('connect_error', reject);

@@ -19,6 +19,7 @@ import { openStores, type Stores } from '../../server/stores.js';
 import { freshRedisUrl } from './redis.js';
 import type { MediaConfigInput, MediaService } from '../../media/index.js';
 import { startMediaService } from './media.js';
+import { deliverFrame } from '../../shared/room.js';
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export interface Session {
@@ -143,6 +144,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
         reconnection: false,
       });
       sockets.push(socket);
+      // Facts to the room come framed; the tests listen for them by name, as the app does.
+      socket.on('townhall:frame', (frame) => deliverFrame(socket, frame));
       await new Promise<void>((resolve, reject) => {
         socket.once('connect', resolve);
         socket.once('connect_error', reject);

@@ -2,6 +2,7 @@ import { SvelteSet } from 'svelte/reactivity';
 import type { Result } from '../../../shared/errors.js';
 import type { ChatMessageView, ChatServerEvents, ChatSnapshot } from '../../../shared/chat.js';
 import type { ReasonCode } from '../../../shared/moderation.js';
+import type { ChatSkipped } from '../../../shared/room.js';
 import { command, getSocket } from './socket.js';
 import type { TownHallRoom } from './townhall-room.svelte.js';
 
@@ -26,6 +27,11 @@ export class ChatState {
   waitUntil = $state.raw(0);
   /** Told politely to the author when a moderator approves their held message. */
   approved = $state.raw<{ seq: number; text: string } | null>(null);
+  /**
+   * Chat messages the server left out while the room was overloaded, by the message they came
+   * after (`''`: before any): shown as "…and 37 more messages". Cleared by the next join.
+   */
+  skipped = $state.raw<ReadonlyMap<string, number>>(new Map());
   /** Messages this person flagged in this visit (the server counts one flag per person anyway). */
   readonly flagged = new SvelteSet<string>();
 
@@ -44,15 +50,20 @@ export class ChatState {
         if (townHallId === this.townHallId) room.whenJoined(() => this.#remove(messageId));
       },
     };
+    const onSkipped = ({ townHallId, count }: ChatSkipped) => {
+      if (townHallId === this.townHallId) room.whenJoined(() => this.#skip(count));
+    };
     const onSlowMode = ({ townHallId, seconds }: { townHallId: string; seconds: number }) => {
       if (townHallId === this.townHallId) this.slowModeSeconds = seconds;
     };
     for (const [event, handler] of Object.entries(handlers)) socket.on(event as keyof ChatServerEvents, handler);
     socket.on('mod:slow-mode-changed', onSlowMode);
+    socket.on('chat:messages-skipped', onSkipped);
     const detach = room.attach({ joined: (snapshot) => this.#apply(snapshot.chat) });
     return () => {
       detach();
       socket.off('mod:slow-mode-changed', onSlowMode);
+      socket.off('chat:messages-skipped', onSkipped);
       for (const [event, handler] of Object.entries(handlers)) socket.off(event as keyof ChatServerEvents, handler);
     };
   }
@@ -69,7 +80,16 @@ export class ChatState {
     return result;
   }
 
+  #skip(count: number): void {
+    const after = this.messages.at(-1)?.id ?? '';
+    const skipped = new Map(this.skipped);
+    skipped.set(after, (skipped.get(after) ?? 0) + count);
+    this.skipped = skipped;
+  }
+
   #apply(snapshot: ChatSnapshot): void {
+    // The snapshot holds the recent messages in full, those left out before too.
+    this.skipped = new Map();
     this.messages = snapshot.messages;
     this.slowModeSeconds = snapshot.slowModeSeconds;
     this.loaded = true;

@@ -3,6 +3,7 @@
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, CommandName, ServerToClientEvents } from '../../../shared/events.js';
 import type { Ack, Result } from '../../../shared/errors.js';
+import { deliverFrame } from '../../../shared/room.js';
 
 export type AppSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -17,12 +18,17 @@ const COMMAND_TIMEOUT_MS = 10_000;
 let instance: AppSocket | null = null;
 
 export function getSocket(): AppSocket {
-  instance ??= io({
-    path: '/socket.io',
-    transports: ['websocket'],
-    autoConnect: false,
-    withCredentials: true,
-  });
+  if (!instance) {
+    instance = io({
+      path: '/socket.io',
+      transports: ['websocket'],
+      autoConnect: false,
+      withCredentials: true,
+    });
+    // A room's facts come framed, one packet per tick; each feature listens for them by name.
+    const socket = instance;
+    socket.on('townhall:frame', (frame) => deliverFrame(socket, frame));
+  }
   return instance;
 }
 

@@ -47,14 +47,23 @@ export class TownHallRoom {
     else apply();
   }
 
-  /** Joins now and on every reconnect, until the returned function leaves. */
+  /**
+   * Joins now, on every reconnect, and when the server says this page skipped frames (its
+   * connection was too slow to take them) and must take the current state again; until the
+   * returned function leaves.
+   */
   start(): () => void {
     const socket = getSocket();
     const onConnect = () => void this.join();
+    const onResync = ({ townHallId }: { townHallId: string }) => {
+      if (townHallId === this.townHallId && !this.#pending) void this.join();
+    };
     socket.on('connect', onConnect);
+    socket.on('townhall:resync', onResync);
     if (socket.connected) void this.join();
     return () => {
       socket.off('connect', onConnect);
+      socket.off('townhall:resync', onResync);
       if (socket.connected) void command('townhall:leave', { townHallId: this.townHallId });
     };
   }

@@ -1,0 +1,236 @@
+import { randomUUID } from 'node:crypto';
+import type { FrameFact, RoomFrame } from '../../shared/room.js';
+import type { Invalidations } from '../core/coordination.js';
+import type { LoadMonitor } from '../core/load.js';
+import type { Logger } from '../core/log.js';
+import { rooms, type AppServer, type AppSocket } from '../core/types.js';
+import { compactFacts, type Entry, type Except } from './frame-facts.js';
+import { tickMs } from './frame-tick.js';
+
+export interface FrameOptions {
+  io: AppServer;
+  log: Logger;
+  load: LoadMonitor;
+  /** WebSocket writes a second this node aims to stay within (see frame-tick.ts). */
+  writesPerSecond: number;
+  /**
+   * With other nodes (on Redis): the channel facts published here cross to them on, and theirs
+   * come back on. Null on one node.
+   */
+  relay: Invalidations | null;
+}
+
+export interface FrameStats {
+  /** The tick of the largest room on this node now. */
+  tickMs: number;
+  /** The event loop's delay (p99) over the last sampling period. */
+  lagMs: number;
+  /** Frames not written to a connection because its outgoing buffer was full, in all. */
+  skippedFrames: number;
+  /** Connections told to join again once they had drained, in all. */
+  resyncs: number;
+  /** Chat messages left out of crowd frames under overload, in all. */
+  sampledChat: number;
+}
+
+export interface RoomFrames {
+  /** Adds a fact to a town hall's next frame, for everyone or the staff, but those `except` names. */
+  add(townHallId: string, event: string, payload: unknown, audience: 'everyone' | 'staff', except?: Except): void;
+  /** Runs before every frame is built: a tally sends its counts then, so they ride in this frame. */
+  beforeFrame(hook: () => Promise<void>): void;
+  stats(): FrameStats;
+  close(): void;
+}
+
+/** The engine connection's queue of packets the transport has not taken yet (engine.io 6). */
+type Conn = { writeBuffer: unknown[] };
+/** A connection with this many packets waiting is slow: it skips frames until it drains. */
+const SLOW_PACKETS = 2;
+/** Connections told to join again per frame at most, so a wave of them cannot swamp the stores. */
+const RESYNCS_PER_FRAME = 100;
+/** A connection is told to join again at most this often (its join budget is 20 in 10 s). */
+const RESYNC_GAP_MS = 1000;
+/** Chat messages per crowd frame while the node is overloaded; the rest are counted, not sent. */
+const CHAT_PER_FRAME_OVERLOADED = 5;
+
+interface Outbox {
+  townHallId: string;
+  entries: Entry[];
+  timer: NodeJS.Timeout | null;
+  flushing: boolean;
+  lastSentAt: number;
+  tickMs: number;
+  /** Connections skipping frames, with when they were last told to join again. */
+  behind: Map<string, number>;
+}
+
+type Relayed = { townHallId: string; entry: Entry };
+
+/**
+ * One frame per tick per town hall and audience (see docs/protocol.md §3). Facts published
+ * during a tick wait in the town hall's outbox; when it is due, the tallies send their counts
+ * (`beforeFrame`), the facts are compacted (one tally per frame, chat sampled under overload)
+ * and written once to every connection of the audience, encoded once per room by Socket.IO's
+ * broadcast. People a fact leaves out (they get their own copy) get a frame of their own without
+ * it. A connection whose outgoing buffer is full skips frames and is told to join again once it
+ * has drained, so a slow phone never holds the room back nor grows the server's memory.
+ */
+export function createRoomFrames(options: FrameOptions): RoomFrames {
+  const { io, log, load } = options;
+  const nsp = io.of('/');
+  const outboxes = new Map<string, Outbox>();
+  const hooks: (() => Promise<void>)[] = [];
+  const totals = { skippedFrames: 0, resyncs: 0, sampledChat: 0 };
+  let relayQueue: Relayed[] = [];
+  let closed = false;
+
+  const members = (room: string) => nsp.adapter.rooms.get(room);
+
+  function add(townHallId: string, entry: Entry, relayed: boolean): void {
+    if (closed) return;
+    if (options.relay && !relayed) relay(townHallId, entry);
+    // Nobody in this room on this node: the other nodes send it to theirs.
+    if (!members(rooms.townHall(townHallId))?.size) return;
+    let box = outboxes.get(townHallId);
+    if (!box) {
+      box = { townHallId, entries: [], timer: null, flushing: false, lastSentAt: 0, tickMs: 0, behind: new Map() };
+      outboxes.set(townHallId, box);
+    }
+    box.entries.push(entry);
+    schedule(box);
+  }
+
+  function schedule(box: Outbox): void {
+    if (box.timer || box.flushing || closed) return;
+    const wait = Math.max(0, box.lastSentAt + box.tickMs - performance.now());
+    box.timer = setTimeout(() => void flush(box), wait);
+  }
+
+  async function flush(box: Outbox): Promise<void> {
+    box.timer = null;
+    box.flushing = true;
+    try {
+      for (const hook of hooks) await hook().catch((err: unknown) => log.warn({ err }, 'a frame hook failed'));
+      const room = members(rooms.townHall(box.townHallId));
+      box.tickMs = tickMs(room?.size ?? 0, options.writesPerSecond, load.stretch());
+      box.lastSentAt = performance.now();
+      const entries = box.entries;
+      box.entries = [];
+      if (room?.size) send(box, entries, room);
+    } catch (err) {
+      log.error({ err, townHall: box.townHallId }, 'frame not sent');
+    } finally {
+      box.flushing = false;
+    }
+    if (box.entries.length > 0 || box.behind.size > 0) schedule(box);
+    else if (!members(rooms.townHall(box.townHallId))?.size) outboxes.delete(box.townHallId);
+  }
+
+  /** Who skips this frame: connections still draining, and, among those drained, who to resync. */
+  function sortOut(box: Outbox, room: ReadonlySet<string>, now: number): string[] {
+    const slow: string[] = [];
+    let resyncs = RESYNCS_PER_FRAME;
+    for (const id of box.behind.keys()) if (!room.has(id)) box.behind.delete(id);
+    for (const id of room) {
+      const socket = nsp.sockets.get(id);
+      if (!socket) continue;
+      const queued = (socket.conn as unknown as Conn).writeBuffer.length;
+      const toldAt = box.behind.get(id);
+      if (queued >= SLOW_PACKETS) {
+        slow.push(id);
+        if (toldAt === undefined) box.behind.set(id, 0);
+      } else if (toldAt !== undefined) {
+        // Drained: tell it to join again, which gives it the exact current state.
+        if (queued === 0 && resyncs > 0 && now - toldAt >= RESYNC_GAP_MS) {
+          resyncs--;
+          box.behind.delete(id);
+          totals.resyncs++;
+          socket.emit('townhall:resync', { townHallId: box.townHallId });
+        } else {
+          slow.push(id);
+        }
+      }
+    }
+    return slow;
+  }
+
+  function send(box: Outbox, entries: Entry[], room: ReadonlySet<string>): void {
+    const now = performance.now();
+    const slow = sortOut(box, room, now);
+    if (entries.length === 0) return;
+    const { townHallId } = box;
+    const staffRoom = rooms.townHallStaff(townHallId);
+    const overloaded = load.stretch() > 1;
+    const compact = (audience: 'everyone' | 'staff', person?: string): FrameFact[] => {
+      const out = compactFacts(townHallId, entries, audience, person, overloaded && audience === 'everyone' ? CHAT_PER_FRAME_OVERLOADED : Infinity);
+      totals.sampledChat += out.sampled;
+      return out.facts;
+    };
+    const frame = (facts: FrameFact[]): RoomFrame => ({ townHallId, facts });
+    const people = [...new Set(entries.flatMap((e) => e.exceptPeople))];
+    const left = [...slow, ...people.map(rooms.user)];
+    const everyone = compact('everyone');
+    if (everyone.length > 0) {
+      totals.skippedFrames += slow.length;
+      io.local.to(rooms.townHall(townHallId)).except([staffRoom, ...left]).emit('townhall:frame', frame(everyone));
+    }
+    const staff = members(staffRoom);
+    if (staff?.size) {
+      const facts = compact('staff');
+      if (facts.length > 0) io.local.to(staffRoom).except(left).emit('townhall:frame', frame(facts));
+    }
+    // The people left out above: a frame of their own, without the facts they have their own copy of.
+    const slowSet = new Set(slow);
+    for (const person of people) {
+      for (const id of members(rooms.user(person)) ?? []) {
+        if (!room.has(id) || slowSet.has(id)) continue;
+        const socket = nsp.sockets.get(id) as AppSocket | undefined;
+        const facts = compact(staff?.has(id) ? 'staff' : 'everyone', person);
+        if (socket && facts.length > 0) socket.emit('townhall:frame', frame(facts));
+      }
+    }
+  }
+
+  // Each node knows its own messages on the shared channel by this id, and skips them.
+  const node = randomUUID();
+  function relay(townHallId: string, entry: Entry): void {
+    relayQueue.push({ townHallId, entry });
+    if (relayQueue.length > 1) return;
+    // Everything published in this turn of the event loop crosses to the other nodes as one message.
+    setImmediate(() => {
+      const batch = relayQueue;
+      relayQueue = [];
+      options.relay?.publish(JSON.stringify({ node, batch })).catch((err: unknown) =>
+        log.warn({ err, facts: batch.length }, 'facts not relayed to the other nodes'),
+      );
+    });
+  }
+  const unsubscribed = options.relay
+    ?.subscribe((message) => {
+      const { node: from, batch } = JSON.parse(message) as { node: string; batch: Relayed[] };
+      if (from === node) return;
+      for (const { townHallId, entry } of batch) add(townHallId, entry, true);
+    })
+    .catch((err: unknown) => {
+      log.error({ err }, 'facts from other nodes will not reach this node');
+      return () => {};
+    });
+
+  return {
+    add(townHallId, event, payload, audience, except) {
+      add(townHallId, { event, payload, staffOnly: audience === 'staff', exceptStaff: except?.staff ?? false, exceptPeople: except?.people ?? [] }, false);
+    },
+    beforeFrame: (hook) => void hooks.push(hook),
+    stats: () => ({
+      tickMs: Math.max(0, ...[...outboxes.values()].map((b) => b.tickMs)),
+      lagMs: load.lagMs(),
+      ...totals,
+    }),
+    close() {
+      closed = true;
+      void unsubscribed?.then((off) => off());
+      for (const box of outboxes.values()) if (box.timer) clearTimeout(box.timer);
+      outboxes.clear();
+    },
+  };
+}
