@@ -1,103 +1,122 @@
 // Baseline (a), the practical ceiling of Roundtable's design: a raw `ws` server that speaks just
 // enough Engine.IO v4 / Socket.IO v5 for the same clients, keeps the town hall in memory, and
-// sends the same frames on the same tick policy: each room gathers what changed during a tick
-// (tallies merged into one absolute `qa:votes-tallied`), encodes one `townhall:frame` and writes
-// those bytes to every connection; the tick lengthens with the room's size; a connection whose
-// outgoing buffer is over the threshold skips frames and gets `townhall:resync` once drained.
-// Environment: BENCH_TALLY_MS (the shortest tick), BENCH_FRAME_BUDGET (writes a second),
-// BENCH_FRAME_BUFFER_BYTES (the threshold).
+// sends the same frames on the same tick policy, with Roundtable's own pure pieces: the tick
+// (server/townhall/frame-tick.ts, from the room's size, the budget of writes a second and the
+// event loop's lag measured by server/core/load.ts) and the frame's contents
+// (server/townhall/frame-facts.ts: one absolute tally, chat sampled while the loop lags). Each
+// frame is encoded once and its bytes written to every connection. A connection with two frames
+// not yet taken by the kernel skips frames, and is told to join again (`townhall:resync`) once
+// drained, as frames.ts does with engine.io's queue.
+// Environment: BENCH_FRAME_BUDGET (writes a second).
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { monitorLoad } from '../../server/core/load.js';
+import { compactFacts, type Entry } from '../../server/townhall/frame-facts.js';
+import { DEFAULT_WRITES_PER_SECOND, tickMs } from '../../server/townhall/frame-tick.js';
 import { createBaselineState, serveCoordinator } from './baseline-state.js';
 import type { FrameStats } from './protocol.js';
 
-const baseTickMs = Number(process.env.BENCH_TALLY_MS ?? 100);
-const writesPerSecond = Number(process.env.BENCH_FRAME_BUDGET ?? 100_000);
-const bufferThreshold = Number(process.env.BENCH_FRAME_BUFFER_BYTES ?? 1 << 20);
-
-/** The tick a room of `attendees` gets: its frames must fit the budget of writes a second. */
-const tickFor = (attendees: number): number => Math.max(baseTickMs, Math.ceil((attendees * 1000) / writesPerSecond));
+const writesPerSecond = Number(process.env.BENCH_FRAME_BUDGET ?? DEFAULT_WRITES_PER_SECOND);
+// As server/townhall/frames.ts (not exported there): what makes a connection slow, how resyncs
+// are spread, and how much chat a crowd frame carries while the node is overloaded.
+const SLOW_FRAMES = 2;
+const RESYNCS_PER_FRAME = 100;
+const RESYNC_GAP_MS = 1000;
+const CHAT_PER_FRAME_OVERLOADED = 5;
 
 interface Connection {
   ws: WebSocket;
-  /** Frames were skipped since the last one written: the next write is a resync. */
-  behind: boolean;
+  /** Frames handed to `ws` whose bytes the kernel has not taken yet. */
+  unwritten: number;
+  written: () => void;
 }
 
 interface Room {
   id: string;
   connections: Set<Connection>;
-  /** Facts of this tick, each encoded once as `["event",payload]`. */
-  facts: string[];
-  /** Absolute counts of the questions voted on this tick. */
-  votes: Record<string, number> | null;
+  entries: Entry[];
   tickMs: number;
-  /** When the last frame went out: ticks keep their cadence, so a fact waits half a tick on average. */
-  lastTick: number;
+  lastSentAt: number;
   timer: NodeJS.Timeout | null;
+  /** Connections skipping frames, with when they were last told to join again (0: not yet). */
+  behind: Map<Connection, number>;
 }
 
 const http = createServer();
 const wss = new WebSocketServer({ server: http, path: '/socket.io/', perMessageDeflate: false });
 const state = createBaselineState();
+const load = monitorLoad();
 const rooms = new Map<string, Room>();
-const stats: FrameStats = { tickMs: baseTickMs, lagMs: 0, skippedFrames: 0, resyncs: 0, sampledChat: 0 };
+const totals = { skippedFrames: 0, resyncs: 0, sampledChat: 0 };
 let sids = 0;
 
 function roomOf(id: string): Room {
   let room = rooms.get(id);
-  if (!room) rooms.set(id, (room = { id, connections: new Set(), facts: [], votes: null, tickMs: baseTickMs, lastTick: 0, timer: null }));
+  if (!room) rooms.set(id, (room = { id, connections: new Set(), entries: [], tickMs: 0, lastSentAt: 0, timer: null, behind: new Map() }));
   return room;
 }
 
-function gather(room: Room, event: string, payload: unknown): void {
-  room.facts.push(JSON.stringify([event, payload]));
+function add(room: Room, event: string, payload: unknown): void {
+  room.entries.push({ event, payload, staffOnly: false, exceptStaff: false, exceptPeople: [] });
   schedule(room);
 }
 
-/** A room ticks only while it has something to send, on the cadence of its last tick. */
 function schedule(room: Room): void {
   if (room.timer) return;
-  const now = performance.now();
-  const planned = Math.max(now, room.lastTick + room.tickMs);
-  room.timer = setTimeout(() => {
-    room.timer = null;
-    room.lastTick = performance.now();
-    stats.lagMs = Math.max(0, room.lastTick - planned);
-    flush(room);
-  }, planned - now);
+  room.timer = setTimeout(() => flush(room), Math.max(0, room.lastSentAt + room.tickMs - performance.now()));
 }
 
 function flush(room: Room): void {
-  if (room.votes) room.facts.push(JSON.stringify(['qa:votes-tallied', { townHallId: room.id, votes: room.votes }]));
-  room.votes = null;
-  const facts = room.facts;
-  room.facts = [];
-  room.tickMs = tickFor(room.connections.size);
-  stats.tickMs = Math.max(baseTickMs, ...[...rooms.values()].map((r) => r.tickMs));
-  if (!facts.length) return;
-  const frame = Buffer.from(`42["townhall:frame",{"townHallId":${JSON.stringify(room.id)},"facts":[${facts.join(',')}]}]`);
-  let resync: Buffer | null = null;
-  for (const c of room.connections) {
-    if (c.ws.bufferedAmount > bufferThreshold) {
-      c.behind = true;
-      stats.skippedFrames++;
-      continue;
+  room.timer = null;
+  room.tickMs = tickMs(room.connections.size, writesPerSecond, load.stretch());
+  room.lastSentAt = performance.now();
+  const entries = room.entries;
+  room.entries = [];
+  const slow = sortOut(room, room.lastSentAt);
+  const { facts, sampled } = compactFacts(room.id, entries, 'everyone', undefined, load.stretch() > 1 ? CHAT_PER_FRAME_OVERLOADED : Infinity);
+  totals.sampledChat += sampled;
+  if (facts.length > 0) {
+    const frame = Buffer.from(`42${JSON.stringify(['townhall:frame', { townHallId: room.id, facts }])}`);
+    for (const c of room.connections) {
+      if (slow.has(c)) {
+        totals.skippedFrames++;
+        continue;
+      }
+      c.unwritten++;
+      c.ws.send(frame, { binary: false }, c.written);
     }
-    if (c.behind) {
-      c.behind = false;
-      stats.resyncs++;
-      resync ??= Buffer.from(`42${JSON.stringify(['townhall:resync', { townHallId: room.id }])}`);
-      c.ws.send(resync, { binary: false });
-    }
-    c.ws.send(frame, { binary: false });
   }
+  if (room.entries.length > 0 || room.behind.size > 0) schedule(room);
+}
+
+/** The connections that skip this frame; those drained since they fell behind are told to join again. */
+function sortOut(room: Room, now: number): Set<Connection> {
+  const slow = new Set<Connection>();
+  let resyncs = RESYNCS_PER_FRAME;
+  let resync: Buffer | null = null;
+  for (const c of room.behind.keys()) if (!room.connections.has(c)) room.behind.delete(c);
+  for (const c of room.connections) {
+    const toldAt = room.behind.get(c);
+    if (c.unwritten >= SLOW_FRAMES) {
+      slow.add(c);
+      if (toldAt === undefined) room.behind.set(c, 0);
+    } else if (toldAt !== undefined) {
+      if (c.unwritten === 0 && resyncs > 0 && now - toldAt >= RESYNC_GAP_MS) {
+        resyncs--;
+        room.behind.delete(c);
+        totals.resyncs++;
+        resync ??= Buffer.from(`42${JSON.stringify(['townhall:resync', { townHallId: room.id }])}`);
+        c.ws.send(resync, { binary: false });
+      } else slow.add(c);
+    }
+  }
+  return slow;
 }
 
 wss.on('connection', (ws) => {
   const sid = `s${++sids}`;
-  const connection: Connection = { ws, behind: false };
+  const connection: Connection = { ws, unwritten: 0, written: () => connection.unwritten-- };
   const joined = new Set<string>();
   ws.send(`0${JSON.stringify({ sid, upgrades: [], pingInterval: 25000, pingTimeout: 20000, maxPayload: 1e6 })}`);
   ws.on('message', (data: Buffer) => {
@@ -118,10 +137,9 @@ wss.on('connection', (ws) => {
     if (!outcome) return ack({ ok: false, error: { code: 'NOT_FOUND', message: 'No such question.' } });
     ack({ ok: true, data: outcome.data });
     if (outcome.voted) {
-      const room = roomOf(outcome.voted.townHallId);
-      (room.votes ??= {})[outcome.voted.questionId] = outcome.voted.votes;
-      schedule(room);
-    } else if (outcome.broadcast) gather(roomOf(String(payload.townHallId)), ...outcome.broadcast);
+      const { townHallId, questionId, votes } = outcome.voted;
+      add(roomOf(townHallId), 'qa:votes-tallied', { townHallId, votes: { [questionId]: votes } });
+    } else if (outcome.broadcast) add(roomOf(String(payload.townHallId)), ...outcome.broadcast);
   });
   ws.on('close', () => {
     for (const id of joined) rooms.get(id)?.connections.delete(connection);
@@ -132,10 +150,11 @@ http.listen(0, '127.0.0.1', () => {
   serveCoordinator(
     (http.address() as AddressInfo).port,
     async () => {
+      load.close();
       for (const room of rooms.values()) if (room.timer) clearTimeout(room.timer);
       for (const ws of wss.clients) ws.terminate();
       await new Promise<void>((resolve) => wss.close(() => http.close(() => resolve())));
     },
-    () => ({ ...stats }),
+    (): FrameStats => ({ tickMs: Math.max(0, ...[...rooms.values()].map((r) => r.tickMs)), lagMs: load.lagMs(), ...totals }),
   );
 });

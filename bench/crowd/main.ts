@@ -62,8 +62,8 @@ function describeMachine(): string[] {
       ? `pinning: servers on core(s) ${o.serverCores.join(' / ')}, load generator on core(s) ${o.loadCores} (taskset)`
       : 'pinning: taskset not found — processes are NOT pinned; figures mix server and load',
     `load: ${o.votesPerSecond} votes/s, ${o.questionsPerSecond} questions/s, ${o.chatPerSecond} chat messages/s, open loop, ` +
-      `${o.seconds} s per step; ${o.probes} socket.io-client probes + the rest lightweight; frames every ${o.tallyIntervalMs} ms at least ` +
-      `(raw ws: longer past ${o.frameBudget} writes/s); attendees connect at ${o.connectPerSecond}/s`,
+      `${o.seconds} s per step; ${o.probes} socket.io-client probes + the rest lightweight; one frame per tick, ` +
+      `ticks from 100 ms paced to ${o.frameBudget} writes/s; attendees connect at ${o.connectPerSecond}/s`,
     ...(o.soakMinutes !== null ? [`soak: ${o.steps[0]} attendees for ${o.soakMinutes} one-minute windows`] : []),
     ...(o.stormAtSeconds !== null ? [`reconnect storm: the server killed ${o.stormAtSeconds} s into each step and started again on the same port and data`] : []),
   ];

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { DEFAULT_WRITES_PER_SECOND } from '../../server/townhall/frame-tick.js';
 
 export interface CrowdOptions {
   /** Attendee counts, ascending: probes plus crowd. */
@@ -26,7 +27,7 @@ export interface CrowdOptions {
   keepGoing: boolean;
   /** Print a step even when the generator was saturated (marked as such): for shared machines. */
   reportSaturated: boolean;
-  /** Writes a second a room's frames may cost: the raw ws baseline's tick is max(tally-ms, attendees × 1000 ÷ this). */
+  /** WebSocket writes a second a room's frames are paced to (server/townhall/frame-tick.ts), in every system that sends frames. */
   frameBudget: number;
   /** Only these systems, when given (`--systems raw-ws`): to look at one of them alone. */
   systems: string[] | null;
@@ -46,7 +47,8 @@ export const USAGE = `npm run bench -- [options]
   --votes R --questions R --chat R
                         the load: votes, questions and chat messages per second (default 200, 5, 20;
                         --chat 0 leaves chat out)
-  --tally-ms MS         tally interval of the servers (default 100)
+  --tally-ms MS         Roundtable's tally interval (default 100; its counts now ride in the
+                        frame, whose tick starts at 100 ms)
   --baselines on|off    also measure a raw ws server and a naive Socket.IO server (default on)
   --nodes 1|2           2: also Roundtable on two nodes sharing one Redis (default 1)
   --systems a,b         only these of roundtable, roundtable-2-nodes, raw-ws, naive-socket.io
@@ -57,8 +59,9 @@ export const USAGE = `npm run bench -- [options]
   --keep-going          go on after a step misses the target
   --report-saturated    print saturated steps anyway, marked (figures then bound the server
                         from above only; for machines shared with other work)
-  --frame-budget W      writes a second one room's frames may cost in the raw ws baseline: its
-                        tick is max(--tally-ms, attendees × 1000 / W) (default 100000)
+  --frame-budget W      WebSocket writes a second a room's frames are paced to, in Roundtable
+                        and the raw ws baseline alike: the tick is max(100 ms, attendees × 1000
+                        / W), stretched while the event loop lags (default 60000, the server's)
   --soak MINUTES        hold the one step given (--steps 5000) at full load for MINUTES, in
                         one-minute windows, printing the server's heap and RSS after each, and
                         whether they stay within 10 % of their value after a 2-minute warm-up
@@ -158,7 +161,7 @@ export function parseOptions(argv: string[]): CrowdOptions | undefined {
       if (!SYSTEM_NAMES.includes(name.trim())) throw new Error(`--systems: no system "${name}" (${SYSTEM_NAMES.join(', ')})`);
       return name.trim();
     }) ?? null,
-    frameBudget: number('--frame-budget', values['frame-budget'], 1000) ?? 100_000,
+    frameBudget: number('--frame-budget', values['frame-budget'], 1000) ?? DEFAULT_WRITES_PER_SECOND,
     soakMinutes,
     stormAtSeconds,
   };

@@ -3,7 +3,7 @@
 // identity and session stores and signs their cookies with the server's own secret (the HTTP guest join is
 // rate-limited per address, which one load generator would trip), and reports its CPU time,
 // memory and frame figures when asked. Environment: BENCH_STORE, BENCH_REDIS_URL, BENCH_TALLY_MS,
-// BENCH_SECRET; for a restart on the same data and port (the reconnect storm), BENCH_DATA_DIR
+// BENCH_FRAME_BUDGET, BENCH_SECRET; for a restart on the same data and port (the reconnect storm), BENCH_DATA_DIR
 // (the coordinator's folder for the SQLite file, kept) and BENCH_PORT.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +14,7 @@ import { createLogger } from '../../server/core/log.js';
 import { sessionTtlMs } from '../../server/identity/service.js';
 import { SESSION_COOKIE, signSession } from '../../server/identity/tokens.js';
 import { openStores } from '../../server/stores.js';
+import { DEFAULT_WRITES_PER_SECOND } from '../../server/townhall/frame-tick.js';
 import type { FrameStats, ServerReady, ServerReply, ServerRequest, ServerSample } from './protocol.js';
 
 const store = process.env.BENCH_STORE === 'redis' ? 'redis' : 'sqlite';
@@ -34,6 +35,7 @@ const app = createApp(
     allowedOrigins: [],
     secureCookies: false,
     tallyIntervalMs,
+    frameWritesPerSecond: Number(process.env.BENCH_FRAME_BUDGET ?? DEFAULT_WRITES_PER_SECOND),
     clientDir: path.resolve('dist/client'),
     filterWords: [],
     flagThreshold: 3,
@@ -81,15 +83,10 @@ function sample(gc: boolean): ServerSample {
   const socket = app.io.of('/').sockets.values().next().value;
   const listenersPerSocket = socket ? socket.eventNames().reduce((n, e) => n + socket.listenerCount(e), 0) : 0;
   const at = performance.now() + performance.timeOrigin;
-  const frames = frameStats();
-  return { at, cpuMicros: cpu.user + cpu.system, heapUsed: memory.heapUsed, rss: memory.rss, listenersPerSocket, ...(frames ? { frames } : {}) };
+  return { at, cpuMicros: cpu.user + cpu.system, heapUsed: memory.heapUsed, rss: memory.rss, listenersPerSocket, frames: frameStats() };
 }
 
-/** The frame publisher's figures, from a server that has one (`app.frames`, issue 13). */
-function frameStats(): FrameStats | undefined {
-  const frames = (app as { frames?: { stats(): FrameStats } }).frames;
-  return frames?.stats();
-}
+const frameStats = (): FrameStats => app.frames.stats();
 
 async function answer(req: ServerRequest): Promise<ServerReply> {
   switch (req.kind) {
