@@ -65,6 +65,8 @@ export class Tracker {
   unknown = { votes: 0, questions: 0, chats: 0 };
   offline = 0;
   resyncs = 0;
+  /** Questions and chat held by the word filter: acknowledged, but shown to their author only. */
+  held = 0;
   answered = 0;
   readonly refused: Record<string, number> = {};
   readonly vote = new Histogram();

@@ -112,6 +112,8 @@ export interface StepResult {
   sampledChats: number;
   /** `townhall:resync` the clients received (and re-joined after). */
   resyncs: number;
+  /** Questions and chat messages the word filter held for review (their text's numbers can read as words). */
+  held: number;
   /** Commands whose connection closed before their acknowledgement came: their outcome is unknown. */
   unknown: { votes: number; questions: number; chats: number };
   /** Commands not sent because their client was reconnecting (a person cannot vote while offline). */

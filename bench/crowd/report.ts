@@ -79,9 +79,11 @@ export function formatRow(r: Row, reportSaturated = false): string {
   ]
     .filter(Boolean)
     .join(', ');
-  const sampled = x.sampledChats ? ` (${x.sampledChats} chat sampled)` : '';
+  const sampled = [x.sampledChats ? `${x.sampledChats} chat sampled` : '', x.held ? `${x.held} held by the filter` : ''].filter(Boolean).join(', ');
   const frames = r.frames ? `${r.frames.skippedFrames} / ${r.frames.resyncs}${x.resyncs !== r.frames.resyncs ? ` (${x.resyncs} seen)` : ''}` : '—';
-  const verdict = saturated(r)
+  const verdict = x.storm
+    ? 'reconnect storm (below)'
+    : saturated(r)
     ? 'generator saturated (shown, not counted)'
     : held(r)
       ? 'holds'
@@ -97,7 +99,7 @@ export function formatRow(r: Row, reportSaturated = false): string {
     ms(x.voteProbes.p99),
     ms(x.question.p99),
     ms(x.chat.p99),
-    `${x.lost.questions}/${x.lost.chats}/${x.lost.voteScreens}${sampled}`,
+    `${x.lost.questions}/${x.lost.chats}/${x.lost.voteScreens}${sampled ? ` (${sampled})` : ''}`,
     refused || '0',
     frames,
     `${r.serverCpuPercent.toFixed(0)} %${waited(r.serverWaitedPercent)}`,

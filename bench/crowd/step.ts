@@ -46,7 +46,9 @@ function pollFrames(system: SystemUnderTest): { stop(): Promise<FrameStats[]> } 
 function framesSeen(polled: FrameStats[], from: ServerSample[], to: ServerSample[], restarted: boolean): FramesSeen | undefined {
   const end = to.map((s) => s.frames).filter((f): f is FrameStats => f !== undefined);
   if (!end.length) return undefined;
-  const ticks = [...polled, ...end].map((f) => f.tickMs);
+  // 0: no room has sent a frame yet on that node (a restarted one, say).
+  const ticks = [...polled, ...end].map((f) => f.tickMs).filter((t) => t > 0);
+  if (!ticks.length) ticks.push(0);
   // After a restart the counters start again from zero in the new process.
   const grown = (key: 'skippedFrames' | 'resyncs' | 'sampledChat') =>
     to.reduce((n, s, i) => n + (s.frames?.[key] ?? 0) - (restarted ? 0 : (from[i]?.frames?.[key] ?? 0)), 0);
