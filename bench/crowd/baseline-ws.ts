@@ -7,7 +7,7 @@
 // frame is encoded once and its bytes written to every connection. A connection with two frames
 // not yet taken by the kernel skips frames, and is told to join again (`townhall:resync`) once
 // drained, as frames.ts does with engine.io's queue.
-// Environment: BENCH_FRAME_BUDGET (writes a second).
+// Environment: BENCH_FRAME_BUDGET (writes a second), BENCH_LAG_STRETCH (off: no stretch for lag).
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -18,6 +18,9 @@ import { createBaselineState, serveCoordinator } from './baseline-state.js';
 import type { FrameStats } from './protocol.js';
 
 const writesPerSecond = Number(process.env.BENCH_FRAME_BUDGET ?? DEFAULT_WRITES_PER_SECOND);
+/** Off: paced by the room's size only, to see what the lag stretch costs or saves. */
+const lagStretch = process.env.BENCH_LAG_STRETCH !== 'off';
+const stretch = () => (lagStretch ? load.stretch() : 1);
 // As server/townhall/frames.ts (not exported there): what makes a connection slow, how resyncs
 // are spread, and how much chat a crowd frame carries while the node is overloaded.
 const SLOW_FRAMES = 2;
@@ -69,12 +72,12 @@ function schedule(room: Room): void {
 
 function flush(room: Room): void {
   room.timer = null;
-  room.tickMs = tickMs(room.connections.size, writesPerSecond, load.stretch());
+  room.tickMs = tickMs(room.connections.size, writesPerSecond, stretch());
   room.lastSentAt = performance.now();
   const entries = room.entries;
   room.entries = [];
   const slow = sortOut(room, room.lastSentAt);
-  const { facts, sampled } = compactFacts(room.id, entries, 'everyone', undefined, load.stretch() > 1 ? CHAT_PER_FRAME_OVERLOADED : Infinity);
+  const { facts, sampled } = compactFacts(room.id, entries, 'everyone', undefined, stretch() > 1 ? CHAT_PER_FRAME_OVERLOADED : Infinity);
   totals.sampledChat += sampled;
   if (facts.length > 0) {
     const frame = Buffer.from(`42${JSON.stringify(['townhall:frame', { townHallId: room.id, facts }])}`);

@@ -1,8 +1,10 @@
 // A lightweight member of the crowd: just enough Engine.IO v4 / Socket.IO v5 over a WebSocket
-// (wire.ts) to join a town hall, vote, ask and chat, and to find the facts it measures inside each frame by their
-// bytes. Nothing it does not measure is parsed, so thousands fit on one core. It reconnects
-// with back-off and jitter, as socket.io-client does, when asked to (the reconnect storm).
-import { CHAT_MARK, QUESTION_MARK, readInt, type JoinSnapshot, type Screen } from './measure.js';
+// (wire.ts) to join a town hall, vote, ask and chat, and to find the facts it measures inside
+// each frame by their bytes (frame-reader.ts). Nothing it does not measure is parsed, so
+// thousands fit on one core. It reconnects with back-off and jitter, as socket.io-client does,
+// when asked to (the reconnect storm).
+import { apply, EVENT_NAME_AT, NAMES, nameAt, readEvent, readFrame } from './frame-reader.js';
+import type { JoinSnapshot, Screen } from './measure.js';
 import { Wire } from './wire.js';
 
 /** The acknowledgement of one command: `ok` from its first bytes; `result()` parses it in full. */
@@ -46,29 +48,8 @@ export function backoffMs(attempt: number, random = Math.random()): number {
   return Math.min(ms, 5000) | 0;
 }
 
-const bytes = (text: string) => Buffer.from(text);
-/** `["` never occurs inside a JSON string (a quote there is escaped), so it starts an array of strings: in a frame, a fact. */
-const FACT = bytes('["');
-const EVENT_NAME_AT = 4; // after `42["`
-const NAMES = {
-  frame: bytes('townhall:frame"'),
-  resync: bytes('townhall:resync"'),
-  tallied: bytes('qa:votes-tallied"'),
-  question: bytes('qa:question-changed"'),
-  chat: bytes('chat:message-posted"'),
-  skipped: bytes('chat:messages-skipped"'),
-};
-const VOTES = bytes('"votes":{');
-const COUNT = bytes('"count":');
-const ACK_OK = bytes('[{"ok":true');
+const ACK_OK = Buffer.from('[{"ok":true');
 const JOIN_TIMEOUT_MS = 120_000;
-
-/** Whether `name` is at `at`: a loop in JS, cheaper for these few bytes than a call into Buffer's native compare. */
-function nameAt(buf: Buffer, at: number, name: Buffer): boolean {
-  if (at + name.length > buf.length) return false;
-  for (let i = 0; i < name.length; i++) if (buf[at + i] !== name[i]) return false;
-  return true;
-}
 const startsWith = (buf: Buffer, prefix: Buffer) => nameAt(buf, 0, prefix);
 
 export class CrowdClient implements BenchClient {
@@ -193,63 +174,9 @@ export class CrowdClient implements BenchClient {
   private event(data: Buffer): void {
     const screen = this.screen;
     screen.received(data.length);
-    const now = performance.now();
-    if (nameAt(data, EVENT_NAME_AT, NAMES.frame)) return this.frame(data, now);
+    if (nameAt(data, EVENT_NAME_AT, NAMES.frame)) return apply(screen, readFrame(data, screen.t), performance.now());
     if (nameAt(data, EVENT_NAME_AT, NAMES.resync)) return this.resync();
-    // A fact on its own: someone's own copy of their question or message.
-    this.fact(data, EVENT_NAME_AT, data.length, now);
-  }
-
-  /** Each fact of a frame, found by its `["` and read up to the next one. */
-  private frame(data: Buffer, now: number): void {
-    let at = data.indexOf(FACT, EVENT_NAME_AT + NAMES.frame.length);
-    while (at >= 0) {
-      const next = data.indexOf(FACT, at + FACT.length);
-      this.fact(data, at + FACT.length, next < 0 ? data.length : next, now);
-      at = next;
-    }
-  }
-
-  /** The fact whose event name starts at `at`, its payload ending before `end`. */
-  private fact(data: Buffer, at: number, end: number, now: number): void {
-    const screen = this.screen;
-    if (nameAt(data, at, NAMES.tallied)) return this.tallied(data, at + NAMES.tallied.length, end, now);
-    if (nameAt(data, at, NAMES.question)) {
-      const mark = data.indexOf(QUESTION_MARK, at + NAMES.question.length);
-      if (mark >= 0 && mark < end) screen.question(readInt(data, mark + 2), now);
-      return;
-    }
-    if (nameAt(data, at, NAMES.chat)) {
-      const mark = data.indexOf(CHAT_MARK, at + NAMES.chat.length);
-      if (mark >= 0 && mark < end) screen.chat(readInt(data, mark + 2), now);
-      return;
-    }
-    if (nameAt(data, at, NAMES.skipped)) {
-      const count = data.indexOf(COUNT, at + NAMES.skipped.length);
-      if (count >= 0 && count < end) screen.skipped(readInt(data, count + COUNT.length));
-    }
-  }
-
-  /** Walks `"votes":{"<id>":<n>,…}` without building objects or strings. */
-  private tallied(data: Buffer, from: number, end: number, now: number): void {
-    let i = data.indexOf(VOTES, from);
-    if (i < 0 || i >= end) return;
-    const t = this.screen.t;
-    i += VOTES.length;
-    while (i < end && data[i] === 0x22 /* " */) {
-      let close = i + 1;
-      while (close < end && data[close] !== 0x22) close++;
-      const index = t.hotAt(data, i + 1, close);
-      let count = 0;
-      for (i = close + 2; i < end; i++) {
-        const c = data[i]!;
-        if (c < 48 || c > 57) break;
-        count = count * 10 + (c - 48);
-      }
-      if (index >= 0) this.screen.tally(index, count, now);
-      if (data[i] !== 0x2c /* , */) break;
-      i++;
-    }
+    apply(screen, readEvent(data, screen.t), performance.now());
   }
 
   /** This connection skipped frames: join again and take the snapshot as the truth. */
