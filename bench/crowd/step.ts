@@ -110,7 +110,8 @@ export function stepRunner(generator: Generator, o: CrowdOptions) {
           startSample = system.cpu();
           if (storm !== null) {
             storming.timer = setTimeout(() => {
-              storming.restart = system.restart((at) => void generator.request({ kind: 'killed', at }));
+              // If the generator cannot take the note, the step still ends; its re-join times are then missing.
+              storming.restart = system.restart((at) => void generator.request({ kind: 'killed', at }).catch(() => {}));
             }, storm * 1000);
           }
         } else endSample = system.cpu();
