@@ -59,14 +59,15 @@ const ms = (v: number) => (Number.isFinite(v) ? (v < 10 ? v.toFixed(1) : v.toFix
 const k = (v: number) => (v >= 1e6 ? `${(v / 1e6).toFixed(2)}M` : v >= 1e3 ? `${(v / 1e3).toFixed(1)}k` : v.toFixed(0));
 
 export const HEADER =
-  '| system | attendees | tick ms | vote p50 / p99 ms | probes p99 | question p99 | chat p99 | lost q/c/votes | refused | skipped frames / resyncs | server CPU | heap/attendee | msgs/s | vote deliveries/s | CPU µs/msg | generator CPU / lag p99 | verdict |\n' +
+  '| system | attendees | tick ms (loop lag) | vote p50 / p99 ms | probes p99 | question p99 | chat p99 | lost q/c/votes | refused | skipped frames / resyncs | server CPU | heap/attendee | msgs/s | vote deliveries/s | CPU µs/msg | generator CPU / lag p99 | verdict |\n' +
   '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|';
 
 /** Shown when other work on the machine held a process off its core noticeably. */
 const waited = (percent: number) => (percent >= WAITED_SHOWN_PERCENT ? ` (waited ${percent.toFixed(0)} %)` : '');
 
+/** The ticks seen, and the largest event-loop lag the server's tick policy read meanwhile (what stretches the tick). */
 const tick = (f: FramesSeen | undefined) =>
-  !f ? '—' : f.tickMinMs === f.tickMaxMs ? `${f.tickMinMs}` : `${f.tickMinMs}–${f.tickMaxMs}`;
+  !f ? '—' : `${f.tickMinMs === f.tickMaxMs ? f.tickMinMs : `${f.tickMinMs}–${f.tickMaxMs}`} (${f.lagMaxMs.toFixed(0)})`;
 
 export function formatRow(r: Row, reportSaturated = false): string {
   const g = r.result.generator;
