@@ -280,8 +280,8 @@ async function run(s: Step): Promise<StepResult> {
 }
 
 /**
- * After the server's restart: waits until every client has re-joined, then reads the counts
- * the server ended with through a fresh join. Votes in flight at the kill may or may not have
+ * After the server's restart: waits until every client has re-joined and every command is
+ * answered, then reads the counts the server ended with through a fresh join. Votes in flight at the kill may or may not have
  * been stored, so the screens must end with these counts, which must lie between the
  * acknowledged votes and those plus the unknown ones.
  */
@@ -292,6 +292,13 @@ async function afterStorm(s: Step): Promise<StormResult> {
   while (storm.rejoined.size < s.live.length && performance.now() < until) {
     progress('re-joining', storm.rejoined.size, s.live.length);
     await delay(100);
+  }
+  // The counts are read once nothing is in flight: a vote answered after the read would not be in it.
+  const sent = t.sentCount.votes + t.sentCount.questions + t.sentCount.chats;
+  const quiet = performance.now() + DRAIN_TIMEOUT_MS;
+  while (t.answered < sent && performance.now() < quiet) {
+    progress('answering', t.answered, sent);
+    await delay(50);
   }
   const reader = s.live.find((c) => c.joined);
   const snapshot = reader
@@ -315,6 +322,7 @@ async function afterStorm(s: Step): Promise<StormResult> {
       beyond += Math.max(0, truth[q]! - acked);
     }
     t.voteTruth = truth;
+
   }
   return {
     dropped: s.live.length,
