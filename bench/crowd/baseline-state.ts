@@ -3,9 +3,9 @@
 // Roundtable's (shared/qa.ts QuestionView, shared/chat.ts ChatMessageView), and the IPC that
 // the coordinator speaks to every system under test.
 import { randomBytes } from 'node:crypto';
-import type { ChatMessageView } from '../../shared/chat.js';
+import { CHAT_LIMITS, type ChatMessageView } from '../../shared/chat.js';
 import type { QuestionView } from '../../shared/qa.js';
-import type { ServerReply, ServerRequest } from './protocol.js';
+import type { FrameStats, ServerReply, ServerRequest } from './protocol.js';
 
 const newId = (): string => randomBytes(12).toString('base64url');
 
@@ -26,6 +26,8 @@ export interface Outcome {
 /** The in-memory "server": one call per command, answering like Roundtable would. */
 export function createBaselineState() {
   const questions = new Map<string, Question>();
+  /** Per town hall, the recent messages a late joiner gets, as Roundtable keeps them. */
+  const chat = new Map<string, ChatMessageView[]>();
   return {
     join(townHallId: string) {
       const visible = [...questions.values()].filter((q) => q.view.townHallId === townHallId).map((q) => q.view);
@@ -33,7 +35,7 @@ export function createBaselineState() {
       return {
         qa: { townHallId, moderation: 'post', slowModeSeconds: 0, questions: visible, myVotes: [] },
         polls: [],
-        chat: { townHallId, slowModeSeconds: 0, messages: [] },
+        chat: { townHallId, slowModeSeconds: 0, messages: chat.get(townHallId) ?? [] },
         captions: { townHallId, lines: [] },
         hallCode: null,
       };
@@ -81,6 +83,10 @@ export function createBaselineState() {
           authorRole: null,
           status: 'published',
         };
+        let recent = chat.get(message.townHallId);
+        if (!recent) chat.set(message.townHallId, (recent = []));
+        recent.push(message);
+        if (recent.length > CHAT_LIMITS.recent) recent.shift();
         return { data: message, broadcast: ['chat:message-posted', { message }] };
       }
       return null;
@@ -88,26 +94,8 @@ export function createBaselineState() {
   };
 }
 
-/** Coalesces counts per town hall and hands each tick's batch to `send`, like server/qa/tally.ts. */
-export function coalescedTallies(intervalMs: number, send: (townHallId: string, votes: Record<string, number>) => void) {
-  let pending = new Map<string, Record<string, number>>();
-  const timer = setInterval(() => {
-    const batch = pending;
-    pending = new Map();
-    for (const [townHallId, votes] of batch) send(townHallId, votes);
-  }, intervalMs);
-  return {
-    record(townHallId: string, questionId: string, votes: number) {
-      let counts = pending.get(townHallId);
-      if (!counts) pending.set(townHallId, (counts = {}));
-      counts[questionId] = votes;
-    },
-    close: () => clearInterval(timer),
-  };
-}
-
 /** Answers the coordinator's requests for a baseline server; `close` stops it. */
-export function serveCoordinator(port: number, close: () => Promise<void>): void {
+export function serveCoordinator(port: number, close: () => Promise<void>, frames?: () => FrameStats): void {
   process.on('message', (req: ServerRequest) => {
     const reply = (r: ServerReply, after?: () => void) => process.send?.(r, undefined, {}, after);
     switch (req.kind) {
@@ -125,7 +113,8 @@ export function serveCoordinator(port: number, close: () => Promise<void>): void
         const cpu = process.cpuUsage();
         const memory = process.memoryUsage();
         const at = performance.timeOrigin + performance.now();
-        return reply({ id: req.id, kind: 'sample', sample: { at, cpuMicros: cpu.user + cpu.system, heapUsed: memory.heapUsed, rss: memory.rss } });
+        const sample = { at, cpuMicros: cpu.user + cpu.system, heapUsed: memory.heapUsed, rss: memory.rss, ...(frames ? { frames: frames() } : {}) };
+        return reply({ id: req.id, kind: 'sample', sample });
       }
       case 'close':
         void close().then(() => reply({ id: req.id, kind: 'close' }, () => process.exit(0)));

@@ -1,27 +1,125 @@
-// Baseline (a), the practical ceiling: a raw `ws` server that speaks just enough Engine.IO v4 /
-// Socket.IO v5 for the same clients, keeps the town hall in memory, coalesces tallies on the
-// same interval as Roundtable, and writes each broadcast's bytes, encoded once, to every socket.
+// Baseline (a), the practical ceiling of Roundtable's design: a raw `ws` server that speaks just
+// enough Engine.IO v4 / Socket.IO v5 for the same clients, keeps the town hall in memory, and
+// sends the same frames on the same tick policy, with Roundtable's own pure pieces: the tick
+// (server/townhall/frame-tick.ts, from the room's size, the budget of writes a second and the
+// event loop's lag measured by server/core/load.ts) and the frame's contents
+// (server/townhall/frame-facts.ts: one absolute tally, chat sampled while the loop lags). Each
+// frame is encoded once and its bytes written to every connection. A connection with two frames
+// not yet taken by the kernel skips frames, and is told to join again (`townhall:resync`) once
+// drained, as frames.ts does with engine.io's queue.
+// Environment: BENCH_FRAME_BUDGET (writes a second), BENCH_LAG_STRETCH (off: no stretch for lag).
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { coalescedTallies, createBaselineState } from './baseline-state.js';
-import { serveCoordinator } from './baseline-state.js';
+import { monitorLoad } from '../../server/core/load.js';
+import { compactFacts, type Entry } from '../../server/townhall/frame-facts.js';
+import { DEFAULT_WRITES_PER_SECOND, tickMs } from '../../server/townhall/frame-tick.js';
+import { createBaselineState, serveCoordinator } from './baseline-state.js';
+import type { FrameStats } from './protocol.js';
 
-const tallyIntervalMs = Number(process.env.BENCH_TALLY_MS ?? 100);
+const writesPerSecond = Number(process.env.BENCH_FRAME_BUDGET ?? DEFAULT_WRITES_PER_SECOND);
+/** Off: paced by the room's size only, to see what the lag stretch costs or saves. */
+const lagStretch = process.env.BENCH_LAG_STRETCH !== 'off';
+const stretch = () => (lagStretch ? load.stretch() : 1);
+// As server/townhall/frames.ts (not exported there): what makes a connection slow, how resyncs
+// are spread, and how much chat a crowd frame carries while the node is overloaded.
+const SLOW_FRAMES = 2;
+const RESYNCS_PER_FRAME = 100;
+const RESYNC_GAP_MS = 1000;
+const CHAT_PER_FRAME_OVERLOADED = 5;
+
+interface Connection {
+  ws: WebSocket;
+  /** Frames handed to `ws` whose bytes the kernel has not taken yet. */
+  unwritten: number;
+  written: () => void;
+}
+
+interface Room {
+  id: string;
+  connections: Set<Connection>;
+  entries: Entry[];
+  tickMs: number;
+  lastSentAt: number;
+  timer: NodeJS.Timeout | null;
+  /** Connections skipping frames, with when they were last told to join again (0: not yet). */
+  behind: Map<Connection, number>;
+}
+
 const http = createServer();
 const wss = new WebSocketServer({ server: http, path: '/socket.io/', perMessageDeflate: false });
 const state = createBaselineState();
-const rooms = new Map<string, Set<WebSocket>>();
+const load = monitorLoad();
+const rooms = new Map<string, Room>();
+const totals = { skippedFrames: 0, resyncs: 0, sampledChat: 0 };
 let sids = 0;
 
-function broadcast(townHallId: string, event: string, payload: unknown): void {
-  const frame = Buffer.from(`42${JSON.stringify([event, payload])}`);
-  for (const ws of rooms.get(townHallId) ?? []) ws.send(frame, { binary: false });
+function roomOf(id: string): Room {
+  let room = rooms.get(id);
+  if (!room) rooms.set(id, (room = { id, connections: new Set(), entries: [], tickMs: 0, lastSentAt: 0, timer: null, behind: new Map() }));
+  return room;
 }
-const tallies = coalescedTallies(tallyIntervalMs, (townHallId, votes) => broadcast(townHallId, 'qa:votes-tallied', { townHallId, votes }));
+
+function add(room: Room, event: string, payload: unknown): void {
+  room.entries.push({ event, payload, staffOnly: false, exceptStaff: false, exceptPeople: [] });
+  schedule(room);
+}
+
+function schedule(room: Room): void {
+  if (room.timer) return;
+  room.timer = setTimeout(() => flush(room), Math.max(0, room.lastSentAt + room.tickMs - performance.now()));
+}
+
+function flush(room: Room): void {
+  room.timer = null;
+  room.tickMs = tickMs(room.connections.size, writesPerSecond, stretch());
+  room.lastSentAt = performance.now();
+  const entries = room.entries;
+  room.entries = [];
+  const slow = sortOut(room, room.lastSentAt);
+  const { facts, sampled } = compactFacts(room.id, entries, 'everyone', undefined, stretch() > 1 ? CHAT_PER_FRAME_OVERLOADED : Infinity);
+  totals.sampledChat += sampled;
+  if (facts.length > 0) {
+    const frame = Buffer.from(`42${JSON.stringify(['townhall:frame', { townHallId: room.id, facts }])}`);
+    for (const c of room.connections) {
+      if (slow.has(c)) {
+        totals.skippedFrames++;
+        continue;
+      }
+      c.unwritten++;
+      c.ws.send(frame, { binary: false }, c.written);
+    }
+  }
+  if (room.entries.length > 0 || room.behind.size > 0) schedule(room);
+}
+
+/** The connections that skip this frame; those drained since they fell behind are told to join again. */
+function sortOut(room: Room, now: number): Set<Connection> {
+  const slow = new Set<Connection>();
+  let resyncs = RESYNCS_PER_FRAME;
+  let resync: Buffer | null = null;
+  for (const c of room.behind.keys()) if (!room.connections.has(c)) room.behind.delete(c);
+  for (const c of room.connections) {
+    const toldAt = room.behind.get(c);
+    if (c.unwritten >= SLOW_FRAMES) {
+      slow.add(c);
+      if (toldAt === undefined) room.behind.set(c, 0);
+    } else if (toldAt !== undefined) {
+      if (c.unwritten === 0 && resyncs > 0 && now - toldAt >= RESYNC_GAP_MS) {
+        resyncs--;
+        room.behind.delete(c);
+        totals.resyncs++;
+        resync ??= Buffer.from(`42${JSON.stringify(['townhall:resync', { townHallId: room.id }])}`);
+        c.ws.send(resync, { binary: false });
+      } else slow.add(c);
+    }
+  }
+  return slow;
+}
 
 wss.on('connection', (ws) => {
   const sid = `s${++sids}`;
+  const connection: Connection = { ws, unwritten: 0, written: () => connection.unwritten-- };
   const joined = new Set<string>();
   ws.send(`0${JSON.stringify({ sid, upgrades: [], pingInterval: 25000, pingTimeout: 20000, maxPayload: 1e6 })}`);
   ws.on('message', (data: Buffer) => {
@@ -34,27 +132,32 @@ wss.on('connection', (ws) => {
     const ack = (result: unknown) => ackId && ws.send(`43${ackId}${JSON.stringify([result])}`);
     if (event === 'townhall:join') {
       const townHallId = String(payload.townHallId);
-      let room = rooms.get(townHallId);
-      if (!room) rooms.set(townHallId, (room = new Set()));
-      room.add(ws);
+      roomOf(townHallId).connections.add(connection);
       joined.add(townHallId);
       return ack({ ok: true, data: state.join(townHallId) });
     }
     const outcome = state.command(event, payload, ws);
     if (!outcome) return ack({ ok: false, error: { code: 'NOT_FOUND', message: 'No such question.' } });
     ack({ ok: true, data: outcome.data });
-    if (outcome.voted) tallies.record(outcome.voted.townHallId, outcome.voted.questionId, outcome.voted.votes);
-    else if (outcome.broadcast) broadcast(String(payload.townHallId), ...outcome.broadcast);
+    if (outcome.voted) {
+      const { townHallId, questionId, votes } = outcome.voted;
+      add(roomOf(townHallId), 'qa:votes-tallied', { townHallId, votes: { [questionId]: votes } });
+    } else if (outcome.broadcast) add(roomOf(String(payload.townHallId)), ...outcome.broadcast);
   });
   ws.on('close', () => {
-    for (const id of joined) rooms.get(id)?.delete(ws);
+    for (const id of joined) rooms.get(id)?.connections.delete(connection);
   });
 });
 
 http.listen(0, '127.0.0.1', () => {
-  serveCoordinator((http.address() as AddressInfo).port, async () => {
-    tallies.close();
-    for (const ws of wss.clients) ws.terminate();
-    await new Promise<void>((resolve) => wss.close(() => http.close(() => resolve())));
-  });
+  serveCoordinator(
+    (http.address() as AddressInfo).port,
+    async () => {
+      load.close();
+      for (const room of rooms.values()) if (room.timer) clearTimeout(room.timer);
+      for (const ws of wss.clients) ws.terminate();
+      await new Promise<void>((resolve) => wss.close(() => http.close(() => resolve())));
+    },
+    (): FrameStats => ({ tickMs: Math.max(0, ...[...rooms.values()].map((r) => r.tickMs)), lagMs: load.lagMs(), ...totals }),
+  );
 });

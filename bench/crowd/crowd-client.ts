@@ -1,8 +1,11 @@
-// A lightweight member of the crowd: just enough Engine.IO v4 / Socket.IO v5 over `ws` to join a
-// town hall, vote, ask and chat, and to recognise the three events it measures by their first
-// bytes. Everything else is counted, never parsed, so thousands fit on one core.
-import WebSocket from 'ws';
-import { CHAT_MARK, QUESTION_MARK, readInt, type Screen, type Tracker } from './measure.js';
+// A lightweight member of the crowd: just enough Engine.IO v4 / Socket.IO v5 over a WebSocket
+// (wire.ts) to join a town hall, vote, ask and chat, and to find the facts it measures inside
+// each frame by their bytes (frame-reader.ts). Nothing it does not measure is parsed, so
+// thousands fit on one core. It reconnects with back-off and jitter, as socket.io-client does,
+// when asked to (the reconnect storm).
+import { apply, EVENT_NAME_AT, NAMES, nameAt, readEvent, readFrame } from './frame-reader.js';
+import type { JoinSnapshot, Screen } from './measure.js';
+import { Wire } from './wire.js';
 
 /** The acknowledgement of one command: `ok` from its first bytes; `result()` parses it in full. */
 export interface AckReply {
@@ -11,62 +14,112 @@ export interface AckReply {
 }
 export type AckHandler = (reply: AckReply) => void;
 
+/** The code a command gets when its connection closed before the answer came. */
+export const DISCONNECTED = 'DISCONNECTED';
+const disconnected: AckReply = { ok: false, result: () => ({ ok: false, error: { code: DISCONNECTED } }) };
+
 /** What the generator needs of any client, light or real. */
 export interface BenchClient {
-  readonly screen: Screen;
+  /** Where this client reports what it sees; the generator swaps it between soak windows. */
+  screen: Screen;
+  /** In the town hall now (false while reconnecting). */
+  readonly joined: boolean;
   /** Connects and joins the town hall; resolves false on any failure. */
   start(): Promise<boolean>;
   command(event: string, payload: object, onAck: AckHandler): void;
   close(): Promise<void>;
 }
 
-const frame = (text: string) => Buffer.from(text);
-const TALLIED = frame('42["qa:votes-tallied"');
-const QUESTION = frame('42["qa:question-changed"');
-const CHAT = frame('42["chat:message-posted"');
-const VOTES = frame('"votes":{');
-const ACK_OK = frame('[{"ok":true');
-const JOIN_TIMEOUT_MS = 120_000;
+export interface ClientOptions {
+  /** Reconnect (with back-off) and re-join when the connection drops after the first join. */
+  reconnect: boolean;
+  /** Called after each re-join that followed a dropped connection. */
+  onRejoin?: (client: BenchClient) => void;
+}
 
-const startsWith = (buf: Buffer, prefix: Buffer) => buf.length >= prefix.length && buf.compare(prefix, 0, prefix.length, 0, prefix.length) === 0;
+/**
+ * socket.io-client's reconnection delays (its defaults): 1 s, doubling per attempt, ±50 %
+ * jitter, at most 5 s. Jitter spreads a crowd's reconnections over time instead of a stampede.
+ */
+export function backoffMs(attempt: number, random = Math.random()): number {
+  const base = 1000 * 2 ** attempt;
+  const deviation = Math.floor(random * 0.5 * base);
+  const ms = (Math.floor(random * 10) & 1) === 0 ? base - deviation : base + deviation;
+  return Math.min(ms, 5000) | 0;
+}
+
+const ACK_OK = Buffer.from('[{"ok":true');
+const JOIN_TIMEOUT_MS = 120_000;
+const startsWith = (buf: Buffer, prefix: Buffer) => nameAt(buf, 0, prefix);
 
 export class CrowdClient implements BenchClient {
-  private ws: WebSocket | null = null;
+  private ws: Wire | null = null;
   private nextAck = 1;
   private readonly acks = new Map<number, AckHandler>();
+  private everJoined = false;
+  private closing = false;
+  private attempt = 0;
+  private retry: NodeJS.Timeout | null = null;
+  joined = false;
 
   constructor(
     private readonly url: string,
     private readonly cookie: string,
     private readonly townHallId: string,
-    private readonly tracker: Tracker,
-    readonly screen: Screen,
+    public screen: Screen,
+    private readonly options: ClientOptions = { reconnect: false },
   ) {}
 
   start(): Promise<boolean> {
-    return new Promise((resolve) => {
-      const wsUrl = `${this.url.replace(/^http/, 'ws')}/socket.io/?EIO=4&transport=websocket`;
-      // The server's JSON is trusted here; validating every frame's UTF-8 in JS would cost the
-      // generator more than parsing what it measures.
-      const ws = new WebSocket(wsUrl, { headers: { cookie: this.cookie }, perMessageDeflate: false, skipUTF8Validation: true });
-      this.ws = ws;
-      let settled = false;
-      const settle = (ok: boolean) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        resolve(ok);
-      };
-      const timer = setTimeout(() => settle(false), JOIN_TIMEOUT_MS);
-      ws.on('error', () => settle(false));
-      ws.on('close', () => settle(false));
-      ws.on('message', (data: Buffer) => {
-        const type = data[0];
-        if (type === 0x34 /* 4: a Socket.IO packet */) return this.packet(data, settle);
-        if (type === 0x32 /* 2: ping */) return ws.send('3');
-        if (type === 0x30 /* 0: open */) return ws.send('40');
-      });
-    });
+    return new Promise((resolve) => this.open(resolve));
+  }
+
+  /** One connection; `settle` hears whether its join succeeded (the first one only, for start()). */
+  private open(settle: (ok: boolean) => void): void {
+    const wsUrl = `${this.url.replace(/^http/, 'ws')}/socket.io/?EIO=4&transport=websocket`;
+    let settled = false;
+    const once = (ok: boolean) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      settle(ok);
+    };
+    const ws: Wire = new Wire(
+      wsUrl,
+      { cookie: this.cookie },
+      {
+        message: (data) => {
+          const type = data[0];
+          if (type === 0x34 /* 4: a Socket.IO packet */) return this.packet(data, once);
+          if (type === 0x32 /* 2: ping */) return ws.send('3');
+          if (type === 0x30 /* 0: open */) return ws.send('40');
+        },
+        close: () => {
+          once(false);
+          this.dropped(ws);
+        },
+      },
+    );
+    this.ws = ws;
+    const timer = setTimeout(() => {
+      once(false);
+      ws.destroy();
+    }, JOIN_TIMEOUT_MS);
+  }
+
+  /** The connection closed: its commands will never be answered; reconnect if this client should. */
+  private dropped(ws: Wire): void {
+    if (this.ws !== ws) return;
+    this.joined = false;
+    const pending = [...this.acks.values()];
+    this.acks.clear();
+    for (const handler of pending) handler(disconnected);
+    if (this.closing || !this.options.reconnect || !this.everJoined) return;
+    this.retry = setTimeout(() => {
+      this.retry = null;
+      // A failed attempt closes too, and comes back here for the next, longer delay.
+      this.open(() => {});
+    }, backoffMs(this.attempt++));
   }
 
   private packet(data: Buffer, settle: (ok: boolean) => void): void {
@@ -80,62 +133,70 @@ export class CrowdClient implements BenchClient {
       if (!handler) return;
       this.acks.delete(id);
       const body = data.subarray(i);
-      handler({ ok: startsWith(body, ACK_OK), result: () => (JSON.parse(body.toString()) as [never])[0] });
+      // `data` is only lent for this call (see wire.ts): the answer is read during it, if at all.
+      let lent = true;
+      let read: ReturnType<AckReply['result']> | null = null;
+      const result = () => {
+        if (!read && !lent) throw new Error('an acknowledgement is read during its callback');
+        return (read ??= (JSON.parse(body.toString()) as [never])[0]);
+      };
+      handler({ ok: startsWith(body, ACK_OK), result });
+      lent = false;
       return;
     }
-    if (kind === 0x30 /* 0: connected */) {
-      this.command('townhall:join', { townHallId: this.townHallId }, (reply) => settle(reply.ok));
-      return;
-    }
+    if (kind === 0x30 /* 0: connected */) return this.join(settle, true);
     if (kind === 0x34 /* 4: connect error */) settle(false);
+  }
+
+  /**
+   * Joins the town hall. The first join's snapshot holds nothing this screen measures; a later
+   * one (after a reconnect or a resync) stands in for what it missed, so it is read.
+   */
+  private join(settle: (ok: boolean) => void, reconnected: boolean): void {
+    const again = this.everJoined;
+    this.command('townhall:join', { townHallId: this.townHallId }, (reply) => {
+      if (!reply.ok) {
+        // Refused (the server starting up, a limit): the connection stays; so does the screen's wish to join.
+        if (again && reply !== disconnected) setTimeout(() => this.ws?.open && this.join(settle, reconnected), backoffMs(this.attempt++));
+        return settle(false);
+      }
+      this.joined = true;
+      if (again) {
+        this.attempt = 0;
+        this.screen.rejoined((reply.result().data as JoinSnapshot | undefined) ?? {}, performance.now());
+        if (reconnected) this.options.onRejoin?.(this);
+      }
+      this.everJoined = true;
+      settle(true);
+    });
   }
 
   private event(data: Buffer): void {
     const screen = this.screen;
     screen.received(data.length);
-    if (startsWith(data, TALLIED)) return this.tallied(data);
-    if (startsWith(data, QUESTION)) {
-      const at = data.indexOf(QUESTION_MARK, QUESTION.length);
-      if (at >= 0) screen.question(readInt(data, at + 2), performance.now());
-      return;
-    }
-    if (startsWith(data, CHAT)) {
-      const at = data.indexOf(CHAT_MARK, CHAT.length);
-      if (at >= 0) screen.chat(readInt(data, at + 2), performance.now());
-    }
+    if (nameAt(data, EVENT_NAME_AT, NAMES.frame)) return apply(screen, readFrame(data, screen.t), performance.now());
+    if (nameAt(data, EVENT_NAME_AT, NAMES.resync)) return this.resync();
+    apply(screen, readEvent(data, screen.t), performance.now());
   }
 
-  /** Walks `"votes":{"<id>":<n>,…}` without building objects. */
-  private tallied(data: Buffer): void {
-    let i = data.indexOf(VOTES, TALLIED.length);
-    if (i < 0) return;
-    const now = performance.now();
-    i += VOTES.length;
-    while (i < data.length && data[i] === 0x22 /* " */) {
-      const close = data.indexOf(0x22, i + 1);
-      const id = data.toString('latin1', i + 1, close);
-      const count = readInt(data, close + 2);
-      const index = this.tracker.hotIndex.get(id);
-      if (index !== undefined) this.screen.tally(index, count, now);
-      i = close + 2;
-      while (i < data.length && data[i] !== 0x2c /* , */ && data[i] !== 0x7d /* } */) i++;
-      if (data[i] === 0x2c) i++;
-      else break;
-    }
+  /** This connection skipped frames: join again and take the snapshot as the truth. */
+  private resync(): void {
+    this.screen.t.resyncs++;
+    this.join(() => {}, false);
   }
 
   command(event: string, payload: object, onAck: AckHandler): void {
+    const ws = this.ws;
+    if (!ws?.open) return onAck(disconnected);
     const id = this.nextAck++;
     this.acks.set(id, onAck);
-    this.ws?.send(`42${id}${JSON.stringify([event, payload])}`);
+    ws.send(`42${id}${JSON.stringify([event, payload])}`);
   }
 
   close(): Promise<void> {
-    const ws = this.ws;
-    if (!ws || ws.readyState === WebSocket.CLOSED) return Promise.resolve();
-    return new Promise((resolve) => {
-      ws.once('close', () => resolve());
-      ws.terminate();
-    });
+    this.closing = true;
+    if (this.retry) clearTimeout(this.retry);
+    this.ws?.destroy();
+    return Promise.resolve();
   }
 }

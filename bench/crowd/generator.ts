@@ -2,16 +2,20 @@
 // seeds the questions people vote on, plays the open-loop schedule, waits for every screen to
 // catch up, and reports what each screen saw. It also watches itself: a step it could not keep
 // up with is reported as saturated by the coordinator.
+import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
-import { CrowdClient, type BenchClient } from './crowd-client.js';
-import { markOf, Screen, Tracker } from './measure.js';
+import { CrowdClient, DISCONNECTED, type AckReply, type BenchClient } from './crowd-client.js';
+import { Histogram, losses, markOf, Screen, Tracker, type JoinSnapshot } from './measure.js';
 import { ProbeClient } from './probe-client.js';
-import type { GeneratorProgress, GeneratorReply, GeneratorRequest, StepPlan, StepResult } from './protocol.js';
+import type { GeneratorProgress, GeneratorReply, GeneratorRequest, StepPlan, StepResult, StormResult } from './protocol.js';
 import { buildSchedule, CHAT_TEXT, hotQuestionCount, QUESTION_TEXT, type Planned } from './schedule.js';
 
 /** Deliveries the screens may still be owed after the schedule ends, before they count as lost. */
 const DRAIN_TIMEOUT_MS = 10_000;
+const LAG_RESOLUTION_MS = 10;
+/** How long the storm waits for every client to re-join after the kill before it reports who did not. */
+const REJOIN_TIMEOUT_MS = 120_000;
 /** Crowd screens sample votes so that they record about this many latencies a second. */
 const VOTE_SAMPLES_PER_SECOND = 100_000;
 
@@ -23,6 +27,8 @@ interface Step {
   live: BenchClient[];
   joined: number;
   failed: number;
+  /** The reconnect storm: when the server was killed (on this process's clock), and who re-joined since. */
+  storm: { killedAt: number; rejoin: Histogram; rejoined: Set<BenchClient> } | null;
 }
 let step: Step | null = null;
 /**
@@ -34,25 +40,36 @@ let offset = 0;
 const send = (message: GeneratorReply | GeneratorProgress | { kind: 'mark'; name: 'start' | 'end' }) => process.send?.(message);
 const progress = (phase: string, done: number, total: number) => send({ kind: 'progress', phase, done, total });
 
-async function connect(plan: StepPlan): Promise<Step> {
-  const n = plan.cookies.length;
-  const hot = hotQuestionCount(n, plan.seconds, plan.votesPerSecond);
-  const crowd = n - plan.probes;
+/** A tracker for one window of the plan, sized for what it can send. */
+function newTracker(plan: StepPlan, clients: number): Tracker {
+  const hot = hotQuestionCount(clients, plan.seconds, plan.votesPerSecond);
+  const crowd = clients - plan.probes;
   const sampleEvery = Math.max(1, Math.round((crowd * plan.votesPerSecond) / VOTE_SAMPLES_PER_SECOND));
-  const tracker = new Tracker(
+  return new Tracker(
     hot,
     Math.ceil((plan.votesPerSecond * plan.seconds) / hot) + 1,
     Math.ceil(plan.questionsPerSecond * plan.seconds) + 1,
     Math.ceil(plan.chatPerSecond * plan.seconds) + 1,
     sampleEvery,
   );
-  const s: Step = { plan, tracker, clients: [], live: [], joined: 0, failed: 0 };
+}
+
+const screenFor = (tracker: Tracker, plan: StepPlan, i: number) => new Screen(tracker, i < plan.probes, i % tracker.voteSampleEvery);
+
+async function connect(plan: StepPlan): Promise<Step> {
+  const n = plan.cookies.length;
+  const tracker = newTracker(plan, n);
+  const s: Step = { plan, tracker, clients: [], live: [], joined: 0, failed: 0, storm: null };
+  const onRejoin = (client: BenchClient) => {
+    const storm = s.storm;
+    if (!storm || storm.rejoined.has(client)) return;
+    storm.rejoined.add(client);
+    storm.rejoin.add(performance.now() - storm.killedAt);
+  };
   for (let i = 0; i < n; i++) {
     const url = plan.urls[i % plan.urls.length]!;
-    const probe = i < plan.probes;
-    const screen = new Screen(tracker, probe, i % sampleEvery);
-    const Kind = probe ? ProbeClient : CrowdClient;
-    s.clients.push(new Kind(url, plan.cookies[i]!, plan.townHallId, tracker, screen));
+    const Kind = i < plan.probes ? ProbeClient : CrowdClient;
+    s.clients.push(new Kind(url, plan.cookies[i]!, plan.townHallId, screenFor(tracker, plan, i), { reconnect: plan.reconnect, onRejoin }));
   }
 
   // Gradually, as a real audience arrives, rather than all at once.
@@ -79,21 +96,33 @@ async function connect(plan: StepPlan): Promise<Step> {
   await Promise.all(joins);
   clearInterval(ticker);
   s.live = s.clients.filter((_, i) => ok[i]);
-  if (s.live.length <= hot) throw new Error(`only ${s.live.length} of ${n} clients joined`);
+  await seed(s);
+  return s;
+}
 
-  // The questions everyone votes on, asked by the first clients.
+/** The questions everyone votes on in this window, asked by clients past the last askers. */
+async function seed(s: Step): Promise<void> {
+  const { tracker, plan } = s;
+  const hot = tracker.hotQuestions;
+  if (s.live.length <= hot) throw new Error(`only ${s.live.length} of ${plan.cookies.length} clients joined`);
   await Promise.all(
     Array.from({ length: hot }, (_, i) =>
       ask(s.live[(offset + i) % s.live.length]!, { townHallId: plan.townHallId, text: `H#${i} ${QUESTION_TEXT}` }).then((id) => {
         if (id) {
-          tracker.hotIndex.set(id, i);
-          tracker.hotIds[i] = id;
+          tracker.addHot(id, i);
         }
       }),
     ),
   );
   if (tracker.hotIndex.size < hot) throw new Error(`only ${tracker.hotIndex.size} of ${hot} questions to vote on were accepted`);
-  return s;
+}
+
+/** The soak's next window: the same crowd, fresh screens and fresh questions to vote on. */
+async function rearm(s: Step): Promise<void> {
+  const tracker = newTracker(s.plan, s.clients.length);
+  s.tracker = tracker;
+  s.clients.forEach((c, i) => (c.screen = screenFor(tracker, s.plan, i)));
+  await seed(s);
 }
 
 function ask(client: BenchClient, payload: object): Promise<string | null> {
@@ -105,43 +134,64 @@ function ask(client: BenchClient, payload: object): Promise<string | null> {
   });
 }
 
+/**
+ * Whether the word filter held what was sent: only its author sees it, so no other screen owes
+ * it. (Sequence numbers and times in the texts can read as obfuscated words: "455" is "ass".)
+ */
+function heldForReview(reply: AckReply): boolean {
+  const status = (reply.result().data as { status?: string } | undefined)?.status;
+  if (status === undefined || status === 'published') return false;
+  step!.tracker.held++;
+  return true;
+}
+
 /** Sends one planned command, stamped with the time it was due (not the time it went out). */
 function fire(s: Step, p: Planned, dueAt: number): void {
   const t = s.tracker;
   const client = s.live[p.client]!;
-  const refused = (code: string) => t.refusedWith(code);
-  const answered = () => t.answered++;
+  // Reconnecting after a server restart: a person cannot send from a screen that is offline.
+  if (!client.joined) {
+    t.offline++;
+    return;
+  }
+  const settled = (reply: AckReply, kind: keyof Tracker['unknown'], ok: () => void, unknown?: () => void) => {
+    t.answered++;
+    if (reply.ok) return ok();
+    const code = reply.result().error?.code ?? 'UNKNOWN';
+    if (code !== DISCONNECTED) return t.refusedWith(code);
+    t.unknown[kind]++;
+    unknown?.();
+  };
   if (p.kind === 'vote') {
     const k = ++t.votesSent[p.question]!;
     t.voteSentAt[p.question]![k] = dueAt;
     t.sentCount.votes++;
-    client.command('qa:vote', { questionId: t.hotIds[p.question], voted: true }, (reply) => {
-      answered();
-      if (reply.ok) t.votesAcked[p.question]!++;
-      else refused(reply.result().error?.code ?? 'UNKNOWN');
-    });
+    client.command('qa:vote', { questionId: t.hotIds[p.question], voted: true }, (reply) =>
+      settled(reply, 'votes', () => t.votesAcked[p.question]!++, () => t.votesUnknown[p.question]!++),
+    );
   } else if (p.kind === 'question') {
     t.questionSentAt[p.seq] = dueAt;
     t.sentCount.questions++;
     const text = `${markOf('Q', p.seq, performance.timeOrigin + dueAt)} ${QUESTION_TEXT}`;
-    client.command('qa:ask', { townHallId: s.plan.townHallId, text }, (reply) => {
-      answered();
-      if (reply.ok) {
+    client.command('qa:ask', { townHallId: s.plan.townHallId, text }, (reply) =>
+      settled(reply, 'questions', () => {
+        if (heldForReview(reply)) return;
         t.questionAcked[p.seq] = 1;
         t.questionsAckedCount++;
-      } else refused(reply.result().error?.code ?? 'UNKNOWN');
-    });
+      }),
+    );
   } else {
     t.chatSentAt[p.seq] = dueAt;
     t.sentCount.chats++;
     const text = `${markOf('C', p.seq, performance.timeOrigin + dueAt)} ${CHAT_TEXT}`;
-    client.command('chat:send', { townHallId: s.plan.townHallId, text }, (reply) => {
-      answered();
-      if (reply.ok) {
+    client.command('chat:send', { townHallId: s.plan.townHallId, text }, (reply) =>
+      settled(reply, 'chats', () => {
+        if (heldForReview(reply)) return;
         t.chatAcked[p.seq] = 1;
+        t.chatAckedAt[p.seq] = performance.now();
         t.chatsAckedCount++;
-      } else refused(reply.result().error?.code ?? 'UNKNOWN');
-    });
+      }),
+    );
   }
 }
 
@@ -158,9 +208,10 @@ async function run(s: Step): Promise<StepResult> {
     offset,
   });
   offset += t.hotQuestions + schedule.filter((p) => p.kind === 'question').length;
-  const lag = monitorEventLoopDelay({ resolution: 10 });
+  const lag = monitorEventLoopDelay({ resolution: LAG_RESOLUTION_MS });
   lag.enable();
   const cpuBefore = process.cpuUsage();
+  const waitBefore = waitedForCpuMs();
   send({ kind: 'mark', name: 'start' });
   t.counting = true;
   const start = performance.now();
@@ -179,9 +230,11 @@ async function run(s: Step): Promise<StepResult> {
   const windowMs = performance.now() - start;
   t.counting = false;
   const cpu = process.cpuUsage(cpuBefore);
+  const waited = waitedForCpuMs() - waitBefore;
   lag.disable();
   send({ kind: 'mark', name: 'end' });
 
+  const storm = s.storm ? await afterStorm(s) : undefined;
   const sent = t.sentCount.votes + t.sentCount.questions + t.sentCount.chats;
   const drainUntil = performance.now() + DRAIN_TIMEOUT_MS;
   while (performance.now() < drainUntil) {
@@ -193,18 +246,7 @@ async function run(s: Step): Promise<StepResult> {
 
   // A command still unanswered after the drain counts as refused: the client would have given up.
   if (t.answered < sent) t.refused.NO_ACK = sent - t.answered;
-  const lost = { questions: 0, chats: 0, voteScreens: 0 };
-  for (const c of live) {
-    const screen = c.screen;
-    for (let q = 0; q < t.questionAcked.length; q++) if (t.questionAcked[q] && !screen.questionsSeen[q]) lost.questions++;
-    for (let m = 0; m < t.chatAcked.length; m++) if (t.chatAcked[m] && !screen.chatsSeen[m]) lost.chats++;
-    for (let q = 0; q < t.hotQuestions; q++) {
-      if (screen.seen[q] !== t.votesAcked[q]) {
-        lost.voteScreens++;
-        break;
-      }
-    }
-  }
+  const { sampledChats, ...lost } = losses(t, live.map((c) => c.screen));
   const sum = (a: Int32Array) => a.reduce((n, v) => n + v, 0);
   return {
     clients: live.length,
@@ -217,12 +259,90 @@ async function run(s: Step): Promise<StepResult> {
     acked: { votes: sum(t.votesAcked), questions: t.questionsAckedCount, chats: t.chatsAckedCount },
     refused: t.refused,
     lost,
+    sampledChats,
+    resyncs: t.resyncs,
+    held: t.held,
+    unknown: t.unknown,
+    offline: t.offline,
     messagesPerSecond: (t.messages * 1000) / windowMs,
     bytesPerSecond: (t.bytes * 1000) / windowMs,
     voteDeliveriesPerSecond: (t.voteDeliveries * 1000) / windowMs,
-    generator: { cpuPercent: ((cpu.user + cpu.system) / 1000 / windowMs) * 100, lagP99Ms: lag.percentile(99) / 1e6 },
+    generator: {
+      cpuPercent: ((cpu.user + cpu.system) / 1000 / windowMs) * 100,
+      systemPercent: (cpu.system / 1000 / windowMs) * 100,
+      waitedPercent: (waited / windowMs) * 100,
+      // The histogram records each interval of its timer, resolution included: an idle loop reads 10 ms.
+      lagP99Ms: Math.max(0, lag.percentile(99) / 1e6 - LAG_RESOLUTION_MS),
+    },
     windowMs,
+    ...(storm ? { storm } : {}),
   };
+}
+
+/**
+ * After the server's restart: waits until every client has re-joined and every command is
+ * answered, then reads the counts the server ended with through a fresh join. Votes in flight at the kill may or may not have
+ * been stored, so the screens must end with these counts, which must lie between the
+ * acknowledged votes and those plus the unknown ones.
+ */
+async function afterStorm(s: Step): Promise<StormResult> {
+  const storm = s.storm!;
+  const t = s.tracker;
+  const until = performance.now() + REJOIN_TIMEOUT_MS;
+  while (storm.rejoined.size < s.live.length && performance.now() < until) {
+    progress('re-joining', storm.rejoined.size, s.live.length);
+    await delay(100);
+  }
+  // The counts are read once nothing is in flight: a vote answered after the read would not be in it.
+  const sent = t.sentCount.votes + t.sentCount.questions + t.sentCount.chats;
+  const quiet = performance.now() + DRAIN_TIMEOUT_MS;
+  while (t.answered < sent && performance.now() < quiet) {
+    progress('answering', t.answered, sent);
+    await delay(50);
+  }
+  const reader = s.live.find((c) => c.joined);
+  const snapshot = reader
+    ? await new Promise<JoinSnapshot | null>((resolve) =>
+        reader.command('townhall:join', { townHallId: s.plan.townHallId }, (reply) =>
+          resolve(reply.ok ? (reply.result().data as JoinSnapshot) : null),
+        ),
+      )
+    : null;
+  let withinBounds = snapshot !== null;
+  let beyond = 0;
+  if (snapshot) {
+    const truth = new Int32Array(t.hotQuestions);
+    for (const q of snapshot.qa?.questions ?? []) {
+      const index = t.hotIndex.get(q.id);
+      if (index !== undefined) truth[index] = q.votes;
+    }
+    for (let q = 0; q < t.hotQuestions; q++) {
+      const acked = t.votesAcked[q]!;
+      if (truth[q]! < acked || truth[q]! > acked + t.votesUnknown[q]!) withinBounds = false;
+      beyond += Math.max(0, truth[q]! - acked);
+    }
+    t.voteTruth = truth;
+
+  }
+  return {
+    dropped: s.live.length,
+    rejoined: storm.rejoined.size,
+    rejoin: storm.rejoin.summary(),
+    truthWithinBounds: withinBounds,
+    unacknowledgedButCounted: beyond,
+  };
+}
+
+/**
+ * How long this process's main thread has waited, runnable, for a CPU (Linux schedstat; 0
+ * elsewhere): on a shared machine, what other work took from the generator.
+ */
+function waitedForCpuMs(): number {
+  try {
+    return Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[1]) / 1e6;
+  } catch {
+    return 0;
+  }
 }
 
 async function disconnect(): Promise<void> {
@@ -239,9 +359,17 @@ async function answer(req: GeneratorRequest): Promise<GeneratorReply> {
       step = await connect(req.plan);
       return { id: req.id, kind: 'connected', joined: step.joined, failed: step.failed };
     }
+    case 'rearm':
+      if (!step) throw new Error('connect first');
+      await rearm(step);
+      return { id: req.id, kind: 'rearmed' };
     case 'run':
       if (!step) throw new Error('connect first');
       return { id: req.id, kind: 'ran', result: await run(step) };
+    case 'killed':
+      if (!step) throw new Error('connect first');
+      step.storm = { killedAt: req.at - performance.timeOrigin, rejoin: new Histogram(), rejoined: new Set() };
+      return { id: req.id, kind: 'noted' };
     case 'disconnect':
       await disconnect();
       return { id: req.id, kind: 'disconnected' };

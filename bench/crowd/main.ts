@@ -10,11 +10,11 @@ import { rmSync, statSync } from 'node:fs';
 import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { parseOptions, USAGE, type CrowdOptions } from './options.js';
 import { pinningAvailable, spawnChild, waitForMessage, type Child } from './processes.js';
-import type { GeneratorProgress, GeneratorReply, GeneratorRequest, ServerSample, StepResult } from './protocol.js';
-import { formatRow, HEADER, held, meetsTarget, saturated, summary, type Row } from './report.js';
-import { startSystem, systemsToRun, type SystemUnderTest } from './systems.js';
-
-type Generator = Child<GeneratorRequest, GeneratorReply>;
+import type { GeneratorProgress } from './protocol.js';
+import { formatRow, HEADER, held, meetsTarget, saturated, stormLines, summary, type Row } from './report.js';
+import { soak } from './soak.js';
+import { stepRunner, type Generator } from './step.js';
+import { startSystem, systemsToRun } from './systems.js';
 
 let options: CrowdOptions | undefined;
 try {
@@ -62,62 +62,13 @@ function describeMachine(): string[] {
       ? `pinning: servers on core(s) ${o.serverCores.join(' / ')}, load generator on core(s) ${o.loadCores} (taskset)`
       : 'pinning: taskset not found — processes are NOT pinned; figures mix server and load',
     `load: ${o.votesPerSecond} votes/s, ${o.questionsPerSecond} questions/s, ${o.chatPerSecond} chat messages/s, open loop, ` +
-      `${o.seconds} s per step; ${o.probes} socket.io-client probes + the rest lightweight; tallies every ${o.tallyIntervalMs} ms; ` +
-      `attendees connect at ${o.connectPerSecond}/s`,
+      `${o.seconds} s per step; ${o.probes} socket.io-client probes + the rest lightweight; one frame per tick, ` +
+      `ticks from 100 ms paced to ${o.frameBudget} writes/s; attendees connect at ${o.connectPerSecond}/s`,
+    ...(o.soakMinutes !== null ? [`soak: ${o.steps[0]} attendees for ${o.soakMinutes} one-minute windows`] : []),
+    ...(o.stormAtSeconds !== null ? [`reconnect storm: the server killed ${o.stormAtSeconds} s into each step and started again on the same port and data`] : []),
   ];
 }
 
-async function measureStep(system: SystemUnderTest, generator: Generator, n: number): Promise<Row> {
-  const cookies = await system.sessions(n);
-  const townHallId = await system.townHall();
-  const empty = await system.sample(true);
-  const connected = await generator.request<GeneratorReply & { kind: 'connected' }>({
-    kind: 'connect',
-    plan: {
-      urls: system.urls,
-      cookies,
-      probes: o.probes,
-      townHallId,
-      seconds: o.seconds,
-      connectPerSecond: o.connectPerSecond,
-      votesPerSecond: o.votesPerSecond,
-      questionsPerSecond: o.questionsPerSecond,
-      chatPerSecond: o.chatPerSecond,
-      tallyIntervalMs: o.tallyIntervalMs,
-    },
-  });
-  const full = await system.sample(true);
-
-  // The generator marks the start and end of its schedule; the servers' CPU is read at those marks.
-  type CpuSample = Promise<Pick<ServerSample, 'at' | 'cpuMicros'>[]>;
-  let startSample: CpuSample | null = null;
-  let endSample: CpuSample | null = null;
-  onMark = (name) => {
-    if (name === 'start') startSample = system.cpu();
-    else endSample = system.cpu();
-  };
-  const { result } = await generator.request<GeneratorReply & { kind: 'ran' }>({ kind: 'run' });
-  onMark = null;
-  const [s0, s1] = await Promise.all([startSample!, endSample!]);
-  await generator.request({ kind: 'disconnect' });
-
-  const cpuMicros = s0.reduce((sum, s, i) => sum + (s1[i]!.cpuMicros - s.cpuMicros), 0);
-  const wallMs = s1[0]!.at - s0[0]!.at;
-  const heap = full.reduce((sum, s, i) => sum + (s.heapUsed - empty[i]!.heapUsed), 0);
-  const cpuPerSecond = cpuMicros / (wallMs / 1000);
-  return {
-    system: system.name,
-    label: system.label,
-    n: connected.joined + connected.failed,
-    result: result as StepResult,
-    serverCpuPercent: (cpuPerSecond / 1e6) * 100,
-    heapPerAttendeeBytes: heap / Math.max(1, connected.joined),
-    cpuMicrosPerMessage: result.messagesPerSecond > 0 ? cpuPerSecond / result.messagesPerSecond : NaN,
-    ...(full[0]?.listenersPerSocket ? { listenersPerSocket: full[0].listenersPerSocket } : {}),
-  };
-}
-
-let onMark: ((name: 'start' | 'end') => void) | null = null;
 // Interrupted: exit so that 'exit' handlers stop redis-server; the Node children see IPC close and exit.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
 
@@ -125,11 +76,11 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => 
 const generatorFlags = process.env.BENCH_GENERATOR_FLAGS?.split(' ').filter(Boolean) ?? [];
 const generator: Generator = spawnChild({ script: 'bench/crowd/generator.ts', cores: o.loadCores, nodeFlags: generatorFlags });
 generator.onMessage((m) => {
-  const message = m as GeneratorProgress | { kind: 'mark'; name: 'start' | 'end' };
+  const message = m as GeneratorProgress;
   if (message.kind === 'progress') progressLine.show(message);
-  else if (message.kind === 'mark') onMark?.(message.name);
 });
 await waitForMessage(generator as unknown as Child<never, never>, 'progress');
+const runner = stepRunner(generator, o);
 
 for (const line of describeMachine()) console.log(line);
 console.log(`command: npm run bench -- ${process.argv.slice(2).join(' ')}`.trimEnd());
@@ -138,17 +89,34 @@ console.log(HEADER);
 
 const rows: Row[] = [];
 const logs: string[] = [];
+const closing: string[] = [];
+const print = (line: string) => {
+  progressLine.clear();
+  console.log(line);
+};
 try {
   for (const name of systemsToRun(o)) {
     const system = await startSystem(name, o);
     try {
+      if (o.soakMinutes !== null) {
+        progressLine.setLabel(`${system.label} ${o.steps[0]} soak`);
+        const soaked = await soak(system, runner, o, print);
+        rows.push(...soaked.rows);
+        closing.push(...soaked.summary);
+        continue;
+      }
       for (const n of o.steps) {
         progressLine.setLabel(`${system.label} ${n}`);
-        const row = await measureStep(system, generator, n);
-        progressLine.clear();
+        const crowd = await runner.connect(system, n);
+        const row = await runner.run(system, crowd, crowd.empty, o.stormAtSeconds);
+        await runner.disconnect();
         rows.push(row);
         if (process.env.BENCH_DEBUG) console.error(JSON.stringify(row, null, 1));
-        console.log(formatRow(row, o.reportSaturated));
+        print(formatRow(row, o.reportSaturated));
+        if (o.stormAtSeconds !== null) {
+          closing.push(...stormLines(row));
+          continue;
+        }
         // Past a step the generator could not drive, or one the system missed, larger steps say nothing new.
         const goOn = held(row) || o.keepGoing || (o.reportSaturated && saturated(row) && meetsTarget(row));
         if ((saturated(row) && !o.reportSaturated) || !goOn) break;
@@ -172,6 +140,7 @@ try {
 }
 
 console.log('');
-for (const line of summary(rows, o.reportSaturated)) console.log(line);
+if (o.soakMinutes === null && o.stormAtSeconds === null) for (const line of summary(rows, o.reportSaturated)) console.log(line);
+for (const line of closing) console.log(line);
 if (logs.length) console.log(`Servers logged warnings or errors:\n  ${logs.join('\n  ')}`);
 if (o.cpuProf) console.log(`CPU profiles of the Roundtable servers: ${o.cpuProf} (open in Chrome DevTools → Performance)`);

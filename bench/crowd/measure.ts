@@ -1,8 +1,11 @@
 // What the load generator measures, kept in flat arrays because ten thousand screens update it
 // hundreds of thousands of times a second.
+import { CHAT_LIMITS } from '../../shared/chat.js';
 import type { LatencySummary } from './protocol.js';
 
 const BUCKET_MS = 0.25;
+/** Ids are keyed by their first characters, 7 bits each (49 bits in all), and checked in full on a hit. */
+const KEY_CHARS = 7;
 const BUCKETS = 120_000; // 30 s; slower arrivals land in the last bucket
 
 /** A latency histogram with fixed 0.25 ms buckets; samples may carry a weight (for sampling). */
@@ -38,6 +41,8 @@ export class Histogram {
 export class Tracker {
   readonly hotIndex = new Map<string, number>();
   readonly hotIds: string[] = [];
+  /** The same by a number made of the id's first characters (see idKey), for reading ids straight from bytes. */
+  private readonly hotKeys = new Map<number, number>();
   readonly voteSentAt: Float64Array[];
   readonly votesSent: Int32Array;
   readonly votesAcked: Int32Array;
@@ -45,9 +50,23 @@ export class Tracker {
   readonly questionAcked: Uint8Array;
   readonly chatSentAt: Float64Array;
   readonly chatAcked: Uint8Array;
+  /** When each chat message's acknowledgement came: which screens were owed it after a re-join. */
+  readonly chatAckedAt: Float64Array;
+  /** Votes per question whose connection closed before their acknowledgement (outcome unknown). */
+  readonly votesUnknown: Int32Array;
+  /**
+   * The counts every screen must end with, when known better than by the acknowledgements:
+   * after a server restart, read from a fresh join (acknowledged ≤ these ≤ acknowledged + unknown).
+   */
+  voteTruth: Int32Array | null = null;
   questionsAckedCount = 0;
   chatsAckedCount = 0;
   sentCount = { votes: 0, questions: 0, chats: 0 };
+  unknown = { votes: 0, questions: 0, chats: 0 };
+  offline = 0;
+  resyncs = 0;
+  /** Questions and chat held by the word filter: acknowledged, but shown to their author only. */
+  held = 0;
   answered = 0;
   readonly refused: Record<string, number> = {};
   readonly vote = new Histogram();
@@ -75,11 +94,57 @@ export class Tracker {
     this.questionAcked = new Uint8Array(maxQuestions);
     this.chatSentAt = new Float64Array(maxChats);
     this.chatAcked = new Uint8Array(maxChats);
+    this.chatAckedAt = new Float64Array(maxChats);
+    this.votesUnknown = new Int32Array(hotQuestions);
+  }
+
+  private ackTimes: Float64Array | null = null;
+
+  /** The acknowledgement times of the chat acknowledged so far, ascending. */
+  chatAckTimes(): Float64Array {
+    if (this.ackTimes?.length !== this.chatsAckedCount) {
+      const times: number[] = [];
+      for (let m = 0; m < this.chatAcked.length; m++) if (this.chatAcked[m]) times.push(this.chatAckedAt[m]!);
+      this.ackTimes = Float64Array.from(times).sort();
+    }
+    return this.ackTimes;
+  }
+
+  /** The count question `index` must end with on every screen. */
+  voteTarget(index: number): number {
+    return this.voteTruth ? this.voteTruth[index]! : this.votesAcked[index]!;
+  }
+
+  /** Question `index` of those voted on has this id. */
+  addHot(id: string, index: number): void {
+    this.hotIndex.set(id, index);
+    this.hotIds[index] = id;
+    let key = 0;
+    for (let i = 0; i < KEY_CHARS && i < id.length; i++) key = key * 128 + (id.charCodeAt(i) & 0x7f);
+    this.hotKeys.set(key, index);
+  }
+
+  /** The index of the voted-on question whose id is the bytes `from`..`to`, or -1: without making a string. */
+  hotAt(buf: Buffer, from: number, to: number): number {
+    let key = 0;
+    for (let i = from; i < from + KEY_CHARS && i < to; i++) key = key * 128 + (buf[i]! & 0x7f);
+    const index = this.hotKeys.get(key);
+    if (index === undefined) return -1;
+    const id = this.hotIds[index]!;
+    if (id.length !== to - from) return -1;
+    for (let i = 0; i < id.length; i++) if (id.charCodeAt(i) !== buf[from + i]) return -1;
+    return index;
   }
 
   refusedWith(code: string): void {
     this.refused[code] = (this.refused[code] ?? 0) + 1;
   }
+}
+
+/** The parts of a `townhall:join` snapshot a screen reads after a re-join. */
+export interface JoinSnapshot {
+  qa?: { questions?: { id: string; text: string; votes: number }[] };
+  chat?: { messages?: { text: string }[] };
 }
 
 /** What one client has seen. Probes and crowd clients both report into one of these. */
@@ -89,9 +154,13 @@ export class Screen {
   readonly chatsSeen: Uint8Array;
   questionsSeenCount = 0;
   chatsSeenCount = 0;
+  /** Chat messages the server said it left out of this screen's frames (`chat:messages-skipped`). */
+  chatsSkipped = 0;
+  /** When this screen last (re)joined after the step began, 0 if it has not: a re-join's snapshot holds only recent chat. */
+  rejoinedAt = 0;
 
   constructor(
-    private readonly t: Tracker,
+    readonly t: Tracker,
     private readonly probe: boolean,
     /** Which votes this crowd screen samples: k ≡ phase (mod voteSampleEvery). */
     private readonly phase: number,
@@ -144,13 +213,100 @@ export class Screen {
     this.t.chat.add(now - this.t.chatSentAt[seq]!);
   }
 
+  /**
+   * A re-join's snapshot (after `townhall:resync` or a reconnect): its counts are absolute, and
+   * its questions and recent chat stand in for the facts this screen missed.
+   */
+  rejoined(snapshot: JoinSnapshot | undefined, now: number): void {
+    this.rejoinedAt = now;
+    const hotIndex = this.t.hotIndex;
+    for (const q of snapshot?.qa?.questions ?? []) {
+      const index = hotIndex.get(q.id);
+      if (index !== undefined) this.tally(index, q.votes, now);
+      const seq = seqIn(q.text, 'Q');
+      if (seq >= 0) this.question(seq, now);
+    }
+    for (const m of snapshot?.chat?.messages ?? []) {
+      const seq = seqIn(m.text, 'C');
+      if (seq >= 0) this.chat(seq, now);
+    }
+  }
+
+  skipped(count: number): void {
+    this.chatsSkipped += count;
+  }
+
   /** Whether this screen shows everything acknowledged so far. */
   upToDate(): boolean {
     const t = this.t;
-    if (this.questionsSeenCount < t.questionsAckedCount || this.chatsSeenCount < t.chatsAckedCount) return false;
-    for (let i = 0; i < t.hotQuestions; i++) if (this.seen[i] !== t.votesAcked[i]) return false;
-    return true;
+    if (this.questionsSeenCount < t.questionsAckedCount) return false;
+    for (let i = 0; i < t.hotQuestions; i++) if (this.seen[i] !== t.voteTarget(i)) return false;
+    if (this.chatsSeenCount + this.chatsSkipped >= t.chatsAckedCount) return true;
+    return this.rejoinedAt > 0 && chatOwed(this).missing <= this.chatsSkipped;
   }
+}
+
+/**
+ * The chat a screen was owed and did not show. A screen that (re)joined during the step was
+ * owed what was acknowledged after it joined, and the window of recent messages its snapshot
+ * holds (less the messages whose fate is unknown, which may occupy that window); older
+ * messages are not on anyone's screen after a join, by design.
+ */
+export function chatOwed(screen: Screen): { missing: number; outOfWindow: number } {
+  const t = screen.t;
+  let missing = 0;
+  if (screen.rejoinedAt === 0) {
+    for (let m = 0; m < t.chatAcked.length; m++) if (t.chatAcked[m] && !screen.chatsSeen[m]) missing++;
+    return { missing, outOfWindow: 0 };
+  }
+  const before: number[] = [];
+  for (let m = 0; m < t.chatAcked.length; m++) {
+    if (!t.chatAcked[m] || screen.chatsSeen[m]) continue;
+    if (t.chatAckedAt[m]! >= screen.rejoinedAt) missing++;
+    else before.push(m);
+  }
+  // Unseen messages acknowledged before the join: owed if among the window's most recent.
+  const window = Math.max(0, CHAT_LIMITS.recent - t.unknown.chats);
+  const times = t.chatAckTimes();
+  const joinRank = countBelow(times, screen.rejoinedAt);
+  let outOfWindow = 0;
+  for (const m of before) {
+    const newer = joinRank - countBelow(times, t.chatAckedAt[m]!) - 1;
+    if (newer >= window) outOfWindow++;
+    else missing++;
+  }
+  return { missing, outOfWindow };
+}
+
+/** How many of the ascending `times` are below `at`. */
+function countBelow(times: Float64Array, at: number): number {
+  let lo = 0;
+  let hi = times.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (times[mid]! < at) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** What the screens failed to show after the drain (see StepResult's `lost` and `sampledChats`). */
+export function losses(t: Tracker, screens: Screen[]): { questions: number; chats: number; voteScreens: number; sampledChats: number } {
+  const lost = { questions: 0, chats: 0, voteScreens: 0, sampledChats: 0 };
+  for (const screen of screens) {
+    for (let q = 0; q < t.questionAcked.length; q++) if (t.questionAcked[q] && !screen.questionsSeen[q]) lost.questions++;
+    const chat = chatOwed(screen);
+    const sampled = Math.min(chat.missing, screen.chatsSkipped);
+    lost.chats += chat.missing - sampled;
+    lost.sampledChats += sampled + chat.outOfWindow;
+    for (let q = 0; q < t.hotQuestions; q++) {
+      if (screen.seen[q] !== t.voteTarget(q)) {
+        lost.voteScreens++;
+        break;
+      }
+    }
+  }
+  return lost;
 }
 
 /** Reads the decimal number starting at `from` (for sequence numbers in frames). */

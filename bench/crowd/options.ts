@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { DEFAULT_WRITES_PER_SECOND } from '../../server/townhall/frame-tick.js';
 
 export interface CrowdOptions {
   /** Attendee counts, ascending: probes plus crowd. */
@@ -26,6 +27,16 @@ export interface CrowdOptions {
   keepGoing: boolean;
   /** Print a step even when the generator was saturated (marked as such): for shared machines. */
   reportSaturated: boolean;
+  /** WebSocket writes a second a room's frames are paced to (server/townhall/frame-tick.ts), in every system that sends frames. */
+  frameBudget: number;
+  /** Whether the raw ws baseline stretches its tick while its event loop lags, as Roundtable does. */
+  baselineLagStretch: boolean;
+  /** Only these systems, when given (`--systems raw-ws`): to look at one of them alone. */
+  systems: string[] | null;
+  /** Minutes to hold the one step at full load, sampling the server's heap and RSS each minute; null: no soak. */
+  soakMinutes: number | null;
+  /** Restart the server under the crowd at this many seconds into each step's schedule; null: no storm. */
+  stormAtSeconds: number | null;
 }
 
 export const USAGE = `npm run bench -- [options]
@@ -38,9 +49,11 @@ export const USAGE = `npm run bench -- [options]
   --votes R --questions R --chat R
                         the load: votes, questions and chat messages per second (default 200, 5, 20;
                         --chat 0 leaves chat out)
-  --tally-ms MS         tally interval of the servers (default 100)
+  --tally-ms MS         Roundtable's tally interval (default 100; its counts now ride in the
+                        frame, whose tick starts at 100 ms)
   --baselines on|off    also measure a raw ws server and a naive Socket.IO server (default on)
   --nodes 1|2           2: also Roundtable on two nodes sharing one Redis (default 1)
+  --systems a,b         only these of roundtable, roundtable-2-nodes, raw-ws, naive-socket.io
   --store sqlite|redis  store of the one-node run (default sqlite)
   --server-cores 0      taskset core list of the server; per node, separated by /, for two: 0/1
   --load-cores 1        taskset core list of the load generator
@@ -48,13 +61,31 @@ export const USAGE = `npm run bench -- [options]
   --keep-going          go on after a step misses the target
   --report-saturated    print saturated steps anyway, marked (figures then bound the server
                         from above only; for machines shared with other work)
+  --frame-budget W      WebSocket writes a second a room's frames are paced to, in Roundtable
+                        and the raw ws baseline alike: the tick is max(100 ms, attendees × 1000
+                        / W), stretched while the event loop lags (default 60000, the server's)
+  --baseline-lag-stretch on|off
+                        off: the raw ws baseline paces its tick by the room's size only, not
+                        also by its event loop's lag as Roundtable does (default on)
+  --soak MINUTES        hold the one step given (--steps 5000) at full load for MINUTES, in
+                        one-minute windows, printing the server's heap and RSS after each, and
+                        whether they stay within 10 % of their value after a 2-minute warm-up
+  --storm               reconnect storm: at --storm-at seconds into each step, kill the
+                        Roundtable server and start it again on the same port and data; the
+                        clients reconnect with back-off and jitter and re-join; prints the time
+                        until all re-joined (target 30 s) and whether every screen ends right
+  --storm-at S          when the storm's kill comes (default 5; --seconds should leave room
+                        after it, default 40 with --storm)
   --help
 
 Target per step: vote → every-screen p99 ≤ 250 ms, nothing lost. A step during which the
 load generator itself was saturated (event-loop lag p99 > 50 ms or CPU > 90 % of its core) is
-not reported.`;
+not reported. Each row shows the frame tick the server used during the step (min–max) and the
+frames it skipped for slow connections / the resyncs it sent. --soak and --storm measure
+Roundtable only.`;
 
 const DEFAULT_STEPS = [1000, 2500, 5000, 7500, 10000, 12500];
+const SYSTEM_NAMES = ['roundtable', 'roundtable-2-nodes', 'raw-ws', 'naive-socket.io'];
 
 function number(name: string, value: string | undefined, min: number): number | undefined {
   if (value === undefined) return undefined;
@@ -86,6 +117,12 @@ export function parseOptions(argv: string[]): CrowdOptions | undefined {
       'cpu-prof': { type: 'string' },
       'keep-going': { type: 'boolean', default: false },
       'report-saturated': { type: 'boolean', default: false },
+      'frame-budget': { type: 'string' },
+      systems: { type: 'string' },
+      'baseline-lag-stretch': { type: 'string' },
+      soak: { type: 'string' },
+      storm: { type: 'boolean', default: false },
+      'storm-at': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -95,20 +132,31 @@ export function parseOptions(argv: string[]): CrowdOptions | undefined {
   if (values.steps !== undefined) steps = values.steps.split(',').map((s) => number('--steps', s.trim(), 20)!);
   if (steps.some((s, i) => i > 0 && s <= steps[i - 1]!)) throw new Error('--steps must be ascending');
   if (values.baselines !== undefined && !['on', 'off'].includes(values.baselines)) throw new Error('--baselines is on or off');
+  if (values['baseline-lag-stretch'] !== undefined && !['on', 'off'].includes(values['baseline-lag-stretch'])) throw new Error('--baseline-lag-stretch is on or off');
   if (values.nodes !== undefined && !['1', '2'].includes(values.nodes)) throw new Error('--nodes is 1 or 2');
   if (values.store !== undefined && !['sqlite', 'redis'].includes(values.store)) throw new Error('--store is sqlite or redis');
   const probes = number('--probes', values.probes, 0) ?? (quick ? 50 : 200);
   if (probes >= steps[0]!) throw new Error(`--probes (${probes}) must be fewer than the smallest step (${steps[0]})`);
+  const soakMinutes = number('--soak', values.soak, 1) ?? null;
+  if (soakMinutes !== null && (values.steps === undefined || steps.length !== 1)) throw new Error('--soak holds one size: give it with --steps N');
+  const storm = values.storm || values['storm-at'] !== undefined;
+  if (storm && soakMinutes !== null) throw new Error('--soak and --storm are separate runs');
+  if ((soakMinutes !== null || storm) && values.baselines === 'on') throw new Error('--soak and --storm measure Roundtable only (the baselines keep no data to restart on)');
+  const stormAtSeconds = storm ? (number('--storm-at', values['storm-at'], 1) ?? 5) : null;
+  if (soakMinutes !== null && values.seconds !== undefined) throw new Error('--soak runs one-minute windows; leave --seconds out');
+  const seconds = soakMinutes !== null ? 60 : (number('--seconds', values.seconds, 1) ?? (quick ? 5 : storm ? 40 : 20));
+  if (stormAtSeconds !== null && stormAtSeconds >= seconds) throw new Error(`--storm-at (${stormAtSeconds}) must come before the end of --seconds (${seconds})`);
   return {
     steps,
-    seconds: number('--seconds', values.seconds, 1) ?? (quick ? 5 : 20),
+    seconds,
     probes,
     connectPerSecond: number('--connect-rate', values['connect-rate'], 1) ?? 500,
     votesPerSecond: number('--votes', values.votes, 0) ?? 200,
     questionsPerSecond: number('--questions', values.questions, 0) ?? 5,
     chatPerSecond: number('--chat', values.chat, 0) ?? 20,
     tallyIntervalMs: number('--tally-ms', values['tally-ms'], 10) ?? 100,
-    baselines: (values.baselines ?? 'on') === 'on',
+    // The soak and the storm are about Roundtable's own behaviour over time; the baselines add nothing there.
+    baselines: (values.baselines ?? (soakMinutes !== null || storm ? 'off' : 'on')) === 'on',
     nodes: values.nodes === '2' ? 2 : 1,
     store: values.store === 'redis' ? 'redis' : 'sqlite',
     serverCores: (values['server-cores'] ?? '0').split('/').map((c) => c.trim()),
@@ -116,5 +164,13 @@ export function parseOptions(argv: string[]): CrowdOptions | undefined {
     cpuProf: values['cpu-prof'] ?? null,
     keepGoing: values['keep-going'],
     reportSaturated: values['report-saturated'],
+    systems: values.systems?.split(',').map((name) => {
+      if (!SYSTEM_NAMES.includes(name.trim())) throw new Error(`--systems: no system "${name}" (${SYSTEM_NAMES.join(', ')})`);
+      return name.trim();
+    }) ?? null,
+    baselineLagStretch: (values['baseline-lag-stretch'] ?? 'on') !== 'off',
+    frameBudget: number('--frame-budget', values['frame-budget'], 1000) ?? DEFAULT_WRITES_PER_SECOND,
+    soakMinutes,
+    stormAtSeconds,
   };
 }

@@ -25,6 +25,18 @@ export function procCpuMicros(pid: number): number | null {
   }
 }
 
+/**
+ * How long a process's main thread has waited, runnable, for a CPU, in µs (Linux schedstat;
+ * null elsewhere): the share of its core that other work on the machine took.
+ */
+export function procWaitedMicros(pid: number): number | null {
+  try {
+    return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[1]) / 1000;
+  } catch {
+    return null;
+  }
+}
+
 /** A request before it is numbered (Omit that distributes over the union of requests). */
 export type Unnumbered<T> = T extends unknown ? Omit<T, 'id'> : never;
 

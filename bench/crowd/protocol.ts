@@ -9,6 +9,25 @@ export interface ServerSample {
   rss: number;
   /** Event listeners on one connected socket (Roundtable only): a large part of its heap per attendee. */
   listenersPerSocket?: number;
+  /** The frame publisher's figures, from servers that send one frame per tick (not the naive baseline). */
+  frames?: FrameStats;
+}
+
+/**
+ * What a server sending one frame per tick says about it (Roundtable's `app.frames.stats()`,
+ * and the raw ws baseline's own). The counters run from the server's start.
+ */
+export interface FrameStats {
+  /** The tick of the largest room now. */
+  tickMs: number;
+  /** The event-loop lag the tick policy last saw. */
+  lagMs: number;
+  /** Frames not written to a connection because its outgoing buffer was over the threshold. */
+  skippedFrames: number;
+  /** `townhall:resync` sent: connections that skipped frames and drained. */
+  resyncs: number;
+  /** Chat messages left out of frames to the crowd under overload. */
+  sampledChat: number;
 }
 
 export type ServerRequest =
@@ -47,6 +66,21 @@ export interface StepPlan {
   questionsPerSecond: number;
   chatPerSecond: number;
   tallyIntervalMs: number;
+  /** Clients reconnect with back-off and re-join when their connection drops (the reconnect storm). */
+  reconnect: boolean;
+}
+
+/** What the reconnect storm saw, from the kill of the server to every screen re-joined. */
+export interface StormResult {
+  /** Clients whose connection dropped, and how many of them re-joined by the end. */
+  dropped: number;
+  rejoined: number;
+  /** From the kill to each client's re-join. */
+  rejoin: LatencySummary;
+  /** The counts a fresh join read after the storm lie between the acknowledged votes and those plus the unknown ones. */
+  truthWithinBounds: boolean;
+  /** Votes counted by the server beyond the acknowledged ones (votes in flight at the kill that it had stored). */
+  unacknowledgedButCounted: number;
 }
 
 export interface LatencySummary {
@@ -70,24 +104,49 @@ export interface StepResult {
   refused: Record<string, number>;
   /** Screens × items never seen, and screens whose final vote counts differ from the acknowledged votes. */
   lost: { questions: number; chats: number; voteScreens: number };
+  /**
+   * Screens × chat messages a screen did not show by design, not lost: left out of its frames
+   * under overload (`chat:messages-skipped`), or older than the join snapshot's window of
+   * recent messages after it re-joined.
+   */
+  sampledChats: number;
+  /** `townhall:resync` the clients received (and re-joined after). */
+  resyncs: number;
+  /** Questions and chat messages the word filter held for review (their text's numbers can read as words). */
+  held: number;
+  /** Commands whose connection closed before their acknowledgement came: their outcome is unknown. */
+  unknown: { votes: number; questions: number; chats: number };
+  /** Commands not sent because their client was reconnecting (a person cannot vote while offline). */
+  offline: number;
   /** Socket.IO events received by all clients per second during the schedule, and their bytes. */
   messagesPerSecond: number;
   bytesPerSecond: number;
   /** Votes reaching screens per second (each vote counted once per screen that shows it). */
   voteDeliveriesPerSecond: number;
-  generator: { cpuPercent: number; lagP99Ms: number };
+  /**
+   * The generator's own CPU (of which in the kernel: mostly its socket reads), the time it
+   * waited for a CPU that other work held (in % of the window), and its event-loop delay.
+   */
+  generator: { cpuPercent: number; systemPercent: number; waitedPercent: number; lagP99Ms: number };
   /** Wall time of the schedule window, for the server's CPU figure. */
   windowMs: number;
+  storm?: StormResult;
 }
 
 export type GeneratorRequest =
   | { id: number; kind: 'connect'; plan: StepPlan }
+  /** Fresh questions to vote on and fresh screens for the same connected crowd (the soak's next window). */
+  | { id: number; kind: 'rearm' }
   | { id: number; kind: 'run' }
+  /** The coordinator killed the server at `at` (epoch ms): re-joins are timed from then. */
+  | { id: number; kind: 'killed'; at: number }
   | { id: number; kind: 'disconnect' };
 
 export type GeneratorReply =
   | { id: number; kind: 'connected'; joined: number; failed: number }
   | { id: number; kind: 'ran'; result: StepResult }
+  | { id: number; kind: 'rearmed' }
+  | { id: number; kind: 'noted' }
   | { id: number; kind: 'disconnected' }
   | { id: number; kind: 'error'; message: string };
 

@@ -5,6 +5,7 @@ import type { SystemName } from './systems.js';
 export const TARGET_P99_MS = 250;
 const GENERATOR_MAX_LAG_MS = 50;
 const GENERATOR_MAX_CPU = 90;
+const WAITED_SHOWN_PERCENT = 5;
 
 export interface Row {
   system: SystemName;
@@ -13,16 +14,35 @@ export interface Row {
   result: StepResult;
   /** Summed over nodes, in % of one core. */
   serverCpuPercent: number;
+  /** The most any node waited, runnable, for a CPU other work held, in % of the window. */
+  serverWaitedPercent: number;
   heapPerAttendeeBytes: number;
   /** Server CPU per Socket.IO message the clients received. */
   cpuMicrosPerMessage: number;
   listenersPerSocket?: number;
+  /** From servers that send frames (Roundtable once it does, and the raw ws baseline). */
+  frames?: FramesSeen;
+  /** The reconnect storm: from the kill to the new server listening. */
+  restartMs?: number;
+}
+
+/** A step's frame figures: the ticks seen while it ran, and what the counters grew by. */
+export interface FramesSeen {
+  tickMinMs: number;
+  tickMaxMs: number;
+  lagMaxMs: number;
+  skippedFrames: number;
+  resyncs: number;
+  sampledChat: number;
 }
 
 export const saturated = (r: Row): boolean =>
   r.result.generator.lagP99Ms > GENERATOR_MAX_LAG_MS || r.result.generator.cpuPercent > GENERATOR_MAX_CPU;
 
-const refusals = (r: Row) => Object.values(r.result.refused).reduce((n, v) => n + v, 0);
+/** Commands whose connection dropped before their answer: expected in a storm, a failure anywhere else. */
+const unknownTotal = (r: Row) => r.result.unknown.votes + r.result.unknown.questions + r.result.unknown.chats;
+const refusals = (r: Row) =>
+  Object.values(r.result.refused).reduce((n, v) => n + v, 0) + (r.result.storm ? 0 : unknownTotal(r) + r.result.offline);
 const lostTotal = (r: Row) => r.result.lost.questions + r.result.lost.chats + r.result.lost.voteScreens;
 
 /** Held: p99 vote → every screen within target, nothing lost, nothing refused, everyone joined. */
@@ -39,18 +59,32 @@ const ms = (v: number) => (Number.isFinite(v) ? (v < 10 ? v.toFixed(1) : v.toFix
 const k = (v: number) => (v >= 1e6 ? `${(v / 1e6).toFixed(2)}M` : v >= 1e3 ? `${(v / 1e3).toFixed(1)}k` : v.toFixed(0));
 
 export const HEADER =
-  '| system | attendees | vote p50 / p99 ms | probes p99 | question p99 | chat p99 | lost q/c/votes | refused | server CPU | heap/attendee | msgs/s | vote deliveries/s | CPU µs/msg | generator CPU / lag p99 | verdict |\n' +
-  '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|';
+  '| system | attendees | tick ms (loop lag) | vote p50 / p99 ms | probes p99 | question p99 | chat p99 | lost q/c/votes | refused | skipped frames / resyncs | server CPU | heap/attendee | msgs/s | vote deliveries/s | CPU µs/msg | generator CPU / lag p99 | verdict |\n' +
+  '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|';
+
+/** Shown when other work on the machine held a process off its core noticeably. */
+const waited = (percent: number) => (percent >= WAITED_SHOWN_PERCENT ? ` (waited ${percent.toFixed(0)} %)` : '');
+
+/** The ticks seen, and the largest event-loop lag the server's tick policy read meanwhile (what stretches the tick). */
+const tick = (f: FramesSeen | undefined) =>
+  !f ? '—' : `${f.tickMinMs === f.tickMaxMs ? f.tickMinMs : `${f.tickMinMs}–${f.tickMaxMs}`} (${f.lagMaxMs.toFixed(0)})`;
 
 export function formatRow(r: Row, reportSaturated = false): string {
   const g = r.result.generator;
-  const generator = `${g.cpuPercent.toFixed(0)} % / ${ms(g.lagP99Ms)} ms`;
-  if (saturated(r) && !reportSaturated) return `| ${r.label} | ${r.n} | generator saturated — not reported |||||||||||| ${generator} | — |`;
+  const generator = `${g.cpuPercent.toFixed(0)} % / ${ms(g.lagP99Ms)} ms${waited(g.waitedPercent)}`;
+  if (saturated(r) && !reportSaturated) return `| ${r.label} | ${r.n} | ${tick(r.frames)} | generator saturated — not reported ||||||||||||| ${generator} | — |`;
   const x = r.result;
-  const refused = Object.entries(x.refused)
-    .map(([code, n]) => `${n} ${code}`)
+  const refused = [
+    ...Object.entries(x.refused).map(([code, n]) => `${n} ${code}`),
+    ...(x.storm ? [] : [unknownTotal(r) ? `${unknownTotal(r)} connection dropped` : '', x.offline ? `${x.offline} offline` : '']),
+  ]
+    .filter(Boolean)
     .join(', ');
-  const verdict = saturated(r)
+  const sampled = [x.sampledChats ? `${x.sampledChats} chat sampled` : '', x.held ? `${x.held} held by the filter` : ''].filter(Boolean).join(', ');
+  const frames = r.frames ? `${r.frames.skippedFrames} / ${r.frames.resyncs}${x.resyncs !== r.frames.resyncs ? ` (${x.resyncs} seen)` : ''}` : '—';
+  const verdict = x.storm
+    ? 'reconnect storm (below)'
+    : saturated(r)
     ? 'generator saturated (shown, not counted)'
     : held(r)
       ? 'holds'
@@ -61,13 +95,15 @@ export function formatRow(r: Row, reportSaturated = false): string {
     '',
     r.label,
     r.n,
+    tick(r.frames),
     `${ms(x.vote.p50)} / ${ms(x.vote.p99)}`,
     ms(x.voteProbes.p99),
     ms(x.question.p99),
     ms(x.chat.p99),
-    `${x.lost.questions}/${x.lost.chats}/${x.lost.voteScreens}`,
+    `${x.lost.questions}/${x.lost.chats}/${x.lost.voteScreens}${sampled ? ` (${sampled})` : ''}`,
     refused || '0',
-    `${r.serverCpuPercent.toFixed(0)} %`,
+    frames,
+    `${r.serverCpuPercent.toFixed(0)} %${waited(r.serverWaitedPercent)}`,
     `${(r.heapPerAttendeeBytes / 1024).toFixed(1)} KB`,
     k(x.messagesPerSecond),
     k(x.voteDeliveriesPerSecond),
@@ -141,4 +177,27 @@ export function summary(rows: Row[], reportSaturated = false): string[] {
     lines.push(`Two nodes vs one (target ≥ 1.8×): ${ratio(capacity(rows, 'roundtable-2-nodes'), rt)}`);
   }
   return lines;
+}
+
+/** Target of the reconnect storm: every client re-joined within this of the kill. */
+export const STORM_TARGET_MS = 30_000;
+
+/** What the reconnect storm of one step showed: its figures, then a verdict against the target. */
+export function stormLines(r: Row): string[] {
+  const s = r.result.storm;
+  if (!s) return [`Reconnect storm at ${r.n}: no kill happened (the schedule ended first)`];
+  const x = r.result;
+  const all = s.rejoined === s.dropped;
+  const seconds = (v: number) => `${(v / 1000).toFixed(1)} s`;
+  const lost = x.lost.questions + x.lost.chats + x.lost.voteScreens;
+  const unknown = x.unknown.votes + x.unknown.questions + x.unknown.chats;
+  const ok = all && s.rejoin.max <= STORM_TARGET_MS && lost === 0 && s.truthWithinBounds;
+  return [
+    `Reconnect storm at ${r.n} attendees: server killed and listening again after ${r.restartMs !== undefined ? seconds(r.restartMs) : '?'}`,
+    `  re-joined: ${s.rejoined} of ${s.dropped}; from the kill: p50 ${seconds(s.rejoin.p50)}, p99 ${seconds(s.rejoin.p99)}, last ${seconds(s.rejoin.max)} (target: all within ${seconds(STORM_TARGET_MS)})`,
+    `  commands in flight at the kill (outcome unknown): ${unknown} (${x.unknown.votes} votes, ${x.unknown.questions} questions, ${x.unknown.chats} chat); not sent while offline: ${x.offline}; refused: ${Object.entries(x.refused).map(([c, n]) => `${n} ${c}`).join(', ') || 0}`,
+    `  final counts read by a fresh join: ${s.truthWithinBounds ? 'between the acknowledged votes and those plus the unknown ones' : 'OUTSIDE the acknowledged votes (+ unknown)'} (${s.unacknowledgedButCounted} votes in flight were stored)`,
+    `  screens left wrong after the drain: ${x.lost.voteScreens} with other counts; unseen: ${x.lost.questions} questions, ${x.lost.chats} chat messages (screens × items)${x.sampledChats ? `; ${x.sampledChats} chat left out by design` : ''}`,
+    `  verdict: ${ok ? 'meets the storm target' : 'misses the storm target'}`,
+  ];
 }

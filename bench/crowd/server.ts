@@ -1,8 +1,10 @@
 // The system under test: the real app from createApp, on the embedded store in a temporary
 // folder or on the Redis the coordinator started. It makes residents straight through the
 // identity and session stores and signs their cookies with the server's own secret (the HTTP guest join is
-// rate-limited per address, which one load generator would trip), and reports its CPU time and
-// memory when asked. Environment: BENCH_STORE, BENCH_REDIS_URL, BENCH_TALLY_MS, BENCH_SECRET.
+// rate-limited per address, which one load generator would trip), and reports its CPU time,
+// memory and frame figures when asked. Environment: BENCH_STORE, BENCH_REDIS_URL, BENCH_TALLY_MS,
+// BENCH_FRAME_BUDGET, BENCH_SECRET; for a restart on the same data and port (the reconnect storm), BENCH_DATA_DIR
+// (the coordinator's folder for the SQLite file, kept) and BENCH_PORT.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -12,7 +14,8 @@ import { createLogger } from '../../server/core/log.js';
 import { sessionTtlMs } from '../../server/identity/service.js';
 import { SESSION_COOKIE, signSession } from '../../server/identity/tokens.js';
 import { openStores } from '../../server/stores.js';
-import type { ServerReady, ServerReply, ServerRequest, ServerSample } from './protocol.js';
+import { DEFAULT_WRITES_PER_SECOND } from '../../server/townhall/frame-tick.js';
+import type { FrameStats, ServerReady, ServerReply, ServerRequest, ServerSample } from './protocol.js';
 
 const store = process.env.BENCH_STORE === 'redis' ? 'redis' : 'sqlite';
 const redisUrl = process.env.BENCH_REDIS_URL;
@@ -23,13 +26,16 @@ const snapshotDir = process.env.BENCH_HEAP_SNAPSHOTS;
 let snapshots = 0;
 if (store === 'redis' && !redisUrl) throw new Error('BENCH_REDIS_URL is required with BENCH_STORE=redis');
 
-const dir = store === 'sqlite' ? mkdtempSync(path.join(tmpdir(), 'rt-bench-crowd-')) : null;
+/** Ours to delete when we made it; the coordinator's when it named it (it outlives a restart). */
+const ownDir = store === 'sqlite' && !process.env.BENCH_DATA_DIR;
+const dir = store === 'sqlite' ? (process.env.BENCH_DATA_DIR ?? mkdtempSync(path.join(tmpdir(), 'rt-bench-crowd-'))) : null;
 const stores = await openStores(dir ? { kind: 'sqlite', file: path.join(dir, 'rt.db') } : { kind: 'redis', url: redisUrl! });
 const app = createApp(
   {
     allowedOrigins: [],
     secureCookies: false,
     tallyIntervalMs,
+    frameWritesPerSecond: Number(process.env.BENCH_FRAME_BUDGET ?? DEFAULT_WRITES_PER_SECOND),
     clientDir: path.resolve('dist/client'),
     filterWords: [],
     flagThreshold: 3,
@@ -43,7 +49,7 @@ const app = createApp(
   },
   { stores, log: createLogger(process.env.BENCH_LOG_LEVEL ?? 'warn') },
 );
-const port = await app.listen(0);
+const port = await app.listen(Number(process.env.BENCH_PORT ?? 0));
 
 /** Residents made so far; later steps reuse them, so each step only adds what it lacks. */
 const residents: string[] = [];
@@ -77,8 +83,10 @@ function sample(gc: boolean): ServerSample {
   const socket = app.io.of('/').sockets.values().next().value;
   const listenersPerSocket = socket ? socket.eventNames().reduce((n, e) => n + socket.listenerCount(e), 0) : 0;
   const at = performance.now() + performance.timeOrigin;
-  return { at, cpuMicros: cpu.user + cpu.system, heapUsed: memory.heapUsed, rss: memory.rss, listenersPerSocket };
+  return { at, cpuMicros: cpu.user + cpu.system, heapUsed: memory.heapUsed, rss: memory.rss, listenersPerSocket, frames: frameStats() };
 }
+
+const frameStats = (): FrameStats => app.frames.stats();
 
 async function answer(req: ServerRequest): Promise<ServerReply> {
   switch (req.kind) {
@@ -102,7 +110,7 @@ async function answer(req: ServerRequest): Promise<ServerReply> {
       // blocking read makes that read reject unhandled, and nothing here needs flushing.
       if (dir) {
         await stores.close();
-        rmSync(dir, { recursive: true, force: true });
+        if (ownDir) rmSync(dir, { recursive: true, force: true });
       }
       return { id: req.id, kind: 'close' };
   }
@@ -121,7 +129,7 @@ process.on('message', (req: ServerRequest) => {
 });
 // Never outlive the coordinator, however it ended.
 process.on('disconnect', () => {
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  if (dir && ownDir) rmSync(dir, { recursive: true, force: true });
   process.exit(0);
 });
 process.send?.({ kind: 'ready', port } satisfies ServerReady);

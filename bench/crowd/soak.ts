@@ -1,0 +1,57 @@
+// `--soak MINUTES`: one crowd held at full load for MINUTES, in one-minute windows, with the
+// server's heap and RSS sampled after each. Between windows the load pauses only while the
+// screens catch up and the next window's questions are asked (well under a second when the
+// server keeps up), and the server runs a full GC for the heap figure.
+import type { CrowdOptions } from './options.js';
+import type { ServerSample } from './protocol.js';
+import { formatRow, type Row } from './report.js';
+import type { StepRunner } from './step.js';
+import type { SystemUnderTest } from './systems.js';
+
+/** Minutes whose figures are warm-up: caches filling, JIT, the crowd's first questions. */
+const WARM_UP_MINUTES = 2;
+/** Heap and RSS stay "flat" when every later sample is within this of the one after the warm-up. */
+const FLAT_WITHIN = 0.1;
+
+export async function soak(system: SystemUnderTest, runner: StepRunner, o: CrowdOptions, print: (line: string) => void): Promise<{ rows: Row[]; summary: string[] }> {
+  const minutes = o.soakMinutes!;
+  const n = o.steps[0]!;
+  const crowd = await runner.connect(system, n);
+  const rows: Row[] = [];
+  const memory: ServerSample[] = [crowd.full[0]!];
+  try {
+    for (let minute = 1; minute <= minutes; minute++) {
+      if (minute > 1) await runner.rearm();
+      const row = await runner.run(system, crowd, [memory.at(-1)!]);
+      row.label = `${system.label}, minute ${minute}`;
+      rows.push(row);
+      print(formatRow(row, o.reportSaturated));
+      memory.push((await system.sample(true))[0]!);
+    }
+  } finally {
+    await runner.disconnect();
+  }
+  return { rows, summary: soakSummary(n, memory, rows) };
+}
+
+function soakSummary(n: number, memory: ServerSample[], rows: Row[]): string[] {
+  const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
+  const lines = [
+    `Soak at ${n} attendees, ${rows.length} minutes: server heap / RSS after each minute (MB, after a full GC), minute 0 = everyone joined:`,
+    `  ${memory.map((s, i) => `${i}: ${mb(s.heapUsed)} / ${mb(s.rss)}`).join(' · ')}`,
+  ];
+  if (memory.length <= WARM_UP_MINUTES + 1) {
+    lines.push(`  flat: not judged (needs more than ${WARM_UP_MINUTES} minutes of warm-up)`);
+  } else {
+    const reference = memory[WARM_UP_MINUTES]!;
+    const later = memory.slice(WARM_UP_MINUTES + 1);
+    const drift = (key: 'heapUsed' | 'rss') => Math.max(...later.map((s) => Math.abs(s[key] / reference[key] - 1)));
+    const judge = (key: 'heapUsed' | 'rss') => `${(drift(key) * 100).toFixed(1)} % ${drift(key) <= FLAT_WITHIN ? '(flat)' : '(NOT flat)'}`;
+    lines.push(`  largest move from minute ${WARM_UP_MINUTES} (target within ${FLAT_WITHIN * 100} %): heap ${judge('heapUsed')}, RSS ${judge('rss')}`);
+  }
+  const lost = rows.reduce((sum, r) => sum + r.result.lost.questions + r.result.lost.chats + r.result.lost.voteScreens, 0);
+  const refused = rows.reduce((sum, r) => sum + Object.values(r.result.refused).reduce((a, b) => a + b, 0) + r.result.unknown.votes + r.result.unknown.questions + r.result.unknown.chats, 0);
+  const worst = Math.max(...rows.map((r) => r.result.vote.p99));
+  lines.push(`  lost over the soak: ${lost}; refused or unanswered: ${refused}; worst minute's vote p99: ${worst.toFixed(0)} ms`);
+  return lines;
+}
