@@ -35,6 +35,8 @@ export interface ClientOptions {
   reconnect: boolean;
   /** Called after each re-join that followed a dropped connection. */
   onRejoin?: (client: BenchClient) => void;
+  /** What went wrong on the way back after a dropped connection, one call per incident. */
+  onTrouble?: (what: string) => void;
 }
 
 /**
@@ -49,7 +51,10 @@ export function backoffMs(attempt: number, random = Math.random()): number {
 }
 
 const ACK_OK = Buffer.from('[{"ok":true');
+/** The first join may wait behind the whole crowd arriving. */
 const JOIN_TIMEOUT_MS = 120_000;
+/** A reconnection gives up after socket.io-client's default connection timeout, and tries again. */
+const REJOIN_TIMEOUT_MS = 20_000;
 const startsWith = (buf: Buffer, prefix: Buffer) => nameAt(buf, 0, prefix);
 
 export class CrowdClient implements BenchClient {
@@ -95,16 +100,25 @@ export class CrowdClient implements BenchClient {
           if (type === 0x30 /* 0: open */) return ws.send('40');
         },
         close: () => {
+          if (!settled) this.trouble(ws.handshaken ? 'connection closed before the join' : 'connection failed');
           once(false);
           this.dropped(ws);
         },
       },
     );
     this.ws = ws;
-    const timer = setTimeout(() => {
-      once(false);
-      ws.destroy();
-    }, JOIN_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => {
+        if (this.everJoined) this.trouble('join not answered in time');
+        once(false);
+        ws.destroy();
+      },
+      this.everJoined ? REJOIN_TIMEOUT_MS : JOIN_TIMEOUT_MS,
+    );
+  }
+
+  private trouble(what: string): void {
+    if (this.everJoined) this.options.onTrouble?.(what);
   }
 
   /** The connection closed: its commands will never be answered; reconnect if this client should. */
@@ -145,7 +159,12 @@ export class CrowdClient implements BenchClient {
       return;
     }
     if (kind === 0x30 /* 0: connected */) return this.join(settle, true);
-    if (kind === 0x34 /* 4: connect error */) settle(false);
+    if (kind === 0x34 /* 4: connect error */) {
+      // `44{"message":"UNAVAILABLE"}`: the server refused the namespace; a client tries again later.
+      this.trouble(`connect error ${/"message":"([^"]*)"/.exec(data.toString())?.[1] ?? '?'}`);
+      settle(false);
+      this.ws?.destroy();
+    }
   }
 
   /**
@@ -156,6 +175,7 @@ export class CrowdClient implements BenchClient {
     const again = this.everJoined;
     this.command('townhall:join', { townHallId: this.townHallId }, (reply) => {
       if (!reply.ok) {
+        if (reply !== disconnected) this.trouble(`join refused ${reply.result().error?.code ?? '?'}`);
         // Refused (the server starting up, a limit): the connection stays; so does the screen's wish to join.
         if (again && reply !== disconnected) setTimeout(() => this.ws?.open && this.join(settle, reconnected), backoffMs(this.attempt++));
         return settle(false);
