@@ -53,8 +53,15 @@ export function backoffMs(attempt: number, random = Math.random()): number {
 const ACK_OK = Buffer.from('[{"ok":true');
 /** The first join may wait behind the whole crowd arriving. */
 const JOIN_TIMEOUT_MS = 120_000;
-/** A reconnection gives up after socket.io-client's default connection timeout, and tries again. */
-const REJOIN_TIMEOUT_MS = 20_000;
+/**
+ * A reconnection that is not connected to the namespace within socket.io-client's default
+ * connection timeout gives up and tries again. Its join then waits for its answer however long
+ * it takes (asking again would only add to the server's queue), and one slower than the app's
+ * command timeout is counted: the app's client gives up a command after 10 s
+ * (client/src/lib/socket.ts) and does not join again until the next reconnect.
+ */
+const RECONNECT_TIMEOUT_MS = 20_000;
+export const APP_COMMAND_TIMEOUT_MS = 10_000;
 const startsWith = (buf: Buffer, prefix: Buffer) => nameAt(buf, 0, prefix);
 
 export class CrowdClient implements BenchClient {
@@ -109,13 +116,19 @@ export class CrowdClient implements BenchClient {
     this.ws = ws;
     const timer = setTimeout(
       () => {
-        if (this.everJoined) this.trouble('join not answered in time');
+        this.trouble('not connected within 20 s');
         once(false);
         ws.destroy();
       },
-      this.everJoined ? REJOIN_TIMEOUT_MS : JOIN_TIMEOUT_MS,
+      this.everJoined ? RECONNECT_TIMEOUT_MS : JOIN_TIMEOUT_MS,
     );
+    // A reconnection's timer stops once the namespace is connected (its join may take longer).
+    this.connected = () => {
+      if (this.everJoined) clearTimeout(timer);
+    };
   }
+
+  private connected = () => {};
 
   private trouble(what: string): void {
     if (this.everJoined) this.options.onTrouble?.(what);
@@ -158,7 +171,10 @@ export class CrowdClient implements BenchClient {
       lent = false;
       return;
     }
-    if (kind === 0x30 /* 0: connected */) return this.join(settle, true);
+    if (kind === 0x30 /* 0: connected */) {
+      this.connected();
+      return this.join(settle, true);
+    }
     if (kind === 0x34 /* 4: connect error */) {
       // `44{"message":"UNAVAILABLE"}`: the server refused the namespace; a client tries again later.
       this.trouble(`connect error ${/"message":"([^"]*)"/.exec(data.toString())?.[1] ?? '?'}`);
@@ -173,7 +189,9 @@ export class CrowdClient implements BenchClient {
    */
   private join(settle: (ok: boolean) => void, reconnected: boolean): void {
     const again = this.everJoined;
+    const sentAt = performance.now();
     this.command('townhall:join', { townHallId: this.townHallId }, (reply) => {
+      if (reply !== disconnected && performance.now() - sentAt > APP_COMMAND_TIMEOUT_MS) this.trouble('join answered after more than 10 s');
       if (!reply.ok) {
         if (reply !== disconnected) this.trouble(`join refused ${reply.result().error?.code ?? '?'}`);
         // Refused (the server starting up, a limit): the connection stays; so does the screen's wish to join.

@@ -3,7 +3,7 @@
 // and each handed to the handler of its event, as the app's client does.
 import { io, type Socket } from 'socket.io-client';
 import type { RoomFrame } from '../../shared/room.js';
-import { backoffMs, DISCONNECTED, type AckHandler, type BenchClient, type ClientOptions } from './crowd-client.js';
+import { APP_COMMAND_TIMEOUT_MS, backoffMs, DISCONNECTED, type AckHandler, type BenchClient, type ClientOptions } from './crowd-client.js';
 import { seqIn, type JoinSnapshot, type Screen } from './measure.js';
 
 type Result = { ok: boolean; data?: unknown; error?: { code: string } };
@@ -90,9 +90,13 @@ export class ProbeClient implements BenchClient {
   /** The first join resolves start(); a later one reads its snapshot, which stands in for what this screen missed. */
   private join(reconnected: boolean, settle: (ok: boolean) => void): void {
     const again = this.everJoined;
+    const sentAt = performance.now();
     this.command('townhall:join', { townHallId: this.townHallId }, (reply) => {
+      const code = reply.ok ? null : reply.result().error?.code;
+      if (again && code !== DISCONNECTED && performance.now() - sentAt > APP_COMMAND_TIMEOUT_MS) {
+        this.options.onTrouble?.('join answered after more than 10 s');
+      }
       if (!reply.ok) {
-        const code = reply.result().error?.code;
         if (again && code !== DISCONNECTED) {
           this.options.onTrouble?.(`join refused ${code ?? '?'}`);
           setTimeout(() => this.socket?.connected && this.join(reconnected, settle), backoffMs(this.refusals++));
