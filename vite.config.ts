@@ -17,6 +17,8 @@ export default defineConfig({
     proxy: {
       '/api': target,
       '/healthz': target,
+      // The hall's short link is answered by the server (a redirect into the app).
+      '^/h/': target,
       '/socket.io': { target, ws: true },
     },
   },

@@ -24,6 +24,14 @@ export interface MediaConfig {
    * that many video consumers).
    */
   consumersPerRouter: number;
+  /**
+   * Address the PipeTransports that carry a town hall's media between nodes listen on, in the
+   * worker's port range. Default `listenIp`. With several machines: an address the other nodes
+   * reach (a private network), never one the public can.
+   */
+  pipeListenIp: string;
+  /** Address other nodes are told to send piped media to, when it differs from `pipeListenIp`. */
+  pipeAnnouncedIp: string | undefined;
 }
 
 export type MediaConfigInput = Partial<MediaConfig>;
@@ -39,6 +47,8 @@ export function resolveMediaConfig(input: MediaConfigInput = {}): MediaConfig {
     listenIp: input.listenIp ?? '127.0.0.1',
     announcedIp: input.announcedIp,
     consumersPerRouter: input.consumersPerRouter ?? 500,
+    pipeListenIp: input.pipeListenIp ?? input.listenIp ?? '127.0.0.1',
+    pipeAnnouncedIp: input.pipeAnnouncedIp ?? (input.pipeListenIp === undefined ? input.announcedIp : undefined),
   };
   const problems: string[] = [];
   if (!Number.isInteger(config.numWorkers) || config.numWorkers < 1) problems.push('numWorkers must be an integer ≥ 1');
@@ -54,18 +64,33 @@ export function resolveMediaConfig(input: MediaConfigInput = {}): MediaConfig {
   if (isIP(config.listenIp) === 0) problems.push('listenIp must be an IP address');
   if (config.announcedIp !== undefined && isIP(config.announcedIp) === 0) problems.push('announcedIp must be an IP address');
   // Browsers cannot reach a wildcard address, so it must never end up in an ICE candidate.
-  if ((config.listenIp === '0.0.0.0' || config.listenIp === '::') && config.announcedIp === undefined) {
+  if (isWildcard(config.listenIp) && config.announcedIp === undefined) {
     problems.push('announcedIp is required when listenIp is a wildcard address');
+  }
+  if (isIP(config.pipeListenIp) === 0) problems.push('pipeListenIp must be an IP address');
+  if (config.pipeAnnouncedIp !== undefined && isIP(config.pipeAnnouncedIp) === 0) problems.push('pipeAnnouncedIp must be an IP address');
+  // Another node cannot send to a wildcard address either.
+  if (isWildcard(config.pipeListenIp) && config.pipeAnnouncedIp === undefined) {
+    problems.push('pipeAnnouncedIp is required when pipeListenIp is a wildcard address');
   }
   if (problems.length > 0) throw new Error(`invalid media configuration: ${problems.join('; ')}`);
   return config;
 }
+
+const isWildcard = (ip: string) => ip === '0.0.0.0' || ip === '::';
 
 /** The address every transport of this service listens on, in mediasoup 3.12's shape. */
 export function transportListenIp(config: MediaConfig): ms.TransportListenIp {
   return config.announcedIp === undefined
     ? { ip: config.listenIp }
     : { ip: config.listenIp, announcedIp: config.announcedIp };
+}
+
+/** The address the PipeTransports to other nodes listen on, in mediasoup 3.12's shape. */
+export function pipeListenIp(config: MediaConfig): ms.TransportListenIp {
+  return config.pipeAnnouncedIp === undefined
+    ? { ip: config.pipeListenIp }
+    : { ip: config.pipeListenIp, announcedIp: config.pipeAnnouncedIp };
 }
 
 /**

@@ -2,10 +2,12 @@ import type { EventEmitter } from 'node:events';
 import type { Id } from '../shared/ids.js';
 
 /**
- * Why a town hall's router went away. 'workerdied' is the one the signalling layer must act
- * on: its clients' transports are gone and they need to reconnect to a new router.
+ * Why a town hall's router went away. 'workerdied' and 'moved' are the ones the signalling layer
+ * must act on: its clients' transports are gone and they need to reconnect to a new router.
+ * 'moved': the town hall's media now lives on another node (its home node changed), closed by
+ * the signalling layer.
  */
-export type RouterCloseReason = 'closed' | 'workerdied' | 'serviceclosed';
+export type RouterCloseReason = 'closed' | 'workerdied' | 'serviceclosed' | 'moved';
 
 export type MediaServiceEvents = {
   /** A worker process exited unexpectedly; its routers have already been dropped. */
@@ -15,7 +17,8 @@ export type MediaServiceEvents = {
   routerclose: [{ townHallId: Id; routerId: string; reason: RouterCloseReason }];
   /**
    * A town hall's media (its routers and every transport on them) closed: on request
-   * ('closed'), with a worker ('workerdied': clients may join again), or with the service.
+   * ('closed'), with a worker ('workerdied': clients may join again), because its home node
+   * changed ('moved': clients join again), or with the service.
    */
   mediaclose: [{ townHallId: Id; reason: RouterCloseReason }];
   /** A producer went away for any reason other than its town hall's media closing. */

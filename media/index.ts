@@ -15,6 +15,7 @@ export type { MediaConfig, MediaConfigInput } from './config.js';
 export { MediaRequestError, MediaServiceClosedError } from './events.js';
 export type { MediaEvents, MediaServiceEvents, RouterCloseReason } from './events.js';
 export type { MediaLogger } from './logger.js';
+export type { NodePipe, NodePipeEvents, PipeEnd, PipedProducer, ProducerChange } from './node-pipe.js';
 export type { TownHallRouter, TownHallRouterAppData } from './router-registry.js';
 export type { WorkerLoad } from './worker-pool.js';
 export type {

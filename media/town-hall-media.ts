@@ -2,9 +2,10 @@ import type { types as ms } from 'mediasoup';
 import type { Id } from '../shared/ids.js';
 import type { MediaKind, MediaSource, TransportDirection } from '../shared/media.js';
 import { Audience } from './audience.js';
-import { transportListenIp, type MediaConfig } from './config.js';
+import { pipeListenIp, transportListenIp, type MediaConfig } from './config.js';
 import { MediaRequestError, type MediaEvents, type RouterCloseReason } from './events.js';
 import type { MediaLogger } from './logger.js';
+import { NodePipe } from './node-pipe.js';
 import type { TownHallRouter } from './router-registry.js';
 import type { WorkerPool } from './worker-pool.js';
 
@@ -64,6 +65,8 @@ export class TownHallMedia {
   readonly #audience: Audience;
   readonly #transports = new Map<string, TransportEntry>();
   readonly #producers = new Map<string, TownHallProducer>();
+  /** Producers published on another node and received through a NodePipe. */
+  readonly #piped = new Set<string>();
   readonly #consumers = new Map<string, { consumer: TownHallConsumer; entry: TransportEntry }>();
   #speaker: string | null = null;
   #audioLevels: ms.AudioLevelObserver | undefined;
@@ -164,18 +167,55 @@ export class TownHallMedia {
       producer.close();
       throw notFound('transport');
     }
+    await this.#keep(producer);
+    return producer;
+  }
+
+  /**
+   * A pipe to the same town hall's router on another node, made on the main router (where
+   * producers live). Closes with the media.
+   */
+  async openNodePipe(): Promise<NodePipe> {
+    this.#requireOpen();
+    const transport = await this.#main.createPipeTransport({
+      listenIp: pipeListenIp(this.#options.config),
+      enableRtx: true,
+      enableSrtp: true,
+    });
+    if (this.closed) {
+      transport.close();
+      this.#requireOpen();
+    }
+    return new NodePipe(transport, {
+      producer: (producerId) => this.#producers.get(producerId),
+      adopt: (producer) => {
+        this.#piped.add(producer.id);
+        void this.#keep(producer);
+      },
+    });
+  }
+
+  /** Whether a producer came from another node (its close is announced there, not here). */
+  isPiped(producerId: string): boolean {
+    return this.#piped.has(producerId);
+  }
+
+  /** Tracks a producer of this town hall, published here or received from another node. */
+  async #keep(producer: TownHallProducer): Promise<void> {
     this.#producers.set(producer.id, producer);
     producer.observer.once('close', () => {
       this.#producers.delete(producer.id);
+      const piped = this.#piped.delete(producer.id);
       this.#audience.forget(producer.id);
       if (this.#speaker === producer.id) this.#setSpeaker(null);
-      if (!this.closed) this.#options.events.emit('producerclose', { townHallId: this.townHallId, producerId: producer.id, peerId });
+      if (!this.closed && !piped) {
+        this.#options.events.emit('producerclose', { townHallId: this.townHallId, producerId: producer.id, peerId: producer.appData.peerId });
+      }
     });
     if (producer.kind === 'audio') {
       await this.#audioLevels?.addProducer({ producerId: producer.id }).catch(() => undefined);
     }
     await this.#audience.pipeEverywhere(producer);
-    return producer;
   }
 
   async consume(
@@ -223,10 +263,10 @@ export class TownHallMedia {
     return this.#producers.get(producerId);
   }
 
-  /** A producer this peer published, or NOT_FOUND. */
+  /** A producer this peer published on this node, or NOT_FOUND. */
   ownProducer(peerId: string, producerId: string): TownHallProducer {
     const producer = this.#producers.get(producerId);
-    if (producer === undefined || producer.appData.peerId !== peerId) throw notFound('producer');
+    if (producer === undefined || this.#piped.has(producerId) || producer.appData.peerId !== peerId) throw notFound('producer');
     return producer;
   }
 

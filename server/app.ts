@@ -9,6 +9,8 @@ import type { Logger } from './core/log.js';
 import { guardRecovery, RECOVERY_WINDOW_MS } from './core/recovery.js';
 import { capSockets, DEFAULT_SOCKET_CAPS, type SocketCaps } from './core/socket-caps.js';
 import { rooms, type AppServer } from './core/types.js';
+import { registerBackchannel } from './backchannel/handlers.js';
+import { scheduleBackchannelPurge } from './backchannel/retention.js';
 import { registerCaptions } from './captions/handlers.js';
 import { registerChat } from './chat/handlers.js';
 import { registerForum } from './forum/handlers.js';
@@ -20,10 +22,13 @@ import { createSessions } from './identity/sessions.js';
 import { authenticateSockets } from './identity/socket-auth.js';
 import { registerModeration } from './moderation/handlers.js';
 import { createModerationCore } from './moderation/pipeline.js';
+import { createPersonalInfoScreen } from './moderation/personal-info.js';
 import type { ModerationPipeline } from './moderation/pipeline-types.js';
 import { registerPolls } from './polls/handlers.js';
 import { createPollReader } from './polls/service.js';
 import { registerQa } from './qa/handlers.js';
+import { registerQaAdvance } from './qa/advance.js';
+import { SIMILAR_MAX_AGE_MS, SIMILAR_MAX_AGE_SQLITE_MS } from './qa/similar.js';
 import { createQuestionReader } from './qa/service.js';
 import { createCaptionService } from './captions/service.js';
 import { createChatService } from './chat/service.js';
@@ -34,6 +39,7 @@ import type { Stores } from './stores.js';
 import { isUnavailable } from './storage/unavailable.js';
 import { registerTownHall } from './townhall/handlers.js';
 import { registerMedia } from './townhall/media-handlers.js';
+import { registerPresenter } from './townhall/presenter.js';
 import { createTownHallRoom } from './townhall/room.js';
 import { createRoomFrames, type RoomFrames } from './townhall/frames.js';
 import { DEFAULT_WRITES_PER_SECOND } from './townhall/frame-tick.js';
@@ -42,6 +48,7 @@ import { shedUnderLoad } from './core/command.js';
 import { createTownHallService, type TownHallService } from './townhall/service.js';
 import { createHallService } from './townhall/hall.js';
 import { createVoteGuard } from './townhall/vote-guard.js';
+import { createTopicService } from './settings/topics.js';
 import { createIdentityChallenges, type IdentityCost } from './identity/challenge.js';
 
 export interface AppOptions {
@@ -70,6 +77,8 @@ export interface AppOptions {
   integrity: Integrity;
   /** WebSocket writes a second this node paces town hall frames to (DEFAULT_WRITES_PER_SECOND by default). */
   frameWritesPerSecond?: number;
+  /** How long a town hall's media home lease lasts unrenewed (10 s by default): video's failover time. */
+  mediaLeaseMs?: number;
 }
 
 export interface Integrity {
@@ -122,6 +131,7 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
   const townHalls = createTownHallService(stores.townHalls, identity);
   const halls = createHallService({ store: stores.townHalls, townHalls, secret: options.secret });
   const challenges = createIdentityChallenges({ secret: options.secret, limits, cost: options.integrity.identities });
+  const topics = createTopicService(stores.topics);
   const originAllowed = createOriginCheck(options.allowedOrigins);
   const trust = compileTrust(options.trustProxy ?? false);
 
@@ -158,6 +168,16 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
 
   const audit = watchAudit(stores.audit, log);
   const sanctionsChanged = coordination.invalidations('sanctions');
+  // The department's allowed numbers and addresses: read again on every node as soon as an
+  // admin changes them, and within ALLOW_LIST_TTL_MS should that news not arrive.
+  const personalInfo = createPersonalInfoScreen(async () => (await stores.settings.get()).allowedPersonalInfo);
+  const settingsChanged = coordination.invalidations('settings');
+  const unsubscribedSettings = settingsChanged
+    .subscribe(() => personalInfo.forget())
+    .catch((err: unknown) => {
+      log.warn({ err }, 'settings changes from other nodes will wait for the cache to lapse');
+      return () => {};
+    });
   const moderation = createModerationCore({
     io,
     stores: stores.moderation,
@@ -166,6 +186,7 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     log,
     pseudonyms,
     staticRules: options.filterWords.map((term) => ({ term, action: 'hold' as const })),
+    personalInfo,
     sanctionsChanged: (userId) =>
       void sanctionsChanged.publish(userId).catch((err: unknown) => log.warn({ err }, 'could not tell other nodes of a sanction')),
   });
@@ -186,6 +207,7 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
       polls: createPollReader(stores.polls),
       audit: stores.audit,
       settings: stores.settings,
+      topics,
       identity,
       sources: { ...createChatService(stores.chat), ...createCaptionService(stores.captions) },
       placeOf: async (ref) => {
@@ -211,7 +233,12 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     halls,
     townHalls,
     records,
+    topics,
     networkKey: (req) => networkKey(req.ip ?? ''),
+    settingsChanged: () => {
+      personalInfo.forget();
+      void settingsChanged.publish('site').catch((err: unknown) => log.warn({ err }, 'could not tell other nodes of a settings change'));
+    },
   });
 
   // Before the features: each adds its part of the join to the room and publishes through it.
@@ -262,10 +289,19 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     pseudonyms,
     tallyIntervalMs: options.tallyIntervalMs,
     coordination,
+    topics,
+    // On one SQLite file every change normally passes through this node, so the index is exact and
+    // the re-read is only a safety net (a second process on the file); with Redis, other nodes write.
+    similarMaxAgeMs: stores.redis ? SIMILAR_MAX_AGE_MS : SIMILAR_MAX_AGE_SQLITE_MS,
   });
+  // The presenter screen: its read (the hall code, live only) and the host's "next question".
+  registerPresenter({ io, limits, log, isUnavailable, townHalls, halls });
+  registerQaAdvance({ io, room, limits, log, isUnavailable, questions: stores.questions, townHalls, identity, pseudonyms });
   registerForum({ io, limits, log, isUnavailable, forum: stores.forum, moderation: moderation.pipeline, accounts: stores.identity });
   registerChat({ io, room, limits, log, isUnavailable, chat: stores.chat, townHalls, moderation: moderation.pipeline });
   registerCaptions({ io, room, limits, log, isUnavailable, captions: stores.captions, townHalls });
+  registerBackchannel({ io, room, limits, log, isUnavailable, backchannel: stores.backchannel, townHalls });
+  const stopBackchannelPurge = scheduleBackchannelPurge({ backchannel: stores.backchannel, townHalls, settings: stores.settings, log });
   const polls = registerPolls({
     io,
     room,
@@ -290,6 +326,8 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     moderation: moderation.pipeline,
     onSanction: moderation.sanctions.onSanction,
     stage: coordination.stage,
+    coordination,
+    ...(options.mediaLeaseMs === undefined ? {} : { mediaLeaseMs: options.mediaLeaseMs }),
   });
 
   return {
@@ -311,12 +349,14 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
       }),
     async close() {
       stopPurge();
+      stopBackchannelPurge();
       qa.close();
       polls.close();
-      media.close();
+      await media.close();
       frames.close();
       load.close();
       void unsubscribed.then((off) => off());
+      void unsubscribedSettings.then((off) => off());
       await new Promise<void>((resolve) => io.close(() => resolve()));
     },
   };

@@ -38,6 +38,8 @@ const Env = z.object({
   /** Connections one session (all of one person's tabs), and one network, may hold on each node. */
   ROUNDTABLE_MAX_SOCKETS_PER_SESSION: z.coerce.number().int().min(1).default(DEFAULT_SOCKET_CAPS.perSession),
   ROUNDTABLE_MAX_SOCKETS_PER_NETWORK: z.coerce.number().int().min(1).default(DEFAULT_SOCKET_CAPS.perNetwork),
+  /** Of those, connections watching before choosing a name (they cost no identity). */
+  ROUNDTABLE_MAX_WATCHERS_PER_NETWORK: z.coerce.number().int().min(0).default(DEFAULT_SOCKET_CAPS.watchersPerNetwork),
   /** Votes one network adds to one question or poll in ten minutes (people let in with the hall's code are not counted). */
   ROUNDTABLE_VOTES_PER_NETWORK: z.coerce.number().int().min(1).default(10),
   /** New identities a network makes in six hours without proof of work. */
@@ -56,6 +58,12 @@ const Env = z.object({
   ROUNDTABLE_MEDIA_LISTEN_IP: z.union([z.ipv4(), z.ipv6()]).default('127.0.0.1'),
   /** The address browsers are told to send media to, when it differs (NAT, or listening on 0.0.0.0). */
   ROUNDTABLE_MEDIA_ANNOUNCED_IP: z.union([z.ipv4(), z.ipv6()]).optional(),
+  /** Several nodes: the address the pipes carrying video between nodes listen on (a private network). */
+  ROUNDTABLE_MEDIA_PIPE_IP: z.union([z.ipv4(), z.ipv6()]).optional(),
+  /** The address other nodes send piped video to, when it differs (NAT, or listening on 0.0.0.0). */
+  ROUNDTABLE_MEDIA_PIPE_ANNOUNCED_IP: z.union([z.ipv4(), z.ipv6()]).optional(),
+  /** How long a town hall's media stays on a node that stopped renewing its lease (a node that died). */
+  ROUNDTABLE_MEDIA_LEASE_MS: z.coerce.number().int().min(300).max(300_000).default(10_000),
   ROUNDTABLE_RTC_MIN_PORT: z.coerce.number().int().min(1).max(65535).default(40000),
   ROUNDTABLE_RTC_MAX_PORT: z.coerce.number().int().min(1).max(65535).default(49999),
   /** mediasoup worker processes; one per core by default. */
@@ -95,6 +103,9 @@ export interface Config {
   media: {
     listenIp: string;
     announcedIp: string | undefined;
+    pipeListenIp: string | undefined;
+    pipeAnnouncedIp: string | undefined;
+    leaseMs: number;
     rtcMinPort: number;
     rtcMaxPort: number;
     numWorkers: number | undefined;
@@ -124,6 +135,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if ((e.ROUNDTABLE_MEDIA_LISTEN_IP === '0.0.0.0' || e.ROUNDTABLE_MEDIA_LISTEN_IP === '::') && !e.ROUNDTABLE_MEDIA_ANNOUNCED_IP) {
     throw new Error('invalid configuration: ROUNDTABLE_MEDIA_ANNOUNCED_IP is required when ROUNDTABLE_MEDIA_LISTEN_IP is a wildcard address');
   }
+  if ((e.ROUNDTABLE_MEDIA_PIPE_IP === '0.0.0.0' || e.ROUNDTABLE_MEDIA_PIPE_IP === '::') && !e.ROUNDTABLE_MEDIA_PIPE_ANNOUNCED_IP) {
+    throw new Error('invalid configuration: ROUNDTABLE_MEDIA_PIPE_ANNOUNCED_IP is required when ROUNDTABLE_MEDIA_PIPE_IP is a wildcard address');
+  }
   if (e.ROUNDTABLE_RTC_MIN_PORT > e.ROUNDTABLE_RTC_MAX_PORT) {
     throw new Error('invalid configuration: ROUNDTABLE_RTC_MIN_PORT must not exceed ROUNDTABLE_RTC_MAX_PORT');
   }
@@ -146,7 +160,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     flagThreshold: e.ROUNDTABLE_FLAG_THRESHOLD,
     flagAccountAgeHours: e.ROUNDTABLE_FLAG_ACCOUNT_AGE_HOURS,
     trustProxy: readTrustProxy(e.ROUNDTABLE_TRUST_PROXY),
-    socketCaps: { perSession: e.ROUNDTABLE_MAX_SOCKETS_PER_SESSION, perNetwork: e.ROUNDTABLE_MAX_SOCKETS_PER_NETWORK },
+    socketCaps: {
+      perSession: e.ROUNDTABLE_MAX_SOCKETS_PER_SESSION,
+      perNetwork: e.ROUNDTABLE_MAX_SOCKETS_PER_NETWORK,
+      watchersPerNetwork: e.ROUNDTABLE_MAX_WATCHERS_PER_NETWORK,
+    },
     integrity: {
       votesPerNetwork: e.ROUNDTABLE_VOTES_PER_NETWORK,
       identities: { freePerNetwork: e.ROUNDTABLE_FREE_IDENTITIES_PER_NETWORK, baseWork: e.ROUNDTABLE_IDENTITY_WORK },
@@ -158,6 +176,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     media: {
       listenIp: e.ROUNDTABLE_MEDIA_LISTEN_IP,
       announcedIp: e.ROUNDTABLE_MEDIA_ANNOUNCED_IP,
+      pipeListenIp: e.ROUNDTABLE_MEDIA_PIPE_IP,
+      pipeAnnouncedIp: e.ROUNDTABLE_MEDIA_PIPE_ANNOUNCED_IP,
+      leaseMs: e.ROUNDTABLE_MEDIA_LEASE_MS,
       rtcMinPort: e.ROUNDTABLE_RTC_MIN_PORT,
       rtcMaxPort: e.ROUNDTABLE_RTC_MAX_PORT,
       numWorkers: e.ROUNDTABLE_MEDIA_WORKERS,

@@ -19,10 +19,13 @@ import { moderationRoutes } from './moderation/routes.js';
 import type { CachedRecords } from './record/cache.js';
 import { recordRoutes } from './record/routes.js';
 import { settingsRoutes } from './settings/routes.js';
+import { topicRoutes } from './settings/topics-routes.js';
+import type { TopicService } from './settings/topics.js';
 import { isUnavailable } from './storage/unavailable.js';
 import type { Stores } from './stores.js';
 import type { HallService } from './townhall/hall.js';
 import { townHallRoutes } from './townhall/routes.js';
+import { hallLinkRoutes } from './townhall/hall-link.js';
 import type { TownHallService } from './townhall/service.js';
 
 export interface HttpDeps {
@@ -37,8 +40,11 @@ export interface HttpDeps {
   halls: HallService;
   townHalls: TownHallService;
   records: CachedRecords;
+  topics: TopicService;
   /** The keyed hash of a request's network, for rate limits on requests without a session. */
   networkKey(req: express.Request): string;
+  /** An admin changed the settings here (the record and the personal-information screen depend on them). */
+  settingsChanged(): void;
 }
 
 /** Mounts everything the app answers over HTTP on `app`, in the order it is matched. */
@@ -81,8 +87,17 @@ export function mountHttp(app: express.Express, deps: HttpDeps): void {
   app.use('/api', moderationRoutes(stores.audit));
   // The public record of ended town halls, and the admin settings that shape it.
   app.use('/api', recordRoutes({ records, limits, networkKey: deps.networkKey }));
-  app.use('/api', settingsRoutes(stores.settings, log, () => records.forget()));
+  app.use(
+    '/api',
+    settingsRoutes(stores.settings, log, () => {
+      records.forget();
+      deps.settingsChanged();
+    }),
+  );
+  app.use('/api', topicRoutes(deps.topics, log, () => records.forget()));
   app.use('/api', (_req, _res, next) => next(new CommandError(ErrorCode.NOT_FOUND, 'No such endpoint.')));
+  // The hall's short link (`/h/<code>`), before the client answers every other path.
+  app.use(hallLinkRoutes({ townHalls: deps.townHalls, halls: deps.halls, limits, networkKey: deps.networkKey }));
   serveClient(app, options.clientDir);
   app.use(errorHandler(log, isUnavailable));
 }

@@ -27,6 +27,7 @@ const app = createApp(
     allowLoopbackOrigins: config.allowLoopbackOrigins,
     socketCaps: config.socketCaps,
     integrity: config.integrity,
+    mediaLeaseMs: config.media.leaseMs,
     secret: resolveSecret(config.secret, config.dataDir),
   },
   { stores, log, media: media ?? undefined },

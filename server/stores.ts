@@ -2,6 +2,9 @@
 // deployment runs on. storage/ keeps only the backend plumbing; this file, beside app.ts, is
 // the one place that knows every feature's stores.
 import path from 'node:path';
+import type { BackchannelStore } from './backchannel/store.js';
+import { createRedisBackchannelStore } from './backchannel/store-redis.js';
+import { createSqliteBackchannelStore } from './backchannel/store-sqlite.js';
 import type { CaptionStore } from './captions/store.js';
 import { createRedisCaptionStore } from './captions/store-redis.js';
 import { createSqliteCaptionStore } from './captions/store-sqlite.js';
@@ -32,6 +35,9 @@ import { createSqliteQuestionStore } from './qa/store-sqlite.js';
 import type { SettingsStore } from './settings/store.js';
 import { createRedisSettingsStore } from './settings/store-redis.js';
 import { createSqliteSettingsStore } from './settings/store-sqlite.js';
+import type { TopicStore } from './settings/topics-store.js';
+import { createRedisTopicStore } from './settings/topics-store-redis.js';
+import { createSqliteTopicStore } from './settings/topics-store-sqlite.js';
 import type { TownHallStore } from './townhall/store.js';
 import { createRedisTownHallStore } from './townhall/store-redis.js';
 import { createSqliteTownHallStore } from './townhall/store-sqlite.js';
@@ -52,8 +58,11 @@ export interface Stores {
   forum: ForumStore;
   polls: PollStore;
   settings: SettingsStore;
+  /** The department's question topics. */
+  topics: TopicStore;
   chat: ChatStore;
   captions: CaptionStore;
+  backchannel: BackchannelStore;
   /** Ephemeral state shared by the nodes: dirty keys, rate limits, invalidations, the stage. */
   coordination: Coordination;
   /** The shared connection when running on Redis (the tests and the bench read it; features use `coordination`). */
@@ -85,8 +94,10 @@ export async function openStores(opts: StoresOptions): Promise<Stores> {
       forum: createSqliteForumStore(db),
       polls: createSqlitePollStore(db),
       settings: createSqliteSettingsStore(db),
+      topics: createSqliteTopicStore(db),
       chat: createSqliteChatStore(db),
       captions: createSqliteCaptionStore(db),
+      backchannel: createSqliteBackchannelStore(db),
       coordination,
       redis: null,
       adapterRedis: null,
@@ -111,8 +122,10 @@ export async function openStores(opts: StoresOptions): Promise<Stores> {
     forum: createRedisForumStore(redis),
     polls: createRedisPollStore(redis),
     settings: createRedisSettingsStore(redis),
+    topics: createRedisTopicStore(redis),
     chat: createRedisChatStore(redis),
     captions: createRedisCaptionStore(redis),
+    backchannel: createRedisBackchannelStore(redis),
     coordination,
     redis,
     adapterRedis,

@@ -26,8 +26,11 @@ export interface AppError {
   challenge?: IdentityChallenge;
   /** With INVALID_PAYLOAD: which fields were wrong (paths only, never the values). */
   fields?: string[];
-  /** With INVALID_PAYLOAD: a cause the client words in its own language (a name too close to a staff member's). */
-  reason?: 'STAFF_NAME';
+  /**
+   * A cause the client words in its own language: with INVALID_PAYLOAD, a name too close to a
+   * staff member's; with CONFLICT, a question that was merged into another (vote for that one).
+   */
+  reason?: 'STAFF_NAME' | 'MERGED';
   /** With FORBIDDEN for a timed-out or banned person: when it ends (ms since epoch), or null if permanent. */
   until?: number | null;
 }

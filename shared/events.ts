@@ -1,10 +1,12 @@
 // The whole Socket.IO contract: every feature's event map merged into one for each direction.
+import type { BackchannelClientEvents, BackchannelServerEvents } from './backchannel.js';
 import type { CaptionsClientEvents, CaptionsServerEvents } from './captions.js';
 import type { ChatClientEvents, ChatServerEvents } from './chat.js';
 import type { ForumClientEvents, ForumServerEvents } from './forum.js';
 import type { MediaClientEvents, MediaServerEvents } from './media.js';
 import type { ModClientEvents, ModServerEvents } from './moderation-events.js';
 import type { PollClientEvents, PollServerEvents } from './polls.js';
+import type { PresenterClientEvents } from './presenter.js';
 import type { QaClientEvents, QaServerEvents } from './qa.js';
 import type { RoomClientEvents, RoomServerEvents } from './room.js';
 import type { TownHallClientEvents, TownHallServerEvents } from './townhall.js';
@@ -17,7 +19,9 @@ export type ClientToServerEvents = RoomClientEvents &
   TownHallClientEvents &
   MediaClientEvents &
   ChatClientEvents &
-  CaptionsClientEvents;
+  CaptionsClientEvents &
+  PresenterClientEvents &
+  BackchannelClientEvents;
 export type ServerToClientEvents = RoomServerEvents &
   QaServerEvents &
   ModServerEvents &
@@ -26,6 +30,7 @@ export type ServerToClientEvents = RoomServerEvents &
   TownHallServerEvents &
   MediaServerEvents &
   ChatServerEvents &
-  CaptionsServerEvents;
+  CaptionsServerEvents &
+  BackchannelServerEvents;
 export type InterServerEvents = Record<string, never>;
 export type CommandName = keyof ClientToServerEvents;

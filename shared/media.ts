@@ -100,7 +100,11 @@ export interface MediaJoined {
   canPublish: boolean;
 }
 
-export type MediaClosedReason = 'ended' | 'removed' | 'workerdied';
+/**
+ * `moved`: the server this connection receives video through lost the town hall's media (its
+ * home server went away): join again at once, the video continues from another router.
+ */
+export type MediaClosedReason = 'ended' | 'removed' | 'workerdied' | 'moved';
 
 export interface MediaClientEvents {
   /** Enter the town hall's media (after `townhall:join`); the router is made on first use. */

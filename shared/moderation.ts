@@ -8,8 +8,11 @@ export type ReasonCode = z.infer<typeof ReasonCode>;
 export const ModerationMode = z.enum(['pre', 'post']);
 export type ModerationMode = z.infer<typeof ModerationMode>;
 
-/** Why an item is waiting for review. */
-export const HoldReason = z.enum(['premoderation', 'filter']);
+/**
+ * Why an item is waiting for review: pre-moderation, the word filter, or personal information
+ * (a phone number, e-mail or street address, an identity number, a licence plate with a name).
+ */
+export const HoldReason = z.enum(['premoderation', 'filter', 'personal-information']);
 export type HoldReason = z.infer<typeof HoldReason>;
 
 /** Which list a word-filter hit came from: the two public lists or the department's own. */
@@ -126,7 +129,8 @@ export interface Notice {
   id: string;
   userId: string;
   ref: ContentRef;
-  action: 'reject' | 'remove' | 'hide' | 'restore' | 'appeal-upheld' | 'appeal-restored';
+  /** merge / unmerge: a host or moderator folded the question into a similar one, or took it back out. */
+  action: 'reject' | 'remove' | 'hide' | 'restore' | 'appeal-upheld' | 'appeal-restored' | 'merge' | 'unmerge';
   reason: ReasonCode | null;
   /** The first words of the content, so the author knows which item it is. */
   excerpt: string;

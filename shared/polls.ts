@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import type { Ack } from './errors.js';
 import { Id } from './ids.js';
+import type { HoldReason } from './moderation.js';
 import { boundedLine } from './text.js';
 
 export const PollKind = z.enum(['single', 'multiple', 'rating', 'ranked', 'wordcloud']);
@@ -134,8 +135,14 @@ export interface PollClientEvents {
   /** Launches a draft, optionally closing by itself after `durationSeconds`. */
   'poll:open': (payload: z.input<typeof PollOpen>, ack: Ack<PollView>) => void;
   'poll:close': (payload: z.input<typeof PollRef>, ack: Ack<PollView>) => void;
-  /** `held`: a word-cloud answer the word filter held; it shows once a moderator approves it. */
-  'poll:vote': (payload: z.input<typeof PollVote>, ack: Ack<{ pollId: Id; ballot: Ballot; replaced: boolean; held: boolean }>) => void;
+  /**
+   * `held`: a word-cloud answer held for review (`holdReason` says why, to its author only); it
+   * shows once a moderator approves it.
+   */
+  'poll:vote': (
+    payload: z.input<typeof PollVote>,
+    ack: Ack<{ pollId: Id; ballot: Ballot; replaced: boolean; held: boolean; holdReason?: HoldReason }>,
+  ) => void;
 }
 
 export interface PollServerEvents {

@@ -2,6 +2,7 @@
 // settings that decide what it publishes and how long it keeps guests' names.
 import { z } from 'zod';
 import type { ReasonCode } from './moderation.js';
+import { ALLOWED_PERSONAL_INFO_LIMITS } from './personal-info.js';
 import type { PollKind, PollOption, PollResults, PollVisibility } from './polls.js';
 import type { StaffRole } from './roles.js';
 
@@ -17,7 +18,10 @@ export const RecordSections = z.strictObject({
 export type RecordSections = z.infer<typeof RecordSections>;
 export type RecordSection = keyof RecordSections;
 
-export const SETTINGS_LIMITS = { guestNameRetentionDays: { min: 0, max: 3650 } } as const;
+export const SETTINGS_LIMITS = {
+  guestNameRetentionDays: { min: 0, max: 3650 },
+  backchannelRetentionDays: { min: 0, max: 3650 },
+} as const;
 
 export const Settings = z.strictObject({
   /** Which sections the public record of every ended town hall shows. */
@@ -28,21 +32,42 @@ export const Settings = z.strictObject({
     .int()
     .min(SETTINGS_LIMITS.guestNameRetentionDays.min)
     .max(SETTINGS_LIMITS.guestNameRetentionDays.max),
+  /**
+   * The department's own public phone numbers, e-mail addresses and street addresses: content
+   * holding them is not held for personal information. Public by nature (the client reads them
+   * to warn authors exactly as the server screens).
+   */
+  allowedPersonalInfo: z
+    .array(z.string().trim().min(3).max(ALLOWED_PERSONAL_INFO_LIMITS.length))
+    .max(ALLOWED_PERSONAL_INFO_LIMITS.entries),
+  /**
+   * Days after a town hall ends before its staff backchannel is deleted (0: at once). The
+   * backchannel is kept with the staff record; the moderation record's hash chain itself is
+   * never cut (a cut chain would no longer verify).
+   */
+  backchannelRetentionDays: z
+    .number()
+    .int()
+    .min(SETTINGS_LIMITS.backchannelRetentionDays.min)
+    .max(SETTINGS_LIMITS.backchannelRetentionDays.max),
 });
 export type Settings = z.infer<typeof Settings>;
 
 export const DEFAULT_SETTINGS: Settings = {
   publish: { questions: true, polls: true, chat: true, captions: true, moderation: true },
   guestNameRetentionDays: 30,
+  allowedPersonalInfo: [],
+  backchannelRetentionDays: 365,
 };
 
 // ---- the record -----------------------------------------------------------------------------
 
 /**
  * How a question ended. `answered` carries how: in writing, live on stage, or both. Removed,
- * rejected and hidden questions, and held ones nobody reviewed, are never listed one by one.
+ * rejected and hidden questions, and held ones nobody reviewed, are never listed one by one;
+ * merged ones are counted on the question they were merged into.
  */
-export type QuestionOutcome = 'answered' | 'not-reached' | 'removed' | 'held';
+export type QuestionOutcome = 'answered' | 'not-reached' | 'removed' | 'held' | 'merged';
 
 /** A question as the record lists it. `authorName` is null for anonymous questions and once guests' names are dropped. */
 export interface RecordQuestion {
@@ -62,6 +87,12 @@ export interface RecordQuestion {
   authorRole: StaffRole | null;
   /** True when the asker's name was dropped under the retention setting (shown as "Resident"). */
   nameDropped: boolean;
+  /** The department topic it was filed under, with its names as they are now; null when none. */
+  topic: { id: string; name: { en: string; es: string } } | null;
+  /** How many duplicate questions were merged into this one (their voters are in `votes`, each once). */
+  mergedCount: number;
+  /** Distinct people other than its asker who asked one of those. */
+  alsoAskedBy: number;
 }
 
 export interface AnsweredQuestion extends RecordQuestion {
@@ -84,7 +115,9 @@ export interface RecordSummary {
   removed: number;
   /** Held for review and never reviewed before the event ended. */
   heldNeverReviewed: number;
-  /** answered ÷ received, from 0 to 1; null with no questions. */
+  /** Merged into another question as duplicates: counted in `received`, listed through the one they were merged into. */
+  merged: number;
+  /** answered ÷ distinct questions (received less merged), from 0 to 1; null with none. */
   answeredShare: number | null;
   medianTimeToAnswerMs: number | null;
 }

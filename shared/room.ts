@@ -1,12 +1,13 @@
 // The town hall room: one command to come in, one to go. Everything a town hall's page shows
 // live starts from this join; each feature adds its part to the one snapshot it answers with.
 import { z } from 'zod';
+import type { BackchannelSnapshot } from './backchannel.js';
 import type { CaptionsSnapshot } from './captions.js';
 import type { ChatSnapshot } from './chat.js';
 import type { Ack } from './errors.js';
 import { Id } from './ids.js';
 import type { PollView } from './polls.js';
-import type { QaSnapshot } from './qa.js';
+import type { QaSnapshot, QuestionView } from './qa.js';
 import type { HallCodeView, TownHall } from './townhall.js';
 
 export const TownHallJoin = z.strictObject({ townHallId: Id });
@@ -16,12 +17,16 @@ export type TownHallJoin = z.input<typeof TownHallJoin>;
 /** What each feature adds to a join, by the name it registers under on the server. */
 export interface TownHallParts {
   qa: QaSnapshot;
+  /** Merged questions this person may see: all of them for reviewing staff, their own for an asker. */
+  qaMerged: QuestionView[];
   /** Every poll this person may see (drafts: staff only), with the results they may see and their ballot. */
   polls: PollView[];
   chat: ChatSnapshot;
   captions: CaptionsSnapshot;
   /** The code to show in the hall: its hosts (and admins) only, until it ends; null for everyone else. */
   hallCode: HallCodeView | null;
+  /** The staff backchannel: the town hall's hosts, moderators, captioners and admins only; null for everyone else. */
+  backchannel: BackchannelSnapshot | null;
 }
 
 /**

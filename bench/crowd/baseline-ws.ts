@@ -13,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { monitorLoad } from '../../server/core/load.js';
 import { compactFacts, type Entry } from '../../server/townhall/frame-facts.js';
-import { DEFAULT_WRITES_PER_SECOND, tickMs } from '../../server/townhall/frame-tick.js';
+import { chatLimit, DEFAULT_WRITES_PER_SECOND, tickMs } from '../../server/townhall/frame-tick.js';
 import { createBaselineState, serveCoordinator } from './baseline-state.js';
 import type { FrameStats } from './protocol.js';
 
@@ -21,12 +21,11 @@ const writesPerSecond = Number(process.env.BENCH_FRAME_BUDGET ?? DEFAULT_WRITES_
 /** Off: paced by the room's size only, to see what the lag stretch costs or saves. */
 const lagStretch = process.env.BENCH_LAG_STRETCH !== 'off';
 const stretch = () => (lagStretch ? load.stretch() : 1);
-// As server/townhall/frames.ts (not exported there): what makes a connection slow, how resyncs
-// are spread, and how much chat a crowd frame carries while the node is overloaded.
+// As server/townhall/frames.ts (not exported there): what makes a connection slow and how
+// resyncs are spread. How much chat a crowd frame carries comes from frame-tick.ts, as there.
 const SLOW_FRAMES = 2;
 const RESYNCS_PER_FRAME = 100;
 const RESYNC_GAP_MS = 1000;
-const CHAT_PER_FRAME_OVERLOADED = 5;
 
 interface Connection {
   ws: WebSocket;
@@ -77,7 +76,7 @@ function flush(room: Room): void {
   const entries = room.entries;
   room.entries = [];
   const slow = sortOut(room, room.lastSentAt);
-  const { facts, sampled } = compactFacts(room.id, entries, 'everyone', undefined, stretch() > 1 ? CHAT_PER_FRAME_OVERLOADED : Infinity);
+  const { facts, sampled } = compactFacts(room.id, entries, 'everyone', undefined, chatLimit(stretch()));
   totals.sampledChat += sampled;
   if (facts.length > 0) {
     const frame = Buffer.from(`42${JSON.stringify(['townhall:frame', { townHallId: room.id, facts }])}`);

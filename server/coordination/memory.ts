@@ -1,13 +1,24 @@
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { RaisedHand, Speaker, StageView } from '../../shared/media.js';
 import type { DirtyKeys } from '../core/coalesce.js';
-import type { Coordination, Invalidations, StageRoster } from '../core/coordination.js';
+import {
+  MAIL_TIMEOUT_MS,
+  MailTimeoutError,
+  NodeUnreachableError,
+  type Coordination,
+  type Invalidations,
+  type MailHandler,
+  type Mailbox,
+  type MediaHomes,
+  type StageRoster,
+} from '../core/coordination.js';
 import { rateLimitsWith } from './rate-limits.js';
 
 /** Coordination for one node: everything in this process's memory, which is all there is to share. */
 export function createMemoryCoordination(): Coordination {
   const channels = new Map<string, Invalidations>();
   const dirty = new Map<string, DirtyKeys>();
+  const mailboxes = new Map<string, Map<string, MailHandler>>();
   return {
     // One set per name, as in Redis, so two takers of a name share the marks and take each once.
     dirtyKeys(name) {
@@ -22,7 +33,80 @@ export function createMemoryCoordination(): Coordination {
       return channel;
     },
     stage: new MemoryStage(),
+    mediaHomes: new MemoryMediaHomes(),
+    mailbox: async (nodeId) => openMemoryMailbox(mailboxes, nodeId),
     close: async () => {},
+  };
+}
+
+class MemoryMediaHomes implements MediaHomes {
+  readonly #leases = new Map<string, { holder: string; until: number }>();
+
+  #live(townHallId: string): string | null {
+    const lease = this.#leases.get(townHallId);
+    if (lease === undefined) return null;
+    if (lease.until > Date.now()) return lease.holder;
+    this.#leases.delete(townHallId);
+    return null;
+  }
+
+  async claim(townHallId: string, nodeId: string, ttlMs: number): Promise<string> {
+    const holder = this.#live(townHallId);
+    if (holder !== null && holder !== nodeId) return holder;
+    this.#leases.set(townHallId, { holder: nodeId, until: Date.now() + ttlMs });
+    return nodeId;
+  }
+
+  async renew(nodeId: string, townHallIds: string[], ttlMs: number): Promise<string[]> {
+    const lost: string[] = [];
+    for (const townHallId of townHallIds) {
+      if (this.#live(townHallId) === nodeId) this.#leases.set(townHallId, { holder: nodeId, until: Date.now() + ttlMs });
+      else lost.push(townHallId);
+    }
+    return lost;
+  }
+
+  async holder(townHallId: string): Promise<string | null> {
+    return this.#live(townHallId);
+  }
+
+  async release(townHallId: string, nodeId: string): Promise<boolean> {
+    if (this.#live(townHallId) !== nodeId) return false;
+    this.#leases.delete(townHallId);
+    return true;
+  }
+}
+
+/** Plain data, as it would arrive through Redis: a body that does not survive JSON fails here too. */
+const asJson = (value: unknown): unknown => (value === undefined ? undefined : JSON.parse(JSON.stringify(value)));
+
+/** Mailboxes of the nodes sharing this memory (several apps in one process, in tests). */
+function openMemoryMailbox(mailboxes: Map<string, Map<string, MailHandler>>, nodeId: string): Mailbox {
+  const handlers = new Map<string, MailHandler>();
+  mailboxes.set(nodeId, handlers);
+  return {
+    nodeId,
+    request(to, topic, body, timeoutMs = MAIL_TIMEOUT_MS) {
+      const target = mailboxes.get(to);
+      if (target === undefined) return Promise.reject(new NodeUnreachableError(to));
+      const sent = asJson(body);
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new MailTimeoutError(topic, to)), timeoutMs);
+        // Delivered on a later turn, as a message from another process would be.
+        setImmediate(() => {
+          const handler = target.get(topic);
+          const answer = handler ? handler(sent, nodeId) : Promise.reject(new Error(`no handler for ${topic}`));
+          answer.then(
+            (value) => resolve(asJson(value)),
+            (err: unknown) => reject(new Error(err instanceof Error ? err.message : String(err))),
+          ).finally(() => clearTimeout(timer));
+        });
+      });
+    },
+    handle: (topic, handler) => void handlers.set(topic, handler),
+    close: async () => {
+      if (mailboxes.get(nodeId) === handlers) mailboxes.delete(nodeId);
+    },
   };
 }
 

@@ -4,11 +4,14 @@ import type { Coordination, Invalidations } from '../core/coordination.js';
 import type { Logger } from '../core/log.js';
 import { lua, rkey, type RedisClient } from '../storage/redis.js';
 import { rateLimitsWith } from './rate-limits.js';
+import { RedisMediaHomes } from './redis-homes.js';
+import { openRedisMailbox } from './redis-mail.js';
 import { RedisStage } from './redis-stage.js';
 
 /**
- * Coordination for several nodes, in the Redis the stores use. Invalidations need a connection
- * of their own (a subscribed connection can do nothing else), made on the first subscription.
+ * Coordination for several nodes, in the Redis the stores use. Invalidations and mailboxes need a
+ * connection of their own (a subscribed connection can do nothing else), made on the first
+ * subscription.
  */
 export function createRedisCoordination(redis: RedisClient, onError?: (err: Error) => void): Coordination {
   let subscriber: Promise<RedisClient> | null = null;
@@ -29,6 +32,8 @@ export function createRedisCoordination(redis: RedisClient, onError?: (err: Erro
       return channel;
     },
     stage: new RedisStage(redis),
+    mediaHomes: new RedisMediaHomes(redis),
+    mailbox: (nodeId) => openRedisMailbox(redis, connectSubscriber, nodeId, onError),
     async close() {
       const client = await subscriber?.catch(() => null);
       await client?.close().catch(() => client.destroy());

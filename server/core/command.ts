@@ -50,6 +50,24 @@ export class NotJoinedError extends CommandError {
   }
 }
 
+/**
+ * The only commands a watcher (a visitor with no name yet, SessionUser.watcher) may send: coming
+ * into a town hall and going, and receiving its video. Everything else, including every command
+ * added later, is refused with UNAUTHENTICATED: a list of what is allowed fails closed.
+ */
+export const WATCHABLE: ReadonlySet<CommandName> = new Set<CommandName>([
+  'townhall:join',
+  'townhall:leave',
+  'media:join',
+  'media:leave',
+  'media:create-transport',
+  'media:connect-transport',
+  'media:consume',
+  'media:resume-consumer',
+  'media:set-layers',
+]);
+export const WATCHER_REFUSAL = 'Join with a name to ask, vote and chat.';
+
 /** The commands each connection has already been warned about sending without an acknowledgement. */
 const unacknowledged = new WeakMap<AppSocket, Set<CommandName>>();
 
@@ -78,8 +96,10 @@ function commandListener<E extends CommandName, S extends z.ZodType>(
       return;
     }
     const reply = ack as (result: Result<unknown>) => void;
-    if (args.length !== 2) return reply(fail(ErrorCode.INVALID_PAYLOAD, 'Send one payload object.'));
     const user = socket.data.user;
+    // First of all, whatever the payload: a watcher learns nothing from a command it may not send.
+    if (user.watcher && !WATCHABLE.has(name)) return reply(fail(ErrorCode.UNAUTHENTICATED, WATCHER_REFUSAL));
+    if (args.length !== 2) return reply(fail(ErrorCode.INVALID_PAYLOAD, 'Send one payload object.'));
     let spent: RateRule | null = null;
     try {
       const parsed = command.schema.safeParse(args[0]);

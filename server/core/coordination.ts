@@ -21,8 +21,67 @@ export interface Coordination {
   invalidations(name: string): Invalidations;
   /** Raised hands and speakers per town hall. */
   readonly stage: StageRoster;
+  /** Which node each town hall's media lives on. */
+  readonly mediaHomes: MediaHomes;
+  /** Opens this node's mailbox: requests from other nodes addressed to `nodeId`, and its own to them. */
+  mailbox(nodeId: string): Promise<Mailbox>;
   close(): Promise<void>;
 }
+
+/**
+ * The home node of each town hall's media: the node whose router every producer reaches and
+ * every other node's router is fed from. A lease: it lapses unless its holder renews it, so when
+ * the holder dies another node takes it over. Invariants, on every node together:
+ * - at most one node holds a town hall's lease at a time;
+ * - only the holder extends or releases it; a lapsed lease is anyone's to claim.
+ */
+export interface MediaHomes {
+  /** Takes the lease for `ttlMs` unless another node holds it; answers the holder now (maybe this node). */
+  claim(townHallId: string, nodeId: string, ttlMs: number): Promise<string>;
+  /** Extends the leases `nodeId` holds among these; answers those it no longer holds (lapsed, or taken). */
+  renew(nodeId: string, townHallIds: string[], ttlMs: number): Promise<string[]>;
+  holder(townHallId: string): Promise<string | null>;
+  /** Gives the lease up if `nodeId` holds it (its media closed, or that node was found gone). */
+  release(townHallId: string, nodeId: string): Promise<boolean>;
+}
+
+/** A request's handler: its answer goes back to the sender; a throw reaches it as a failure. */
+export type MailHandler = (body: unknown, from: string) => Promise<unknown>;
+
+/**
+ * Requests between nodes, each addressed to one node and answered by it. Bodies are JSON: what
+ * goes in comes out as plain data (the nodes run the same code; the channel is trusted, as Redis
+ * is).
+ */
+export interface Mailbox {
+  readonly nodeId: string;
+  /**
+   * Sends to one node and resolves to its answer. Rejects with NodeUnreachableError when no node
+   * has that mailbox open (it is gone), with MailTimeoutError after `timeoutMs`, and with the
+   * handler's message when it threw.
+   */
+  request(to: string, topic: string, body: unknown, timeoutMs?: number): Promise<unknown>;
+  /** Answers requests on a topic; one handler per topic. */
+  handle(topic: string, handler: MailHandler): void;
+  close(): Promise<void>;
+}
+
+export class NodeUnreachableError extends Error {
+  constructor(readonly nodeId: string) {
+    super(`node ${nodeId} is not listening`);
+    this.name = 'NodeUnreachableError';
+  }
+}
+
+export class MailTimeoutError extends Error {
+  constructor(topic: string, to: string) {
+    super(`no answer to ${topic} from node ${to}`);
+    this.name = 'MailTimeoutError';
+  }
+}
+
+/** What a mailbox waits for an answer by default. */
+export const MAIL_TIMEOUT_MS = 5000;
 
 export interface Invalidations {
   /** Reaches every subscriber on every node, this node's included, once each. */

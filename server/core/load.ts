@@ -1,49 +1,61 @@
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance, type EventLoopUtilization } from 'node:perf_hooks';
 
 /** How busy this node's event loop is, read often and cheaply by whatever paces itself by it. */
 export interface LoadMonitor {
   /** The event loop's delay at the 99th percentile over the last sampling period, in ms. */
   lagMs(): number;
+  /** The share of the last sampling period the event loop spent working (0–1). */
+  utilization(): number;
   /**
-   * How much to stretch paced work (1 = not at all): grows while the loop lags past `busyMs`,
-   * and shrinks back once it is below `calmMs`, so the node slows its own output instead of
-   * falling behind its input.
+   * How much to stretch paced work (1 = not at all): grows while the loop is saturated (busy
+   * nearly all of the time), and shrinks back once it has room again, so the node slows its own
+   * output instead of falling behind its input.
    */
   stretch(): number;
   close(): void;
 }
 
 export interface LoadOptions {
-  /** Lag (p99, ms) above which the node counts as overloaded. */
-  busyMs?: number;
-  /** Lag (p99, ms) below which it is calm again. */
-  calmMs?: number;
+  /** Utilisation above which the node counts as saturated. */
+  busy?: number;
+  /** Utilisation below which it has room again. */
+  calm?: number;
   /** The most paced work is stretched. */
   maxStretch?: number;
   sampleMs?: number;
 }
 
 /**
- * Samples the event loop's delay with Node's own histogram (perf_hooks), the figure that says
- * whether timers and sockets are served late. Each period the stretch grows by half while the
- * node is busy and shrinks by a fifth while it is calm: quick to back off, slow to speed up again.
+ * Reads the event loop's utilisation (perf_hooks' eventLoopUtilization: the share of time it
+ * was not idle) and its delay. The stretch follows utilisation, not delay: a room's frame is
+ * one synchronous burst of writes, so a large room delays the loop for tens of milliseconds each
+ * tick however idle the node is between ticks, and pacing by delay lengthened the tick, which
+ * enlarged the burst and lengthened it again (the first 5,000-attendee runs sat at 1 s ticks
+ * with the server at 30 % of its core). Each period the stretch grows by half while the loop
+ * is saturated and shrinks by a fifth while it has room: quick to back off, slow to speed up.
  */
 export function monitorLoad(options: LoadOptions = {}): LoadMonitor {
-  const { busyMs = 40, calmMs = 15, maxStretch = 10, sampleMs = 500 } = options;
+  const { busy = 0.9, calm = 0.75, maxStretch = 10, sampleMs = 500 } = options;
   const histogram = monitorEventLoopDelay({ resolution: 10 });
   histogram.enable();
   let lag = 0;
+  let used = 0;
   let stretch = 1;
+  let last: EventLoopUtilization = performance.eventLoopUtilization();
   const timer = setInterval(() => {
     // The histogram counts the sampling resolution itself as delay: take it off.
     lag = Math.max(0, histogram.percentile(99) / 1e6 - 10);
     histogram.reset();
-    if (lag > busyMs) stretch = Math.min(maxStretch, stretch * 1.5);
-    else if (lag < calmMs) stretch = Math.max(1, stretch * 0.8);
+    const now = performance.eventLoopUtilization();
+    used = performance.eventLoopUtilization(now, last).utilization;
+    last = now;
+    if (used > busy) stretch = Math.min(maxStretch, stretch * 1.5);
+    else if (used < calm) stretch = Math.max(1, stretch * 0.8);
   }, sampleMs);
   timer.unref();
   return {
     lagMs: () => lag,
+    utilization: () => used,
     stretch: () => stretch,
     close() {
       clearInterval(timer);

@@ -6,13 +6,20 @@ import type { AppServer, AppSocket } from './types.js';
 export interface SocketCaps {
   perSession: number;
   perNetwork: number;
+  /**
+   * Of a network's connections, how many may be watchers (no name yet, no identity: see
+   * identity/socket-auth.ts). They cost nothing to make, so they may not take all of the
+   * network's places: the people who joined with a name keep the rest. 100 unless given.
+   */
+  watchersPerNetwork?: number;
 }
 
 /**
  * Enough for one person's tabs and devices, and for a hall of 150 people on one Wi-Fi each with
  * a phone and a laptop; far below the thousands one script could otherwise open from one cookie.
  */
-export const DEFAULT_SOCKET_CAPS: SocketCaps = { perSession: 20, perNetwork: 400 };
+const DEFAULT_WATCHERS_PER_NETWORK = 100;
+export const DEFAULT_SOCKET_CAPS = { perSession: 20, perNetwork: 400, watchersPerNetwork: DEFAULT_WATCHERS_PER_NETWORK } satisfies Required<SocketCaps>;
 
 /**
  * Refuses a handshake past either cap with `TOO_MANY_CONNECTIONS` (the client's connect_error
@@ -25,12 +32,21 @@ export const DEFAULT_SOCKET_CAPS: SocketCaps = { perSession: 20, perNetwork: 400
 export function capSockets(io: AppServer, caps: SocketCaps, log: Logger): void {
   const bySession = new Counter();
   const byNetwork = new Counter();
+  const watchersByNetwork = new Counter();
+  const watchersPerNetwork = caps.watchersPerNetwork ?? DEFAULT_WATCHERS_PER_NETWORK;
   // One warning per full session or network until a place frees: a script retrying must not
   // flood the log. A key is only here while it has connections, whose closing removes it.
   const warned = new Set<string>();
   io.use((socket, next) => {
     const { user, network } = socket.data;
-    const full = bySession.count(user.id) >= caps.perSession ? `session:${user.id}` : byNetwork.count(network) >= caps.perNetwork ? `network:${network}` : null;
+    const full =
+      bySession.count(user.id) >= caps.perSession
+        ? `session:${user.id}`
+        : byNetwork.count(network) >= caps.perNetwork
+          ? `network:${network}`
+          : user.watcher && watchersByNetwork.count(network) >= watchersPerNetwork
+            ? `watchers:${network}`
+            : null;
     if (full) {
       if (!warned.has(full)) log.warn({ user: user.id, cap: full.slice(0, full.indexOf(':')) }, 'connection refused: too many connections');
       warned.add(full);
@@ -43,6 +59,7 @@ export function capSockets(io: AppServer, caps: SocketCaps, log: Logger): void {
     }
     bySession.add(user.id);
     byNetwork.add(network);
+    if (user.watcher) watchersByNetwork.add(network);
     counted.add(socket);
     transports.set(socket.conn, socket);
     // 'disconnect' ends a connection that opened; the transport's 'close' also ends one whose
@@ -62,8 +79,10 @@ export function capSockets(io: AppServer, caps: SocketCaps, log: Logger): void {
     const { user, network } = socket.data;
     bySession.remove(user.id);
     byNetwork.remove(network);
+    if (user.watcher) watchersByNetwork.remove(network);
     warned.delete(`session:${user.id}`);
     warned.delete(`network:${network}`);
+    warned.delete(`watchers:${network}`);
   }
   function releaseSocket(this: AppSocket): void {
     release(this);

@@ -7,11 +7,17 @@ export interface SessionUser {
   id: string;
   role: Role;
   displayName: string;
+  /**
+   * A visitor watching before choosing a name: no session and no stored identity, only this
+   * connection (its id is made for it and dies with it). It may come into town halls and receive
+   * their facts and video; every command that acts is refused (core/command.ts, WATCHABLE).
+   */
+  watcher?: true;
 }
 
 export interface SocketData {
   user: SessionUser;
-  /** The server-side session the connection was opened with; ending it disconnects the socket. */
+  /** The server-side session the connection was opened with; ending it disconnects the socket. '' for a watcher. */
   session: string;
   /** A keyed hash of the network the connection comes from (see http/address.ts); never the address. */
   network: string;

@@ -1,3 +1,4 @@
+import { newId } from '../core/ids.js';
 import type { Logger } from '../core/log.js';
 import { clientAddress, networkKeyer } from '../http/address.js';
 import { rooms, type AppServer } from '../core/types.js';
@@ -7,7 +8,9 @@ import type { Sessions } from './sessions.js';
  * Authenticates every Socket.IO connection in its handshake from the session cookie, read in
  * the session store. A connection without a live session (never signed, expired, signed out,
  * revoked, or its account disabled) is refused with `UNAUTHENTICATED` (the client's
- * connect_error message), so no handler ever runs for an unknown person. It runs again when a
+ * connect_error message), so no handler ever runs for an unknown person — unless it asks to
+ * watch (`auth: { watch: true }`): then it is a watcher, who may only come in and receive
+ * (core/command.ts, WATCHABLE). It runs again when a
  * dropped connection is recovered, so a session that ended meanwhile does not come back.
  */
 export function authenticateSockets(
@@ -21,7 +24,16 @@ export function authenticateSockets(
   io.use(async (socket, next) => {
     try {
       const live = await sessions.fromCookieHeader(socket.request.headers.cookie);
-      if (!live) return next(new Error('UNAUTHENTICATED'));
+      if (!live) {
+        if (socket.handshake.auth?.watch !== true) return next(new Error('UNAUTHENTICATED'));
+        // Watching before choosing a name: nothing is stored, so no identity is made; the
+        // connection counts toward its network's caps like any other (core/socket-caps.ts).
+        socket.data.user = { id: `w_${newId()}`, role: 'resident', displayName: '', watcher: true };
+        socket.data.session = '';
+        socket.data.network = networkKey(clientAddress(socket.request, trust));
+        socket.data.townHalls = [];
+        return next();
+      }
       const { user } = live;
       socket.data.user = user;
       socket.data.session = live.id;

@@ -4,6 +4,7 @@ import { placeKey, type Place } from '../../shared/moderation.js';
 import { isStaff } from '../../shared/roles.js';
 import type { RateLimits } from '../core/rate-limit.js';
 import type { ContentDirectory, FilterPart, QueuePart, SanctionsPart } from './parts.js';
+import type { PersonalInfoScreen } from './personal-info.js';
 import type { Admission, AdmittedFields, ModerationPipeline, StoredItem, Writer } from './pipeline-types.js';
 
 /** How many (person, place) pairs a node remembers having recorded as taking part. */
@@ -15,7 +16,8 @@ export function createEntrance(deps: {
   queue: QueuePart;
   sanctions: SanctionsPart;
   limits: RateLimits;
-}): ModerationPipeline {
+  personalInfo: PersonalInfoScreen;
+}): Omit<ModerationPipeline, 'recordAction' | 'notifyAuthor'> {
   const { filter, queue, sanctions } = deps;
   // Taking part is only ever added, so a pair remembered here never goes stale on any node;
   // it spares the store a write for every vote and message of someone already recorded.
@@ -53,6 +55,9 @@ export function createEntrance(deps: {
     await tookPart(input.author.id, input.place);
     const text = matches.some((m) => m.action === 'mask') ? wordFilter.mask(input.text) : input.text;
     const filterHits = matches.filter((m) => m.action === 'hold').map(({ source, term }) => ({ source, term }));
+    // Before the word filter's reason: it is the one the author can act on. Staff too, as the
+    // word filter does; the department's own numbers and addresses are on the allow-list.
+    if ((await deps.personalInfo.kinds(text)).length) return { text, status: 'held', holdReason: 'personal-information', filterHits };
     if (filterHits.length) return { text, status: 'held', holdReason: 'filter', filterHits };
     if (input.mode === 'pre' && !isStaff(input.author.role)) return { text, status: 'held', holdReason: 'premoderation', filterHits };
     return { text, status: 'published', holdReason: null, filterHits };

@@ -63,7 +63,13 @@ export interface SanctionsPart {
 export interface AppealsPart {
   store: AppealStore;
   /** The stored notice, and live if the author is here. */
-  notify(item: ContentSummary, action: Notice['action'], reason: ReasonCode | null, canAppeal: boolean, at?: number): Promise<void>;
+  notify(
+    item: Pick<ContentSummary, 'authorId' | 'ref' | 'text'>,
+    action: Notice['action'],
+    reason: ReasonCode | null,
+    canAppeal: boolean,
+    at?: number,
+  ): Promise<void>;
 }
 
 export interface DecideInput {

@@ -1,5 +1,6 @@
 import type {
   ContentKind,
+  Notice,
   ContentPlace,
   ContentRef,
   FilterHit,
@@ -86,9 +87,9 @@ export type Writer<T> = (fields: AdmittedFields) => Promise<T>;
  * Moderation as features use it. Every piece of user content comes in through `admit`, which
  * screens it before it is stored (bans and timeouts → FORBIDDEN with the end time; slow mode →
  * RATE_LIMITED; a `block` filter entry → INVALID_PAYLOAD; `mask` entries masked; `hold`
- * entries, the public lists and pre-moderation → held), notes that the author took part in the
- * place, hands the feature's writer the fields to store, and queues what was stored held. Votes
- * and ballots check `requireAllowed` and mark `tookPart` themselves. Flags, decisions, appeals
+ * entries, the public lists, personal information (less the department's allow-list) and
+ * pre-moderation → held), notes that the author took part in the place, hands the feature's
+ * writer the fields to store, and queues what was stored held. Votes and ballots check `requireAllowed` and mark `tookPart` themselves. Flags, decisions, appeals
  * and notices arrive through the `mod:` commands.
  */
 export interface ModerationPipeline {
@@ -106,4 +107,11 @@ export interface ModerationPipeline {
    * `admit` marks writers itself.
    */
   tookPart(userId: string, place: Place): Promise<void>;
+  /**
+   * An action a feature took on content itself (a host merging questions) joins the audit chain
+   * beside moderators' decisions, on the item it was taken on.
+   */
+  recordAction(actor: SessionUser, action: string, ref: ContentRef, note: string | null): Promise<void>;
+  /** Tells an author about that action on their item, as decisions are told (a stored notice, live if they are here). */
+  notifyAuthor(item: Pick<ContentSummary, 'authorId' | 'ref' | 'text'>, action: Notice['action']): Promise<void>;
 }

@@ -10,7 +10,8 @@ import { createEntrance } from './entrance.js';
 import type { FilterRule } from './filter.js';
 import { createFilterPart } from './filter-part.js';
 import type { AppealsPart, DecideInput, ModerationCore, Recorder } from './parts.js';
-import type { ContentSummary } from './pipeline-types.js';
+import type { ContentSummary, ModerationPipeline } from './pipeline-types.js';
+import type { PersonalInfoScreen } from './personal-info.js';
 import { createQueuePart } from './queue-part.js';
 import { excerpt, FLAGS_ACTOR } from './rules.js';
 import { createSanctionsPart } from './sanction-part.js';
@@ -30,6 +31,8 @@ export interface ModerationDeps {
   sanctionsChanged?: (userId: string) => void;
   /** Entries from the configuration; they hold and cannot be removed from the console. */
   staticRules: FilterRule[];
+  /** The department's own public numbers and addresses, which personal-information screening lets through. */
+  personalInfo: PersonalInfoScreen;
 }
 
 /**
@@ -92,6 +95,10 @@ export function createModerationCore(deps: ModerationDeps): ModerationCore {
     return updated;
   }
 
-  const pipeline = createEntrance({ content, filter, queue, sanctions, limits: deps.limits });
+  const pipeline: ModerationPipeline = {
+    ...createEntrance({ content, filter, queue, sanctions, limits: deps.limits, personalInfo: deps.personalInfo }),
+    recordAction: (actor, action, ref, note) => record(actor, action, refKey(ref), null, note),
+    notifyAuthor: (item, action) => appeals.notify(item, action, null, false),
+  };
   return { pipeline, content, filter, queue, sanctions, appeals, decide, record };
 }

@@ -225,7 +225,14 @@ export function registerPolls(deps: PollDeps): { close(): void } {
       const cast = outcome.ballot;
       await moderation.tookPart(user.id, townHallPlace(poll.townHallId));
       results.dirty(poll.id);
-      return { pollId: poll.id, ballot: cast.ballot, replaced: outcome.replaced, held: cast.status === 'held' };
+      const held = cast.status === 'held';
+      return {
+        pollId: poll.id,
+        ballot: cast.ballot,
+        replaced: outcome.replaced,
+        held,
+        ...(held && cast.holdReason ? { holdReason: cast.holdReason } : {}),
+      };
     },
   });
 

@@ -24,7 +24,10 @@ export function createQuestionAdapter(deps: {
       authorName: q.authorName,
       anonymous: q.anonymous,
       text: q.text,
-      status: q.status,
+      // Moderation has no merged status: to it a merged question is off the list, like a removed
+      // one. Its moves never apply (the store's compare-and-set finds 'merged'), and a merge is no
+      // decision, so there is nothing to appeal.
+      status: q.status === 'merged' ? 'removed' : q.status,
       createdAt: q.createdAt,
       holdReason: q.holdReason,
       filterHits: q.filterHits,

@@ -25,6 +25,10 @@ import { createQaBroadcast } from './broadcast.js';
 import { viewOf } from './rules.js';
 import type { QuestionRecord, QuestionStore } from './store.js';
 import { createVoteTally } from './tally.js';
+import { bindSimilar, createSimilarQuestions } from './similar.js';
+import { bindTopicCommands, type QaTopics } from './topics.js';
+import { registerMerges } from './merge.js';
+import { mergedVoteError } from './merge-rules.js';
 
 export const RATES = {
   ask: { name: 'qa:ask', points: 1, seconds: 15 },
@@ -46,6 +50,13 @@ export interface QaDeps extends CommandDeps {
   tallyIntervalMs: number;
   /** Where the dirty keys live: with several nodes, changes are gathered in Redis and sent once, by one node. */
   coordination: Pick<Coordination, 'dirtyKeys'>;
+  /** The department's topics a question may be filed under. */
+  topics: QaTopics;
+  /**
+   * How old a similar-questions index may grow before a lookup reads the store again: what
+   * bounds how late another node's (or process's) questions are offered. SIMILAR_MAX_AGE_MS by default.
+   */
+  similarMaxAgeMs?: number;
 }
 
 /** Wires the live Q&A commands onto every connection. */
@@ -60,7 +71,13 @@ export function registerQa(deps: QaDeps): { close(): void } {
   });
   // Counts changed since the last frame ride in the next one, not a tally interval later.
   room.beforeFrame(tally.flush);
-  const broadcast = createQaBroadcast(room, pseudonym);
+  // Every change this node broadcasts also reaches the similar-questions index.
+  const similar = createSimilarQuestions({
+    questions,
+    pseudonyms: pseudonym,
+    ...(deps.similarMaxAgeMs === undefined ? {} : { maxAgeMs: deps.similarMaxAgeMs }),
+  });
+  const broadcast = similar.watch(createQaBroadcast(room, pseudonym));
 
   const requireOpen = (townHallId: string) => townHalls.requireNotEnded(townHallId);
   const requireQuestion = async (id: string): Promise<QuestionRecord> => {
@@ -76,10 +93,11 @@ export function registerQa(deps: QaDeps): { close(): void } {
   const conflict = (message: string) => new CommandError(ErrorCode.CONFLICT, message);
 
   async function snapshot(user: SessionUser, townHallId: string, mode: QaSnapshot['moderation']): Promise<QaSnapshot> {
-    const [list, myVotes, slowModeSeconds] = await Promise.all([
+    const [list, myVotes, slowModeSeconds, topics] = await Promise.all([
       questions.listVisible(townHallId),
       questions.votesBy(townHallId, user.id),
       moderation.slowMode(townHallPlace(townHallId)),
+      deps.topics.list(),
     ]);
     const reviews = canReview(user.role);
     const visible = list.flatMap((q) => {
@@ -95,6 +113,7 @@ export function registerQa(deps: QaDeps): { close(): void } {
       slowModeSeconds,
       questions: visible,
       myVotes: myVotes.filter((id) => visibleIds.has(id)),
+      topics,
     };
   }
 
@@ -108,6 +127,7 @@ export function registerQa(deps: QaDeps): { close(): void } {
     limit: RATES.ask,
     async run({ user }, input) {
       const townHall = await requireOpen(input.townHallId);
+      if (input.topicId) await deps.topics.requireUsable(input.topicId);
       const q = await moderation.admit(
         { kind: 'question', author: user, place: townHallPlace(townHall.id), text: input.text, mode: townHall.moderation },
         (admitted) =>
@@ -117,6 +137,7 @@ export function registerQa(deps: QaDeps): { close(): void } {
             authorName: user.displayName,
             authorRole: badgeOf(user.role),
             anonymous: input.anonymous,
+            topicId: input.topicId ?? null,
             ...admitted,
           }),
       );
@@ -133,6 +154,7 @@ export function registerQa(deps: QaDeps): { close(): void } {
     async run({ user, socket }, { questionId, voted }) {
       const q = await requireQuestion(questionId);
       requireJoined(socket, q.townHallId);
+      if (q.status === 'merged') throw mergedVoteError();
       await requireOpen(q.townHallId);
       await moderation.requireAllowed(user, q.townHallId);
       if (voted) await deps.votes.admit({ user, network: socket.data.network, townHallId: q.townHallId, target: { kind: 'question', id: q.id } });
@@ -200,6 +222,14 @@ export function registerQa(deps: QaDeps): { close(): void } {
     },
   });
 
+  bindSimilar(bind, similar);
+  bindTopicCommands(bind, { questions, townHalls, topics: deps.topics, broadcast, limit: RATES.staff, requireQuestion, authorReviews, staffView });
+  registerMerges({ ...deps, broadcast, authorReviews });
 
-  return { close: () => tally.close() };
+  return {
+    close() {
+      tally.close();
+      similar.clear();
+    },
+  };
 }

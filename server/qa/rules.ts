@@ -23,7 +23,9 @@ export function viewOf(q: QuestionRecord, audience: Audience, handle: string, au
     authorRole: q.authorRole,
     answerState: q.answerState,
     answer: q.answer,
+    topicId: q.topicId,
   };
+  if (q.alsoAskedBy > 0) view.alsoAskedBy = q.alsoAskedBy;
   if (audience === 'author') view.mine = true;
   if (audience === 'staff' || (audience === 'author' && authorReviews)) {
     if (q.anonymous) view.authorHandle = handle;

@@ -5,7 +5,7 @@ import type { WrittenAnswer } from '../../shared/qa.js';
 import { newId } from '../core/ids.js';
 import type { NewQuestion, QuestionRecord } from './store.js';
 
-export const newQuestionRecord = (q: NewQuestion): QuestionRecord => ({
+export const newQuestionRecord = (q: NewQuestion): QuestionRecord & Pick<NewQuestion, 'status'> => ({
   id: newId(),
   townHallId: q.townHallId,
   authorId: q.authorId,
@@ -21,7 +21,11 @@ export const newQuestionRecord = (q: NewQuestion): QuestionRecord => ({
   answerState: 'open',
   answer: null,
   answeredLiveAt: null,
+  topicId: q.topicId ?? null,
   decision: null,
+  mergedInto: null,
+  mergedCount: 0,
+  alsoAskedBy: 0,
 });
 
 export const plainAnswer = ({ text, byName, at }: WrittenAnswer): WrittenAnswer => ({ text, byName, at });

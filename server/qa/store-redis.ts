@@ -4,6 +4,7 @@ import { flatHash, lua, present, rkey, type RedisClient } from '../storage/redis
 import type { NewQuestion, QuestionRecord, QuestionRef, QuestionStore, VoteChange } from './store.js';
 import { newQuestionRecord, plainAnswer } from './store-records.js';
 import { moderatedFields, moderatedFromHash, plainDecision } from '../moderation/stored.js';
+import { createRedisMerges, groupVote, mergeKeys, retryStale } from './merge-redis.js';
 
 const keys = {
   question: (id: string) => rkey('question', id),
@@ -17,23 +18,6 @@ const keys = {
 };
 
 const VISIBLE: readonly QuestionStatus[] = ['held', 'hidden', 'published'];
-
-// The voters set is the truth; the count is rewritten from it in the same script, so it can
-// never drift from the number of distinct voters.
-const vote = lua(`
-  if redis.call('HGET', KEYS[1], 'status') ~= 'published' then return false end
-  local changed
-  if ARGV[3] == 'cast' then
-    changed = redis.call('SADD', KEYS[2], ARGV[1])
-    redis.call('SADD', KEYS[3], ARGV[2])
-  else
-    changed = redis.call('SREM', KEYS[2], ARGV[1])
-    redis.call('SREM', KEYS[3], ARGV[2])
-  end
-  local votes = redis.call('SCARD', KEYS[2])
-  redis.call('HSET', KEYS[1], 'votes', votes)
-  return { changed, votes }
-`);
 
 // Compare-and-set: of two moderators racing on one question, only the first finds it in a
 // status it may leave.
@@ -72,6 +56,18 @@ const setAnswerState = lua(`
   return redis.call('HGETALL', KEYS[1])
 `);
 
+// A topic is filed on questions still on screens only; null (an empty argument) takes it off.
+const setTopic = lua(`
+  local status = redis.call('HGET', KEYS[1], 'status')
+  if status ~= 'held' and status ~= 'hidden' and status ~= 'published' then return false end
+  if ARGV[1] == '' then
+    redis.call('HDEL', KEYS[1], 'topicId')
+  else
+    redis.call('HSET', KEYS[1], 'topicId', ARGV[1])
+  end
+  return redis.call('HGETALL', KEYS[1])
+`);
+
 // Null fields are left out of the hash; JSON only where the value is structured.
 function toFields(q: QuestionRecord): Record<string, string> {
   const fields: Record<string, string> = {
@@ -90,6 +86,8 @@ function toFields(q: QuestionRecord): Record<string, string> {
   if (q.answer !== null) fields.answer = JSON.stringify(q.answer);
   if (q.answeredLiveAt !== null) fields.answeredLiveAt = String(q.answeredLiveAt);
   if (q.authorRole !== null) fields.authorRole = q.authorRole;
+  if (q.topicId !== null) fields.topicId = q.topicId;
+  if (q.mergedInto !== null) fields.mergedInto = q.mergedInto;
   return fields;
 }
 
@@ -108,6 +106,10 @@ const fromHash = (h: Record<string, string>): QuestionRecord => ({
   answerState: h.answerState as AnswerState,
   answer: h.answer === undefined ? null : JSON.parse(h.answer),
   answeredLiveAt: h.answeredLiveAt === undefined ? null : Number(h.answeredLiveAt),
+  topicId: h.topicId ?? null,
+  mergedInto: h.mergedInto ?? null,
+  mergedCount: Number(h.mergedCount ?? 0),
+  alsoAskedBy: Number(h.alsoAskedBy ?? 0),
 });
 
 const fromScript = (reply: unknown): QuestionRecord | null => {
@@ -133,20 +135,30 @@ export function createRedisQuestionStore(redis: RedisClient): QuestionStore {
       .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   };
 
+  // The voters sets are the truth; the count is rewritten from them in the same script (see
+  // merge-redis.ts for the questions merged into this one), so it never drifts from the number
+  // of distinct voters.
   const changeVote = async (question: QuestionRef, userId: string, op: 'cast' | 'retract'): Promise<VoteChange | null> => {
     const questionId = typeof question === 'string' ? question : question.id;
     const townHallId = typeof question === 'string' ? await townHallOf(question) : question.townHallId;
     if (townHallId === null) return null;
-    const reply = await vote.run(
-      redis,
-      [keys.question(questionId), keys.voters(questionId), keys.votesBy(townHallId, userId)],
-      [userId, questionId, op],
-    );
+    const reply = await retryStale(async () => {
+      const merged = await redis.sMembers(mergeKeys.merged(questionId));
+      const own = [
+        keys.question(questionId),
+        keys.votesBy(townHallId, userId),
+        mergeKeys.merged(questionId),
+        mergeKeys.supporters(questionId),
+        keys.voters(questionId),
+      ];
+      return groupVote.run(redis, [...own, ...merged.map(mergeKeys.voters)], [userId, questionId, op, ...merged]);
+    });
     if (!Array.isArray(reply)) return null;
     return { changed: reply[0] === 1, votes: Number(reply[1]) };
   };
 
   return {
+    ...createRedisMerges(redis, getQuestion),
     async addQuestion(input: NewQuestion) {
       const record = newQuestionRecord(input);
       const tx = redis
@@ -170,7 +182,10 @@ export function createRedisQuestionStore(redis: RedisClient): QuestionStore {
     castVote: (question, userId) => changeVote(question, userId, 'cast'),
     retractVote: (question, userId) => changeVote(question, userId, 'retract'),
     async votesBy(townHallId, userId) {
-      return (await redis.sMembers(keys.votesBy(townHallId, userId))).sort();
+      // A vote on a merged question is support for the question it was merged into.
+      const ids = await redis.sMembers(keys.votesBy(townHallId, userId));
+      const into = await Promise.all(ids.map((id) => redis.hGet(keys.question(id), 'mergedInto')));
+      return [...new Set(ids.map((id, i) => into[i] ?? id))].sort();
     },
     async transition(id, from, to, decision) {
       const townHallId = await townHallOf(id);
@@ -188,6 +203,9 @@ export function createRedisQuestionStore(redis: RedisClient): QuestionStore {
     async setAnswer(id, answer) {
       const fields = ['answer', JSON.stringify(plainAnswer(answer)), 'answerState', 'answered'];
       return fromScript(await updatePublished.run(redis, [keys.question(id)], fields));
+    },
+    async setTopic(id, topicId) {
+      return fromScript(await setTopic.run(redis, [keys.question(id)], [topicId ?? '']));
     },
     listForRecord,
     async forgetAuthorNames(townHallId, authorIds, replacement) {

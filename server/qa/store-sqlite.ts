@@ -5,6 +5,7 @@ import type { Database } from '../storage/sqlite.js';
 import type { NewQuestion, QuestionRecord, QuestionRef, QuestionStore, VoteChange } from './store.js';
 import { newQuestionRecord, plainAnswer } from './store-records.js';
 import { plainDecision } from '../moderation/stored.js';
+import { createSqliteMerges, groupVotes, migrateMerges } from './merge-sqlite.js';
 
 interface QuestionRow {
   id: string;
@@ -22,7 +23,11 @@ interface QuestionRow {
   answer_state: AnswerState;
   answer: string | null;
   answered_live_at: number | null;
+  topic_id: string | null;
   decision: string | null;
+  merged_into: string | null;
+  merged_count: number;
+  also_asked_by: number;
 }
 
 const fromRow = (r: QuestionRow): QuestionRecord => ({
@@ -41,7 +46,11 @@ const fromRow = (r: QuestionRow): QuestionRecord => ({
   answerState: r.answer_state,
   answer: r.answer === null ? null : JSON.parse(r.answer),
   answeredLiveAt: r.answered_live_at,
+  topicId: r.topic_id,
   decision: r.decision === null ? null : JSON.parse(r.decision),
+  mergedInto: r.merged_into,
+  mergedCount: r.merged_count,
+  alsoAskedBy: r.also_asked_by,
 });
 
 const orNull = (row: QuestionRow | undefined): QuestionRecord | null => (row ? fromRow(row) : null);
@@ -87,12 +96,18 @@ export function createSqliteQuestionStore(db: Database): QuestionStore {
   if (!columns.includes('answered_live_at')) db.exec('ALTER TABLE questions ADD COLUMN answered_live_at INTEGER');
   // Added with the staff badge; questions asked before it have none (null), as they had then.
   if (!columns.includes('author_role')) db.exec('ALTER TABLE questions ADD COLUMN author_role TEXT');
+  // Added with topics; questions asked before them have none.
+  if (!columns.includes('topic_id')) db.exec('ALTER TABLE questions ADD COLUMN topic_id TEXT');
+  migrateMerges(db);
 
-  const insert = db.prepare<[QuestionRow], void>(`
+  const insert = db.prepare<[Omit<QuestionRow, 'merged_into' | 'merged_count' | 'also_asked_by'>], void>(`
     INSERT INTO questions (id, town_hall_id, author_id, author_name, author_role, anonymous, text, created_at,
-      status, hold_reason, filter_hits, votes, answer_state, answer, answered_live_at, decision)
+      status, hold_reason, filter_hits, votes, answer_state, answer, answered_live_at, topic_id, decision)
     VALUES (@id, @town_hall_id, @author_id, @author_name, @author_role, @anonymous, @text, @created_at,
-      @status, @hold_reason, @filter_hits, @votes, @answer_state, @answer, @answered_live_at, @decision)`);
+      @status, @hold_reason, @filter_hits, @votes, @answer_state, @answer, @answered_live_at, @topic_id, @decision)`);
+  const setTopic = db.prepare<[string | null, string], QuestionRow>(`
+    UPDATE questions SET topic_id = ?
+    WHERE id = ? AND status IN ('held', 'hidden', 'published') RETURNING *`);
   const forRecord = db.prepare<[string], QuestionRow>('SELECT * FROM questions WHERE town_hall_id = ? ORDER BY created_at, id');
   const forgetNames = db.prepare<[string, string, string, string], void>(`
     UPDATE questions SET author_name = ?
@@ -110,9 +125,12 @@ export function createSqliteQuestionStore(db: Database): QuestionStore {
   const recount = db.prepare<[string, string], number>(`
     UPDATE questions SET votes = (SELECT count(*) FROM question_votes WHERE question_id = ?)
     WHERE id = ? RETURNING votes`).pluck();
-  const votesBy = db.prepare<[string, string], string>(
-    'SELECT question_id FROM question_votes WHERE town_hall_id = ? AND user_id = ? ORDER BY question_id',
-  ).pluck();
+  const group = groupVotes(db);
+  const step = db.prepare<[number, string], number>('UPDATE questions SET votes = votes + ? WHERE id = ? RETURNING votes').pluck();
+  // A vote on a merged question is support for the question it was merged into.
+  const votesBy = db.prepare<[string, string], string>(`
+    SELECT DISTINCT coalesce(q.merged_into, v.question_id) AS id FROM question_votes v JOIN questions q ON q.id = v.question_id
+    WHERE v.town_hall_id = ? AND v.user_id = ? ORDER BY id`).pluck();
   const transition = db.prepare<[string, string, string, string], QuestionRow>(`
     UPDATE questions SET status = ?, decision = ?
     WHERE id = ? AND status IN (SELECT value FROM json_each(?)) RETURNING *`);
@@ -125,16 +143,28 @@ export function createSqliteQuestionStore(db: Database): QuestionStore {
     WHERE id = ? AND status = 'published' RETURNING *`);
 
   // IMMEDIATE takes the write lock up front, so a second process cannot slip a vote in between
-  // the status check and the write.
+  // the status check and the write. A person supports a question through a vote on it or on a
+  // question merged into it (merge-store.ts): casting again adds nothing, retracting takes all.
   const vote = db.transaction((questionId: string, userId: string, cast: boolean): VoteChange | null => {
     const q = byId.get(questionId);
     if (!q || q.status !== 'published') return null;
-    const { changes } = cast ? addVote.run(questionId, userId, q.town_hall_id) : removeVote.run(questionId, userId);
-    if (changes === 0) return { changed: false, votes: q.votes };
-    return { changed: true, votes: recount.get(questionId, questionId) ?? 0 };
+    if (q.merged_count === 0) {
+      const { changes } = cast ? addVote.run(questionId, userId, q.town_hall_id) : removeVote.run(questionId, userId);
+      if (changes === 0) return { changed: false, votes: q.votes };
+      return { changed: true, votes: recount.get(questionId, questionId) ?? 0 };
+    }
+    // With others merged into it, a changed vote moves the count of distinct supporters by
+    // exactly one (merging and undoing rewrite it from the votes), which spares a count over the
+    // whole group on every vote.
+    const before = group.supports.get({ id: questionId, user: userId }) === 1;
+    if (before === cast) return { changed: false, votes: q.votes };
+    if (cast) addVote.run(questionId, userId, q.town_hall_id);
+    else group.retract.run({ id: questionId, user: userId });
+    return { changed: true, votes: step.get(cast ? 1 : -1, questionId) ?? 0 };
   });
 
   return {
+    ...createSqliteMerges(db, (id) => orNull(byId.get(id))),
     async addQuestion(input: NewQuestion) {
       const record = newQuestionRecord(input);
       insert.run({
@@ -153,6 +183,7 @@ export function createSqliteQuestionStore(db: Database): QuestionStore {
         answer_state: record.answerState,
         answer: null,
         answered_live_at: null,
+        topic_id: record.topicId,
         decision: null,
       });
       return record;
@@ -180,6 +211,9 @@ export function createSqliteQuestionStore(db: Database): QuestionStore {
     },
     async setAnswer(id, answer) {
       return orNull(setAnswer.get(JSON.stringify(plainAnswer(answer)), id));
+    },
+    async setTopic(id, topicId) {
+      return orNull(setTopic.get(topicId, id));
     },
     async listForRecord(townHallId) {
       return forRecord.all(townHallId).map(fromRow);

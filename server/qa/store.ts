@@ -1,6 +1,7 @@
 import type { FilterHit, HoldReason, ReasonCode } from '../../shared/moderation.js';
 import type { AnswerState, QuestionStatus, WrittenAnswer } from '../../shared/qa.js';
 import type { StaffRole } from '../../shared/roles.js';
+import type { QuestionMerges } from './merge-store.js';
 
 export interface QuestionRecord {
   id: string;
@@ -21,14 +22,25 @@ export interface QuestionRecord {
   answer: WrittenAnswer | null;
   /** When an officer marked it answered live (spoken on stage); cleared if it is reopened. */
   answeredLiveAt: number | null;
+  /** The department topic it is filed under (null: none); set by the asker, changed by staff. */
+  topicId: string | null;
   /** Set when a moderator decided it (approve, reject, remove). */
   decision: { by: string; at: number; reason: ReasonCode | null; note: string | null } | null;
+  /** The question this one was merged into (status 'merged'); null otherwise. */
+  mergedInto: string | null;
+  /** How many questions are merged into this one. */
+  mergedCount: number;
+  /** Distinct askers of the questions merged into this one, this question's own asker left out. */
+  alsoAskedBy: number;
 }
+
+/** Only a merge makes a question 'merged', so no question starts out so. */
+type UnmergedStatus = Exclude<QuestionStatus, 'merged'>;
 
 export type NewQuestion = Pick<
   QuestionRecord,
-  'townHallId' | 'authorId' | 'authorName' | 'authorRole' | 'anonymous' | 'text' | 'status' | 'holdReason' | 'filterHits'
->;
+  'townHallId' | 'authorId' | 'authorName' | 'authorRole' | 'anonymous' | 'text' | 'holdReason' | 'filterHits'
+> & { status: UnmergedStatus; topicId?: string | null };
 
 /** A question by id, or the record (or the part of it) a caller already read. */
 export type QuestionRef = string | Pick<QuestionRecord, 'id' | 'townHallId'>;
@@ -40,7 +52,7 @@ export interface VoteChange {
 }
 
 /**
- * Questions and their votes.
+ * Questions and their votes (merging duplicates: see merge-store.ts).
  *
  * Invariants (tests/stores/qa.contract.ts runs them on both implementations):
  * - one vote per person per question: `castVote` twice counts once, `retractVote` without a
@@ -51,8 +63,8 @@ export interface VoteChange {
  * - a removed or rejected question never returns from `listVisible`;
  * - every method resolves only after its write is stored.
  */
-export interface QuestionStore {
-  addQuestion(input: NewQuestion): Promise<QuestionRecord>;
+export interface QuestionStore extends QuestionMerges<QuestionRecord> {
+  addQuestion(input: NewQuestion): Promise<QuestionRecord & { status: UnmergedStatus }>;
   getQuestion(id: string): Promise<QuestionRecord | null>;
   /** Held, hidden and published questions of a town hall, oldest first (who sees which is rules.ts's call). */
   listVisible(townHallId: string): Promise<QuestionRecord[]>;
@@ -78,6 +90,11 @@ export interface QuestionStore {
   setAnswerState(id: string, state: AnswerState, at?: number): Promise<QuestionRecord | null>;
   /** Stores a written answer and marks the question answered; null unless published. */
   setAnswer(id: string, answer: WrittenAnswer): Promise<QuestionRecord | null>;
+  /**
+   * Files a held, hidden or published question under a topic (null: none); null for a removed,
+   * rejected or unknown question. Which topics exist is the caller's check (settings/topics.ts).
+   */
+  setTopic(id: string, topicId: string | null): Promise<QuestionRecord | null>;
   /** Every question of a town hall whatever its status, oldest first (ties by id): the public record's source. */
   listForRecord(townHallId: string): Promise<QuestionRecord[]>;
   /**

@@ -34,7 +34,7 @@ export function createVoteTally(deps: {
       const byTownHall = new Map<string, Record<string, number>>();
       const found = await Promise.all(keys.map((id) => questions.getQuestion(id)));
       for (const q of found) {
-        if (!q || q.status === 'removed' || q.status === 'rejected') continue;
+        if (!q || q.status === 'removed' || q.status === 'rejected' || q.status === 'merged') continue;
         let counts = byTownHall.get(q.townHallId);
         if (!counts) byTownHall.set(q.townHallId, (counts = {}));
         counts[q.id] = q.votes;

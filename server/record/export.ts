@@ -19,6 +19,9 @@ export const CSV_COLUMNS = [
   'text',
   'answer',
   'answered_by',
+  'topic',
+  'topic_es',
+  'merged_questions',
 ] as const;
 type Column = (typeof CSV_COLUMNS)[number];
 type Row = Partial<Record<Column, string | number | null>>;
@@ -26,6 +29,7 @@ type Row = Partial<Record<Column, string | number | null>>;
 const iso = (at: number | null | undefined) => (at === null || at === undefined ? null : new Date(at).toISOString());
 const seconds = (ms: number | null) => (ms === null ? null : Math.round(ms / 1000));
 const author = (q: RecordQuestion) => (q.anonymous ? 'Anonymous' : q.nameDropped ? 'Resident' : q.authorName);
+const topicCells = (q: RecordQuestion): Row => ({ topic: q.topic?.name.en ?? null, topic_es: q.topic?.name.es ?? null });
 /** A question under review has no text in the record; its row says why. */
 const review = (q: RecordQuestion) => (q.underReview ? 'under-review' : null);
 
@@ -64,6 +68,7 @@ export function recordRows(record: TownHallRecordView): Row[] {
       ['not_reached', s.notReached],
       ['removed', s.removed],
       ['held_never_reviewed', s.heldNeverReviewed],
+      ['merged', s.merged],
       ['answered_share', s.answeredShare],
       ['median_seconds_to_answer', seconds(s.medianTimeToAnswerMs)],
     ];
@@ -84,6 +89,8 @@ export function recordRows(record: TownHallRecordView): Row[] {
         text: a.text,
         answer: a.answer?.text ?? null,
         answered_by: a.answer?.byName ?? null,
+        ...topicCells(a),
+        merged_questions: a.mergedCount,
       });
     }
     for (const n of q.notReached) {
@@ -97,6 +104,8 @@ export function recordRows(record: TownHallRecordView): Row[] {
         author: author(n),
         author_role: n.authorRole,
         text: n.text,
+        ...topicCells(n),
+        merged_questions: n.mergedCount,
       });
     }
     for (const r of q.removedByReason) rows.push({ section: 'removed', item: r.reason, reason: r.reason, value: r.count });

@@ -15,6 +15,7 @@ import type {
 } from '../../shared/record.js';
 import type { StaffRole } from '../../shared/roles.js';
 import type { TownHall } from '../../shared/townhall.js';
+import type { Topic } from '../../shared/topics.js';
 import type { AuditEntry } from '../moderation/audit.js';
 import { hiddenByFlags } from '../moderation/rules.js';
 import type { PublishedPoll } from '../polls/service.js';
@@ -28,6 +29,7 @@ export const DROPPED_NAME = 'Resident';
 /** Only moderators' decisions move a question's outcome: one hidden by flags, unreviewed, keeps its own. */
 export function outcomeOf(q: Pick<QuestionRecord, 'status' | 'answerState' | 'decision'>): QuestionOutcome {
   if (q.status === 'held') return 'held';
+  if (q.status === 'merged') return 'merged';
   if (q.status !== 'published' && !hiddenByFlags(q)) return 'removed';
   return q.answerState === 'answered' ? 'answered' : 'not-reached';
 }
@@ -62,7 +64,11 @@ export const guestNamesUntil = (endedAt: number, settings: Pick<Settings, 'guest
 /** Whose name to leave out: decided by the caller (it knows who is a guest). */
 export type DropName = (authorId: string) => boolean;
 
-function listed(q: QuestionRecord, dropName: DropName): RecordQuestion {
+/** The department's topics by id (a retired one still names the questions that carry it). */
+export type TopicNames = ReadonlyMap<string, Pick<Topic, 'id' | 'name'>>;
+const NO_TOPICS: TopicNames = new Map();
+
+function listed(q: QuestionRecord, dropName: DropName, topics: TopicNames): RecordQuestion {
   const dropped = !q.anonymous && (dropName(q.authorId) || q.authorName === DROPPED_NAME);
   const underReview = hiddenByFlags(q);
   return {
@@ -75,7 +81,15 @@ function listed(q: QuestionRecord, dropName: DropName): RecordQuestion {
     authorName: q.anonymous || dropped ? null : q.authorName,
     authorRole: q.authorRole,
     nameDropped: dropped,
+    topic: topicOf(q, topics),
+    mergedCount: q.mergedCount,
+    alsoAskedBy: q.alsoAskedBy,
   };
+}
+
+function topicOf(q: QuestionRecord, topics: TopicNames): RecordQuestion['topic'] {
+  const topic = q.topicId ? topics.get(q.topicId) : undefined;
+  return topic ? { id: topic.id, name: { en: topic.name.en, es: topic.name.es } } : null;
 }
 
 /** Moderators name a reason for every removal; a missing one (older data) counts as `other`. */
@@ -85,25 +99,27 @@ const reasonOf = (q: QuestionRecord): ReasonCode => ReasonCode.safeParse(q.decis
  * Every question received, by outcome. Removed, rejected and hidden questions are only counted
  * by reason, and held ones only counted: neither their text nor their author leaves this function.
  */
-export function recordQuestions(questions: readonly QuestionRecord[], dropName: DropName): RecordQuestions {
+export function recordQuestions(questions: readonly QuestionRecord[], dropName: DropName, topics: TopicNames = NO_TOPICS): RecordQuestions {
   const answered: AnsweredQuestion[] = [];
   const notReached: RecordQuestion[] = [];
   const removed = new Map<ReasonCode, number>();
   let held = 0;
+  let merged = 0;
   for (const q of questions) {
     const outcome = outcomeOf(q);
     if (outcome === 'answered') {
       const at = answeredAt(q);
       answered.push({
-        ...listed(q, dropName),
+        ...listed(q, dropName, topics),
         answer: q.answer ? { text: q.answer.text, byName: q.answer.byName, at: q.answer.at } : null,
         // An answer marked before live times were kept has neither: it was answered on stage.
         answeredLive: q.answeredLiveAt !== null || q.answer === null,
         answeredAt: at,
         timeToAnswerMs: at === null ? null : Math.max(0, at - q.createdAt),
       });
-    } else if (outcome === 'not-reached') notReached.push(listed(q, dropName));
+    } else if (outcome === 'not-reached') notReached.push(listed(q, dropName, topics));
     else if (outcome === 'removed') removed.set(reasonOf(q), (removed.get(reasonOf(q)) ?? 0) + 1);
+    else if (outcome === 'merged') merged++;
     else held++;
   }
   // Ids break the last ties, so the page and both exports always list in one order.
@@ -125,7 +141,9 @@ export function recordQuestions(questions: readonly QuestionRecord[], dropName: 
       notReached: notReached.length,
       removed: removedCount,
       heldNeverReviewed: held,
-      answeredShare: questions.length ? answered.length / questions.length : null,
+      merged,
+      // Duplicates merged away would otherwise count against the share as questions not answered.
+      answeredShare: questions.length > merged ? answered.length / (questions.length - merged) : null,
       medianTimeToAnswerMs: median(times),
     },
     answered,
@@ -163,9 +181,10 @@ export function isAboutPlace(entry: Pick<AuditEntry, 'action' | 'target' | 'note
 
 /**
  * Entries on the moderation record that are no moderator's decision, so never in the totals:
- * flags taking an item down pending review, and an admin revealing an anonymous author.
+ * flags taking an item down pending review, an admin revealing an anonymous author, and
+ * duplicates merged (the questions section shows those, on the question they were merged into).
  */
-const NOT_DECISIONS = new Set(['flag-hide', 'reveal']);
+const NOT_DECISIONS = new Set(['flag-hide', 'reveal', 'merge', 'unmerge']);
 
 /** Counts moderators' decisions by action and reason; who acted and on whom never leaves this function. */
 export function moderationTotals(entries: readonly Pick<AuditEntry, 'action' | 'reason'>[]): ModerationTotal[] {
@@ -206,6 +225,8 @@ export interface RecordInputs {
   questions: QuestionRecord[] | null;
   /** Whose names go once the retention period is over (guests'). */
   dropName: DropName;
+  /** The department's topics, to name the questions' topics (none: no topic shown). */
+  topics?: TopicNames;
   polls: PublishedPoll[] | null;
   chat: ChatLine[] | null;
   captions: CaptionLine[] | null;
@@ -232,7 +253,7 @@ export function buildRecord(input: RecordInputs): TownHallRecordView {
     },
     generatedAt: input.now,
     guestNamesUntil: until,
-    questions: on.questions && input.questions ? recordQuestions(input.questions, namesGone ? input.dropName : () => false) : null,
+    questions: on.questions && input.questions ? recordQuestions(input.questions, namesGone ? input.dropName : () => false, input.topics) : null,
     polls: on.polls && input.polls ? input.polls.map(recordPoll) : null,
     chat: on.chat && input.chat ? chat(input.chat) : null,
     captions: on.captions && input.captions ? input.captions.map((c) => ({ at: c.at, name: null, authorRole: c.authorRole, text: c.text })) : null,

@@ -5,6 +5,7 @@ import type { Logger } from '../core/log.js';
 import type { IdentityService } from '../identity/service.js';
 import type { AuditEntry, AuditLogStore } from '../moderation/audit.js';
 import type { PollReader } from '../polls/service.js';
+import type { Topic } from '../../shared/topics.js';
 import type { QuestionReader } from '../qa/service.js';
 import type { TownHallService } from '../townhall/service.js';
 import { buildRecord, contentTarget, DROPPED_NAME, endOf, guestNamesUntil, isAboutPlace, type CaptionLine, type ChatLine } from './rules.js';
@@ -26,6 +27,8 @@ export interface RecordDeps {
   audit: AuditLogStore;
   /** The admin's publishing settings (the settings store fits this shape). */
   settings: { get(): Promise<Settings> };
+  /** The department's topics, to name the questions' topics (settings/topics.ts fits this shape). */
+  topics: { list(): Promise<Topic[]> };
   identity: IdentityService;
   sources: RecordSources;
   /** Where a piece of content lives ('townhall:<id>'), as its feature says; null if unknown. */
@@ -123,7 +126,11 @@ export function createRecordService(deps: RecordDeps): RecordService {
       if (townHall.status !== 'ended') {
         throw new CommandError(ErrorCode.CONFLICT, 'The record is published once the town hall has ended.');
       }
-      const [settings, questions] = await Promise.all([deps.settings.get(), deps.questions.listForRecord(townHallId)]);
+      const [settings, questions, topics] = await Promise.all([
+        deps.settings.get(),
+        deps.questions.listForRecord(townHallId),
+        deps.topics.list(),
+      ]);
       const on = settings.publish;
       const endedAt = endOf(townHall, questions);
       const namesGone = now >= guestNamesUntil(endedAt, settings);
@@ -141,6 +148,7 @@ export function createRecordService(deps: RecordDeps): RecordService {
         endedAt,
         questions: on.questions ? questions : null,
         dropName: (id) => guests.has(id),
+        topics: new Map(topics.map((t) => [t.id, t])),
         polls,
         chat,
         captions,

@@ -19,6 +19,11 @@ export function settingsRoutes(settings: SettingsStore, log: Logger, onChange: (
     if (!canManageStaff(user.role)) throw new CommandError(ErrorCode.FORBIDDEN, 'Only an admin can change settings.');
     return user;
   };
+  // The department's own public numbers and addresses, for anyone's browser to screen with
+  // exactly as the server does.
+  router.get('/settings/allowed-personal-info', async (_req, res) => {
+    res.json({ allowed: (await settings.get()).allowedPersonalInfo });
+  });
   router.get('/admin/settings', async (_req, res) => {
     requireAdmin(res);
     res.json({ settings: await settings.get() });
@@ -27,7 +32,16 @@ export function settingsRoutes(settings: SettingsStore, log: Logger, onChange: (
     const admin = requireAdmin(res);
     const saved = await settings.put(parseBody(Settings, req.body));
     onChange();
-    log.info({ admin: admin.id, ...saved.publish, guestNameRetentionDays: saved.guestNameRetentionDays }, 'settings changed');
+    log.info(
+      {
+        admin: admin.id,
+        ...saved.publish,
+        guestNameRetentionDays: saved.guestNameRetentionDays,
+        allowedPersonalInfo: saved.allowedPersonalInfo.length,
+        backchannelRetentionDays: saved.backchannelRetentionDays,
+      },
+      'settings changed',
+    );
     res.json({ settings: saved });
   });
   return router;

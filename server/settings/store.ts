@@ -17,7 +17,12 @@ export interface SettingsStore {
 
 /** What both implementations store: exactly the declared fields, as JSON. */
 export const settingsJson = (s: Settings): string =>
-  JSON.stringify({ publish: { ...s.publish }, guestNameRetentionDays: s.guestNameRetentionDays } satisfies Settings);
+  JSON.stringify({
+    publish: { ...s.publish },
+    guestNameRetentionDays: s.guestNameRetentionDays,
+    allowedPersonalInfo: [...s.allowedPersonalInfo],
+    backchannelRetentionDays: s.backchannelRetentionDays,
+  } satisfies Settings);
 
 /** Stored JSON read back over the defaults; anything unreadable falls back to them. */
 export function settingsFrom(json: string | null | undefined): Settings {
@@ -31,6 +36,8 @@ export function settingsFrom(json: string | null | undefined): Settings {
   const merged = Settings.safeParse({
     publish: { ...DEFAULT_SETTINGS.publish, ...stored.publish },
     guestNameRetentionDays: stored.guestNameRetentionDays ?? DEFAULT_SETTINGS.guestNameRetentionDays,
+    allowedPersonalInfo: stored.allowedPersonalInfo ?? DEFAULT_SETTINGS.allowedPersonalInfo,
+    backchannelRetentionDays: stored.backchannelRetentionDays ?? DEFAULT_SETTINGS.backchannelRetentionDays,
   });
   return merged.success ? merged.data : structuredClone(DEFAULT_SETTINGS);
 }

@@ -21,3 +21,11 @@ export function tickMs(attendees: number, writesPerSecond: number, stretch = 1):
   const paced = Math.max(MIN_TICK_MS, Math.ceil((attendees * 1000) / Math.max(1, writesPerSecond)));
   return Math.min(MAX_TICK_MS, Math.round(paced * Math.max(1, stretch)));
 }
+
+/** From this stretch on the node counts as overloaded (the tick already stretched twice over). */
+export const OVERLOADED_STRETCH = 2;
+/** Chat messages per crowd frame while the node is overloaded; the rest are counted, not sent. */
+export const CHAT_PER_FRAME_OVERLOADED = 5;
+
+/** How many chat messages a crowd frame carries at this stretch. */
+export const chatLimit = (stretch: number): number => (stretch >= OVERLOADED_STRETCH ? CHAT_PER_FRAME_OVERLOADED : Infinity);

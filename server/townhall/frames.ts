@@ -5,7 +5,7 @@ import type { LoadMonitor } from '../core/load.js';
 import type { Logger } from '../core/log.js';
 import { rooms, type AppServer, type AppSocket } from '../core/types.js';
 import { compactFacts, type Entry, type Except } from './frame-facts.js';
-import { tickMs } from './frame-tick.js';
+import { chatLimit, tickMs } from './frame-tick.js';
 
 export interface FrameOptions {
   io: AppServer;
@@ -50,8 +50,6 @@ const SLOW_PACKETS = 2;
 const RESYNCS_PER_FRAME = 100;
 /** A connection is told to join again at most this often (its join budget is 20 in 10 s). */
 const RESYNC_GAP_MS = 1000;
-/** Chat messages per crowd frame while the node is overloaded; the rest are counted, not sent. */
-const CHAT_PER_FRAME_OVERLOADED = 5;
 
 interface Outbox {
   townHallId: string;
@@ -160,9 +158,10 @@ export function createRoomFrames(options: FrameOptions): RoomFrames {
     if (entries.length === 0) return;
     const { townHallId } = box;
     const staffRoom = rooms.townHallStaff(townHallId);
-    const overloaded = load.stretch() > 1;
+    // Sampling is for sustained overload (the tick already stretched twice over), not one slow turn.
+    const crowdChat = chatLimit(load.stretch());
     const compact = (audience: 'everyone' | 'staff', person?: string): FrameFact[] => {
-      const out = compactFacts(townHallId, entries, audience, person, overloaded && audience === 'everyone' ? CHAT_PER_FRAME_OVERLOADED : Infinity);
+      const out = compactFacts(townHallId, entries, audience, person, audience === 'everyone' ? crowdChat : Infinity);
       totals.sampledChat += out.sampled;
       return out.facts;
     };

@@ -8,10 +8,11 @@ import type { Sanction } from '../../shared/moderation.js';
 import { canModerate } from '../../shared/roles.js';
 import type { TownHall } from '../../shared/townhall.js';
 import type { CommandDeps } from '../core/command.js';
-import type { StageRoster } from '../core/coordination.js';
+import type { Coordination, StageRoster } from '../core/coordination.js';
 import type { AppSocket, SessionUser } from '../core/types.js';
 import type { ModerationPipeline } from '../moderation/pipeline-types.js';
 import { requireJoined } from './access.js';
+import { createMediaNodes, type MediaNodes } from './media-nodes.js';
 import type { TownHallRoom } from './room.js';
 import type { TownHallService } from './service.js';
 
@@ -24,6 +25,10 @@ export interface MediaDeps extends CommandDeps {
   moderation: ModerationPipeline;
   /** Hands and speakers, shared by every node (the coordination seam). */
   stage: StageRoster;
+  /** Where each town hall's media lives and how nodes reach each other (the coordination seam). */
+  coordination: Pick<Coordination, 'mediaHomes' | 'mailbox'>;
+  /** How long a media home's lease lasts unrenewed: how soon video moves off a node that died. */
+  mediaLeaseMs?: number;
   /** Where bans and timeouts given on this node are announced (the moderation core). */
   onSanction?: (listener: (sanction: Sanction) => void) => () => void;
 }
@@ -54,6 +59,10 @@ class MediaPresence {
 
   socketsOf(townHallId: string, userId: string): string[] {
     return [...(this.#byTownHall.get(townHallId) ?? [])].filter(([, user]) => user.id === userId).map(([id]) => id);
+  }
+
+  socketsIn(townHallId: string): string[] {
+    return [...(this.#byTownHall.get(townHallId)?.keys() ?? [])];
   }
 
   townHallIds(): string[] {
@@ -92,6 +101,23 @@ export function createMediaContext(deps: MediaDeps) {
   const service = (): MediaService => {
     if (deps.media === null) throw unavailable();
     return deps.media;
+  };
+
+  /** The town hall's media across nodes; null without video. */
+  const nodes: MediaNodes | null =
+    deps.media === null
+      ? null
+      : createMediaNodes({
+          media: deps.media,
+          coordination: deps.coordination,
+          log: deps.log,
+          ...(deps.mediaLeaseMs === undefined ? {} : { leaseMs: deps.mediaLeaseMs }),
+          // Its own node announces a producer's end; when that node is gone, the home does.
+          onOrphanClosed: (townHallId, producerId) => room.publish(townHallId, 'media:producer-closed', { townHallId, producerId }),
+        });
+  const requireNodes = (): MediaNodes => {
+    if (nodes === null) throw unavailable();
+    return nodes;
   };
 
   /** The town hall's open media for a connection that joined it, or why not. */
@@ -164,6 +190,8 @@ export function createMediaContext(deps: MediaDeps) {
     presence,
     stage,
     service,
+    nodes,
+    requireNodes,
     mediaOf,
     runsStage,
     broadcastStage,

@@ -12,7 +12,7 @@ import {
   SetLayers,
 } from '../../shared/media.js';
 import { isStaff } from '../../shared/roles.js';
-import { commandBinder, type Bind } from '../core/command.js';
+import { commandBinder, WATCHER_REFUSAL, type Bind } from '../core/command.js';
 import type { RateRule } from '../core/rate-limit.js';
 import type { AppSocket } from '../core/types.js';
 import { requireJoined } from './access.js';
@@ -35,7 +35,7 @@ export const RATES = {
  * connection, and closes what a connection owns when it leaves, disconnects or is banned, and
  * everything when the town hall ends or its worker dies.
  */
-export function registerMedia(deps: MediaDeps): { close(): void } {
+export function registerMedia(deps: MediaDeps): { close(): Promise<void> } {
   const ctx = createMediaContext(deps);
   const { io, room, media } = deps;
   const unsubscribe: Array<() => void> = [];
@@ -52,12 +52,17 @@ export function registerMedia(deps: MediaDeps): { close(): void } {
       io.to(peerId).emit('media:consumer-closed', { townHallId, consumerId });
     });
     on('activespeaker', ({ townHallId, producerId }) => {
+      // Every node's router hears the town hall's audio; the home speaks for all of them.
+      if (!ctx.nodes?.isHome(townHallId)) return;
       const speaker = producerId === null ? undefined : media.existingMedia(townHallId)?.producer(producerId);
       room.publish(townHallId, 'media:active-speaker-changed', { townHallId, userId: speaker?.appData.userId ?? null });
     });
     on('mediaclose', ({ townHallId, reason }) => {
-      // Closing on request is the town hall ending, announced where it happens.
-      if (reason === 'workerdied') room.publish(townHallId, 'media:closed', { townHallId, reason });
+      // Closing on request is the town hall ending, announced where it happens. Otherwise only
+      // this node's router went (its worker died, or the media's home moved): the people
+      // receiving through it are told, and join again; those on other nodes are not concerned.
+      if (reason !== 'workerdied' && reason !== 'moved') return;
+      for (const socketId of ctx.presence.socketsIn(townHallId)) io.to(socketId).emit('media:closed', { townHallId, reason });
     });
   }
   unsubscribe.push(deps.townHalls.onChange(ctx.onTownHallChange));
@@ -69,7 +74,12 @@ export function registerMedia(deps: MediaDeps): { close(): void } {
   // Leaving the town hall, or dropping, closes what the connection held in its media.
   room.use({ name: 'media', onLeave: ({ socket, townHallId }) => ctx.leave(townHallId, socket.id) });
 
-  return { close: () => unsubscribe.forEach((off) => off()) };
+  return {
+    async close() {
+      unsubscribe.forEach((off) => off());
+      await ctx.nodes?.close();
+    },
+  };
 }
 
 
@@ -83,11 +93,11 @@ function bindMediaCommands(ctx: MediaContext, bind: Bind): void {
     townHall: (input) => input.townHallId,
     limit: RATES.join,
     async run({ user, socket }, { townHallId }) {
-      const service = ctx.service();
+      const nodes = ctx.requireNodes();
       const townHall = await townHalls.require(townHallId);
       if (townHall.status === 'ended') throw new CommandError(ErrorCode.CONFLICT, 'This town hall has ended.');
       await moderation.requireAllowed(user, townHallId);
-      const media = await mediaStep(() => service.mediaFor(townHallId));
+      const media = await mediaStep(() => nodes.mediaFor(townHallId));
       // Gone while the router was made: nothing may be kept for it, or it would never be cleaned up.
       if (socket.disconnected) throw new CommandError(ErrorCode.CONFLICT, 'Disconnected.');
       ctx.presence.add(townHallId, socket.id, user);
@@ -122,7 +132,9 @@ function bindMediaCommands(ctx: MediaContext, bind: Bind): void {
   bind('media:create-transport', {
     schema: CreateTransport,
     limit: RATES.signal,
-    async run({ socket }, { townHallId, direction }) {
+    async run({ socket, user }, { townHallId, direction }) {
+      // A watcher only receives: a send transport would be a resource held for nothing.
+      if (user.watcher && direction === 'send') throw new CommandError(ErrorCode.UNAUTHENTICATED, WATCHER_REFUSAL);
       const media = owned(socket, townHallId);
       if (media.transportsOf(socket.id, direction) >= PEER_LIMITS.transportsPerDirection) {
         throw new CommandError(ErrorCode.CONFLICT, `At most ${PEER_LIMITS.transportsPerDirection} ${direction} transports: leave and join again.`);
@@ -185,6 +197,8 @@ function bindMediaCommands(ctx: MediaContext, bind: Bind): void {
         producer.close();
         throw new CommandError(ErrorCode.FORBIDDEN, 'You are no longer on stage.');
       }
+      // On every node's router before anyone hears of it, so a viewer anywhere can receive it at once.
+      await ctx.requireNodes().published(townHallId, producer.id);
       ctx.deps.room.publishExcept(socket, townHallId, 'media:producer-added', { townHallId, producer: producerInfo(producer) });
       return { producerId: producer.id };
     },

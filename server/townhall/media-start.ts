@@ -30,6 +30,8 @@ export async function startMedia(config: Config['media'], log: Logger): Promise<
       {
         listenIp: config.listenIp,
         announcedIp: config.announcedIp,
+        ...(config.pipeListenIp === undefined ? {} : { pipeListenIp: config.pipeListenIp }),
+        ...(config.pipeAnnouncedIp === undefined ? {} : { pipeAnnouncedIp: config.pipeAnnouncedIp }),
         rtcMinPort: config.rtcMinPort,
         rtcMaxPort: config.rtcMaxPort,
         numWorkers: config.numWorkers,

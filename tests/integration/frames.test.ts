@@ -32,6 +32,9 @@ describe('a busy room sends one frame per tick', () => {
     watcher.onAny((event: string) => packets.push(event));
     const chatSeen = new Set<string>();
     watcher.on('chat:message-posted', ({ message }) => chatSeen.add(message.id));
+    // On a machine loaded enough to lag, chat may be sampled: what is left out is counted.
+    let chatSkipped = 0;
+    watcher.on('chat:messages-skipped', ({ count }) => (chatSkipped += count));
     const counts = new Map<string, number>();
     watcher.on('qa:votes-tallied', ({ votes }) => Object.entries(votes).forEach(([id, n]) => counts.set(id, n)));
 
@@ -41,7 +44,8 @@ describe('a busy room sends one frame per tick', () => {
     await Promise.all(people.slice(1).map((p) => command(p, 'qa:vote', { questionId: question.id, voted: true })));
 
     const ids = sent.map((r) => unwrap(r).id);
-    await vi.waitFor(() => expect([...chatSeen].sort()).toEqual([...ids].sort()));
+    await vi.waitFor(() => expect(chatSeen.size + chatSkipped).toBe(ids.length));
+    expect([...chatSeen].every((id) => ids.includes(id))).toBe(true);
     await vi.waitFor(() => expect(counts.get(question.id)).toBe(11));
     // Before frames this was 12 chat packets, a question and a tally or more: one per fact.
     expect(packets.every((event) => event === 'townhall:frame')).toBe(true);

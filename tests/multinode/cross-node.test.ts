@@ -94,4 +94,16 @@ describe('three nodes on one Redis', () => {
     const results = (await done).results;
     expect(results).toMatchObject({ kind: 'single', counts: { [evening]: residents.length } });
   });
+  it('carries the staff backchannel to the crew on another node, and to no resident on any', async () => {
+    const heard: string[] = [];
+    for (const s of residents) s.onAny((event: string, ...args: unknown[]) => heard.push(JSON.stringify([event, ...args])));
+    const atModerator = nextEvent(moderator, 'backchannel:posted', (p) => p.message.text === 'Node-crossing crew note');
+    unwrap(await command(officer, 'backchannel:send', { townHallId, text: 'Node-crossing crew note' }));
+    expect((await atModerator).message).toMatchObject({ authorName: 'Officer', authorRole: 'officer' });
+    // Time for it to have arrived anywhere: a chat message sent after it reaches every resident.
+    const barrier = residents.map((s) => nextEvent(s, 'chat:message-posted', (p) => p.message.text === 'after the note'));
+    unwrap(await command(officer, 'chat:send', { townHallId, text: 'after the note' }));
+    await Promise.all(barrier);
+    expect(heard.join('\n')).not.toContain('Node-crossing crew note');
+  });
 });

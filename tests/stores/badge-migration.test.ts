@@ -82,3 +82,24 @@ it('reads chat messages and caption lines that Redis holds from before the staff
     await stores.close();
   }
 });
+
+it('reads questions a SQLite file holds from before topics as filed under none, and files them from then on', async () => {
+  const file = await oldFile((old) => {
+    old.exec(`
+      CREATE TABLE questions (id TEXT PRIMARY KEY, town_hall_id TEXT NOT NULL, author_id TEXT NOT NULL,
+        author_name TEXT NOT NULL, anonymous INTEGER NOT NULL, text TEXT NOT NULL, created_at INTEGER NOT NULL,
+        status TEXT NOT NULL, hold_reason TEXT, filter_hits TEXT NOT NULL, votes INTEGER NOT NULL,
+        answer_state TEXT NOT NULL, answer TEXT, decision TEXT, answered_live_at INTEGER, author_role TEXT) STRICT;
+    `);
+    old
+      .prepare("INSERT INTO questions VALUES (?, 'th-old-0000001', 'asker-000001', 'Ana', 0, 'Old question', 5, 'published', NULL, '[]', 0, 'open', NULL, NULL, NULL, NULL)")
+      .run('old-question-002');
+  });
+  const stores = await openStores({ kind: 'sqlite', file });
+  try {
+    expect(await stores.questions.getQuestion('old-question-002')).toMatchObject({ text: 'Old question', topicId: null });
+    expect((await stores.questions.setTopic('old-question-002', 'topic-traffic-01'))?.topicId).toBe('topic-traffic-01');
+  } finally {
+    await stores.close();
+  }
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { Coordination } from '../../server/core/coordination.js';
+import { NodeUnreachableError, type Coordination } from '../../server/core/coordination.js';
 import { createLogger } from '../../server/core/log.js';
 import { storePerTest, type MakeStore } from './harness.js';
 
@@ -203,6 +203,82 @@ export function describeCoordination(name: string, makeStore: MakeStore<Coordina
         expect(await t.store.stage.hands('th1')).toEqual([{ ...odd, raisedAt: 5 }]);
         await t.store.stage.invite('th1', odd.userId);
         expect((await t.store.stage.view('th1')).speakers).toEqual([odd]);
+      });
+    });
+
+    describe('media homes', () => {
+      it('gives a town hall one home, whichever node claims it first', async () => {
+        const other = await t.another();
+        const claims = await Promise.all([t.store.mediaHomes.claim('th1', 'node-a', 10_000), other.mediaHomes.claim('th1', 'node-b', 10_000)]);
+        expect(claims[0]).toBe(claims[1]);
+        expect(await other.mediaHomes.holder('th1')).toBe(claims[0]);
+        expect(await t.store.mediaHomes.claim('th1', claims[0]!, 10_000)).toBe(claims[0]);
+        expect(await t.store.mediaHomes.holder('th2')).toBeNull();
+      });
+
+      it('moves the lease to another node once its holder stops renewing it', async () => {
+        expect(await t.store.mediaHomes.claim('th1', 'node-a', 60)).toBe('node-a');
+        expect(await t.store.mediaHomes.claim('th1', 'node-b', 60)).toBe('node-a');
+        await vi.waitFor(async () => expect(await t.store.mediaHomes.holder('th1')).toBeNull());
+        expect(await (await t.another()).mediaHomes.claim('th1', 'node-b', 10_000)).toBe('node-b');
+        expect(await t.store.mediaHomes.renew('node-a', ['th1'], 10_000)).toEqual(['th1']);
+      });
+
+      it('renews only the leases the node holds, and says which it lost', async () => {
+        await t.store.mediaHomes.claim('th1', 'node-a', 200);
+        await t.store.mediaHomes.claim('th2', 'node-b', 10_000);
+        expect(await t.store.mediaHomes.renew('node-a', ['th1', 'th2', 'th3'], 10_000)).toEqual(['th2', 'th3']);
+        // Renewed for ten seconds: still held well after the first 200 ms.
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        expect(await t.store.mediaHomes.holder('th1')).toBe('node-a');
+        expect(await t.store.mediaHomes.holder('th2')).toBe('node-b');
+      });
+
+      it('lets only the holder release a lease', async () => {
+        await t.store.mediaHomes.claim('th1', 'node-a', 10_000);
+        expect(await t.store.mediaHomes.release('th1', 'node-b')).toBe(false);
+        expect(await t.store.mediaHomes.holder('th1')).toBe('node-a');
+        expect(await t.store.mediaHomes.release('th1', 'node-a')).toBe(true);
+        expect(await t.store.mediaHomes.claim('th1', 'node-b', 10_000)).toBe('node-b');
+      });
+    });
+
+    describe('mailboxes', () => {
+      it("answers a request with the addressed node's answer, as plain data", async () => {
+        const a = await t.store.mailbox('node-a');
+        const b = await (await t.another()).mailbox('node-b');
+        b.handle('echo', async (body, from) => ({ body, from, at: new Date(5) }));
+        expect(await a.request('node-b', 'echo', { n: 1 })).toEqual({ body: { n: 1 }, from: 'node-a', at: new Date(5).toJSON() });
+        await Promise.all([a.close(), b.close()]);
+      });
+
+      it('passes a failed handler on as a failure with its message', async () => {
+        const a = await t.store.mailbox('node-a');
+        const b = await (await t.another()).mailbox('node-b');
+        b.handle('fail', async () => {
+          throw new Error('no such link');
+        });
+        await expect(a.request('node-b', 'fail', null)).rejects.toThrow('no such link');
+        await expect(a.request('node-b', 'unknown-topic', null)).rejects.toThrow('no handler');
+        await Promise.all([a.close(), b.close()]);
+      });
+
+      it('fails at once for a node that is not listening, or no longer', async () => {
+        const a = await t.store.mailbox('node-a');
+        const b = await (await t.another()).mailbox('node-b');
+        b.handle('echo', async (body) => body);
+        await b.close();
+        await expect(a.request('node-b', 'echo', 1)).rejects.toBeInstanceOf(NodeUnreachableError);
+        await expect(a.request('node-never', 'echo', 1)).rejects.toBeInstanceOf(NodeUnreachableError);
+        await a.close();
+      });
+
+      it('gives up on a node that does not answer in time', async () => {
+        const a = await t.store.mailbox('node-a');
+        const b = await (await t.another()).mailbox('node-b');
+        b.handle('slow', () => new Promise(() => {}));
+        await expect(a.request('node-b', 'slow', null, 100)).rejects.toThrow('no answer');
+        await Promise.all([a.close(), b.close()]);
       });
     });
   });

@@ -3,9 +3,11 @@ import { DEFAULT_SETTINGS, type Settings } from '../../shared/record.js';
 import type { SettingsStore } from '../../server/settings/store.js';
 import { storePerTest, type MakeStore } from './harness.js';
 
-const variant = (days: number, off: (keyof Settings['publish'])[]): Settings => ({
+const variant = (days: number, off: (keyof Settings['publish'])[], allowedPersonalInfo: string[] = [], backchannelDays = 365): Settings => ({
   publish: { ...DEFAULT_SETTINGS.publish, ...Object.fromEntries(off.map((k) => [k, false])) },
   guestNameRetentionDays: days,
+  allowedPersonalInfo,
+  backchannelRetentionDays: backchannelDays,
 });
 
 export function describeSettingsStore(name: string, makeStore: MakeStore<SettingsStore>): void {
@@ -23,10 +25,18 @@ export function describeSettingsStore(name: string, makeStore: MakeStore<Setting
       expect(await (await t.another()).get()).toEqual(settings);
     });
 
+    it("keeps the department's allowed numbers and addresses, in order", async () => {
+      const settings = variant(7, [], ['+1 555 201 3344', 'Calle Mayor 1, Madrid']);
+      expect(await t.store.put(settings)).toEqual(settings);
+      expect(await (await t.another()).get()).toEqual(settings);
+      await t.store.put(variant(7, []));
+      expect((await t.store.get()).allowedPersonalInfo).toEqual([]);
+    });
+
     it('replaces the whole settings on each write', async () => {
       await t.store.put(variant(7, ['chat']));
-      await t.store.put(variant(0, ['polls']));
-      expect(await t.store.get()).toEqual(variant(0, ['polls']));
+      await t.store.put(variant(0, ['polls'], [], 2));
+      expect(await t.store.get()).toEqual(variant(0, ['polls'], [], 2));
     });
 
     it('leaves exactly one of two racing writes, whole', async () => {

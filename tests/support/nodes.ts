@@ -27,6 +27,8 @@ export interface NodeOptions {
   redisUrl?: string;
   dataDir?: string;
   tallyIntervalMs?: number;
+  /** More settings for this node (say, a short media lease for a failover test). */
+  env?: Record<string, string>;
 }
 
 export async function startNode(options: NodeOptions = {}): Promise<NodeProcess> {
@@ -47,6 +49,7 @@ export async function startNode(options: NodeOptions = {}): Promise<NodeProcess>
     ROUNDTABLE_VOTES_PER_NETWORK: '1000000000',
     ROUNDTABLE_FREE_IDENTITIES_PER_NETWORK: '1000000000',
     REDIS_URL: options.redisUrl ?? '',
+    ...options.env,
   };
   if (!options.redisUrl) delete env.REDIS_URL;
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });

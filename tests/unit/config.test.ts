@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { resolveMediaConfig } from '../../media/config.js';
 import { loadConfig } from '../../server/config.js';
 
 describe('the configuration', () => {
-  it('caps connections at 20 per session and 400 per network unless told otherwise', () => {
-    expect(loadConfig({}).socketCaps).toEqual({ perSession: 20, perNetwork: 400 });
-    const set = loadConfig({ ROUNDTABLE_MAX_SOCKETS_PER_SESSION: '5', ROUNDTABLE_MAX_SOCKETS_PER_NETWORK: '1000' });
-    expect(set.socketCaps).toEqual({ perSession: 5, perNetwork: 1000 });
+  it('caps connections at 20 per session, 400 per network and 100 watchers per network unless told otherwise', () => {
+    expect(loadConfig({}).socketCaps).toEqual({ perSession: 20, perNetwork: 400, watchersPerNetwork: 100 });
+    const set = loadConfig({ ROUNDTABLE_MAX_SOCKETS_PER_SESSION: '5', ROUNDTABLE_MAX_SOCKETS_PER_NETWORK: '1000', ROUNDTABLE_MAX_WATCHERS_PER_NETWORK: '0' });
+    expect(set.socketCaps).toEqual({ perSession: 5, perNetwork: 1000, watchersPerNetwork: 0 });
     expect(() => loadConfig({ ROUNDTABLE_MAX_SOCKETS_PER_SESSION: '0' })).toThrow(/ROUNDTABLE_MAX_SOCKETS_PER_SESSION/);
   });
 
@@ -22,5 +23,22 @@ describe('the configuration', () => {
     expect(loadConfig({ ROUNDTABLE_FLAG_ACCOUNT_AGE_HOURS: '0' }).flagAccountAgeHours).toBe(0);
     expect(loadConfig({ ROUNDTABLE_FLAG_ACCOUNT_AGE_HOURS: '24' }).flagAccountAgeHours).toBe(24);
     expect(() => loadConfig({ ROUNDTABLE_FLAG_ACCOUNT_AGE_HOURS: '-1' })).toThrow(/ROUNDTABLE_FLAG_ACCOUNT_AGE_HOURS/);
+  });
+
+  it('pipes video between nodes on the media address unless told another, and never to a wildcard', () => {
+    expect(resolveMediaConfig({})).toMatchObject({ pipeListenIp: '127.0.0.1', pipeAnnouncedIp: undefined });
+    expect(resolveMediaConfig({ listenIp: '0.0.0.0', announcedIp: '203.0.113.11' })).toMatchObject({
+      pipeListenIp: '0.0.0.0',
+      pipeAnnouncedIp: '203.0.113.11',
+    });
+    expect(resolveMediaConfig({ listenIp: '0.0.0.0', announcedIp: '203.0.113.11', pipeListenIp: '10.0.0.11' })).toMatchObject({
+      pipeListenIp: '10.0.0.11',
+      pipeAnnouncedIp: undefined,
+    });
+    expect(() => resolveMediaConfig({ pipeListenIp: '0.0.0.0' })).toThrow(/pipeAnnouncedIp is required/);
+    expect(() => loadConfig({ ROUNDTABLE_MEDIA_PIPE_IP: '::' })).toThrow(/ROUNDTABLE_MEDIA_PIPE_ANNOUNCED_IP/);
+    const media = loadConfig({ ROUNDTABLE_MEDIA_PIPE_IP: '10.0.0.11' }).media;
+    expect([media.pipeListenIp, media.leaseMs]).toEqual(['10.0.0.11', 10_000]);
+    expect(() => loadConfig({ ROUNDTABLE_MEDIA_LEASE_MS: '10' })).toThrow(/ROUNDTABLE_MEDIA_LEASE_MS/);
   });
 });

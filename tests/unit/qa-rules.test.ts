@@ -21,7 +21,11 @@ const record = (over: Partial<QuestionRecord> = {}): QuestionRecord => ({
   answerState: 'open',
   answer: null,
   answeredLiveAt: null,
+  topicId: null,
   decision: null,
+  mergedInto: null,
+  mergedCount: 0,
+  alsoAskedBy: 0,
   ...over,
 });
 const view = (over: Partial<QuestionView>): QuestionView => ({ ...viewOf(record(), 'public', 'R-AAAAA'), ...over });

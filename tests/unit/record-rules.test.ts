@@ -34,7 +34,11 @@ const question = (over: Partial<QuestionRecord> = {}): QuestionRecord => ({
   answerState: 'open',
   answer: null,
   answeredLiveAt: null,
+  topicId: null,
   decision: null,
+  mergedInto: null,
+  mergedCount: 0,
+  alsoAskedBy: 0,
   ...over,
 });
 const decided = (reason: string | null) => ({ by: 'mod-1', at: 50_000, reason: reason as never, note: null });
@@ -100,10 +104,35 @@ describe('question outcomes', () => {
       notReached: 1,
       removed: 0,
       heldNeverReviewed: 0,
+      merged: 0,
       answeredShare: 0.75,
       medianTimeToAnswerMs: 30_000,
     });
     expect(record.notReached.map((q) => q.id)).toEqual([open.id]);
+  });
+
+  it('lists a merged question only through the one it was merged into, which shows how many were merged', () => {
+    const survivor = question({ votes: 5, mergedCount: 2, alsoAskedBy: 2, answerState: 'answered', answeredLiveAt: 20_000 });
+    const merged = [survivor.id, survivor.id].map((into) => question({ status: 'merged', mergedInto: into, text: 'MERGED-DUPLICATE' }));
+    const open = question();
+    const record = recordQuestions([survivor, ...merged, open], () => false);
+    expect(record.answered.map((q) => [q.id, q.mergedCount, q.alsoAskedBy])).toEqual([[survivor.id, 2, 2]]);
+    expect(record.notReached.map((q) => q.id)).toEqual([open.id]);
+    // Duplicates are received, not removed, and do not count as questions left unanswered.
+    expect(record.summary).toMatchObject({ received: 4, merged: 2, removed: 0, answered: 1, notReached: 1, answeredShare: 0.5 });
+    expect(JSON.stringify(record)).not.toContain('MERGED-DUPLICATE');
+    const csv = recordToCsv(buildRecord(inputs({ questions: [survivor, ...merged, open] })));
+    expect(csv).toContain('summary,merged,,,2');
+    expect(csv.split('\r\n').find((line) => line.includes(survivor.id))).toMatch(/,2\r?$/);
+  });
+
+  it('leaves merges out of the moderation totals', () => {
+    const totals = moderationTotals([
+      { action: 'merge', reason: null },
+      { action: 'unmerge', reason: null },
+      { action: 'remove', reason: 'harassment' },
+    ]);
+    expect(totals).toEqual([{ action: 'remove', reason: 'harassment', count: 1 }]);
   });
 
   it('takes the mean of the middle two for an even count, and null for none', () => {

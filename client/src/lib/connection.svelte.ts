@@ -1,10 +1,12 @@
 import { TOO_MANY_CONNECTIONS } from '../../../shared/errors.js';
-import { getSocket } from './socket.js';
+import { getSocket, setWatching } from './socket.js';
 
 /** `crowded`: the server refused the handshake because this person or network holds too many connections. */
 export type ConnectionStatus = 'idle' | 'connecting' | 'online' | 'reconnecting' | 'crowded' | 'unauthenticated';
 
 const RETRY_MS = [1_000, 2_000, 5_000, 10_000];
+/** The key `use` keeps for a watcher's connection; no session id looks like it. */
+const WATCHING = '(watching)';
 
 /**
  * The socket's life as the interface shows it. Socket.IO reconnects by itself after network
@@ -63,14 +65,17 @@ export class ConnectionState {
   }
 
   /**
-   * Connects as the given session. A different session than the last handshake's needs a
-   * fresh handshake, because the server reads the cookie only then.
+   * Connects as the given session, or as a watcher (null: a visitor with no name yet). A
+   * different one than the last handshake's needs a fresh handshake, because the server reads
+   * the cookie only then.
    */
-  use(sessionKey: string): void {
-    if (sessionKey !== this.#sessionKey) {
-      this.#sessionKey = sessionKey;
+  use(sessionKey: string | null): void {
+    const key = sessionKey ?? WATCHING;
+    if (key !== this.#sessionKey) {
+      this.#sessionKey = key;
       if (this.#wanted || getSocket().connected) this.stop();
     }
+    setWatching(sessionKey === null);
     this.start();
   }
 

@@ -28,6 +28,8 @@ export interface MediaAnnouncement {
 }
 
 const SPEAKER_ANNOUNCE_GAP_MS = 15_000;
+/** Joins tried after the video's home moved, while the servers settle which one is the new home. */
+const MOVED_ATTEMPTS = 5;
 
 type Handlers = { [K in keyof MediaServerEvents]: MediaServerEvents[K] };
 
@@ -106,7 +108,7 @@ export class MediaState {
         if (mine(townHallId) && entry) this.#closed(entry.producer.id);
       },
       'media:active-speaker-changed': ({ townHallId, userId }) => mine(townHallId) && this.#speaker(userId),
-      'media:closed': ({ townHallId, reason }) => mine(townHallId) && this.#shutDown(reason),
+      'media:closed': ({ townHallId, reason }) => mine(townHallId) && (reason === 'moved' ? void this.#moved() : this.#shutDown(reason)),
       'stage:changed': ({ townHallId, stage }) => mine(townHallId) && this.#whenJoined(() => (this.stage = stage)),
       'stage:hands-changed': ({ townHallId, hands }) => mine(townHallId) && this.#whenJoined(() => (this.hands = hands)),
       'stage:you-changed': ({ townHallId, onStage, handRaised }) => mine(townHallId) && this.#whenJoined(() => this.#you(onStage, handRaised)),
@@ -244,6 +246,21 @@ export class MediaState {
     if (this.local.publishing) {
       if ((this.isHost && this.live) || this.onStage) await this.local.republish();
       else this.local.stopAll();
+    }
+  }
+
+  /**
+   * The server this page receives video through lost the town hall's media (its home server went
+   * away): join again at once, sending again what was sent, and try a few more times while the
+   * video settles on its new home.
+   */
+  async #moved(): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      await this.#join();
+      if (this.phase !== 'failed' || this.joinError?.code !== 'UNAVAILABLE' || attempt >= MOVED_ATTEMPTS) return;
+      const generation = this.#generation;
+      await new Promise((resolve) => setTimeout(resolve, 500 * attempt + Math.random() * 500));
+      if (generation !== this.#generation) return;
     }
   }
 

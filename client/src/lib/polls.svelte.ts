@@ -1,4 +1,5 @@
 import type { Result } from '../../../shared/errors.js';
+import type { HoldReason } from '../../../shared/moderation.js';
 import type { Ballot, PollResults, PollServerEvents, PollView } from '../../../shared/polls.js';
 import type { VoteSurge } from '../../../shared/townhall.js';
 import { command, getSocket, type CommandPayload } from './socket.js';
@@ -85,7 +86,7 @@ export class PollsState {
     return result;
   }
 
-  async vote(pollId: string, ballot: Ballot): Promise<Result<{ pollId: string; ballot: Ballot; replaced: boolean; held: boolean }>> {
+  async vote(pollId: string, ballot: Ballot): Promise<Result<{ pollId: string; ballot: Ballot; replaced: boolean; held: boolean; holdReason?: HoldReason }>> {
     const result = await command('poll:vote', { pollId, ballot });
     if (result.ok) this.#patch(result.data.pollId, { myBallot: result.data.ballot });
     return result;

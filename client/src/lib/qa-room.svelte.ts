@@ -2,7 +2,16 @@ import { SvelteSet } from 'svelte/reactivity';
 import type { Result } from '../../../shared/errors.js';
 import type { ModerationMode } from '../../../shared/moderation.js';
 import type { ModeratorAction, ReasonCode } from '../../../shared/moderation.js';
-import { compareForRanking, type AnswerState, type QaSnapshot, type QuestionView, type VoteResult } from '../../../shared/qa.js';
+import {
+  compareForRanking,
+  type AnswerState,
+  type MergeResult,
+  type QaSnapshot,
+  type QuestionView,
+  type SimilarQuestion,
+  type VoteResult,
+} from '../../../shared/qa.js';
+import type { Topic } from '../../../shared/topics.js';
 import type { QaServerEvents } from '../../../shared/qa.js';
 import type { VoteSurge } from '../../../shared/townhall.js';
 import { command, getSocket } from './socket.js';
@@ -42,6 +51,8 @@ export class QaRoomState {
   readonly myVotes: ReadonlySet<string> = $derived(new Set(this.snapshot?.myVotes ?? []));
   readonly moderation: ModerationMode = $derived(this.snapshot?.moderation ?? 'post');
   readonly slowModeSeconds: number = $derived(this.snapshot?.slowModeSeconds ?? 0);
+  /** The department's topics, retired ones too (questions may carry them). */
+  readonly topics: Topic[] = $derived(this.snapshot?.topics ?? []);
   readonly ranked = $derived(
     this.questions.filter((q) => q.status === 'published' && q.answerState !== 'answered').sort(compareForRanking),
   );
@@ -53,6 +64,9 @@ export class QaRoomState {
   /** Everything waiting for review (held, or hidden pending review) that this person may see (all of it, for staff). */
   readonly held = $derived(this.questions.filter((q) => q.status === 'held' || q.status === 'hidden').sort(byOldest));
   readonly myHeld = $derived(this.held.filter((q) => q.mine));
+  /** Merged questions this person may see: all for reviewing staff, their own for an asker. */
+  merged = $state.raw<QuestionView[]>([]);
+  readonly myMerged = $derived(this.merged.filter((q) => q.mine));
 
   #seq = 0;
 
@@ -66,6 +80,12 @@ export class QaRoomState {
     const handlers: { [K in keyof QaServerEvents]: QaServerEvents[K] } = {
       'qa:question-changed': ({ question }) => {
         if (question.townHallId === this.townHallId) room.whenJoined(() => this.#upsert(question, true));
+      },
+      'qa:question-merged': ({ question }) => {
+        if (question.townHallId === this.townHallId) room.whenJoined(() => this.#merged(question));
+      },
+      'qa:questions-merged': ({ townHallId, targetId, questionIds }) => {
+        if (townHallId === this.townHallId) room.whenJoined(() => this.#supportMoves(targetId, questionIds));
       },
       'qa:question-removed': ({ townHallId, questionId }) => {
         if (townHallId === this.townHallId) room.whenJoined(() => this.#remove(questionId));
@@ -93,7 +113,12 @@ export class QaRoomState {
     socket.on('mod:slow-mode-changed', onSlowMode);
     socket.on('townhall:votes-surged', onSurge);
     for (const [event, handler] of Object.entries(handlers)) socket.on(event as keyof QaServerEvents, handler);
-    const detach = room.attach({ joined: (snapshot) => (this.snapshot = snapshot.qa) });
+    const detach = room.attach({
+      joined: (snapshot) => {
+        this.snapshot = snapshot.qa;
+        this.merged = snapshot.qaMerged ?? [];
+      },
+    });
 
     return () => {
       detach();
@@ -107,8 +132,8 @@ export class QaRoomState {
     return this.myVotes.has(questionId);
   }
 
-  async ask(text: string, anonymous: boolean): Promise<Result<QuestionView>> {
-    const result = await command('qa:ask', { townHallId: this.townHallId, text, anonymous });
+  async ask(text: string, anonymous: boolean, topicId?: string): Promise<Result<QuestionView>> {
+    const result = await command('qa:ask', { townHallId: this.townHallId, text, anonymous, ...(topicId ? { topicId } : {}) });
     if (result.ok) this.#upsert(result.data, false);
     return result;
   }
@@ -131,6 +156,24 @@ export class QaRoomState {
       const now = this.questions.find((q) => q.id === questionId);
       this.#applyVote({ questionId, voted: !voted, votes: Math.max(0, (now?.votes ?? before.votes) - delta) });
     }
+    return result;
+  }
+
+  /**
+   * Published questions of this town hall that may ask what `text` asks (the server compares).
+   * Each comes as this page already shows it when it can: the live copy has the latest votes.
+   */
+  async similar(text: string, locale: 'en' | 'es'): Promise<Result<SimilarQuestion[]>> {
+    const result = await command('qa:similar', { townHallId: this.townHallId, text, locale });
+    if (!result.ok) return result;
+    const live = new Map(this.questions.map((q) => [q.id, q]));
+    return { ok: true, data: result.data.map((s) => ({ ...s, question: live.get(s.question.id) ?? s.question })) };
+  }
+
+  /** Hosts and moderators file a question under a topic (null: none). */
+  async setTopic(questionId: string, topicId: string | null): Promise<Result<QuestionView>> {
+    const result = await command('qa:set-topic', { questionId, topicId });
+    if (result.ok) this.#upsert(result.data, false);
     return result;
   }
 
@@ -160,6 +203,23 @@ export class QaRoomState {
     return result;
   }
 
+  /** Staff: folds duplicates into `targetId`; the facts that follow update every screen, this one included. */
+  async merge(targetId: string, sourceIds: string[]): Promise<Result<MergeResult>> {
+    const result = await command('qa:merge', { targetId, sourceIds });
+    if (result.ok) {
+      this.#supportMoves(targetId, sourceIds);
+      this.#upsert(result.data.question, false);
+    }
+    return result;
+  }
+
+  /** Staff: takes a merged question back out, with its own voters. */
+  async unmerge(questionId: string): Promise<Result<MergeResult>> {
+    const result = await command('qa:unmerge', { questionId });
+    if (result.ok) this.#upsert(result.data.question, false);
+    return result;
+  }
+
   /** Reports someone else's question to the moderators. */
   async flag(questionId: string, reason: ReasonCode): Promise<Result<{ flagged: true }>> {
     const result = await command('mod:flag', { ref: { kind: 'question', id: questionId }, reason });
@@ -182,6 +242,8 @@ export class QaRoomState {
   #upsert(question: QuestionView, announce: boolean): void {
     const snapshot = this.snapshot;
     if (!snapshot) return;
+    // A merged question that changes again was taken back out of its merge.
+    if (this.merged.some((q) => q.id === question.id)) this.merged = this.merged.filter((q) => q.id !== question.id);
     const index = snapshot.questions.findIndex((q) => q.id === question.id);
     const previous = index === -1 ? undefined : snapshot.questions[index];
     const questions =
@@ -198,6 +260,23 @@ export class QaRoomState {
       questions: snapshot.questions.filter((q) => q.id !== questionId),
       myVotes: snapshot.myVotes.filter((id) => id !== questionId),
     };
+  }
+
+  #merged(question: QuestionView): void {
+    this.merged = [...this.merged.filter((q) => q.id !== question.id), question];
+    // Off the list, but its vote is kept until `qa:questions-merged` moves it to the survivor.
+    const snapshot = this.snapshot;
+    if (snapshot) this.snapshot = { ...snapshot, questions: snapshot.questions.filter((q) => q.id !== question.id) };
+  }
+
+  /** Whoever voted for a question merged into another now supports that one. */
+  #supportMoves(targetId: string, questionIds: string[]): void {
+    const snapshot = this.snapshot;
+    if (!snapshot) return;
+    const supported = snapshot.myVotes.some((id) => questionIds.includes(id));
+    const myVotes = snapshot.myVotes.filter((id) => !questionIds.includes(id));
+    if (supported && !myVotes.includes(targetId)) myVotes.push(targetId);
+    this.snapshot = { ...snapshot, myVotes, questions: snapshot.questions.filter((q) => !questionIds.includes(q.id)) };
   }
 
   #mergeVotes(votes: Record<string, number>): void {

@@ -5,6 +5,7 @@ export type Route =
   | { name: 'home' }
   | { name: 'townhall'; id: string }
   | { name: 'townhall-edit'; id: string }
+  | { name: 'present'; id: string }
   | { name: 'record'; id: string }
   | { name: 'schedule' }
   | { name: 'signin' }
@@ -40,6 +41,15 @@ export function matchRoute(path: string): Route {
   if (record?.[1]) {
     try {
       return { name: 'record', id: decodeURIComponent(record[1]) };
+    } catch {
+      return { name: 'not-found' };
+    }
+  }
+  // The presenter screen for the hall's projector (its hosts only; the page says so to anyone else).
+  const present = /^\/townhall\/([^/]+)\/present$/.exec(clean);
+  if (present?.[1]) {
+    try {
+      return { name: 'present', id: decodeURIComponent(present[1]) };
     } catch {
       return { name: 'not-found' };
     }

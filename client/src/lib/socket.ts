@@ -14,8 +14,18 @@ export type CommandData<K extends CommandName> =
 const COMMAND_TIMEOUT_MS = 10_000;
 
 // Created on first use and never connected automatically: the handshake needs a session
-// cookie, which only exists once the person has joined or signed in.
+// cookie, which only exists once the person has joined or signed in — or asks to watch.
 let instance: AppSocket | null = null;
+/** Whether the next handshake asks to watch (no name yet): read at every (re)connection. */
+let watching = false;
+
+/**
+ * Connect as a watcher (a visitor who has not chosen a name: they see and hear, and do nothing
+ * else) or as the person the session cookie names. Takes effect at the next handshake.
+ */
+export function setWatching(on: boolean): void {
+  watching = on;
+}
 
 export function getSocket(): AppSocket {
   if (!instance) {
@@ -24,6 +34,7 @@ export function getSocket(): AppSocket {
       transports: ['websocket'],
       autoConnect: false,
       withCredentials: true,
+      auth: (send) => send(watching ? { watch: true } : {}),
     });
     // A room's facts come framed, one packet per tick; each feature listens for them by name.
     const socket = instance;
