@@ -2,12 +2,13 @@
 // enough Engine.IO v4 / Socket.IO v5 for the same clients, keeps the town hall in memory, and
 // sends the same frames on the same tick policy, with Roundtable's own pure pieces: the tick
 // (server/townhall/frame-tick.ts, from the room's size, the budget of writes a second and the
-// event loop's lag measured by server/core/load.ts) and the frame's contents
-// (server/townhall/frame-facts.ts: one absolute tally, chat sampled while the loop lags). Each
+// stretch server/core/load.ts derives from the event loop's utilisation) and the frame's
+// contents (server/townhall/frame-facts.ts: one absolute tally, chat sampled under sustained
+// overload). Each
 // frame is encoded once and its bytes written to every connection. A connection with two frames
 // not yet taken by the kernel skips frames, and is told to join again (`townhall:resync`) once
 // drained, as frames.ts does with engine.io's queue.
-// Environment: BENCH_FRAME_BUDGET (writes a second), BENCH_LAG_STRETCH (off: no stretch for lag).
+// Environment: BENCH_FRAME_BUDGET (writes a second), BENCH_STRETCH (off: no stretch under load).
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -18,9 +19,9 @@ import { createBaselineState, serveCoordinator } from './baseline-state.js';
 import type { FrameStats } from './protocol.js';
 
 const writesPerSecond = Number(process.env.BENCH_FRAME_BUDGET ?? DEFAULT_WRITES_PER_SECOND);
-/** Off: paced by the room's size only, to see what the lag stretch costs or saves. */
-const lagStretch = process.env.BENCH_LAG_STRETCH !== 'off';
-const stretch = () => (lagStretch ? load.stretch() : 1);
+/** Off: paced by the room's size only, to see what the stretch under load costs or saves. */
+const stretches = process.env.BENCH_STRETCH !== 'off';
+const stretch = () => (stretches ? load.stretch() : 1);
 // As server/townhall/frames.ts (not exported there): what makes a connection slow and how
 // resyncs are spread. How much chat a crowd frame carries comes from frame-tick.ts, as there.
 const SLOW_FRAMES = 2;

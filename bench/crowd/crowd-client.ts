@@ -35,6 +35,8 @@ export interface ClientOptions {
   reconnect: boolean;
   /** Called after each re-join that followed a dropped connection. */
   onRejoin?: (client: BenchClient) => void;
+  /** What went wrong on the way back after a dropped connection, one call per incident. */
+  onTrouble?: (what: string) => void;
 }
 
 /**
@@ -49,7 +51,17 @@ export function backoffMs(attempt: number, random = Math.random()): number {
 }
 
 const ACK_OK = Buffer.from('[{"ok":true');
+/** The first join may wait behind the whole crowd arriving. */
 const JOIN_TIMEOUT_MS = 120_000;
+/**
+ * A reconnection that is not connected to the namespace within socket.io-client's default
+ * connection timeout gives up and tries again. Its join then waits for its answer however long
+ * it takes (asking again would only add to the server's queue), and one slower than the app's
+ * command timeout is counted: the app's client gives up a command after 10 s
+ * (client/src/lib/socket.ts) and does not join again until the next reconnect.
+ */
+const RECONNECT_TIMEOUT_MS = 20_000;
+export const APP_COMMAND_TIMEOUT_MS = 10_000;
 const startsWith = (buf: Buffer, prefix: Buffer) => nameAt(buf, 0, prefix);
 
 export class CrowdClient implements BenchClient {
@@ -95,16 +107,31 @@ export class CrowdClient implements BenchClient {
           if (type === 0x30 /* 0: open */) return ws.send('40');
         },
         close: () => {
+          if (!settled) this.trouble(ws.handshaken ? 'connection closed before the join' : 'connection failed');
           once(false);
           this.dropped(ws);
         },
       },
     );
     this.ws = ws;
-    const timer = setTimeout(() => {
-      once(false);
-      ws.destroy();
-    }, JOIN_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => {
+        this.trouble('not connected within 20 s');
+        once(false);
+        ws.destroy();
+      },
+      this.everJoined ? RECONNECT_TIMEOUT_MS : JOIN_TIMEOUT_MS,
+    );
+    // A reconnection's timer stops once the namespace is connected (its join may take longer).
+    this.connected = () => {
+      if (this.everJoined) clearTimeout(timer);
+    };
+  }
+
+  private connected = () => {};
+
+  private trouble(what: string): void {
+    if (this.everJoined) this.options.onTrouble?.(what);
   }
 
   /** The connection closed: its commands will never be answered; reconnect if this client should. */
@@ -144,8 +171,16 @@ export class CrowdClient implements BenchClient {
       lent = false;
       return;
     }
-    if (kind === 0x30 /* 0: connected */) return this.join(settle, true);
-    if (kind === 0x34 /* 4: connect error */) settle(false);
+    if (kind === 0x30 /* 0: connected */) {
+      this.connected();
+      return this.join(settle, true);
+    }
+    if (kind === 0x34 /* 4: connect error */) {
+      // `44{"message":"UNAVAILABLE"}`: the server refused the namespace; a client tries again later.
+      this.trouble(`connect error ${/"message":"([^"]*)"/.exec(data.toString())?.[1] ?? '?'}`);
+      settle(false);
+      this.ws?.destroy();
+    }
   }
 
   /**
@@ -154,8 +189,11 @@ export class CrowdClient implements BenchClient {
    */
   private join(settle: (ok: boolean) => void, reconnected: boolean): void {
     const again = this.everJoined;
+    const sentAt = performance.now();
     this.command('townhall:join', { townHallId: this.townHallId }, (reply) => {
+      if (reply !== disconnected && performance.now() - sentAt > APP_COMMAND_TIMEOUT_MS) this.trouble('join answered after more than 10 s');
       if (!reply.ok) {
+        if (reply !== disconnected) this.trouble(`join refused ${reply.result().error?.code ?? '?'}`);
         // Refused (the server starting up, a limit): the connection stays; so does the screen's wish to join.
         if (again && reply !== disconnected) setTimeout(() => this.ws?.open && this.join(settle, reconnected), backoffMs(this.attempt++));
         return settle(false);

@@ -16,6 +16,8 @@ const DRAIN_TIMEOUT_MS = 10_000;
 const LAG_RESOLUTION_MS = 10;
 /** How long the storm waits for every client to re-join after the kill before it reports who did not. */
 const REJOIN_TIMEOUT_MS = 120_000;
+/** Re-join times are kept in 5 ms buckets: up to 10 minutes. */
+const REJOIN_BUCKET_MS = 5;
 /** Crowd screens sample votes so that they record about this many latencies a second. */
 const VOTE_SAMPLES_PER_SECOND = 100_000;
 
@@ -28,7 +30,7 @@ interface Step {
   joined: number;
   failed: number;
   /** The reconnect storm: when the server was killed (on this process's clock), and who re-joined since. */
-  storm: { killedAt: number; rejoin: Histogram; rejoined: Set<BenchClient> } | null;
+  storm: { killedAt: number; rejoin: Histogram; rejoined: Set<BenchClient>; troubles: Record<string, number> } | null;
 }
 let step: Step | null = null;
 /**
@@ -66,10 +68,14 @@ async function connect(plan: StepPlan): Promise<Step> {
     storm.rejoined.add(client);
     storm.rejoin.add(performance.now() - storm.killedAt);
   };
+  const onTrouble = (what: string) => {
+    const troubles = s.storm?.troubles;
+    if (troubles) troubles[what] = (troubles[what] ?? 0) + 1;
+  };
   for (let i = 0; i < n; i++) {
     const url = plan.urls[i % plan.urls.length]!;
     const Kind = i < plan.probes ? ProbeClient : CrowdClient;
-    s.clients.push(new Kind(url, plan.cookies[i]!, plan.townHallId, screenFor(tracker, plan, i), { reconnect: plan.reconnect, onRejoin }));
+    s.clients.push(new Kind(url, plan.cookies[i]!, plan.townHallId, screenFor(tracker, plan, i), { reconnect: plan.reconnect, onRejoin, onTrouble }));
   }
 
   // Gradually, as a real audience arrives, rather than all at once.
@@ -328,6 +334,7 @@ async function afterStorm(s: Step): Promise<StormResult> {
     dropped: s.live.length,
     rejoined: storm.rejoined.size,
     rejoin: storm.rejoin.summary(),
+    troubles: storm.troubles,
     truthWithinBounds: withinBounds,
     unacknowledgedButCounted: beyond,
   };
@@ -368,7 +375,7 @@ async function answer(req: GeneratorRequest): Promise<GeneratorReply> {
       return { id: req.id, kind: 'ran', result: await run(step) };
     case 'killed':
       if (!step) throw new Error('connect first');
-      step.storm = { killedAt: req.at - performance.timeOrigin, rejoin: new Histogram(), rejoined: new Set() };
+      step.storm = { killedAt: req.at - performance.timeOrigin, rejoin: new Histogram(REJOIN_BUCKET_MS), rejoined: new Set(), troubles: {} };
       return { id: req.id, kind: 'noted' };
     case 'disconnect':
       await disconnect();

@@ -6,16 +6,19 @@ import type { LatencySummary } from './protocol.js';
 const BUCKET_MS = 0.25;
 /** Ids are keyed by their first characters, 7 bits each (49 bits in all), and checked in full on a hit. */
 const KEY_CHARS = 7;
-const BUCKETS = 120_000; // 30 s; slower arrivals land in the last bucket
+const BUCKETS = 120_000;
 
-/** A latency histogram with fixed 0.25 ms buckets; samples may carry a weight (for sampling). */
+/** A latency histogram with fixed buckets (0.25 ms: up to 30 s); samples may carry a weight (for sampling). */
 export class Histogram {
   private readonly counts = new Float64Array(BUCKETS);
   private total = 0;
   private maxMs = 0;
 
+  /** Slower samples land in the last bucket (`bucketMs` × 120,000); the maximum stays exact. */
+  constructor(private readonly bucketMs = BUCKET_MS) {}
+
   add(ms: number, weight = 1): void {
-    const bucket = Math.min(BUCKETS - 1, Math.max(0, Math.floor(ms / BUCKET_MS)));
+    const bucket = Math.min(BUCKETS - 1, Math.max(0, Math.floor(ms / this.bucketMs)));
     this.counts[bucket]! += weight;
     this.total += weight;
     if (ms > this.maxMs) this.maxMs = ms;
@@ -26,7 +29,7 @@ export class Histogram {
     let seen = 0;
     for (let i = 0; i < BUCKETS; i++) {
       seen += this.counts[i]!;
-      if (seen >= wanted && seen > 0) return (i + 1) * BUCKET_MS;
+      if (seen >= wanted && seen > 0) return Math.min(this.maxMs, (i + 1) * this.bucketMs);
     }
     return this.maxMs;
   }

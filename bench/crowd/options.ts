@@ -29,8 +29,8 @@ export interface CrowdOptions {
   reportSaturated: boolean;
   /** WebSocket writes a second a room's frames are paced to (server/townhall/frame-tick.ts), in every system that sends frames. */
   frameBudget: number;
-  /** Whether the raw ws baseline stretches its tick while its event loop lags, as Roundtable does. */
-  baselineLagStretch: boolean;
+  /** Whether the raw ws baseline stretches its tick while its event loop is saturated, as Roundtable does. */
+  baselineStretch: boolean;
   /** Only these systems, when given (`--systems raw-ws`): to look at one of them alone. */
   systems: string[] | null;
   /** Minutes to hold the one step at full load, sampling the server's heap and RSS each minute; null: no soak. */
@@ -63,10 +63,12 @@ export const USAGE = `npm run bench -- [options]
                         from above only; for machines shared with other work)
   --frame-budget W      WebSocket writes a second a room's frames are paced to, in Roundtable
                         and the raw ws baseline alike: the tick is max(100 ms, attendees × 1000
-                        / W), stretched while the event loop lags (default 60000, the server's)
-  --baseline-lag-stretch on|off
+                        / W), stretched while the event loop is saturated (default 60000, the
+                        server's)
+  --baseline-stretch on|off
                         off: the raw ws baseline paces its tick by the room's size only, not
-                        also by its event loop's lag as Roundtable does (default on)
+                        also stretched while its event loop is saturated, as Roundtable's is
+                        (default on)
   --soak MINUTES        hold the one step given (--steps 5000) at full load for MINUTES, in
                         one-minute windows, printing the server's heap and RSS after each, and
                         whether they stay within 10 % of their value after a 2-minute warm-up
@@ -119,7 +121,7 @@ export function parseOptions(argv: string[]): CrowdOptions | undefined {
       'report-saturated': { type: 'boolean', default: false },
       'frame-budget': { type: 'string' },
       systems: { type: 'string' },
-      'baseline-lag-stretch': { type: 'string' },
+      'baseline-stretch': { type: 'string' },
       soak: { type: 'string' },
       storm: { type: 'boolean', default: false },
       'storm-at': { type: 'string' },
@@ -132,7 +134,7 @@ export function parseOptions(argv: string[]): CrowdOptions | undefined {
   if (values.steps !== undefined) steps = values.steps.split(',').map((s) => number('--steps', s.trim(), 20)!);
   if (steps.some((s, i) => i > 0 && s <= steps[i - 1]!)) throw new Error('--steps must be ascending');
   if (values.baselines !== undefined && !['on', 'off'].includes(values.baselines)) throw new Error('--baselines is on or off');
-  if (values['baseline-lag-stretch'] !== undefined && !['on', 'off'].includes(values['baseline-lag-stretch'])) throw new Error('--baseline-lag-stretch is on or off');
+  if (values['baseline-stretch'] !== undefined && !['on', 'off'].includes(values['baseline-stretch'])) throw new Error('--baseline-stretch is on or off');
   if (values.nodes !== undefined && !['1', '2'].includes(values.nodes)) throw new Error('--nodes is 1 or 2');
   if (values.store !== undefined && !['sqlite', 'redis'].includes(values.store)) throw new Error('--store is sqlite or redis');
   const probes = number('--probes', values.probes, 0) ?? (quick ? 50 : 200);
@@ -168,7 +170,7 @@ export function parseOptions(argv: string[]): CrowdOptions | undefined {
       if (!SYSTEM_NAMES.includes(name.trim())) throw new Error(`--systems: no system "${name}" (${SYSTEM_NAMES.join(', ')})`);
       return name.trim();
     }) ?? null,
-    baselineLagStretch: (values['baseline-lag-stretch'] ?? 'on') !== 'off',
+    baselineStretch: (values['baseline-stretch'] ?? 'on') !== 'off',
     frameBudget: number('--frame-budget', values['frame-budget'], 1000) ?? DEFAULT_WRITES_PER_SECOND,
     soakMinutes,
     stormAtSeconds,

@@ -3,7 +3,7 @@
 // and each handed to the handler of its event, as the app's client does.
 import { io, type Socket } from 'socket.io-client';
 import type { RoomFrame } from '../../shared/room.js';
-import { DISCONNECTED, type AckHandler, type BenchClient, type ClientOptions } from './crowd-client.js';
+import { APP_COMMAND_TIMEOUT_MS, backoffMs, DISCONNECTED, type AckHandler, type BenchClient, type ClientOptions } from './crowd-client.js';
 import { seqIn, type JoinSnapshot, type Screen } from './measure.js';
 
 type Result = { ok: boolean; data?: unknown; error?: { code: string } };
@@ -12,6 +12,8 @@ export class ProbeClient implements BenchClient {
   private socket: Socket | null = null;
   private readonly pending = new Set<AckHandler>();
   private everJoined = false;
+  /** Refusals in a row (of the connection or the join), for the delay before trying again. */
+  private refusals = 0;
   joined = false;
 
   constructor(
@@ -72,12 +74,14 @@ export class ProbeClient implements BenchClient {
       });
       socket.on('disconnect', () => {
         this.joined = false;
-        const pending = [...this.pending];
-        this.pending.clear();
-        for (const handler of pending) handler({ ok: false, result: () => ({ ok: false, error: { code: DISCONNECTED } }) });
+        // Each handler takes itself out of the set when it runs.
+        for (const handler of [...this.pending]) handler({ ok: false, result: () => ({ ok: false, error: { code: DISCONNECTED } }) });
       });
-      socket.once('connect_error', () => {
-        if (!this.everJoined) resolve(false);
+      socket.on('connect_error', (err: Error) => {
+        if (!this.everJoined) return resolve(false);
+        this.options.onTrouble?.(socket.active ? 'connection failed' : `connect error ${err.message}`);
+        // Refused by the server (not a transport failure): socket.io-client leaves the retry to the app.
+        if (!socket.active) setTimeout(() => socket.connect(), backoffMs(this.refusals++));
       });
       socket.on('connect', () => this.join(true, resolve));
     });
@@ -86,8 +90,20 @@ export class ProbeClient implements BenchClient {
   /** The first join resolves start(); a later one reads its snapshot, which stands in for what this screen missed. */
   private join(reconnected: boolean, settle: (ok: boolean) => void): void {
     const again = this.everJoined;
+    const sentAt = performance.now();
     this.command('townhall:join', { townHallId: this.townHallId }, (reply) => {
-      if (!reply.ok) return settle(false);
+      const code = reply.ok ? null : reply.result().error?.code;
+      if (again && code !== DISCONNECTED && performance.now() - sentAt > APP_COMMAND_TIMEOUT_MS) {
+        this.options.onTrouble?.('join answered after more than 10 s');
+      }
+      if (!reply.ok) {
+        if (again && code !== DISCONNECTED) {
+          this.options.onTrouble?.(`join refused ${code ?? '?'}`);
+          setTimeout(() => this.socket?.connected && this.join(reconnected, settle), backoffMs(this.refusals++));
+        }
+        return settle(false);
+      }
+      this.refusals = 0;
       this.joined = true;
       if (again) {
         this.screen.rejoined(reply.result().data as JoinSnapshot, performance.now());

@@ -77,6 +77,8 @@ export interface StormResult {
   rejoined: number;
   /** From the kill to each client's re-join. */
   rejoin: LatencySummary;
+  /** What went wrong on the clients' way back, by kind: failed connections, refusals by code, joins not answered in time. */
+  troubles: Record<string, number>;
   /** The counts a fresh join read after the storm lie between the acknowledged votes and those plus the unknown ones. */
   truthWithinBounds: boolean;
   /** Votes counted by the server beyond the acknowledged ones (votes in flight at the kill that it had stored). */

@@ -83,7 +83,7 @@ export async function startSystem(name: SystemName, o: CrowdOptions): Promise<Sy
         BENCH_PORT: String(port),
         BENCH_TALLY_MS: String(o.tallyIntervalMs),
         BENCH_FRAME_BUDGET: String(o.frameBudget),
-        BENCH_LAG_STRETCH: o.baselineLagStretch ? 'on' : 'off',
+        BENCH_STRETCH: o.baselineStretch ? 'on' : 'off',
       },
     });
     children[i] = child;

@@ -24,7 +24,8 @@ export interface WireHandlers {
 /** One client connection: `ws://host:port/path`, with extra request headers (the cookie). */
 export class Wire {
   private socket: Socket;
-  private handshaken = false;
+  /** The server accepted the WebSocket upgrade. */
+  handshaken = false;
   private readonly key = randomBytes(16).toString('base64');
   /** Bytes of an unfinished frame (or of the handshake's answer) left by the previous read. */
   private rest: Buffer | null = null;
