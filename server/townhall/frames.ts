@@ -58,8 +58,10 @@ interface Outbox {
   flushing: boolean;
   lastSentAt: number;
   tickMs: number;
-  /** Connections skipping frames, with when they were last told to join again. */
-  behind: Map<string, number>;
+  /** Connections skipping frames until they drain. */
+  behind: Set<string>;
+  /** When each connection was last told to join again (at most once per RESYNC_GAP_MS). */
+  resyncedAt: Map<string, number>;
 }
 
 type Relayed = { townHallId: string; entry: Entry };
@@ -91,7 +93,7 @@ export function createRoomFrames(options: FrameOptions): RoomFrames {
     if (!members(rooms.townHall(townHallId))?.size) return;
     let box = outboxes.get(townHallId);
     if (!box) {
-      box = { townHallId, entries: [], timer: null, flushing: false, lastSentAt: 0, tickMs: 0, behind: new Map() };
+      box = { townHallId, entries: [], timer: null, flushing: false, lastSentAt: 0, tickMs: 0, behind: new Set(), resyncedAt: new Map() };
       outboxes.set(townHallId, box);
     }
     box.entries.push(entry);
@@ -128,20 +130,21 @@ export function createRoomFrames(options: FrameOptions): RoomFrames {
   function sortOut(box: Outbox, room: ReadonlySet<string>, now: number): string[] {
     const slow: string[] = [];
     let resyncs = RESYNCS_PER_FRAME;
-    for (const id of box.behind.keys()) if (!room.has(id)) box.behind.delete(id);
+    for (const id of box.behind) if (!room.has(id)) box.behind.delete(id);
+    for (const id of box.resyncedAt.keys()) if (!room.has(id)) box.resyncedAt.delete(id);
     for (const id of room) {
       const socket = nsp.sockets.get(id);
       if (!socket) continue;
       const queued = (socket.conn as unknown as Conn).writeBuffer.length;
-      const toldAt = box.behind.get(id);
       if (queued >= SLOW_PACKETS) {
         slow.push(id);
-        if (toldAt === undefined) box.behind.set(id, 0);
-      } else if (toldAt !== undefined) {
+        box.behind.add(id);
+      } else if (box.behind.has(id)) {
         // Drained: tell it to join again, which gives it the exact current state.
-        if (queued === 0 && resyncs > 0 && now - toldAt >= RESYNC_GAP_MS) {
+        if (queued === 0 && resyncs > 0 && now - (box.resyncedAt.get(id) ?? -Infinity) >= RESYNC_GAP_MS) {
           resyncs--;
           box.behind.delete(id);
+          box.resyncedAt.set(id, now);
           totals.resyncs++;
           socket.emit('townhall:resync', { townHallId: box.townHallId });
         } else {
@@ -160,15 +163,15 @@ export function createRoomFrames(options: FrameOptions): RoomFrames {
     const staffRoom = rooms.townHallStaff(townHallId);
     // Sampling is for sustained overload (the tick already stretched twice over), not one slow turn.
     const crowdChat = chatLimit(load.stretch());
-    const compact = (audience: 'everyone' | 'staff', person?: string): FrameFact[] => {
-      const out = compactFacts(townHallId, entries, audience, person, audience === 'everyone' ? crowdChat : Infinity);
-      totals.sampledChat += out.sampled;
-      return out.facts;
-    };
+    const compact = (audience: 'everyone' | 'staff', person?: string): FrameFact[] =>
+      compactFacts(townHallId, entries, audience, person, audience === 'everyone' ? crowdChat : Infinity).facts;
     const frame = (facts: FrameFact[]): RoomFrame => ({ townHallId, facts });
     const people = [...new Set(entries.flatMap((e) => e.exceptPeople))];
     const left = [...slow, ...people.map(rooms.user)];
-    const everyone = compact('everyone');
+    // The crowd's frame alone counts what was sampled: a person's own frame leaves out the same.
+    const crowd = compactFacts(townHallId, entries, 'everyone', undefined, crowdChat);
+    const everyone = crowd.facts;
+    totals.sampledChat += crowd.sampled;
     if (everyone.length > 0) {
       totals.skippedFrames += slow.length;
       io.local.to(rooms.townHall(townHallId)).except([staffRoom, ...left]).emit('townhall:frame', frame(everyone));
