@@ -3,6 +3,7 @@
 // each frame by their bytes (frame-reader.ts). Nothing it does not measure is parsed, so
 // thousands fit on one core. It reconnects with back-off and jitter, as socket.io-client does,
 // when asked to (the reconnect storm).
+import { backoffMs } from '../../shared/backoff.js';
 import { apply, EVENT_NAME_AT, NAMES, nameAt, readEvent, readFrame } from './frame-reader.js';
 import type { JoinSnapshot, Screen } from './measure.js';
 import { Wire } from './wire.js';
@@ -39,29 +40,33 @@ export interface ClientOptions {
   onTrouble?: (what: string) => void;
 }
 
-/**
- * socket.io-client's reconnection delays (its defaults): 1 s, doubling per attempt, ±50 %
- * jitter, at most 5 s. Jitter spreads a crowd's reconnections over time instead of a stampede.
- */
-export function backoffMs(attempt: number, random = Math.random()): number {
-  const base = 1000 * 2 ** attempt;
-  const deviation = Math.floor(random * 0.5 * base);
-  const ms = (Math.floor(random * 10) & 1) === 0 ? base - deviation : base + deviation;
-  return Math.min(ms, 5000) | 0;
-}
-
 const ACK_OK = Buffer.from('[{"ok":true');
 /** The first join may wait behind the whole crowd arriving. */
 const JOIN_TIMEOUT_MS = 120_000;
 /**
  * A reconnection that is not connected to the namespace within socket.io-client's default
- * connection timeout gives up and tries again. Its join then waits for its answer however long
- * it takes (asking again would only add to the server's queue), and one slower than the app's
- * command timeout is counted: the app's client gives up a command after 10 s
- * (client/src/lib/socket.ts) and does not join again until the next reconnect.
+ * connection timeout gives up and tries again. A re-join not answered within the app's command
+ * timeout is asked again after a back-off, as the app's page does
+ * (client/src/lib/townhall-room.svelte.ts); the late answer to the one given up is ignored.
  */
 const RECONNECT_TIMEOUT_MS = 20_000;
 export const APP_COMMAND_TIMEOUT_MS = 10_000;
+
+/**
+ * A re-join's answer as the app's page takes it: `onTimeout` runs if none came within the app's
+ * command timeout, and an answer after that is dropped. Returns the handler to send with.
+ */
+export function withinCommandTimeout(onReply: AckHandler, onTimeout: () => void): AckHandler {
+  let late = false;
+  const timer = setTimeout(() => {
+    late = true;
+    onTimeout();
+  }, APP_COMMAND_TIMEOUT_MS);
+  return (reply) => {
+    clearTimeout(timer);
+    if (!late) onReply(reply);
+  };
+}
 const startsWith = (buf: Buffer, prefix: Buffer) => nameAt(buf, 0, prefix);
 
 export class CrowdClient implements BenchClient {
@@ -189,13 +194,12 @@ export class CrowdClient implements BenchClient {
    */
   private join(settle: (ok: boolean) => void, reconnected: boolean): void {
     const again = this.everJoined;
-    const sentAt = performance.now();
-    this.command('townhall:join', { townHallId: this.townHallId }, (reply) => {
-      if (reply !== disconnected && performance.now() - sentAt > APP_COMMAND_TIMEOUT_MS) this.trouble('join answered after more than 10 s');
+    const ws = this.ws;
+    const onReply: AckHandler = (reply) => {
       if (!reply.ok) {
         if (reply !== disconnected) this.trouble(`join refused ${reply.result().error?.code ?? '?'}`);
         // Refused (the server starting up, a limit): the connection stays; so does the screen's wish to join.
-        if (again && reply !== disconnected) setTimeout(() => this.ws?.open && this.join(settle, reconnected), backoffMs(this.attempt++));
+        if (again && reply !== disconnected) this.joinLater(settle, reconnected);
         return settle(false);
       }
       this.joined = true;
@@ -206,7 +210,18 @@ export class CrowdClient implements BenchClient {
       }
       this.everJoined = true;
       settle(true);
-    });
+    };
+    const onTimeout = () => {
+      if (this.ws !== ws || !ws?.open) return;
+      this.trouble('join unanswered after 10 s, asked again');
+      this.joinLater(settle, reconnected);
+    };
+    this.command('townhall:join', { townHallId: this.townHallId }, again ? withinCommandTimeout(onReply, onTimeout) : onReply);
+  }
+
+  private joinLater(settle: (ok: boolean) => void, reconnected: boolean): void {
+    const ws = this.ws;
+    setTimeout(() => this.ws === ws && ws?.open && this.join(settle, reconnected), backoffMs(this.attempt++));
   }
 
   private event(data: Buffer): void {

@@ -3,7 +3,8 @@
 // and each handed to the handler of its event, as the app's client does.
 import { io, type Socket } from 'socket.io-client';
 import type { RoomFrame } from '../../shared/room.js';
-import { APP_COMMAND_TIMEOUT_MS, backoffMs, DISCONNECTED, type AckHandler, type BenchClient, type ClientOptions } from './crowd-client.js';
+import { backoffMs } from '../../shared/backoff.js';
+import { DISCONNECTED, withinCommandTimeout, type AckHandler, type BenchClient, type ClientOptions } from './crowd-client.js';
 import { seqIn, type JoinSnapshot, type Screen } from './measure.js';
 
 type Result = { ok: boolean; data?: unknown; error?: { code: string } };
@@ -90,16 +91,14 @@ export class ProbeClient implements BenchClient {
   /** The first join resolves start(); a later one reads its snapshot, which stands in for what this screen missed. */
   private join(reconnected: boolean, settle: (ok: boolean) => void): void {
     const again = this.everJoined;
-    const sentAt = performance.now();
-    this.command('townhall:join', { townHallId: this.townHallId }, (reply) => {
+    const socket = this.socket;
+    const joinLater = () => setTimeout(() => this.socket === socket && socket?.connected && this.join(reconnected, settle), backoffMs(this.refusals++));
+    const onReply: AckHandler = (reply) => {
       const code = reply.ok ? null : reply.result().error?.code;
-      if (again && code !== DISCONNECTED && performance.now() - sentAt > APP_COMMAND_TIMEOUT_MS) {
-        this.options.onTrouble?.('join answered after more than 10 s');
-      }
       if (!reply.ok) {
         if (again && code !== DISCONNECTED) {
           this.options.onTrouble?.(`join refused ${code ?? '?'}`);
-          setTimeout(() => this.socket?.connected && this.join(reconnected, settle), backoffMs(this.refusals++));
+          joinLater();
         }
         return settle(false);
       }
@@ -111,7 +110,13 @@ export class ProbeClient implements BenchClient {
       }
       this.everJoined = true;
       settle(true);
-    });
+    };
+    const onTimeout = () => {
+      if (this.socket !== socket || !socket?.connected) return;
+      this.options.onTrouble?.('join unanswered after 10 s, asked again');
+      joinLater();
+    };
+    this.command('townhall:join', { townHallId: this.townHallId }, again ? withinCommandTimeout(onReply, onTimeout) : onReply);
   }
 
   command(event: string, payload: object, onAck: AckHandler): void {

@@ -1,5 +1,6 @@
 import { untrack } from 'svelte';
 import type { AppError, Result } from '../../../shared/errors.js';
+import { backoffMs } from '../../../shared/backoff.js';
 import type { TownHallSnapshot } from '../../../shared/room.js';
 import { command, getSocket } from './socket.js';
 
@@ -24,6 +25,10 @@ export class TownHallRoom {
 
   #members = new Set<RoomMember>();
   #pending: (() => void)[] | null = null;
+  #started = false;
+  /** Joins in a row that went unanswered or were turned away for load, for the back-off. */
+  #attempt = 0;
+  #retry: ReturnType<typeof setTimeout> | null = null;
 
   constructor(townHallId: string) {
     this.townHallId = townHallId;
@@ -60,8 +65,11 @@ export class TownHallRoom {
     };
     socket.on('connect', onConnect);
     socket.on('townhall:resync', onResync);
+    this.#started = true;
     if (socket.connected) void this.join();
     return () => {
+      this.#started = false;
+      this.#cancelRetry();
       socket.off('connect', onConnect);
       socket.off('townhall:resync', onResync);
       if (socket.connected) void command('townhall:leave', { townHallId: this.townHallId });
@@ -69,19 +77,40 @@ export class TownHallRoom {
   }
 
   async join(): Promise<Result<TownHallSnapshot>> {
+    this.#cancelRetry();
     this.#pending = [];
     const result = await command('townhall:join', { townHallId: this.townHallId });
     const queued = this.#pending;
     this.#pending = null;
     if (result.ok) {
+      this.#attempt = 0;
       this.snapshot = result.data;
       this.joinError = null;
       for (const member of this.#members) member.joined(result.data);
       for (const apply of queued) apply();
-    } else if (result.error.code !== 'UNAVAILABLE') {
-      // UNAVAILABLE means the socket dropped again; the next connect joins anew.
+    } else if (result.error.code === 'UNAVAILABLE' || result.error.code === 'RATE_LIMITED') {
+      // The socket dropped (the next connect joins anew), or it is up and the server could not
+      // answer in time or turned the join away for load (a restart under a whole crowd). The
+      // page must not stay unjoined on a live socket: it asks again, later and at a jittered
+      // moment, so ten thousand screens do not all ask at once.
+      if (getSocket().connected) this.#retryLater(result.error.retryAfterMs ?? 0);
+    } else {
       this.joinError = result.error;
     }
     return result;
+  }
+
+  #retryLater(atLeastMs: number): void {
+    if (!this.#started || this.#retry) return;
+    const delay = Math.max(atLeastMs, backoffMs(this.#attempt++));
+    this.#retry = setTimeout(() => {
+      this.#retry = null;
+      if (this.#started && getSocket().connected && !this.#pending) void this.join();
+    }, delay);
+  }
+
+  #cancelRetry(): void {
+    if (this.#retry) clearTimeout(this.#retry);
+    this.#retry = null;
   }
 }
