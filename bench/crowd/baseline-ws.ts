@@ -4,16 +4,17 @@
 // (server/townhall/frame-tick.ts, from the room's size, the budget of writes a second and the
 // stretch server/core/load.ts derives from the event loop's utilisation) and the frame's
 // contents (server/townhall/frame-facts.ts: one absolute tally, chat sampled under sustained
-// overload). Each
-// frame is encoded once and its bytes written to every connection. A connection with two frames
-// not yet taken by the kernel skips frames, and is told to join again (`townhall:resync`) once
-// drained, as frames.ts does with engine.io's queue.
+// overload). Each frame is encoded once and its bytes written to every connection. A connection
+// with two frames not yet taken by the kernel skips frames, and is told to join again
+// (`townhall:resync`) once drained, by the rule frames.ts applies to engine.io's queue
+// (server/townhall/frame-laggards.ts).
 // Environment: BENCH_FRAME_BUDGET (writes a second), BENCH_STRETCH (off: no stretch under load).
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { monitorLoad } from '../../server/core/load.js';
 import { compactFacts, type Entry } from '../../server/townhall/frame-facts.js';
+import { createLaggards, sortOut, type Laggards } from '../../server/townhall/frame-laggards.js';
 import { chatLimit, DEFAULT_WRITES_PER_SECOND, tickMs } from '../../server/townhall/frame-tick.js';
 import { createBaselineState, serveCoordinator } from './baseline-state.js';
 import type { FrameStats } from './protocol.js';
@@ -22,11 +23,6 @@ const writesPerSecond = Number(process.env.BENCH_FRAME_BUDGET ?? DEFAULT_WRITES_
 /** Off: paced by the room's size only, to see what the stretch under load costs or saves. */
 const stretches = process.env.BENCH_STRETCH !== 'off';
 const stretch = () => (stretches ? load.stretch() : 1);
-// As server/townhall/frames.ts (not exported there): what makes a connection slow and how
-// resyncs are spread. How much chat a crowd frame carries comes from frame-tick.ts, as there.
-const SLOW_FRAMES = 2;
-const RESYNCS_PER_FRAME = 100;
-const RESYNC_GAP_MS = 1000;
 
 interface Connection {
   ws: WebSocket;
@@ -42,8 +38,8 @@ interface Room {
   tickMs: number;
   lastSentAt: number;
   timer: NodeJS.Timeout | null;
-  /** Connections skipping frames, with when they were last told to join again (0: not yet). */
-  behind: Map<Connection, number>;
+  /** Connections skipping frames until they drain (server/townhall/frame-laggards.ts). */
+  lag: Laggards<Connection>;
 }
 
 const http = createServer();
@@ -56,7 +52,7 @@ let sids = 0;
 
 function roomOf(id: string): Room {
   let room = rooms.get(id);
-  if (!room) rooms.set(id, (room = { id, connections: new Set(), entries: [], tickMs: 0, lastSentAt: 0, timer: null, behind: new Map() }));
+  if (!room) rooms.set(id, (room = { id, connections: new Set(), entries: [], tickMs: 0, lastSentAt: 0, timer: null, lag: createLaggards() }));
   return room;
 }
 
@@ -76,7 +72,7 @@ function flush(room: Room): void {
   room.lastSentAt = performance.now();
   const entries = room.entries;
   room.entries = [];
-  const slow = sortOut(room, room.lastSentAt);
+  const slow = sortOutRoom(room, room.lastSentAt);
   const { facts, sampled } = compactFacts(room.id, entries, 'everyone', undefined, chatLimit(stretch()));
   totals.sampledChat += sampled;
   if (facts.length > 0) {
@@ -90,31 +86,18 @@ function flush(room: Room): void {
       c.ws.send(frame, { binary: false }, c.written);
     }
   }
-  if (room.entries.length > 0 || room.behind.size > 0) schedule(room);
+  if (room.entries.length > 0 || room.lag.behind.size > 0) schedule(room);
 }
 
 /** The connections that skip this frame; those drained since they fell behind are told to join again. */
-function sortOut(room: Room, now: number): Set<Connection> {
-  const slow = new Set<Connection>();
-  let resyncs = RESYNCS_PER_FRAME;
-  let resync: Buffer | null = null;
-  for (const c of room.behind.keys()) if (!room.connections.has(c)) room.behind.delete(c);
-  for (const c of room.connections) {
-    const toldAt = room.behind.get(c);
-    if (c.unwritten >= SLOW_FRAMES) {
-      slow.add(c);
-      if (toldAt === undefined) room.behind.set(c, 0);
-    } else if (toldAt !== undefined) {
-      if (c.unwritten === 0 && resyncs > 0 && now - toldAt >= RESYNC_GAP_MS) {
-        resyncs--;
-        room.behind.delete(c);
-        totals.resyncs++;
-        resync ??= Buffer.from(`42${JSON.stringify(['townhall:resync', { townHallId: room.id }])}`);
-        c.ws.send(resync, { binary: false });
-      } else slow.add(c);
-    }
+function sortOutRoom(room: Room, now: number): Set<Connection> {
+  const { slow, resync } = sortOut(room.lag, room.connections, (c) => room.connections.has(c), (c) => c.unwritten, now);
+  if (resync.length > 0) {
+    const message = Buffer.from(`42${JSON.stringify(['townhall:resync', { townHallId: room.id }])}`);
+    for (const c of resync) c.ws.send(message, { binary: false });
+    totals.resyncs += resync.length;
   }
-  return slow;
+  return new Set(slow);
 }
 
 wss.on('connection', (ws) => {

@@ -6,6 +6,7 @@ import type { Logger } from '../core/log.js';
 import { rooms, type AppServer, type AppSocket } from '../core/types.js';
 import { compactFacts, type Entry, type Except } from './frame-facts.js';
 import { chatLimit, tickMs } from './frame-tick.js';
+import { createLaggards, sortOut, type Laggards } from './frame-laggards.js';
 
 export interface FrameOptions {
   io: AppServer;
@@ -44,12 +45,6 @@ export interface RoomFrames {
 
 /** The engine connection's queue of packets the transport has not taken yet (engine.io 6). */
 type Conn = { writeBuffer: unknown[] };
-/** A connection with this many packets waiting is slow: it skips frames until it drains. */
-const SLOW_PACKETS = 2;
-/** Connections told to join again per frame at most, so a wave of them cannot swamp the stores. */
-const RESYNCS_PER_FRAME = 100;
-/** A connection is told to join again at most this often (its join budget is 20 in 10 s). */
-const RESYNC_GAP_MS = 1000;
 
 interface Outbox {
   townHallId: string;
@@ -58,10 +53,8 @@ interface Outbox {
   flushing: boolean;
   lastSentAt: number;
   tickMs: number;
-  /** Connections skipping frames until they drain. */
-  behind: Set<string>;
-  /** When each connection was last told to join again (at most once per RESYNC_GAP_MS). */
-  resyncedAt: Map<string, number>;
+  /** Connections skipping frames until they drain (frame-laggards.ts). */
+  lag: Laggards<string>;
 }
 
 type Relayed = { townHallId: string; entry: Entry };
@@ -93,7 +86,7 @@ export function createRoomFrames(options: FrameOptions): RoomFrames {
     if (!members(rooms.townHall(townHallId))?.size) return;
     let box = outboxes.get(townHallId);
     if (!box) {
-      box = { townHallId, entries: [], timer: null, flushing: false, lastSentAt: 0, tickMs: 0, behind: new Set(), resyncedAt: new Map() };
+      box = { townHallId, entries: [], timer: null, flushing: false, lastSentAt: 0, tickMs: 0, lag: createLaggards() };
       outboxes.set(townHallId, box);
     }
     box.entries.push(entry);
@@ -122,42 +115,25 @@ export function createRoomFrames(options: FrameOptions): RoomFrames {
     } finally {
       box.flushing = false;
     }
-    if (box.entries.length > 0 || box.behind.size > 0) schedule(box);
+    if (box.entries.length > 0 || box.lag.behind.size > 0) schedule(box);
     else if (!members(rooms.townHall(box.townHallId))?.size) outboxes.delete(box.townHallId);
   }
 
-  /** Who skips this frame: connections still draining, and, among those drained, who to resync. */
-  function sortOut(box: Outbox, room: ReadonlySet<string>, now: number): string[] {
-    const slow: string[] = [];
-    let resyncs = RESYNCS_PER_FRAME;
-    for (const id of box.behind) if (!room.has(id)) box.behind.delete(id);
-    for (const id of box.resyncedAt.keys()) if (!room.has(id)) box.resyncedAt.delete(id);
-    for (const id of room) {
+  /** Who skips this frame: connections still draining; those drained are told to join again. */
+  function sortOutRoom(box: Outbox, room: ReadonlySet<string>, now: number): string[] {
+    const queued = (id: string) => {
       const socket = nsp.sockets.get(id);
-      if (!socket) continue;
-      const queued = (socket.conn as unknown as Conn).writeBuffer.length;
-      if (queued >= SLOW_PACKETS) {
-        slow.push(id);
-        box.behind.add(id);
-      } else if (box.behind.has(id)) {
-        // Drained: tell it to join again, which gives it the exact current state.
-        if (queued === 0 && resyncs > 0 && now - (box.resyncedAt.get(id) ?? -Infinity) >= RESYNC_GAP_MS) {
-          resyncs--;
-          box.behind.delete(id);
-          box.resyncedAt.set(id, now);
-          totals.resyncs++;
-          socket.emit('townhall:resync', { townHallId: box.townHallId });
-        } else {
-          slow.push(id);
-        }
-      }
-    }
+      return socket && (socket.conn as unknown as Conn).writeBuffer.length;
+    };
+    const { slow, resync } = sortOut(box.lag, room, (id) => room.has(id), queued, now);
+    for (const id of resync) nsp.sockets.get(id)?.emit('townhall:resync', { townHallId: box.townHallId });
+    totals.resyncs += resync.length;
     return slow;
   }
 
   function send(box: Outbox, entries: Entry[], room: ReadonlySet<string>): void {
     const now = performance.now();
-    const slow = sortOut(box, room, now);
+    const slow = sortOutRoom(box, room, now);
     if (entries.length === 0) return;
     const { townHallId } = box;
     const staffRoom = rooms.townHallStaff(townHallId);

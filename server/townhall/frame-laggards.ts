@@ -1,0 +1,56 @@
+// Which connections skip a frame because they are behind, and which of those have drained and
+// are told to join again (`townhall:resync`, for the exact current state). Pure: the server's
+// outbox (frames.ts) asks engine.io how many packets each socket still holds; the raw ws bench
+// baseline counts the frames the kernel has not taken yet. Both follow this one rule.
+
+/** A connection with this many packets (frames) waiting is slow: it skips frames until it drains. */
+export const SLOW_PACKETS = 2;
+/** Connections told to join again per frame at most, so a wave of them cannot swamp the stores. */
+export const RESYNCS_PER_FRAME = 100;
+/** A connection is told to join again at most this often (its join budget is 20 in 10 s). */
+export const RESYNC_GAP_MS = 1000;
+
+/** What one room remembers about its slow connections between frames. */
+export interface Laggards<K> {
+  /** Connections skipping frames until they drain. */
+  behind: Set<K>;
+  /** When each connection was last told to join again. */
+  resyncedAt: Map<K, number>;
+}
+
+export const createLaggards = <K>(): Laggards<K> => ({ behind: new Set(), resyncedAt: new Map() });
+
+/**
+ * Sorts the room's connections for the frame about to go at `now`. `queued` is how many packets
+ * a connection still holds, or undefined when it is gone. Connections that left are forgotten.
+ */
+export function sortOut<K>(
+  lag: Laggards<K>,
+  members: Iterable<K>,
+  isMember: (key: K) => boolean,
+  queued: (key: K) => number | undefined,
+  now: number,
+): { slow: K[]; resync: K[] } {
+  const slow: K[] = [];
+  const resync: K[] = [];
+  for (const key of lag.behind) if (!isMember(key)) lag.behind.delete(key);
+  for (const key of lag.resyncedAt.keys()) if (!isMember(key)) lag.resyncedAt.delete(key);
+  for (const key of members) {
+    const waiting = queued(key);
+    if (waiting === undefined) continue;
+    if (waiting >= SLOW_PACKETS) {
+      slow.push(key);
+      lag.behind.add(key);
+    } else if (lag.behind.has(key)) {
+      // Drained: told to join again, which gives it the exact current state; else it waits on.
+      if (waiting === 0 && resync.length < RESYNCS_PER_FRAME && now - (lag.resyncedAt.get(key) ?? -Infinity) >= RESYNC_GAP_MS) {
+        lag.behind.delete(key);
+        lag.resyncedAt.set(key, now);
+        resync.push(key);
+      } else {
+        slow.push(key);
+      }
+    }
+  }
+  return { slow, resync };
+}

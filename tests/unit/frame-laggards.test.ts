@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { createLaggards, RESYNC_GAP_MS, RESYNCS_PER_FRAME, SLOW_PACKETS, sortOut } from '../../server/townhall/frame-laggards.js';
+
+describe('which connections skip a frame and which are told to join again', () => {
+  const run = (lag: ReturnType<typeof createLaggards<string>>, queued: Record<string, number>, now: number) =>
+    sortOut(lag, Object.keys(queued), (k) => k in queued, (k) => queued[k], now);
+
+  it('skips a connection with a full queue, keeps skipping it while it drains, and resyncs it once empty', () => {
+    const lag = createLaggards<string>();
+    expect(run(lag, { fast: 0, slow: SLOW_PACKETS }, 0)).toEqual({ slow: ['slow'], resync: [] });
+    // Draining but not empty: still skips (a frame now would land behind the old ones).
+    expect(run(lag, { fast: 0, slow: 1 }, 100)).toEqual({ slow: ['slow'], resync: [] });
+    expect(run(lag, { fast: 0, slow: 0 }, 200)).toEqual({ slow: [], resync: ['slow'] });
+    // Caught up: an ordinary connection again.
+    expect(run(lag, { fast: 0, slow: 0 }, 300)).toEqual({ slow: [], resync: [] });
+  });
+
+  it('tells one connection to join again at most once per gap, skipping it meanwhile', () => {
+    const lag = createLaggards<string>();
+    run(lag, { a: SLOW_PACKETS }, 0);
+    expect(run(lag, { a: 0 }, 10).resync).toEqual(['a']);
+    run(lag, { a: SLOW_PACKETS }, 20);
+    expect(run(lag, { a: 0 }, 30)).toEqual({ slow: ['a'], resync: [] });
+    expect(run(lag, { a: 0 }, 10 + RESYNC_GAP_MS)).toEqual({ slow: [], resync: ['a'] });
+  });
+
+  it('resyncs at most a frame\'s share at once; the rest wait for the next frame', () => {
+    const lag = createLaggards<string>();
+    const many = Object.fromEntries(Array.from({ length: RESYNCS_PER_FRAME + 5 }, (_, i) => [`c${i}`, SLOW_PACKETS]));
+    run(lag, many, 0);
+    const drained = Object.fromEntries(Object.keys(many).map((k) => [k, 0]));
+    const first = run(lag, drained, 10);
+    expect(first.resync).toHaveLength(RESYNCS_PER_FRAME);
+    expect(first.slow).toHaveLength(5);
+    expect(run(lag, drained, 20).resync).toHaveLength(5);
+  });
+
+  it('forgets connections that left, and ignores ones already gone', () => {
+    const lag = createLaggards<string>();
+    run(lag, { a: SLOW_PACKETS, b: SLOW_PACKETS }, 0);
+    run(lag, { b: 0 }, 10);
+    expect([...lag.behind]).toEqual([]);
+    expect([...lag.resyncedAt.keys()]).toEqual(['b']);
+    expect(sortOut(lag, ['gone'], () => true, () => undefined, 20)).toEqual({ slow: [], resync: [] });
+  });
+});
