@@ -22,6 +22,8 @@ import { settingsRoutes } from './settings/routes.js';
 import { namedListRoutes } from './settings/named-list-routes.js';
 import type { TopicService } from './settings/topics.js';
 import type { UnitService } from './settings/units.js';
+import { followUpRoutes } from './followups/routes.js';
+import type { FollowUpService } from './followups/service.js';
 import { isUnavailable } from './storage/unavailable.js';
 import type { Stores } from './stores.js';
 import type { HallService } from './townhall/hall.js';
@@ -43,6 +45,7 @@ export interface HttpDeps {
   records: CachedRecords;
   topics: TopicService;
   units: UnitService;
+  followUps: FollowUpService;
   /** The keyed hash of a request's network, for rate limits on requests without a session. */
   networkKey(req: express.Request): string;
   /** An admin changed the settings here (the record and the personal-information screen depend on them). */
@@ -98,6 +101,7 @@ export function mountHttp(app: express.Express, deps: HttpDeps): void {
   );
   app.use('/api', namedListRoutes('topics', deps.topics, log, () => records.forget()));
   app.use('/api', namedListRoutes('units', deps.units, log));
+  app.use('/api', followUpRoutes(deps.followUps));
   app.use('/api', (_req, _res, next) => next(new CommandError(ErrorCode.NOT_FOUND, 'No such endpoint.')));
   // The hall's short link (`/h/<code>`), before the client answers every other path.
   app.use(hallLinkRoutes({ townHalls: deps.townHalls, halls: deps.halls, limits, networkKey: deps.networkKey }));

@@ -38,6 +38,9 @@ import { createSqliteSettingsStore } from './settings/store-sqlite.js';
 import type { NamedListStore } from './settings/named-list-store.js';
 import { createRedisNamedListStore } from './settings/named-list-store-redis.js';
 import { createSqliteNamedListStore } from './settings/named-list-store-sqlite.js';
+import type { FollowUpStore } from './followups/store.js';
+import { createRedisFollowUpStore } from './followups/store-redis.js';
+import { createSqliteFollowUpStore } from './followups/store-sqlite.js';
 import type { TownHallStore } from './townhall/store.js';
 import { createRedisTownHallStore } from './townhall/store-redis.js';
 import { createSqliteTownHallStore } from './townhall/store-sqlite.js';
@@ -62,6 +65,8 @@ export interface Stores {
   topics: NamedListStore;
   /** The department's units (Patrol, Traffic…), kept by the same code as the topics. */
   units: NamedListStore;
+  /** The follow-up queue: what happens to the questions a town hall did not reach. */
+  followUps: FollowUpStore;
   chat: ChatStore;
   captions: CaptionStore;
   backchannel: BackchannelStore;
@@ -98,6 +103,7 @@ export async function openStores(opts: StoresOptions): Promise<Stores> {
       settings: createSqliteSettingsStore(db),
       topics: createSqliteNamedListStore(db, 'topics'),
       units: createSqliteNamedListStore(db, 'units'),
+      followUps: createSqliteFollowUpStore(db),
       chat: createSqliteChatStore(db),
       captions: createSqliteCaptionStore(db),
       backchannel: createSqliteBackchannelStore(db),
@@ -127,6 +133,7 @@ export async function openStores(opts: StoresOptions): Promise<Stores> {
     settings: createRedisSettingsStore(redis),
     topics: createRedisNamedListStore(redis, 'topics'),
     units: createRedisNamedListStore(redis, 'units'),
+    followUps: createRedisFollowUpStore(redis),
     chat: createRedisChatStore(redis),
     captions: createRedisCaptionStore(redis),
     backchannel: createRedisBackchannelStore(redis),
