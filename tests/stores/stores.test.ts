@@ -58,6 +58,9 @@ import { describeQuestionMerges } from './qa-merge.contract.js';
 import { describeSessionStore } from './sessions.contract.js';
 import { describeSettingsStore } from './settings.contract.js';
 import { describeNamedListStore } from './named-list.contract.js';
+import { describeFollowUpStore } from './followups.contract.js';
+import { createRedisFollowUpStore } from '../../server/followups/store-redis.js';
+import { createSqliteFollowUpStore } from '../../server/followups/store-sqlite.js';
 import { describeQuestionTopics } from './qa-topics.contract.js';
 import { describeTownHallStore } from './townhall.contract.js';
 
@@ -167,6 +170,8 @@ describePollStore('sqlite', sqlite(createSqlitePollStore));
 describePollStore('redis', redis(createRedisPollStore));
 describeSettingsStore('sqlite', sqlite(createSqliteSettingsStore));
 describeSettingsStore('redis', redis(createRedisSettingsStore));
+describeFollowUpStore('sqlite', sqlite(createSqliteFollowUpStore));
+describeFollowUpStore('redis', redis(createRedisFollowUpStore));
 for (const list of ['topics', 'units'] as const) {
   describeNamedListStore('sqlite', list, sqlite((db) => ({ topics: createSqliteNamedListStore(db, 'topics'), units: createSqliteNamedListStore(db, 'units') })));
   describeNamedListStore('redis', list, redis((r) => ({ topics: createRedisNamedListStore(r, 'topics'), units: createRedisNamedListStore(r, 'units') })));
