@@ -49,6 +49,8 @@ import { createTownHallService, type TownHallService } from './townhall/service.
 import { createHallService } from './townhall/hall.js';
 import { createVoteGuard } from './townhall/vote-guard.js';
 import { createTopicService } from './settings/topics.js';
+import { createUnitService } from './settings/units.js';
+import { createFollowUpService, type FollowUpService } from './followups/service.js';
 import { createIdentityChallenges, type IdentityCost } from './identity/challenge.js';
 
 export interface AppOptions {
@@ -79,6 +81,8 @@ export interface AppOptions {
   frameWritesPerSecond?: number;
   /** How long a town hall's media home lease lasts unrenewed (10 s by default): video's failover time. */
   mediaLeaseMs?: number;
+  /** The clock services stamp times with (Date.now by default): a test moves it a day forward. */
+  now?: () => number;
 }
 
 export interface Integrity {
@@ -102,6 +106,8 @@ export interface App {
   moderation: ModerationPipeline;
   /** The public records of ended town halls, as the record endpoint serves them. */
   records: CachedRecords;
+  /** The follow-up queue (its `onChange` tells every change after it is stored). */
+  followUps: FollowUpService;
   /** The rooms' frames: the tick they run at and what they skipped, for the benchmark and metrics. */
   frames: Pick<RoomFrames, 'stats'>;
   /** Starts listening; resolves to the bound port (0 picks a free one). */
@@ -132,6 +138,20 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
   const halls = createHallService({ store: stores.townHalls, townHalls, secret: options.secret });
   const challenges = createIdentityChallenges({ secret: options.secret, limits, cost: options.integrity.identities });
   const topics = createTopicService(stores.topics);
+  const units = createUnitService(stores.units);
+  const now = options.now ?? Date.now;
+  const followUps = createFollowUpService({
+    store: stores.followUps,
+    townHalls,
+    questions: createQuestionReader(stores.questions),
+    staff: { get: async (id) => (await identity.listStaff()).find((s) => s.id === id) ?? null },
+    units,
+    deadlineDays: async () => (await stores.settings.get()).followUpDeadlineDays,
+    now,
+    log: log.child({ feature: 'followups' }),
+  });
+  // Town halls that ended while no node could enter their questions (a crash between the two).
+  followUps.catchUp().catch((err: unknown) => log.error({ err }, 'follow-ups of ended town halls not caught up'));
   const originAllowed = createOriginCheck(options.allowedOrigins);
   const trust = compileTrust(options.trustProxy ?? false);
 
@@ -234,6 +254,8 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     townHalls,
     records,
     topics,
+    units,
+    followUps,
     networkKey: (req) => networkKey(req.ip ?? ''),
     settingsChanged: () => {
       personalInfo.forget();
@@ -337,6 +359,7 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     townHalls,
     moderation: moderation.pipeline,
     records,
+    followUps,
     frames: { stats: frames.stats },
     listen: (port, host = '127.0.0.1') =>
       new Promise((resolve, reject) => {

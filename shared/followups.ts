@@ -22,6 +22,8 @@ const UnitName = boundedLine(2, 60);
 export const NewUnit = z.strictObject({ en: UnitName, es: UnitName.optional() });
 export const EditUnit = z.strictObject({ en: UnitName.optional(), es: UnitName.optional(), retired: z.boolean().optional() });
 export const MAX_UNITS = 50;
+/** An admin puts a staff account in a unit, or in none (`PUT /api/staff/:id/unit`). */
+export const StaffUnitBody = z.strictObject({ unitId: Id.nullable() });
 
 // ---- follow-ups ----------------------------------------------------------------------------
 
@@ -77,7 +79,16 @@ export interface FollowUpView {
   history: FollowUpEvent[];
   /** Staff only: the officer it is assigned to. */
   assigneeId?: Id | null;
+  /** Staff only: that officer's display name. */
+  assigneeName?: string | null;
+  /** Set by the server when it answers: still open and past `dueAt` by the server's clock. */
+  overdue?: boolean;
 }
+
+/** Whose follow-ups an officer's worklist shows (`GET /api/followups?scope=&status=`). */
+export const FollowUpScope = z.enum(['mine', 'unit', 'unassigned', 'all']);
+export type FollowUpScope = z.infer<typeof FollowUpScope>;
+export const FollowUpQuery = z.strictObject({ scope: FollowUpScope.default('mine'), status: FollowUpStatus.optional() });
 
 export const AssignFollowUp = z
   .strictObject({ assigneeId: Id.nullable().optional(), unitId: Id.nullable().optional() })

@@ -50,6 +50,12 @@ export const Settings = z.strictObject({
     .int()
     .min(SETTINGS_LIMITS.backchannelRetentionDays.min)
     .max(SETTINGS_LIMITS.backchannelRetentionDays.max),
+  /**
+   * The follow-up deadline policy: days after a town hall ends by which each question it did not
+   * reach should be answered, referred or closed (shown as overdue in public after); null: none.
+   * Absent from a body: none.
+   */
+  followUpDeadlineDays: z.number().int().min(1).max(365).nullable().default(null),
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -58,6 +64,7 @@ export const DEFAULT_SETTINGS: Settings = {
   guestNameRetentionDays: 30,
   allowedPersonalInfo: [],
   backchannelRetentionDays: 365,
+  followUpDeadlineDays: null,
 };
 
 // ---- the record -----------------------------------------------------------------------------

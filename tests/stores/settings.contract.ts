@@ -3,11 +3,18 @@ import { DEFAULT_SETTINGS, type Settings } from '../../shared/record.js';
 import type { SettingsStore } from '../../server/settings/store.js';
 import { storePerTest, type MakeStore } from './harness.js';
 
-const variant = (days: number, off: (keyof Settings['publish'])[], allowedPersonalInfo: string[] = [], backchannelDays = 365): Settings => ({
+const variant = (
+  days: number,
+  off: (keyof Settings['publish'])[],
+  allowedPersonalInfo: string[] = [],
+  backchannelDays = 365,
+  followUpDeadlineDays: number | null = null,
+): Settings => ({
   publish: { ...DEFAULT_SETTINGS.publish, ...Object.fromEntries(off.map((k) => [k, false])) },
   guestNameRetentionDays: days,
   allowedPersonalInfo,
   backchannelRetentionDays: backchannelDays,
+  followUpDeadlineDays,
 });
 
 export function describeSettingsStore(name: string, makeStore: MakeStore<SettingsStore>): void {
@@ -35,8 +42,10 @@ export function describeSettingsStore(name: string, makeStore: MakeStore<Setting
 
     it('replaces the whole settings on each write', async () => {
       await t.store.put(variant(7, ['chat']));
-      await t.store.put(variant(0, ['polls'], [], 2));
-      expect(await t.store.get()).toEqual(variant(0, ['polls'], [], 2));
+      await t.store.put(variant(0, ['polls'], [], 2, 14));
+      expect(await t.store.get()).toEqual(variant(0, ['polls'], [], 2, 14));
+      await t.store.put(variant(0, ['polls'], [], 2, null));
+      expect((await t.store.get()).followUpDeadlineDays).toBeNull();
     });
 
     it('leaves exactly one of two racing writes, whole', async () => {

@@ -33,8 +33,8 @@ import { createRedisQuestionStore } from '../../server/qa/store-redis.js';
 import { createSqliteQuestionStore } from '../../server/qa/store-sqlite.js';
 import { createRedisSettingsStore } from '../../server/settings/store-redis.js';
 import { createSqliteSettingsStore } from '../../server/settings/store-sqlite.js';
-import { createRedisTopicStore } from '../../server/settings/topics-store-redis.js';
-import { createSqliteTopicStore } from '../../server/settings/topics-store-sqlite.js';
+import { createRedisNamedListStore } from '../../server/settings/named-list-store-redis.js';
+import { createSqliteNamedListStore } from '../../server/settings/named-list-store-sqlite.js';
 import { connectRedis, type RedisClient } from '../../server/storage/redis.js';
 import { openSqlite, type Database } from '../../server/storage/sqlite.js';
 import { createRedisTownHallStore } from '../../server/townhall/store-redis.js';
@@ -57,7 +57,10 @@ import { describeQuestionStore } from './qa.contract.js';
 import { describeQuestionMerges } from './qa-merge.contract.js';
 import { describeSessionStore } from './sessions.contract.js';
 import { describeSettingsStore } from './settings.contract.js';
-import { describeTopicStore } from './topics.contract.js';
+import { describeNamedListStore } from './named-list.contract.js';
+import { describeFollowUpStore } from './followups.contract.js';
+import { createRedisFollowUpStore } from '../../server/followups/store-redis.js';
+import { createSqliteFollowUpStore } from '../../server/followups/store-sqlite.js';
 import { describeQuestionTopics } from './qa-topics.contract.js';
 import { describeTownHallStore } from './townhall.contract.js';
 
@@ -167,8 +170,12 @@ describePollStore('sqlite', sqlite(createSqlitePollStore));
 describePollStore('redis', redis(createRedisPollStore));
 describeSettingsStore('sqlite', sqlite(createSqliteSettingsStore));
 describeSettingsStore('redis', redis(createRedisSettingsStore));
-describeTopicStore('sqlite', sqlite(createSqliteTopicStore));
-describeTopicStore('redis', redis(createRedisTopicStore));
+describeFollowUpStore('sqlite', sqlite(createSqliteFollowUpStore));
+describeFollowUpStore('redis', redis(createRedisFollowUpStore));
+for (const list of ['topics', 'units'] as const) {
+  describeNamedListStore('sqlite', list, sqlite((db) => ({ topics: createSqliteNamedListStore(db, 'topics'), units: createSqliteNamedListStore(db, 'units') })));
+  describeNamedListStore('redis', list, redis((r) => ({ topics: createRedisNamedListStore(r, 'topics'), units: createRedisNamedListStore(r, 'units') })));
+}
 describeChatStore('sqlite', sqlite(createSqliteChatStore));
 describeChatStore('redis', redis(createRedisChatStore));
 describeCaptionStore('sqlite', sqlite(createSqliteCaptionStore));
