@@ -49,6 +49,7 @@ import { createTownHallService, type TownHallService } from './townhall/service.
 import { createHallService } from './townhall/hall.js';
 import { createVoteGuard } from './townhall/vote-guard.js';
 import { createTopicService } from './settings/topics.js';
+import { createUnitService } from './settings/units.js';
 import { createIdentityChallenges, type IdentityCost } from './identity/challenge.js';
 
 export interface AppOptions {
@@ -132,6 +133,7 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
   const halls = createHallService({ store: stores.townHalls, townHalls, secret: options.secret });
   const challenges = createIdentityChallenges({ secret: options.secret, limits, cost: options.integrity.identities });
   const topics = createTopicService(stores.topics);
+  const units = createUnitService(stores.units);
   const originAllowed = createOriginCheck(options.allowedOrigins);
   const trust = compileTrust(options.trustProxy ?? false);
 
@@ -234,6 +236,7 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     townHalls,
     records,
     topics,
+    units,
     networkKey: (req) => networkKey(req.ip ?? ''),
     settingsChanged: () => {
       personalInfo.forget();

@@ -21,8 +21,9 @@ import { moderationRoutes } from './moderation/routes.js';
 import type { CachedRecords } from './record/cache.js';
 import { recordRoutes } from './record/routes.js';
 import { settingsRoutes } from './settings/routes.js';
-import { topicRoutes } from './settings/topics-routes.js';
+import { namedListRoutes } from './settings/named-list-routes.js';
 import type { TopicService } from './settings/topics.js';
+import type { UnitService } from './settings/units.js';
 import { isUnavailable } from './storage/unavailable.js';
 import type { Stores } from './stores.js';
 import type { HallService } from './townhall/hall.js';
@@ -43,6 +44,7 @@ export interface HttpDeps {
   townHalls: TownHallService;
   records: CachedRecords;
   topics: TopicService;
+  units: UnitService;
   /** What the department said it would do (public reads, officers' writes). */
   commitments: CommitmentService;
   /** The keyed hash of a request's network, for rate limits on requests without a session. */
@@ -85,7 +87,7 @@ export function mountHttp(app: express.Express, deps: HttpDeps): void {
   app.use('/api', express.json({ limit: options.maxBodyBytes }));
   app.use('/api', sessionMiddleware(sessions));
   app.use('/api', identityRoutes({ identity, limits, secret: options.secret, sessions, log, challenges: deps.challenges, halls: deps.halls }));
-  app.use('/api', staffRoutes({ identity, sessions, log }));
+  app.use('/api', staffRoutes({ identity, sessions, log, units: deps.units }));
   app.use('/api', townHallRoutes(deps.townHalls));
   app.use('/api', forumRoutes({ forum: stores.forum }));
   app.use('/api', moderationRoutes(stores.audit));
@@ -98,7 +100,8 @@ export function mountHttp(app: express.Express, deps: HttpDeps): void {
       deps.settingsChanged();
     }),
   );
-  app.use('/api', topicRoutes(deps.topics, log, () => records.forget()));
+  app.use('/api', namedListRoutes('topics', deps.topics, log, () => records.forget()));
+  app.use('/api', namedListRoutes('units', deps.units, log));
   app.use('/api', commitmentRoutes(deps.commitments, log));
   app.use('/api', (_req, _res, next) => next(new CommandError(ErrorCode.NOT_FOUND, 'No such endpoint.')));
   // The hall's short link (`/h/<code>`), before the client answers every other path.

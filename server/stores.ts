@@ -38,9 +38,9 @@ import { createSqliteQuestionStore } from './qa/store-sqlite.js';
 import type { SettingsStore } from './settings/store.js';
 import { createRedisSettingsStore } from './settings/store-redis.js';
 import { createSqliteSettingsStore } from './settings/store-sqlite.js';
-import type { TopicStore } from './settings/topics-store.js';
-import { createRedisTopicStore } from './settings/topics-store-redis.js';
-import { createSqliteTopicStore } from './settings/topics-store-sqlite.js';
+import type { NamedListStore } from './settings/named-list-store.js';
+import { createRedisNamedListStore } from './settings/named-list-store-redis.js';
+import { createSqliteNamedListStore } from './settings/named-list-store-sqlite.js';
 import type { TownHallStore } from './townhall/store.js';
 import { createRedisTownHallStore } from './townhall/store-redis.js';
 import { createSqliteTownHallStore } from './townhall/store-sqlite.js';
@@ -62,7 +62,9 @@ export interface Stores {
   polls: PollStore;
   settings: SettingsStore;
   /** The department's question topics. */
-  topics: TopicStore;
+  topics: NamedListStore;
+  /** The department's units (Patrol, Traffic…), kept by the same code as the topics. */
+  units: NamedListStore;
   chat: ChatStore;
   captions: CaptionStore;
   backchannel: BackchannelStore;
@@ -99,7 +101,8 @@ export async function openStores(opts: StoresOptions): Promise<Stores> {
       forum: createSqliteForumStore(db),
       polls: createSqlitePollStore(db),
       settings: createSqliteSettingsStore(db),
-      topics: createSqliteTopicStore(db),
+      topics: createSqliteNamedListStore(db, 'topics'),
+      units: createSqliteNamedListStore(db, 'units'),
       chat: createSqliteChatStore(db),
       captions: createSqliteCaptionStore(db),
       backchannel: createSqliteBackchannelStore(db),
@@ -128,7 +131,8 @@ export async function openStores(opts: StoresOptions): Promise<Stores> {
     forum: createRedisForumStore(redis),
     polls: createRedisPollStore(redis),
     settings: createRedisSettingsStore(redis),
-    topics: createRedisTopicStore(redis),
+    topics: createRedisNamedListStore(redis, 'topics'),
+    units: createRedisNamedListStore(redis, 'units'),
     chat: createRedisChatStore(redis),
     captions: createRedisCaptionStore(redis),
     backchannel: createRedisBackchannelStore(redis),

@@ -22,6 +22,8 @@ const UnitName = boundedLine(2, 60);
 export const NewUnit = z.strictObject({ en: UnitName, es: UnitName.optional() });
 export const EditUnit = z.strictObject({ en: UnitName.optional(), es: UnitName.optional(), retired: z.boolean().optional() });
 export const MAX_UNITS = 50;
+/** An admin puts a staff account in a unit, or in none (`PUT /api/staff/:id/unit`). */
+export const StaffUnitBody = z.strictObject({ unitId: Id.nullable() });
 
 // ---- follow-ups ----------------------------------------------------------------------------
 

@@ -90,4 +90,6 @@ export interface StaffMember {
   createdAt: number;
   /** A disabled account cannot sign in. */
   disabled: boolean;
+  /** The department's unit the account belongs to (GET /api/units), set by an admin; null for none. */
+  unitId: Id | null;
 }

@@ -20,6 +20,8 @@ export interface IdentityService {
   setStaffDisabled(id: string, disabled: boolean, by: string): Promise<StaffMember>;
   /** Sets a new password an admin chose for a staff account; sessions are the caller's to end. */
   resetStaffPassword(id: string, password: string): Promise<StaffMember>;
+  /** Puts a staff account in a unit (null: none); that the unit exists is the caller's check. */
+  setStaffUnit(id: string, unitId: string | null): Promise<StaffMember>;
   /** Creates the first admin when there is none; returns false when one exists already. */
   ensureAdmin(input: { username: string; password: string; displayName?: string }): Promise<boolean>;
   sessionUser(id: string): Promise<SessionUser | null>;
@@ -41,6 +43,7 @@ export const toStaffMember = (u: UserRecord): StaffMember => ({
   username: u.username ?? '',
   createdAt: u.createdAt,
   disabled: u.disabled,
+  unitId: u.unitId,
 });
 
 export function createIdentityService(store: IdentityStore): IdentityService {
@@ -108,6 +111,11 @@ export function createIdentityService(store: IdentityStore): IdentityService {
       const user = await requireStaff(id);
       if (!(await store.setPasswordHash(id, await hash(password)))) throw new CommandError(ErrorCode.NOT_FOUND, 'No such staff member.');
       return toStaffMember(user);
+    },
+    async setStaffUnit(id, unitId) {
+      const user = await requireStaff(id);
+      if (!(await store.setUnit(id, unitId))) throw new CommandError(ErrorCode.NOT_FOUND, 'No such staff member.');
+      return toStaffMember({ ...user, unitId });
     },
     async ensureAdmin({ username, password, displayName = 'Administrator' }) {
       if ((await store.countByRole('admin')) > 0) return false;

@@ -1,6 +1,7 @@
 import { Router, type Response } from 'express';
 import { CommandError, ErrorCode } from '../../shared/errors.js';
 import { canManageStaff } from '../../shared/roles.js';
+import { StaffUnitBody } from '../../shared/followups.js';
 import { CreateStaffBody, ResetPasswordBody } from '../../shared/session.js';
 import type { Logger } from '../core/log.js';
 import type { SessionUser } from '../core/types.js';
@@ -13,10 +14,12 @@ export interface StaffRouteDeps {
   identity: IdentityService;
   sessions: Sessions;
   log: Logger;
+  /** The department's units (settings' unit service): a staff account may be put only in a usable one. */
+  units: { requireUsable(id: string): Promise<unknown> };
 }
 
 /** Staff account management, for admins only: list, create, disable or enable, reset a password. */
-export function staffRoutes({ identity, sessions, log }: StaffRouteDeps): Router {
+export function staffRoutes({ identity, sessions, log, units }: StaffRouteDeps): Router {
   const router = Router();
 
   router.get('/staff', async (_req, res) => {
@@ -51,6 +54,17 @@ export function staffRoutes({ identity, sessions, log }: StaffRouteDeps): Router
     const staff = await identity.resetStaffPassword(id, body.password);
     await sessions.endAll(id);
     log.info({ admin: admin.id, staff: id }, 'staff password reset');
+    res.json({ staff });
+  });
+
+  // An admin puts an account in a unit, or in none; a retired or unknown unit is NOT_FOUND.
+  router.put('/staff/:id/unit', async (req, res) => {
+    const admin = requireStaffManager(res);
+    const id = idParam(req.params.id, 'staff member');
+    const { unitId } = parseBody(StaffUnitBody, req.body);
+    if (unitId !== null) await units.requireUsable(unitId);
+    const staff = await identity.setStaffUnit(id, unitId);
+    log.info({ admin: admin.id, staff: id, unit: unitId }, 'staff unit changed');
     res.json({ staff });
   });
 

@@ -11,4 +11,5 @@ export const newUserRecord = (u: NewUser): UserRecord => ({
   passwordHash: u.passwordHash,
   createdAt: Date.now(),
   disabled: false,
+  unitId: null,
 });

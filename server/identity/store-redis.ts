@@ -48,6 +48,12 @@ const setPassword = lua(`
   return 1
 `);
 
+const setUnit = lua(`
+  if redis.call('HGET', KEYS[1], 'kind') ~= 'account' then return 0 end
+  if ARGV[1] == '' then redis.call('HDEL', KEYS[1], 'unitId') else redis.call('HSET', KEYS[1], 'unitId', ARGV[1]) end
+  return 1
+`);
+
 // Null fields are left out of the hash rather than written as a sentinel string.
 function toFields(u: UserRecord): string[] {
   const fields = ['id', u.id, 'kind', u.kind, 'role', u.role, 'displayName', u.displayName];
@@ -66,6 +72,7 @@ const fromHash = (h: Record<string, string>): UserRecord => ({
   passwordHash: h.passwordHash ?? null,
   createdAt: Number(h.createdAt),
   disabled: h.disabled === '1',
+  unitId: h.unitId ?? null,
 });
 
 export function createRedisIdentityStore(redis: RedisClient): IdentityStore {
@@ -105,6 +112,9 @@ export function createRedisIdentityStore(redis: RedisClient): IdentityStore {
     },
     async setPasswordHash(id, passwordHash) {
       return (await setPassword.run(redis, [keys.user(id)], [passwordHash])) === 1;
+    },
+    async setUnit(id, unitId) {
+      return (await setUnit.run(redis, [keys.user(id)], [unitId ?? ''])) === 1;
     },
   };
 }

@@ -13,6 +13,7 @@ interface UserRow {
   password_hash: string | null;
   created_at: number;
   disabled: number;
+  unit_id: string | null;
 }
 
 const fromRow = (r: UserRow): UserRecord => ({
@@ -24,6 +25,7 @@ const fromRow = (r: UserRow): UserRecord => ({
   passwordHash: r.password_hash,
   createdAt: r.created_at,
   disabled: r.disabled === 1,
+  unitId: r.unit_id ?? null,
 });
 
 const staffRoles = STAFF_ROLES.map((r) => `'${r}'`).join(', ');
@@ -46,7 +48,9 @@ export function createSqliteIdentityStore(db: Database): IdentityStore {
   // Databases made before accounts could be disabled gain the column, every account enabled.
   const columns = db.prepare<[], { name: string }>('PRAGMA table_info(users)').all();
   if (!columns.some((c) => c.name === 'disabled')) db.exec('ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0');
-  const insert = db.prepare<[Omit<UserRow, 'disabled'>], void>(`
+  // Likewise for units: every account made before them is in none.
+  if (!columns.some((c) => c.name === 'unit_id')) db.exec('ALTER TABLE users ADD COLUMN unit_id TEXT');
+  const insert = db.prepare<[Omit<UserRow, 'disabled' | 'unit_id'>], void>(`
     INSERT INTO users (id, kind, role, display_name, username, password_hash, created_at, disabled)
     VALUES (@id, @kind, @role, @display_name, @username, @password_hash, @created_at, 0)
     ON CONFLICT (username) DO NOTHING`);
@@ -58,6 +62,7 @@ export function createSqliteIdentityStore(db: Database): IdentityStore {
   const countRole = db.prepare<[string], number>('SELECT count(*) FROM users WHERE role = ?').pluck();
   const countActiveAdmins = db.prepare<[], number>("SELECT count(*) FROM users WHERE role = 'admin' AND disabled = 0").pluck();
   const writeDisabled = db.prepare<[number, string], void>('UPDATE users SET disabled = ? WHERE id = ?');
+  const writeUnit = db.prepare<[string | null, string], void>("UPDATE users SET unit_id = ? WHERE id = ? AND kind = 'account'");
   const writePassword = db.prepare<[string, string], void>("UPDATE users SET password_hash = ? WHERE id = ? AND kind = 'account'");
 
   // IMMEDIATE, so two admins disabling each other cannot both read "two admins left".
@@ -102,6 +107,9 @@ export function createSqliteIdentityStore(db: Database): IdentityStore {
     },
     async setPasswordHash(id, passwordHash) {
       return writePassword.run(passwordHash, id).changes === 1;
+    },
+    async setUnit(id, unitId) {
+      return writeUnit.run(unitId, id).changes === 1;
     },
   };
 }

@@ -13,10 +13,12 @@ export interface UserRecord {
   createdAt: number;
   /** A disabled account cannot sign in; only an admin disables or enables one. */
   disabled: boolean;
+  /** The department's unit a staff account belongs to (settings' units), or null. */
+  unitId: string | null;
 }
 
-/** Every new user starts enabled. */
-export type NewUser = Omit<UserRecord, 'id' | 'createdAt' | 'disabled'>;
+/** Every new user starts enabled, in no unit. */
+export type NewUser = Omit<UserRecord, 'id' | 'createdAt' | 'disabled' | 'unitId'>;
 
 export type SetDisabledOutcome = 'ok' | 'not-found' | 'last-admin';
 
@@ -41,4 +43,6 @@ export interface IdentityStore {
   setDisabled(id: string, disabled: boolean): Promise<SetDisabledOutcome>;
   /** Resolves to false for an unknown id or a guest (who has no password). */
   setPasswordHash(id: string, passwordHash: string): Promise<boolean>;
+  /** Puts an account in a unit (null: none); resolves to false for an unknown id or a guest. */
+  setUnit(id: string, unitId: string | null): Promise<boolean>;
 }

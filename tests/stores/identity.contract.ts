@@ -150,6 +150,22 @@ export function describeIdentityStore(name: string, makeStore: MakeStore<Identit
       expect(await t.store.getUser('nobody-here-0000')).toBeNull();
     });
 
+    it('starts an account in no unit, puts it in one and out again, and refuses a guest or unknown id', async () => {
+      const officer = await t.store.createUser(account('unit.officer', 'officer'));
+      const visitor = await t.store.createUser(guest('Visitor'));
+      expect(officer!.unitId).toBeNull();
+      expect(await t.store.setUnit(officer!.id, 'unit-patrol-0001')).toBe(true);
+      expect(await (await t.another()).getUser(officer!.id)).toEqual({ ...officer, unitId: 'unit-patrol-0001' });
+      expect((await t.store.listStaff()).map((u) => u.unitId)).toEqual(['unit-patrol-0001']);
+      const reopened = await t.reopen();
+      expect(await reopened.getUser(officer!.id)).toEqual({ ...officer, unitId: 'unit-patrol-0001' });
+      expect(await reopened.setUnit(officer!.id, null)).toBe(true);
+      expect(await reopened.getUser(officer!.id)).toEqual(officer);
+      expect(await reopened.setUnit(visitor!.id, 'unit-patrol-0001')).toBe(false);
+      expect(await reopened.getUser(visitor!.id)).toEqual(visitor);
+      expect(await reopened.setUnit('nobody-here-0000', 'unit-patrol-0001')).toBe(false);
+    });
+
     it('keeps every user and username after the storage is reopened', async () => {
       const staff = await t.store.createUser(account('keeper', 'moderator'));
       const visitor = await t.store.createUser(guest('Visitor'));

@@ -1,33 +1,33 @@
-import type { Topic } from '../../shared/topics.js';
 import { newId } from '../core/ids.js';
 import type { Database } from '../storage/sqlite.js';
-import type { TopicStore } from './topics-store.js';
+import type { NamedItem, NamedList, NamedListStore } from './named-list-store.js';
 
-interface TopicRow {
+interface ItemRow {
   id: string;
   name_en: string;
   name_es: string;
   retired: 0 | 1;
 }
 
-const fromRow = (r: TopicRow): Topic => ({ id: r.id, name: { en: r.name_en, es: r.name_es }, retired: r.retired === 1 });
+const fromRow = (r: ItemRow): NamedItem => ({ id: r.id, name: { en: r.name_en, es: r.name_es }, retired: r.retired === 1 });
 
-export function createSqliteTopicStore(db: Database): TopicStore {
-  db.exec(`CREATE TABLE IF NOT EXISTS topics (
+/** `list` names the table; it is one of the fixed names of `NamedList`, never input. */
+export function createSqliteNamedListStore(db: Database, list: NamedList): NamedListStore {
+  db.exec(`CREATE TABLE IF NOT EXISTS ${list} (
     id TEXT PRIMARY KEY,
     name_en TEXT NOT NULL,
     name_es TEXT NOT NULL,
     retired INTEGER NOT NULL,
     created_at INTEGER NOT NULL
   ) STRICT`);
-  const all = db.prepare<[], TopicRow>('SELECT * FROM topics ORDER BY created_at, rowid');
-  const byId = db.prepare<[string], TopicRow>('SELECT * FROM topics WHERE id = ?');
+  const all = db.prepare<[], ItemRow>(`SELECT * FROM ${list} ORDER BY created_at, rowid`);
+  const byId = db.prepare<[string], ItemRow>(`SELECT * FROM ${list} WHERE id = ?`);
   const insert = db.prepare<[string, string, string, number], void>(
-    'INSERT INTO topics (id, name_en, name_es, retired, created_at) VALUES (?, ?, ?, 0, ?)',
+    `INSERT INTO ${list} (id, name_en, name_es, retired, created_at) VALUES (?, ?, ?, 0, ?)`,
   );
   // A field left null keeps its value, so one statement changes any subset of them.
-  const update = db.prepare<{ id: string; en: string | null; es: string | null; retired: number | null }, TopicRow>(`
-    UPDATE topics SET name_en = coalesce(@en, name_en), name_es = coalesce(@es, name_es), retired = coalesce(@retired, retired)
+  const update = db.prepare<{ id: string; en: string | null; es: string | null; retired: number | null }, ItemRow>(`
+    UPDATE ${list} SET name_en = coalesce(@en, name_en), name_es = coalesce(@es, name_es), retired = coalesce(@retired, retired)
     WHERE id = @id RETURNING *`);
   return {
     async list() {

@@ -1,10 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import type { TopicStore } from '../../server/settings/topics-store.js';
+import type { NamedList, NamedListStore } from '../../server/settings/named-list-store.js';
 import { storePerTest, type MakeStore } from './harness.js';
 
-export function describeTopicStore(name: string, makeStore: MakeStore<TopicStore>): void {
-  describe(`TopicStore (${name})`, () => {
-    const t = storePerTest(makeStore);
+/** Both lists on one backend, so the suite can check that they are kept apart. */
+export type NamedListStores = Record<NamedList, NamedListStore>;
+
+/** One suite for either list (the topics and the units are kept by the same code). */
+export function describeNamedListStore(name: string, list: NamedList, makeStores: MakeStore<NamedListStores>): void {
+  const other: NamedList = list === 'topics' ? 'units' : 'topics';
+  describe(`NamedListStore ${list} (${name})`, () => {
+    const h = storePerTest(makeStores);
+    const t = {
+      get store() {
+        return h.store[list];
+      },
+      another: async () => (await h.another())[list],
+      reopen: async () => (await h.reopen())[list],
+    };
 
     it('lists no topics before any is added', async () => {
       expect(await t.store.list()).toEqual([]);
@@ -45,6 +57,14 @@ export function describeTopicStore(name: string, makeStore: MakeStore<TopicStore
       const topic = await t.store.add({ en: 'Schools', es: 'Escuelas' });
       const reopened = await t.reopen();
       expect(await reopened.list()).toEqual([topic]);
+    });
+
+    it(`keeps ${list} apart from ${other}`, async () => {
+      const item = await t.store.add({ en: 'Patrol', es: 'Patrulla' });
+      expect(await h.store[other].list()).toEqual([]);
+      expect(await h.store[other].get(item.id)).toBeNull();
+      expect(await h.store[other].update(item.id, { retired: true })).toBeNull();
+      expect(await t.store.get(item.id)).toEqual(item);
     });
 
     it('keeps both of two admins changing different fields of one topic at once', async () => {
