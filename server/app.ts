@@ -50,6 +50,7 @@ import { createHallService } from './townhall/hall.js';
 import { createVoteGuard } from './townhall/vote-guard.js';
 import { createTopicService } from './settings/topics.js';
 import { createUnitService } from './settings/units.js';
+import { createCommitmentService, type CommitmentService } from './commitments/service.js';
 import { createIdentityChallenges, type IdentityCost } from './identity/challenge.js';
 
 export interface AppOptions {
@@ -80,6 +81,8 @@ export interface AppOptions {
   frameWritesPerSecond?: number;
   /** How long a town hall's media home lease lasts unrenewed (10 s by default): video's failover time. */
   mediaLeaseMs?: number;
+  /** The clock services stamp times and judge days by (Date.now by default; tests move it). */
+  now?: () => number;
 }
 
 export interface Integrity {
@@ -103,6 +106,8 @@ export interface App {
   moderation: ModerationPipeline;
   /** The public records of ended town halls, as the record endpoint serves them. */
   records: CachedRecords;
+  /** The department's commitments; `onChange` tells feeds and notices what changed. */
+  commitments: CommitmentService;
   /** The rooms' frames: the tick they run at and what they skipped, for the benchmark and metrics. */
   frames: Pick<RoomFrames, 'stats'>;
   /** Starts listening; resolves to the bound port (0 picks a free one). */
@@ -134,6 +139,18 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
   const challenges = createIdentityChallenges({ secret: options.secret, limits, cost: options.integrity.identities });
   const topics = createTopicService(stores.topics);
   const units = createUnitService(stores.units);
+  const questionReader = createQuestionReader(stores.questions);
+  const commitments = createCommitmentService({
+    store: stores.commitments,
+    townHalls,
+    questions: questionReader,
+    units,
+    // Staff lists are dozens long, and this is asked only when an officer who is neither the
+    // recorder nor a host updates a commitment.
+    unitOf: async (userId) => (await identity.listStaff()).find((s) => s.id === userId)?.unitId ?? null,
+    log,
+    ...(options.now ? { now: options.now } : {}),
+  });
   const originAllowed = createOriginCheck(options.allowedOrigins);
   const trust = compileTrust(options.trustProxy ?? false);
 
@@ -205,7 +222,7 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
   const records = cacheRecords(
     createRecordService({
       townHalls,
-      questions: createQuestionReader(stores.questions),
+      questions: questionReader,
       polls: createPollReader(stores.polls),
       audit: stores.audit,
       settings: stores.settings,
@@ -237,6 +254,7 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     records,
     topics,
     units,
+    commitments,
     networkKey: (req) => networkKey(req.ip ?? ''),
     settingsChanged: () => {
       personalInfo.forget();
@@ -340,6 +358,7 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     townHalls,
     moderation: moderation.pipeline,
     records,
+    commitments,
     frames: { stats: frames.stats },
     listen: (port, host = '127.0.0.1') =>
       new Promise((resolve, reject) => {
