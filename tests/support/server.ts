@@ -55,6 +55,8 @@ export interface TestServerOptions {
   socketCaps?: SocketCaps;
   /** As if the public URL were https (the default is plain http on 127.0.0.1). */
   secureCookies?: boolean;
+  /** The app's clock (Date.now by default), for tests that move a day forward. */
+  now?: () => number;
 }
 
 export interface TestServer {
@@ -90,6 +92,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       flagAccountAgeHours: options.flagAccountAgeHours ?? 72,
       secret: 'test-secret-test-secret-test-secret-0123',
       ...(options.socketCaps ? { socketCaps: options.socketCaps } : {}),
+      ...(options.now ? { now: options.now } : {}),
       trustProxy: options.trustProxy ?? false,
       integrity: options.integrity ?? { votesPerNetwork: 1e9, identities: { freePerNetwork: 1e9, baseWork: 1 } },
     },
