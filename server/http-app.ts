@@ -102,7 +102,7 @@ export function mountHttp(app: express.Express, deps: HttpDeps): void {
   );
   app.use('/api', namedListRoutes('topics', deps.topics, log, () => records.forget()));
   app.use('/api', namedListRoutes('units', deps.units, log));
-  app.use('/api', commitmentRoutes(deps.commitments, log));
+  app.use('/api', commitmentRoutes({ commitments: deps.commitments, log, limits, networkKey: deps.networkKey }));
   app.use('/api', (_req, _res, next) => next(new CommandError(ErrorCode.NOT_FOUND, 'No such endpoint.')));
   // The hall's short link (`/h/<code>`), before the client answers every other path.
   app.use(hallLinkRoutes({ townHalls: deps.townHalls, halls: deps.halls, limits, networkKey: deps.networkKey }));

@@ -242,4 +242,16 @@ describe.each(['sqlite', 'redis'] as const)('commitments on the %s store', (stor
     expect((await send('GET', '/commitments?status=finished')).body).toMatchObject({ error: { code: 'INVALID_PAYLOAD' } });
     expect((await send('GET', '/commitments?colour=red')).body).toMatchObject({ error: { code: 'INVALID_PAYLOAD' } });
   });
+
+  // Last: it spends this network's read budget.
+  it('refuses a network that reads the list past its budget, with the wait', async () => {
+    let res: Response | null = null;
+    for (let i = 0; i < 130; i++) {
+      res = await fetch(`${server.url}/api/commitments`);
+      if (res.status === 429) break;
+    }
+    expect(res!.status).toBe(429);
+    expect(Number(res!.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await res!.json()).toMatchObject({ error: { code: 'RATE_LIMITED' } });
+  });
 });
