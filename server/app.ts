@@ -51,6 +51,7 @@ import { createVoteGuard } from './townhall/vote-guard.js';
 import { createTopicService } from './settings/topics.js';
 import { createUnitService } from './settings/units.js';
 import { createFollowUpService, type FollowUpService } from './followups/service.js';
+import { createCommitmentService, type CommitmentService } from './commitments/service.js';
 import { createIdentityChallenges, type IdentityCost } from './identity/challenge.js';
 
 export interface AppOptions {
@@ -108,6 +109,8 @@ export interface App {
   records: CachedRecords;
   /** The follow-up queue (its `onChange` tells every change after it is stored). */
   followUps: FollowUpService;
+  /** The department's commitments; `onChange` tells feeds and notices what changed. */
+  commitments: CommitmentService;
   /** The rooms' frames: the tick they run at and what they skipped, for the benchmark and metrics. */
   frames: Pick<RoomFrames, 'stats'>;
   /** Starts listening; resolves to the bound port (0 picks a free one). */
@@ -140,10 +143,11 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
   const topics = createTopicService(stores.topics);
   const units = createUnitService(stores.units);
   const now = options.now ?? Date.now;
+  const questionReader = createQuestionReader(stores.questions);
   const followUps = createFollowUpService({
     store: stores.followUps,
     townHalls,
-    questions: createQuestionReader(stores.questions),
+    questions: questionReader,
     staff: { get: async (id) => (await identity.listStaff()).find((s) => s.id === id) ?? null },
     units,
     deadlineDays: async () => (await stores.settings.get()).followUpDeadlineDays,
@@ -152,6 +156,17 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
   });
   // Town halls that ended while no node could enter their questions (a crash between the two).
   followUps.catchUp().catch((err: unknown) => log.error({ err }, 'follow-ups of ended town halls not caught up'));
+  const commitments = createCommitmentService({
+    store: stores.commitments,
+    townHalls,
+    questions: questionReader,
+    units,
+    // Staff lists are dozens long, and this is asked only when an officer who is neither the
+    // recorder nor a host updates a commitment.
+    unitOf: async (userId) => (await identity.listStaff()).find((s) => s.id === userId)?.unitId ?? null,
+    log,
+    now,
+  });
   const originAllowed = createOriginCheck(options.allowedOrigins);
   const trust = compileTrust(options.trustProxy ?? false);
 
@@ -223,7 +238,7 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
   const records = cacheRecords(
     createRecordService({
       townHalls,
-      questions: createQuestionReader(stores.questions),
+      questions: questionReader,
       polls: createPollReader(stores.polls),
       audit: stores.audit,
       settings: stores.settings,
@@ -256,6 +271,7 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     topics,
     units,
     followUps,
+    commitments,
     networkKey: (req) => networkKey(req.ip ?? ''),
     settingsChanged: () => {
       personalInfo.forget();
@@ -360,6 +376,7 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     moderation: moderation.pipeline,
     records,
     followUps,
+    commitments,
     frames: { stats: frames.stats },
     listen: (port, host = '127.0.0.1') =>
       new Promise((resolve, reject) => {

@@ -5,6 +5,8 @@ import path from 'node:path';
 import express from 'express';
 import helmet from 'helmet';
 import { CommandError, ErrorCode } from '../shared/errors.js';
+import { commitmentRoutes } from './commitments/routes.js';
+import type { CommitmentService } from './commitments/service.js';
 import type { Logger } from './core/log.js';
 import type { RateLimits } from './core/rate-limit.js';
 import { forumRoutes } from './forum/routes.js';
@@ -46,6 +48,8 @@ export interface HttpDeps {
   topics: TopicService;
   units: UnitService;
   followUps: FollowUpService;
+  /** What the department said it would do (public reads, officers' writes). */
+  commitments: CommitmentService;
   /** The keyed hash of a request's network, for rate limits on requests without a session. */
   networkKey(req: express.Request): string;
   /** An admin changed the settings here (the record and the personal-information screen depend on them). */
@@ -102,6 +106,7 @@ export function mountHttp(app: express.Express, deps: HttpDeps): void {
   app.use('/api', namedListRoutes('topics', deps.topics, log, () => records.forget()));
   app.use('/api', namedListRoutes('units', deps.units, log));
   app.use('/api', followUpRoutes(deps.followUps));
+  app.use('/api', commitmentRoutes({ commitments: deps.commitments, log, limits, networkKey: deps.networkKey }));
   app.use('/api', (_req, _res, next) => next(new CommandError(ErrorCode.NOT_FOUND, 'No such endpoint.')));
   // The hall's short link (`/h/<code>`), before the client answers every other path.
   app.use(hallLinkRoutes({ townHalls: deps.townHalls, halls: deps.halls, limits, networkKey: deps.networkKey }));

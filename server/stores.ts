@@ -8,6 +8,9 @@ import { createSqliteBackchannelStore } from './backchannel/store-sqlite.js';
 import type { CaptionStore } from './captions/store.js';
 import { createRedisCaptionStore } from './captions/store-redis.js';
 import { createSqliteCaptionStore } from './captions/store-sqlite.js';
+import type { CommitmentStore } from './commitments/store.js';
+import { createRedisCommitmentStore } from './commitments/store-redis.js';
+import { createSqliteCommitmentStore } from './commitments/store-sqlite.js';
 import type { ChatStore } from './chat/store.js';
 import { createRedisChatStore } from './chat/store-redis.js';
 import { createSqliteChatStore } from './chat/store-sqlite.js';
@@ -70,6 +73,8 @@ export interface Stores {
   chat: ChatStore;
   captions: CaptionStore;
   backchannel: BackchannelStore;
+  /** What the department said it would do, and its dated updates. */
+  commitments: CommitmentStore;
   /** Ephemeral state shared by the nodes: dirty keys, rate limits, invalidations, the stage. */
   coordination: Coordination;
   /** The shared connection when running on Redis (the tests and the bench read it; features use `coordination`). */
@@ -107,6 +112,7 @@ export async function openStores(opts: StoresOptions): Promise<Stores> {
       chat: createSqliteChatStore(db),
       captions: createSqliteCaptionStore(db),
       backchannel: createSqliteBackchannelStore(db),
+      commitments: createSqliteCommitmentStore(db),
       coordination,
       redis: null,
       adapterRedis: null,
@@ -137,6 +143,7 @@ export async function openStores(opts: StoresOptions): Promise<Stores> {
     chat: createRedisChatStore(redis),
     captions: createRedisCaptionStore(redis),
     backchannel: createRedisBackchannelStore(redis),
+    commitments: createRedisCommitmentStore(redis),
     coordination,
     redis,
     adapterRedis,

@@ -63,6 +63,9 @@ import { createRedisFollowUpStore } from '../../server/followups/store-redis.js'
 import { createSqliteFollowUpStore } from '../../server/followups/store-sqlite.js';
 import { describeQuestionTopics } from './qa-topics.contract.js';
 import { describeTownHallStore } from './townhall.contract.js';
+import { createRedisCommitmentStore } from '../../server/commitments/store-redis.js';
+import { createSqliteCommitmentStore } from '../../server/commitments/store-sqlite.js';
+import { describeCommitmentStore } from './commitments.contract.js';
 
 function sqlite<S>(create: (db: Database) => S): MakeStore<S> {
   return async () => {
@@ -201,3 +204,5 @@ const redisAudit = (client: RedisClient): AuditUnderTest => ({
 });
 describeAuditLogStore('sqlite', sqlite(sqliteAudit));
 describeAuditLogStore('redis', redis(redisAudit));
+describeCommitmentStore('sqlite', sqlite(createSqliteCommitmentStore));
+describeCommitmentStore('redis', redis(createRedisCommitmentStore));

@@ -17,6 +17,7 @@ export type Route =
   | { name: 'moderate' }
   | { name: 'notices' }
   | { name: 'followups' }
+  | { name: 'commitments' }
   | { name: 'not-found' };
 
 export function matchRoute(path: string): Route {
@@ -30,6 +31,7 @@ export function matchRoute(path: string): Route {
   if (clean === '/notices') return { name: 'notices' };
   if (clean === '/schedule') return { name: 'schedule' };
   if (clean === '/followups') return { name: 'followups' };
+  if (clean === '/commitments') return { name: 'commitments' };
   const forum = /^\/forum\/(c|t)\/([^/]+)$/.exec(clean);
   if (forum?.[2]) {
     try {
