@@ -26,6 +26,9 @@ import { createSqliteAuditLogStore } from './moderation/audit-sqlite.js';
 import type { ModerationStores } from './moderation/store.js';
 import { createRedisModerationStores } from './moderation/store-redis.js';
 import { createSqliteModerationStores } from './moderation/store-sqlite.js';
+import type { NotificationStore } from './notifications/store.js';
+import { createRedisNotificationStore } from './notifications/store-redis.js';
+import { createSqliteNotificationStore } from './notifications/store-sqlite.js';
 import type { PollStore } from './polls/store.js';
 import { createRedisPollStore } from './polls/store-redis.js';
 import { createSqlitePollStore } from './polls/store-sqlite.js';
@@ -63,6 +66,8 @@ export interface Stores {
   chat: ChatStore;
   captions: CaptionStore;
   backchannel: BackchannelStore;
+  /** Follows, followers' notices, and the addresses given for mail (kept apart). */
+  notifications: NotificationStore;
   /** Ephemeral state shared by the nodes: dirty keys, rate limits, invalidations, the stage. */
   coordination: Coordination;
   /** The shared connection when running on Redis (the tests and the bench read it; features use `coordination`). */
@@ -98,6 +103,7 @@ export async function openStores(opts: StoresOptions): Promise<Stores> {
       chat: createSqliteChatStore(db),
       captions: createSqliteCaptionStore(db),
       backchannel: createSqliteBackchannelStore(db),
+      notifications: createSqliteNotificationStore(db),
       coordination,
       redis: null,
       adapterRedis: null,
@@ -126,6 +132,7 @@ export async function openStores(opts: StoresOptions): Promise<Stores> {
     chat: createRedisChatStore(redis),
     captions: createRedisCaptionStore(redis),
     backchannel: createRedisBackchannelStore(redis),
+    notifications: createRedisNotificationStore(redis),
     coordination,
     redis,
     adapterRedis,

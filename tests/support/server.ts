@@ -55,6 +55,8 @@ export interface TestServerOptions {
   socketCaps?: SocketCaps;
   /** As if the public URL were https (the default is plain http on 127.0.0.1). */
   secureCookies?: boolean;
+  /** The app's clock (Date.now by default), for a test to move forward. */
+  now?: () => number;
 }
 
 export interface TestServer {
@@ -92,6 +94,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       ...(options.socketCaps ? { socketCaps: options.socketCaps } : {}),
       trustProxy: options.trustProxy ?? false,
       integrity: options.integrity ?? { votesPerNetwork: 1e9, identities: { freePerNetwork: 1e9, baseWork: 1 } },
+      ...(options.now ? { now: options.now } : {}),
     },
     { stores: options.wrapStores?.(stores) ?? stores, log: options.log ?? createLogger('silent'), media: media ?? undefined },
   );
