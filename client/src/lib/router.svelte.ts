@@ -16,6 +16,7 @@ export type Route =
   | { name: 'forum-thread'; id: string }
   | { name: 'moderate' }
   | { name: 'notices' }
+  | { name: 'mail-link'; action: 'confirm' | 'unsubscribe' }
   | { name: 'not-found' };
 
 export function matchRoute(path: string): Route {
@@ -27,6 +28,7 @@ export function matchRoute(path: string): Route {
   if (clean === '/forum') return { name: 'forum' };
   if (clean === '/moderate') return { name: 'moderate' };
   if (clean === '/notices') return { name: 'notices' };
+  if (clean === '/mail/confirm' || clean === '/mail/unsubscribe') return { name: 'mail-link', action: clean === '/mail/confirm' ? 'confirm' : 'unsubscribe' };
   if (clean === '/schedule') return { name: 'schedule' };
   const forum = /^\/forum\/(c|t)\/([^/]+)$/.exec(clean);
   if (forum?.[2]) {
