@@ -3,79 +3,12 @@
 // the mail, and hears of a commitment and of the answer; one-click unsubscribe and the final
 // answer delete the addresses. Bad input changes nothing, and no address reaches the log.
 import { Writable } from 'node:stream';
-import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommitmentChange, FollowUpChange, FollowUpView } from '../../shared/followups.js';
 import type { QuestionView } from '../../shared/qa.js';
 import { createLogger } from '../../server/core/log.js';
+import { linkIn, startSmtp } from '../support/smtp.js';
 import { command, nextEvent, startTestServer, unwrap, type ClientSocket, type Session, type TestServer } from '../support/server.js';
-
-interface Received {
-  to: string[];
-  headers: Map<string, string>;
-  body: string;
-}
-
-/** A real SMTP server that keeps what it receives and lets a test wait for the next message to someone. */
-async function startSmtp() {
-  const inbox: Received[] = [];
-  const waiting: { to: string; resolve: (m: Received) => void }[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        const message = parse(chunks.join(''), session.envelope.rcptTo.map((r) => r.address));
-        inbox.push(message);
-        for (const w of waiting.splice(0)) {
-          if (message.to.includes(w.to)) w.resolve(message);
-          else waiting.push(w);
-        }
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (server.server.address() as AddressInfo).port,
-    inbox,
-    /** The next message to `to`, from now on. */
-    next(to: string, timeoutMs = 5000): Promise<Received> {
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no mail to ${to}`)), timeoutMs);
-        waiting.push({ to, resolve: (m) => (clearTimeout(timer), resolve(m)) });
-      });
-    },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
-
-function parse(raw: string, to: string[]): Received {
-  const split = raw.indexOf('\r\n\r\n');
-  const head = raw.slice(0, split).replace(/\r\n[ \t]+/g, ' ');
-  const headers = new Map<string, string>();
-  for (const line of head.split('\r\n')) {
-    const colon = line.indexOf(':');
-    headers.set(line.slice(0, colon).toLowerCase(), line.slice(colon + 1).trim());
-  }
-  let body = raw.slice(split + 4);
-  const encoding = headers.get('content-transfer-encoding')?.toLowerCase();
-  if (encoding === 'quoted-printable') {
-    const bytes = body.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_m, h: string) => `%${h}`);
-    body = decodeURIComponent(bytes.replace(/%(?![0-9A-F]{2})/g, '%25'));
-  } else if (encoding === 'base64') body = Buffer.from(body, 'base64').toString('utf8');
-  return { to, headers, body };
-}
-
-const linkIn = (body: string, path: string) => {
-  const match = body.match(new RegExp(`https?://[^\\s]+${path}\\?token=[A-Za-z0-9_.%-]+`));
-  if (!match) throw new Error(`no ${path} link in the mail`);
-  return new URL(match[0]);
-};
 
 describe.each(['sqlite', 'redis'] as const)('followers hear back by mail on the %s store', (store) => {
   let smtp: Awaited<ReturnType<typeof startSmtp>>;
