@@ -7,7 +7,17 @@ import type { Browser, Page } from 'playwright-core';
 import type { FollowUpChange } from '../../shared/followups.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { linkIn, startSmtp } from '../support/smtp.js';
-import { accessibilityViolations, joinTownHall, launchChromium, personPage, questionCard as card, requireBuiltClient, screenshot } from '../support/browser.js';
+import {
+  accessibilityViolations,
+  joinTownHall,
+  launchChromium,
+  personPage,
+  questionCard as card,
+  requireBuiltClient,
+  screenshot,
+  signInAsStaff,
+  STAFF_PASSWORD,
+} from '../support/browser.js';
 
 describe('following a question and hearing back in the browser', () => {
   let smtp: Awaited<ReturnType<typeof startSmtp>>;
@@ -127,4 +137,22 @@ describe('following a question and hearing back in the browser', () => {
     await unsubscribe.getByRole('button', { name: 'Stop e-mail and delete my address' }).click();
     await expect.poll(() => unsubscribe.getByTestId('mail-link-done').textContent()).toContain('no more e-mail');
   }, 120_000);
+
+  it('lets an admin set up SMTP without ever seeing the stored password', async () => {
+    await server.app.identity.createStaff({ username: 'mailadmin', password: STAFF_PASSWORD, role: 'admin', displayName: 'Admin' });
+    const before = await server.stores.notifications.mailSettings();
+    await server.stores.notifications.putMailSettings({ ...before!, password: 'relay-secret' });
+    const page = await personPage(browser);
+    await signInAsStaff(page, server.url, 'mailadmin', '/admin');
+    const form = page.getByTestId('mail-settings');
+    await form.waitFor();
+    expect(await form.textContent()).toContain('A password is stored.');
+    expect(await page.getByLabel('Password', { exact: true }).inputValue()).toBe('');
+    expect(await page.content()).not.toContain('relay-secret');
+    await axeBoth(page, 'admin-mail-settings');
+    await page.getByLabel('Keep addresses at most (days)').fill('14');
+    await page.getByRole('button', { name: 'Save mail settings' }).click();
+    await expect.poll(() => form.getByRole('status').textContent()).toBe('Mail settings saved.');
+    expect(await server.stores.notifications.mailSettings()).toMatchObject({ retentionDays: 14, password: 'relay-secret', host: '127.0.0.1' });
+  }, 60_000);
 });
