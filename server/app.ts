@@ -29,7 +29,10 @@ import { createPollReader } from './polls/service.js';
 import { registerQa } from './qa/handlers.js';
 import { registerQaAdvance } from './qa/advance.js';
 import { SIMILAR_MAX_AGE_MS, SIMILAR_MAX_AGE_SQLITE_MS } from './qa/similar.js';
-import { createQuestionReader } from './qa/service.js';
+import { createQuestionEvents, createQuestionReader } from './qa/service.js';
+import { createMailer, type SmtpSettings } from './notifications/mail.js';
+import { registerNotices } from './notifications/handlers.js';
+import { createNotificationService, type NotificationService } from './notifications/service.js';
 import { createCaptionService } from './captions/service.js';
 import { createChatService } from './chat/service.js';
 import { cacheRecords, watchAudit, type CachedRecords } from './record/cache.js';
@@ -82,7 +85,11 @@ export interface AppOptions {
   frameWritesPerSecond?: number;
   /** How long a town hall's media home lease lasts unrenewed (10 s by default): video's failover time. */
   mediaLeaseMs?: number;
-  /** The clock services stamp times with (Date.now by default): a test moves it a day forward. */
+  /** Where links in mail point (ROUNDTABLE_PUBLIC_URL); the address `listen` binds when absent. */
+  publicUrl?: string;
+  /** SMTP from the environment, used while the admin's mail settings name no host. */
+  smtp?: SmtpSettings | null;
+  /** The clock services stamp times and judge days by (Date.now by default): a test moves it a day forward. */
   now?: () => number;
 }
 
@@ -113,6 +120,8 @@ export interface App {
   commitments: CommitmentService;
   /** The rooms' frames: the tick they run at and what they skipped, for the benchmark and metrics. */
   frames: Pick<RoomFrames, 'stats'>;
+  /** Following questions, followers' notices and mail: other features tell it of follow-ups and commitments. */
+  notices: NotificationService;
   /** Starts listening; resolves to the bound port (0 picks a free one). */
   listen(port: number, host?: string): Promise<number>;
   /** Stops accepting, disconnects clients and stops timers. The stores belong to the caller. */
@@ -255,6 +264,30 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
   // Every moderation decision is logged; the record it changes is built again on its next read.
   audit.onAppend(records.logged);
   const stopPurge = schedulePurge(records, log);
+
+  // People who asked hear back: follows, notices, mail.
+  let boundUrl = 'http://127.0.0.1';
+  const mailer = createMailer(() => stores.notifications.mailSettings(), options.smtp ?? null, log.child({ module: 'mail' }));
+  const notices = createNotificationService({
+    store: stores.notifications,
+    questions: questionReader,
+    mailer,
+    secret: options.secret,
+    baseUrl: () => options.publicUrl ?? boundUrl,
+    toPerson: (personId, notice) => io.to(rooms.user(personId)).emit('notices:arrived', { notice }),
+    now,
+    log,
+  });
+  // Followers hear of what the department did, on the node where it was stored (the notice
+  // reaches the person's other nodes through the adapter); an officer's request never waits on SMTP.
+  followUps.onChange((change) => void notices.onFollowUpChange(change).catch((err: unknown) => log.warn({ err }, 'followers could not be told of a follow-up')));
+  commitments.onChange((change) => void notices.onCommitmentChange(change).catch((err: unknown) => log.warn({ err }, 'followers could not be told of a commitment')));
+  const questionEvents = createQuestionEvents((err) => log.warn({ err }, 'a question listener failed'));
+  questionEvents.onAsked((q) => notices.asked(q));
+  const purgeAddresses = () => void notices.purgeExpired().catch((err: unknown) => log.warn({ err }, 'mail addresses could not be purged'));
+  purgeAddresses();
+  const addressPurge = setInterval(purgeAddresses, 3600_000);
+  addressPurge.unref();
   const networkKey = networkKeyer(options.secret);
   mountHttp(app, {
     options: { secureCookies: options.secureCookies, secret: options.secret, clientDir: options.clientDir, maxBodyBytes: MAX_MESSAGE_BYTES },
@@ -273,6 +306,7 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     followUps,
     commitments,
     networkKey: (req) => networkKey(req.ip ?? ''),
+    mail: { notices, mailer, store: stores.notifications },
     settingsChanged: () => {
       personalInfo.forget();
       void settingsChanged.publish('site').catch((err: unknown) => log.warn({ err }, 'could not tell other nodes of a settings change'));
@@ -331,7 +365,9 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     // On one SQLite file every change normally passes through this node, so the index is exact and
     // the re-read is only a safety net (a second process on the file); with Redis, other nodes write.
     similarMaxAgeMs: stores.redis ? SIMILAR_MAX_AGE_MS : SIMILAR_MAX_AGE_SQLITE_MS,
+    events: questionEvents,
   });
+  registerNotices({ io, limits, log, isUnavailable, notices });
   // The presenter screen: its read (the hall code, live only) and the host's "next question".
   registerPresenter({ io, limits, log, isUnavailable, townHalls, halls });
   registerQaAdvance({ io, room, limits, log, isUnavailable, questions: stores.questions, townHalls, identity, pseudonyms });
@@ -378,18 +414,22 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     followUps,
     commitments,
     frames: { stats: frames.stats },
+    notices,
     listen: (port, host = '127.0.0.1') =>
       new Promise((resolve, reject) => {
         http.once('error', reject);
         http.listen(port, host, () => {
           const bound = (http.address() as AddressInfo).port;
           if (options.allowLoopbackOrigins) originAllowed.allow(loopbackOrigins(bound));
+          boundUrl = `http://${host}:${bound}`;
           resolve(bound);
         });
       }),
     async close() {
       stopPurge();
       stopBackchannelPurge();
+      clearInterval(addressPurge);
+      mailer.close();
       qa.close();
       polls.close();
       await media.close();

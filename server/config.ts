@@ -73,6 +73,13 @@ const Env = z.object({
   /** The mediasoup worker binary; by default the one scripts/build-mediasoup-worker.sh caches. */
   MEDIASOUP_WORKER_BIN: z.string().optional(),
   ROUNDTABLE_CACHE: z.string().optional(),
+  /** SMTP for followers' mail, used while the admin's mail settings name no host. */
+  SMTP_HOST: z.string().optional(),
+  SMTP_PORT: z.coerce.number().int().min(1).max(65535).default(587),
+  SMTP_SECURE: bool.default(false),
+  SMTP_USER: z.string().default(''),
+  SMTP_PASSWORD: z.string().default(''),
+  SMTP_FROM: z.string().default(''),
   XDG_CACHE_HOME: z.string().optional(),
   HOME: z.string().optional(),
 });
@@ -100,6 +107,7 @@ export interface Config {
   frameWritesPerSecond: number;
   clientDir: string;
   logLevel: string;
+  smtp: { host: string; port: number; secure: boolean; user: string; password: string; from: string } | null;
   media: {
     listenIp: string;
     announcedIp: string | undefined;
@@ -173,6 +181,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     frameWritesPerSecond: e.ROUNDTABLE_FRAME_WRITES_PER_SECOND,
     clientDir: path.resolve(e.ROUNDTABLE_CLIENT_DIR),
     logLevel: e.ROUNDTABLE_LOG_LEVEL,
+    smtp: e.SMTP_HOST
+      ? { host: e.SMTP_HOST, port: e.SMTP_PORT, secure: e.SMTP_SECURE, user: e.SMTP_USER, password: e.SMTP_PASSWORD, from: e.SMTP_FROM }
+      : null,
     media: {
       listenIp: e.ROUNDTABLE_MEDIA_LISTEN_IP,
       announcedIp: e.ROUNDTABLE_MEDIA_ANNOUNCED_IP,
@@ -204,4 +215,5 @@ export const redacted = (c: Config) => ({
   admin: c.admin ? { username: c.admin.username, password: '[set]' } : null,
   redisUrl: c.redisUrl ? c.redisUrl.replace(/\/\/[^@]*@/, '//[credentials]@') : null,
   filterWords: `${c.filterWords.length} words`,
+  smtp: c.smtp ? { ...c.smtp, password: c.smtp.password ? '[set]' : '' } : null,
 });

@@ -18,6 +18,10 @@ import type { IdentityService } from './identity/service.js';
 import type { Sessions } from './identity/sessions.js';
 import { staffRoutes } from './identity/staff-routes.js';
 import { moderationRoutes } from './moderation/routes.js';
+import type { Mailer } from './notifications/mail.js';
+import { mailLinkRoutes, mailSettingsRoutes } from './notifications/routes.js';
+import type { NotificationService } from './notifications/service.js';
+import type { NotificationStore } from './notifications/store.js';
 import type { CachedRecords } from './record/cache.js';
 import { recordRoutes } from './record/routes.js';
 import { settingsRoutes } from './settings/routes.js';
@@ -52,6 +56,8 @@ export interface HttpDeps {
   commitments: CommitmentService;
   /** The keyed hash of a request's network, for rate limits on requests without a session. */
   networkKey(req: express.Request): string;
+  /** Followers' mail: the links in it and the admin's SMTP settings. */
+  mail: { notices: NotificationService; mailer: Mailer; store: NotificationStore };
   /** An admin changed the settings here (the record and the personal-information screen depend on them). */
   settingsChanged(): void;
 }
@@ -81,6 +87,9 @@ export function mountHttp(app: express.Express, deps: HttpDeps): void {
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
   });
+  // Mail links come from mail clients (no Origin, no session): before the origin check and the JSON parser.
+  const mailDeps = { ...deps.mail, limits, networkKey: deps.networkKey, log };
+  app.use('/api', mailLinkRoutes(mailDeps));
   app.use('/api', (req, _res, next) => {
     if (req.method !== 'GET' && req.method !== 'HEAD' && !deps.originAllowed(req.headers.origin)) {
       return next(new CommandError(ErrorCode.FORBIDDEN, 'Requests from this origin are not allowed.'));
@@ -107,6 +116,7 @@ export function mountHttp(app: express.Express, deps: HttpDeps): void {
   app.use('/api', namedListRoutes('units', deps.units, log));
   app.use('/api', followUpRoutes(deps.followUps));
   app.use('/api', commitmentRoutes({ commitments: deps.commitments, log, limits, networkKey: deps.networkKey }));
+  app.use('/api', mailSettingsRoutes(mailDeps));
   app.use('/api', (_req, _res, next) => next(new CommandError(ErrorCode.NOT_FOUND, 'No such endpoint.')));
   // The hall's short link (`/h/<code>`), before the client answers every other path.
   app.use(hallLinkRoutes({ townHalls: deps.townHalls, halls: deps.halls, limits, networkKey: deps.networkKey }));

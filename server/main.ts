@@ -28,6 +28,8 @@ const app = createApp(
     socketCaps: config.socketCaps,
     integrity: config.integrity,
     mediaLeaseMs: config.media.leaseMs,
+    publicUrl: config.publicUrl,
+    smtp: config.smtp,
     secret: resolveSecret(config.secret, config.dataDir),
   },
   { stores, log, media: media ?? undefined },

@@ -29,6 +29,9 @@ import { createSqliteAuditLogStore } from './moderation/audit-sqlite.js';
 import type { ModerationStores } from './moderation/store.js';
 import { createRedisModerationStores } from './moderation/store-redis.js';
 import { createSqliteModerationStores } from './moderation/store-sqlite.js';
+import type { NotificationStore } from './notifications/store.js';
+import { createRedisNotificationStore } from './notifications/store-redis.js';
+import { createSqliteNotificationStore } from './notifications/store-sqlite.js';
 import type { PollStore } from './polls/store.js';
 import { createRedisPollStore } from './polls/store-redis.js';
 import { createSqlitePollStore } from './polls/store-sqlite.js';
@@ -75,6 +78,8 @@ export interface Stores {
   backchannel: BackchannelStore;
   /** What the department said it would do, and its dated updates. */
   commitments: CommitmentStore;
+  /** Follows, followers' notices, and the addresses given for mail (kept apart). */
+  notifications: NotificationStore;
   /** Ephemeral state shared by the nodes: dirty keys, rate limits, invalidations, the stage. */
   coordination: Coordination;
   /** The shared connection when running on Redis (the tests and the bench read it; features use `coordination`). */
@@ -113,6 +118,7 @@ export async function openStores(opts: StoresOptions): Promise<Stores> {
       captions: createSqliteCaptionStore(db),
       backchannel: createSqliteBackchannelStore(db),
       commitments: createSqliteCommitmentStore(db),
+      notifications: createSqliteNotificationStore(db),
       coordination,
       redis: null,
       adapterRedis: null,
@@ -144,6 +150,7 @@ export async function openStores(opts: StoresOptions): Promise<Stores> {
     captions: createRedisCaptionStore(redis),
     backchannel: createRedisBackchannelStore(redis),
     commitments: createRedisCommitmentStore(redis),
+    notifications: createRedisNotificationStore(redis),
     coordination,
     redis,
     adapterRedis,

@@ -5,6 +5,7 @@ import type { ChatClientEvents, ChatServerEvents } from './chat.js';
 import type { ForumClientEvents, ForumServerEvents } from './forum.js';
 import type { MediaClientEvents, MediaServerEvents } from './media.js';
 import type { ModClientEvents, ModServerEvents } from './moderation-events.js';
+import type { NoticesClientEvents, NoticesServerEvents } from './notices.js';
 import type { PollClientEvents, PollServerEvents } from './polls.js';
 import type { PresenterClientEvents } from './presenter.js';
 import type { QaClientEvents, QaServerEvents } from './qa.js';
@@ -21,7 +22,8 @@ export type ClientToServerEvents = RoomClientEvents &
   ChatClientEvents &
   CaptionsClientEvents &
   PresenterClientEvents &
-  BackchannelClientEvents;
+  BackchannelClientEvents &
+  NoticesClientEvents;
 export type ServerToClientEvents = RoomServerEvents &
   QaServerEvents &
   ModServerEvents &
@@ -31,6 +33,7 @@ export type ServerToClientEvents = RoomServerEvents &
   MediaServerEvents &
   ChatServerEvents &
   CaptionsServerEvents &
-  BackchannelServerEvents;
+  BackchannelServerEvents &
+  NoticesServerEvents;
 export type InterServerEvents = Record<string, never>;
 export type CommandName = keyof ClientToServerEvents;

@@ -57,6 +57,8 @@ export interface QaDeps extends CommandDeps {
    * bounds how late another node's (or process's) questions are offered. SIMILAR_MAX_AGE_MS by default.
    */
   similarMaxAgeMs?: number;
+  /** Told of every question stored (the notices make its asker a follower). */
+  events?: { asked(question: QuestionRecord): void };
 }
 
 /** Wires the live Q&A commands onto every connection. */
@@ -142,6 +144,7 @@ export function registerQa(deps: QaDeps): { close(): void } {
           }),
       );
       deps.log.info({ question: q.id, townHall: q.townHallId, status: q.status }, 'question asked');
+      deps.events?.asked(q);
       const reviews = canReview(user.role);
       broadcast.changed(q, reviews);
       return viewOf(q, 'author', pseudonym(user.id, q.townHallId), reviews);

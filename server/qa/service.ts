@@ -2,7 +2,7 @@ import type { QuestionRecord, QuestionStore } from './store.js';
 
 export type { QuestionRecord };
 
-/** What other features (the town hall record) may ask of Q&A. */
+/** What other features (the town hall record, the notices) may ask of Q&A. */
 export interface QuestionReader {
   /** Every question of a town hall, whatever its state, for the public record to filter. */
   listForRecord(townHallId: string): Promise<QuestionRecord[]>;
@@ -10,6 +10,8 @@ export interface QuestionReader {
   get(id: string): Promise<QuestionRecord | null>;
   /** Replaces these authors' names on the town hall's questions; resolves to how many changed. */
   forgetAuthorNames(townHallId: string, authorIds: string[], replacement: string): Promise<number>;
+  /** Whether this person has a vote on the question. */
+  hasVoted(question: Pick<QuestionRecord, 'id' | 'townHallId'>, userId: string): Promise<boolean>;
 }
 
 export function createQuestionReader(questions: QuestionStore): QuestionReader {
@@ -17,5 +19,32 @@ export function createQuestionReader(questions: QuestionStore): QuestionReader {
     listForRecord: (townHallId) => questions.listForRecord(townHallId),
     get: (id) => questions.getQuestion(id),
     forgetAuthorNames: (townHallId, authorIds, replacement) => questions.forgetAuthorNames(townHallId, authorIds, replacement),
+    hasVoted: async (q, userId) => (await questions.votesBy(q.townHallId, userId)).includes(q.id),
+  };
+}
+
+/** What Q&A tells other features after it stored something. */
+export interface QuestionEvents {
+  /** After a question is stored (published or held), with its record. Returns the way to stop listening. */
+  onAsked(listener: (question: QuestionRecord) => void | Promise<void>): () => void;
+}
+
+/** Q&A's side of QuestionEvents: the handlers call `asked`; a listener's failure never fails the ask. */
+export function createQuestionEvents(onError: (err: unknown) => void): QuestionEvents & { asked(question: QuestionRecord): void } {
+  const listeners = new Set<(question: QuestionRecord) => void | Promise<void>>();
+  return {
+    onAsked(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    asked(question) {
+      for (const listener of listeners) {
+        try {
+          void Promise.resolve(listener(question)).catch(onError);
+        } catch (err) {
+          onError(err);
+        }
+      }
+    },
   };
 }

@@ -27,6 +27,8 @@ import { createRedisQueueStore } from '../../server/moderation/queue-store-redis
 import { createSqliteQueueStore } from '../../server/moderation/queue-store-sqlite.js';
 import { createRedisSanctionStore } from '../../server/moderation/sanction-store-redis.js';
 import { createSqliteSanctionStore } from '../../server/moderation/sanction-store-sqlite.js';
+import { createRedisNotificationStore } from '../../server/notifications/store-redis.js';
+import { createSqliteNotificationStore } from '../../server/notifications/store-sqlite.js';
 import { createRedisPollStore } from '../../server/polls/store-redis.js';
 import { createSqlitePollStore } from '../../server/polls/store-sqlite.js';
 import { createRedisQuestionStore } from '../../server/qa/store-redis.js';
@@ -52,6 +54,7 @@ import { describeAppealStore } from './moderation-appeals.contract.js';
 import { describeFilterStore } from './moderation-filter.contract.js';
 import { describeQueueStore } from './moderation-queue.contract.js';
 import { describeSanctionStore } from './moderation-sanctions.contract.js';
+import { describeNotificationStore } from './notifications.contract.js';
 import { describePollStore } from './polls.contract.js';
 import { describeQuestionStore } from './qa.contract.js';
 import { describeQuestionMerges } from './qa-merge.contract.js';
@@ -185,6 +188,8 @@ describeCaptionStore('sqlite', sqlite(createSqliteCaptionStore));
 describeCaptionStore('redis', redis(createRedisCaptionStore));
 describeBackchannelStore('sqlite', sqlite(createSqliteBackchannelStore));
 describeBackchannelStore('redis', redis(createRedisBackchannelStore));
+describeNotificationStore('sqlite', sqlite(createSqliteNotificationStore));
+describeNotificationStore('redis', redis(createRedisNotificationStore));
 
 // The audit suite also needs to tamper with the stored entries, the way only direct access to
 // each backend can.

@@ -92,9 +92,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       flagAccountAgeHours: options.flagAccountAgeHours ?? 72,
       secret: 'test-secret-test-secret-test-secret-0123',
       ...(options.socketCaps ? { socketCaps: options.socketCaps } : {}),
-      ...(options.now ? { now: options.now } : {}),
       trustProxy: options.trustProxy ?? false,
       integrity: options.integrity ?? { votesPerNetwork: 1e9, identities: { freePerNetwork: 1e9, baseWork: 1 } },
+      ...(options.now ? { now: options.now } : {}),
     },
     { stores: options.wrapStores?.(stores) ?? stores, log: options.log ?? createLogger('silent'), media: media ?? undefined },
   );

@@ -18,6 +18,7 @@ export type Route =
   | { name: 'notices' }
   | { name: 'followups' }
   | { name: 'commitments' }
+  | { name: 'mail-link'; action: 'confirm' | 'unsubscribe' }
   | { name: 'not-found' };
 
 export function matchRoute(path: string): Route {
@@ -29,6 +30,7 @@ export function matchRoute(path: string): Route {
   if (clean === '/forum') return { name: 'forum' };
   if (clean === '/moderate') return { name: 'moderate' };
   if (clean === '/notices') return { name: 'notices' };
+  if (clean === '/mail/confirm' || clean === '/mail/unsubscribe') return { name: 'mail-link', action: clean === '/mail/confirm' ? 'confirm' : 'unsubscribe' };
   if (clean === '/schedule') return { name: 'schedule' };
   if (clean === '/followups') return { name: 'followups' };
   if (clean === '/commitments') return { name: 'commitments' };
