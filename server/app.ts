@@ -50,6 +50,7 @@ import { createHallService } from './townhall/hall.js';
 import { createVoteGuard } from './townhall/vote-guard.js';
 import { createTopicService } from './settings/topics.js';
 import { createIdentityChallenges, type IdentityCost } from './identity/challenge.js';
+import { createAccountabilityService, noneRecorded, type AccountabilityService } from './accountability/service.js';
 
 export interface AppOptions {
   allowedOrigins: string[];
@@ -79,6 +80,10 @@ export interface AppOptions {
   frameWritesPerSecond?: number;
   /** How long a town hall's media home lease lasts unrenewed (10 s by default): video's failover time. */
   mediaLeaseMs?: number;
+  /** The department's IANA time zone: the accountability page's months and due days ('UTC' by default). */
+  timeZone?: string;
+  /** The site's public address, for the Atom feeds' absolute links (the request's own when unset). */
+  publicUrl?: string;
 }
 
 export interface Integrity {
@@ -102,6 +107,8 @@ export interface App {
   moderation: ModerationPipeline;
   /** The public records of ended town halls, as the record endpoint serves them. */
   records: CachedRecords;
+  /** The accountability figures and feeds; `forget()` when a follow-up or commitment changes. */
+  accountability: AccountabilityService;
   /** The rooms' frames: the tick they run at and what they skipped, for the benchmark and metrics. */
   frames: Pick<RoomFrames, 'stats'>;
   /** Starts listening; resolves to the bound port (0 picks a free one). */
@@ -220,6 +227,17 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
   // Every moderation decision is logged; the record it changes is built again on its next read.
   audit.onAppend(records.logged);
   const stopPurge = schedulePurge(records, log);
+  // The accountability figures and feeds. The follow-up queue and the commitments are wired in
+  // when their features join the app; until then none are recorded.
+  const accountability = createAccountabilityService({
+    townHalls,
+    questions: createQuestionReader(stores.questions),
+    followUps: noneRecorded,
+    commitments: noneRecorded,
+    topics,
+    timeZone: options.timeZone ?? 'UTC',
+    now: Date.now,
+  });
   const networkKey = networkKeyer(options.secret);
   mountHttp(app, {
     options: { secureCookies: options.secureCookies, secret: options.secret, clientDir: options.clientDir, maxBodyBytes: MAX_MESSAGE_BYTES },
@@ -234,6 +252,8 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     townHalls,
     records,
     topics,
+    accountability,
+    ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
     networkKey: (req) => networkKey(req.ip ?? ''),
     settingsChanged: () => {
       personalInfo.forget();
@@ -337,6 +357,7 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     townHalls,
     moderation: moderation.pipeline,
     records,
+    accountability,
     frames: { stats: frames.stats },
     listen: (port, host = '127.0.0.1') =>
       new Promise((resolve, reject) => {

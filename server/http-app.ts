@@ -7,6 +7,8 @@ import helmet from 'helmet';
 import { CommandError, ErrorCode } from '../shared/errors.js';
 import type { Logger } from './core/log.js';
 import type { RateLimits } from './core/rate-limit.js';
+import { accountabilityRoutes, feedRoutes } from './accountability/routes.js';
+import type { AccountabilityService } from './accountability/service.js';
 import { forumRoutes } from './forum/routes.js';
 import { errorHandler } from './http/errors.js';
 import type { OriginCheck } from './http/origin.js';
@@ -41,6 +43,10 @@ export interface HttpDeps {
   townHalls: TownHallService;
   records: CachedRecords;
   topics: TopicService;
+  /** The accountability figures and the Atom feeds. */
+  accountability: AccountabilityService;
+  /** The site's public address, for the feeds' absolute links (the request's own when unset). */
+  publicUrl?: string;
   /** The keyed hash of a request's network, for rate limits on requests without a session. */
   networkKey(req: express.Request): string;
   /** An admin changed the settings here (the record and the personal-information screen depend on them). */
@@ -95,9 +101,14 @@ export function mountHttp(app: express.Express, deps: HttpDeps): void {
     }),
   );
   app.use('/api', topicRoutes(deps.topics, log, () => records.forget()));
+  // The accountability figures: the versioned public API (docs/public-api.md).
+  const accountabilityDeps = { accountability: deps.accountability, limits, networkKey: deps.networkKey, ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}) };
+  app.use('/api', accountabilityRoutes(accountabilityDeps));
   app.use('/api', (_req, _res, next) => next(new CommandError(ErrorCode.NOT_FOUND, 'No such endpoint.')));
   // The hall's short link (`/h/<code>`), before the client answers every other path.
   app.use(hallLinkRoutes({ townHalls: deps.townHalls, halls: deps.halls, limits, networkKey: deps.networkKey }));
+  // The Atom feeds, beside the pages they follow.
+  app.use(feedRoutes(accountabilityDeps));
   serveClient(app, options.clientDir);
   app.use(errorHandler(log, isUnavailable));
 }

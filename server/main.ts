@@ -28,6 +28,9 @@ const app = createApp(
     socketCaps: config.socketCaps,
     integrity: config.integrity,
     mediaLeaseMs: config.media.leaseMs,
+    timeZone: config.timeZone,
+    // Without a configured address the feeds name the one each request came to.
+    ...(config.allowLoopbackOrigins ? {} : { publicUrl: config.publicUrl }),
     secret: resolveSecret(config.secret, config.dataDir),
   },
   { stores, log, media: media ?? undefined },
