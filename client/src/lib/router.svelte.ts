@@ -16,6 +16,7 @@ export type Route =
   | { name: 'forum-thread'; id: string }
   | { name: 'moderate' }
   | { name: 'notices' }
+  | { name: 'accountability' }
   | { name: 'not-found' };
 
 export function matchRoute(path: string): Route {
@@ -28,6 +29,7 @@ export function matchRoute(path: string): Route {
   if (clean === '/moderate') return { name: 'moderate' };
   if (clean === '/notices') return { name: 'notices' };
   if (clean === '/schedule') return { name: 'schedule' };
+  if (clean === '/accountability') return { name: 'accountability' };
   const forum = /^\/forum\/(c|t)\/([^/]+)$/.exec(clean);
   if (forum?.[2]) {
     try {
