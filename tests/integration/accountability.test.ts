@@ -99,6 +99,15 @@ describe.each(['sqlite', 'redis'] as const)('the accountability API on %s', (sto
     expect(JSON.parse(await json.text())).toEqual(api);
   });
 
+  it('serves a built report for a minute, and builds it again once told of a change', async () => {
+    const read = async () => ((await (await get(`/api/v1/accountability?from=${month}&to=${month}`)).json()) as AccountabilityReport).totals.questions.received;
+    const before = await read();
+    await server.stores.questions.addQuestion({ townHallId, authorId: 'resident2', authorName: 'Bo', authorRole: null, anonymous: false, text: 'A late one', holdReason: null, filterHits: [], status: 'published' });
+    expect(await read()).toBe(before);
+    server.app.accountability.forget();
+    expect(await read()).toBe(before + 1);
+  });
+
   it('serves valid Atom feeds for a town hall and for the commitments', async () => {
     const feed = await get(`/townhalls/${townHallId}/feed.atom`);
     expect(feed.status).toBe(200);
