@@ -116,6 +116,8 @@ describe('the accountability page in the browser', () => {
     expect(await link.getAttribute('href')).toBe('/accountability');
     const feed = page.getByRole('link', { name: 'Seguir esta reunión (canal Atom)' });
     expect(await feed.getAttribute('href')).toBe(`/townhalls/${townHallId}/feed.atom?lang=es`);
+    // Feed readers find it from the page too.
+    expect(await page.locator('head link[rel="alternate"][type="application/atom+xml"]').getAttribute('href')).toBe(`/townhalls/${townHallId}/feed.atom?lang=es`);
     const res = await page.request.get(`${server.url}${await feed.getAttribute('href')}`);
     expect(res.headers()['content-type']).toBe('application/atom+xml; charset=utf-8');
     await page.close();
