@@ -56,6 +56,7 @@ import { createUnitService } from './settings/units.js';
 import { createFollowUpService, type FollowUpService } from './followups/service.js';
 import { createCommitmentService, type CommitmentService } from './commitments/service.js';
 import { createIdentityChallenges, type IdentityCost } from './identity/challenge.js';
+import { createAccountabilityService, type AccountabilityService } from './accountability/service.js';
 
 export interface AppOptions {
   allowedOrigins: string[];
@@ -85,12 +86,14 @@ export interface AppOptions {
   frameWritesPerSecond?: number;
   /** How long a town hall's media home lease lasts unrenewed (10 s by default): video's failover time. */
   mediaLeaseMs?: number;
-  /** Where links in mail point (ROUNDTABLE_PUBLIC_URL); the address `listen` binds when absent. */
+  /** Where links in mail and the Atom feeds point (ROUNDTABLE_PUBLIC_URL); the address `listen` binds when absent. */
   publicUrl?: string;
   /** SMTP from the environment, used while the admin's mail settings name no host. */
   smtp?: SmtpSettings | null;
   /** The clock services stamp times and judge days by (Date.now by default): a test moves it a day forward. */
   now?: () => number;
+  /** The department's IANA time zone: the accountability page's months and due days ('UTC' by default). */
+  timeZone?: string;
 }
 
 export interface Integrity {
@@ -118,6 +121,8 @@ export interface App {
   followUps: FollowUpService;
   /** The department's commitments; `onChange` tells feeds and notices what changed. */
   commitments: CommitmentService;
+  /** The accountability figures and feeds; `forget()` when a follow-up or commitment changes. */
+  accountability: AccountabilityService;
   /** The rooms' frames: the tick they run at and what they skipped, for the benchmark and metrics. */
   frames: Pick<RoomFrames, 'stats'>;
   /** Following questions, followers' notices and mail: other features tell it of follow-ups and commitments. */
@@ -175,6 +180,7 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     unitOf: async (userId) => (await identity.listStaff()).find((s) => s.id === userId)?.unitId ?? null,
     log,
     now,
+    ...(options.timeZone ? { timeZone: options.timeZone } : {}),
   });
   const originAllowed = createOriginCheck(options.allowedOrigins);
   const trust = compileTrust(options.trustProxy ?? false);
@@ -288,6 +294,19 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
   purgeAddresses();
   const addressPurge = setInterval(purgeAddresses, 3600_000);
   addressPurge.unref();
+  // The accountability figures and feeds, read from the follow-up queue and the commitments.
+  const accountability = createAccountabilityService({
+    townHalls,
+    questions: questionReader,
+    followUps: { listAll: () => followUps.listPublic() },
+    commitments: { listAll: async () => (await commitments.list()).commitments },
+    topics,
+    timeZone: options.timeZone ?? 'UTC',
+    now,
+  });
+  // The figures and feeds are built again on their next read after any change here.
+  followUps.onChange(() => accountability.forget());
+  commitments.onChange(() => accountability.forget());
   const networkKey = networkKeyer(options.secret);
   mountHttp(app, {
     options: { secureCookies: options.secureCookies, secret: options.secret, clientDir: options.clientDir, maxBodyBytes: MAX_MESSAGE_BYTES },
@@ -305,6 +324,8 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     units,
     followUps,
     commitments,
+    accountability,
+    ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
     networkKey: (req) => networkKey(req.ip ?? ''),
     mail: { notices, mailer, store: stores.notifications },
     settingsChanged: () => {
@@ -413,6 +434,7 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     records,
     followUps,
     commitments,
+    accountability,
     frames: { stats: frames.stats },
     notices,
     listen: (port, host = '127.0.0.1') =>

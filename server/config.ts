@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { DEFAULT_SOCKET_CAPS, type SocketCaps } from './core/socket-caps.js';
 import { parseTrustProxy, type TrustProxy } from './http/address.js';
 import { DEFAULT_WRITES_PER_SECOND } from './townhall/frame-tick.js';
+import { isTimeZone } from './accountability/rules.js';
 
 const bool = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no'])
@@ -53,6 +54,8 @@ const Env = z.object({
   /** WebSocket writes a second a node paces town hall frames to (see docs/performance.md). */
   ROUNDTABLE_FRAME_WRITES_PER_SECOND: z.coerce.number().int().min(1000).max(10_000_000).default(DEFAULT_WRITES_PER_SECOND),
   ROUNDTABLE_CLIENT_DIR: z.string().default('dist/client'),
+  /** The department's IANA time zone (America/Chicago…): the accountability page's months and due days. */
+  ROUNDTABLE_TIME_ZONE: z.string().refine(isTimeZone, 'an IANA time zone name, such as America/Chicago').default('UTC'),
   ROUNDTABLE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Town hall video: the address WebRTC transports listen on. */
   ROUNDTABLE_MEDIA_LISTEN_IP: z.union([z.ipv4(), z.ipv6()]).default('127.0.0.1'),
@@ -106,6 +109,7 @@ export interface Config {
   tallyIntervalMs: number;
   frameWritesPerSecond: number;
   clientDir: string;
+  timeZone: string;
   logLevel: string;
   smtp: { host: string; port: number; secure: boolean; user: string; password: string; from: string } | null;
   media: {
@@ -180,6 +184,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tallyIntervalMs: e.ROUNDTABLE_TALLY_INTERVAL_MS,
     frameWritesPerSecond: e.ROUNDTABLE_FRAME_WRITES_PER_SECOND,
     clientDir: path.resolve(e.ROUNDTABLE_CLIENT_DIR),
+    timeZone: e.ROUNDTABLE_TIME_ZONE,
     logLevel: e.ROUNDTABLE_LOG_LEVEL,
     smtp: e.SMTP_HOST
       ? { host: e.SMTP_HOST, port: e.SMTP_PORT, secure: e.SMTP_SECURE, user: e.SMTP_USER, password: e.SMTP_PASSWORD, from: e.SMTP_FROM }

@@ -9,6 +9,8 @@ import { commitmentRoutes } from './commitments/routes.js';
 import type { CommitmentService } from './commitments/service.js';
 import type { Logger } from './core/log.js';
 import type { RateLimits } from './core/rate-limit.js';
+import { accountabilityRoutes, feedRoutes } from './accountability/routes.js';
+import type { AccountabilityService } from './accountability/service.js';
 import { forumRoutes } from './forum/routes.js';
 import { errorHandler } from './http/errors.js';
 import type { OriginCheck } from './http/origin.js';
@@ -54,6 +56,10 @@ export interface HttpDeps {
   followUps: FollowUpService;
   /** What the department said it would do (public reads, officers' writes). */
   commitments: CommitmentService;
+  /** The accountability figures and the Atom feeds. */
+  accountability: AccountabilityService;
+  /** The site's public address, for the feeds' absolute links (the request's own when unset). */
+  publicUrl?: string;
   /** The keyed hash of a request's network, for rate limits on requests without a session. */
   networkKey(req: express.Request): string;
   /** Followers' mail: the links in it and the admin's SMTP settings. */
@@ -117,9 +123,14 @@ export function mountHttp(app: express.Express, deps: HttpDeps): void {
   app.use('/api', followUpRoutes(deps.followUps));
   app.use('/api', commitmentRoutes({ commitments: deps.commitments, log, limits, networkKey: deps.networkKey }));
   app.use('/api', mailSettingsRoutes(mailDeps));
+  // The accountability figures: the versioned public API (docs/public-api.md).
+  const accountabilityDeps = { accountability: deps.accountability, limits, networkKey: deps.networkKey, ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}) };
+  app.use('/api', accountabilityRoutes(accountabilityDeps));
   app.use('/api', (_req, _res, next) => next(new CommandError(ErrorCode.NOT_FOUND, 'No such endpoint.')));
   // The hall's short link (`/h/<code>`), before the client answers every other path.
   app.use(hallLinkRoutes({ townHalls: deps.townHalls, halls: deps.halls, limits, networkKey: deps.networkKey }));
+  // The Atom feeds, beside the pages they follow.
+  app.use(feedRoutes(accountabilityDeps));
   serveClient(app, options.clientDir);
   app.use(errorHandler(log, isUnavailable));
 }

@@ -30,6 +30,7 @@ const app = createApp(
     mediaLeaseMs: config.media.leaseMs,
     publicUrl: config.publicUrl,
     smtp: config.smtp,
+    timeZone: config.timeZone,
     secret: resolveSecret(config.secret, config.dataDir),
   },
   { stores, log, media: media ?? undefined },

@@ -43,6 +43,8 @@ export interface FollowUpService {
   worklist(scope: FollowUpScope, status: FollowUpStatus | undefined, by: SessionUser): Promise<FollowUpView[]>;
   /** Every follow-up the filter names, as stored: for other features' readers. */
   list(filter: FollowUpFilter): Promise<FollowUpRecord[]>;
+  /** Every follow-up the public may see (its question still published), for the figures and feeds. */
+  listPublic(): Promise<FollowUpView[]>;
   act(questionId: string, step: FollowUpStep, by: SessionUser): Promise<FollowUpView>;
   /** Told after every change is stored (on this node). */
   onChange(listener: ChangeListener): () => void;
@@ -150,6 +152,14 @@ export function createFollowUpService(deps: FollowUpDeps): FollowUpService {
       return staffViews(await store.list(filter));
     },
     list: (filter) => store.list(filter),
+    async listPublic() {
+      const all = await store.list({});
+      const published = new Set<string>();
+      for (const townHallId of new Set(all.map((f) => f.townHallId))) {
+        for (const q of await deps.questions.listForRecord(townHallId)) if (q.status === 'published') published.add(q.id);
+      }
+      return all.filter((f) => published.has(f.questionId)).map(publicView);
+    },
     async act(questionId, step, by) {
       if (step.kind === 'assign') await checkAssignment(step);
       for (let attempt = 0; attempt < ATTEMPTS; attempt++) {

@@ -18,6 +18,12 @@ describe('the configuration', () => {
     expect(configured.secureCookies).toBe(true);
   });
 
+  it('reads the department time zone, UTC unless set, and refuses a name the runtime does not know', () => {
+    expect(loadConfig({}).timeZone).toBe('UTC');
+    expect(loadConfig({ ROUNDTABLE_TIME_ZONE: 'America/Chicago' }).timeZone).toBe('America/Chicago');
+    expect(() => loadConfig({ ROUNDTABLE_TIME_ZONE: 'Mars/Olympus' })).toThrow(/ROUNDTABLE_TIME_ZONE/);
+  });
+
   it('reads how old an account must be for its flags to count, 72 hours unless set', () => {
     expect(loadConfig({}).flagAccountAgeHours).toBe(72);
     expect(loadConfig({ ROUNDTABLE_FLAG_ACCOUNT_AGE_HOURS: '0' }).flagAccountAgeHours).toBe(0);

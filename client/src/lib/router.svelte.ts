@@ -19,6 +19,7 @@ export type Route =
   | { name: 'followups' }
   | { name: 'commitments' }
   | { name: 'mail-link'; action: 'confirm' | 'unsubscribe' }
+  | { name: 'accountability' }
   | { name: 'not-found' };
 
 export function matchRoute(path: string): Route {
@@ -34,6 +35,7 @@ export function matchRoute(path: string): Route {
   if (clean === '/schedule') return { name: 'schedule' };
   if (clean === '/followups') return { name: 'followups' };
   if (clean === '/commitments') return { name: 'commitments' };
+  if (clean === '/accountability') return { name: 'accountability' };
   const forum = /^\/forum\/(c|t)\/([^/]+)$/.exec(clean);
   if (forum?.[2]) {
     try {
