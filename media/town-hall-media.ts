@@ -6,6 +6,7 @@ import { pipeListenIp, transportListenIp, type MediaConfig } from './config.js';
 import { MediaRequestError, type MediaEvents, type RouterCloseReason } from './events.js';
 import type { MediaLogger } from './logger.js';
 import { NodePipe } from './node-pipe.js';
+import { TrackRecorder, type TrackRecorderOptions } from './track-recorder.js';
 import type { TownHallRouter } from './router-registry.js';
 import type { WorkerPool } from './worker-pool.js';
 
@@ -216,6 +217,21 @@ export class TownHallMedia {
       await this.#audioLevels?.addProducer({ producerId: producer.id }).catch(() => undefined);
     }
     await this.#audience.pipeEverywhere(producer);
+    if (!producer.closed && !this.closed) {
+      this.#options.events.emit('producernew', { townHallId: this.townHallId, producerId: producer.id, piped: this.#piped.has(producer.id) });
+    }
+  }
+
+  /**
+   * Records one producer to `file` (Matroska, no re-encoding) through a PlainTransport on the
+   * main router, where every producer of the town hall lives. Stop it with `stop()`; it also
+   * ends by itself when the producer or the media closes (the file stays playable).
+   */
+  async recordTrack(producerId: string, file: string, options: Pick<TrackRecorderOptions, 'ffmpegPath' | 'niceness'> = {}): Promise<TrackRecorder> {
+    this.#requireOpen();
+    const producer = this.#producers.get(producerId);
+    if (producer === undefined) throw notFound('producer');
+    return TrackRecorder.start({ ...options, router: this.#main, producer, file, logger: this.#options.logger });
   }
 
   async consume(

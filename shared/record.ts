@@ -50,6 +50,11 @@ export const Settings = z.strictObject({
     .int()
     .min(SETTINGS_LIMITS.backchannelRetentionDays.min)
     .max(SETTINGS_LIMITS.backchannelRetentionDays.max),
+  /**
+   * Every town hall is recorded: recording starts when it goes live and hosts cannot stop it.
+   * Off by default (then a host starts and stops recording).
+   */
+  requireRecording: z.boolean().default(false),
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -58,6 +63,7 @@ export const DEFAULT_SETTINGS: Settings = {
   guestNameRetentionDays: 30,
   allowedPersonalInfo: [],
   backchannelRetentionDays: 365,
+  requireRecording: false,
 };
 
 // ---- the record -----------------------------------------------------------------------------

@@ -22,6 +22,7 @@ export const settingsJson = (s: Settings): string =>
     guestNameRetentionDays: s.guestNameRetentionDays,
     allowedPersonalInfo: [...s.allowedPersonalInfo],
     backchannelRetentionDays: s.backchannelRetentionDays,
+    requireRecording: s.requireRecording,
   } satisfies Settings);
 
 /** Stored JSON read back over the defaults; anything unreadable falls back to them. */
@@ -38,6 +39,7 @@ export function settingsFrom(json: string | null | undefined): Settings {
     guestNameRetentionDays: stored.guestNameRetentionDays ?? DEFAULT_SETTINGS.guestNameRetentionDays,
     allowedPersonalInfo: stored.allowedPersonalInfo ?? DEFAULT_SETTINGS.allowedPersonalInfo,
     backchannelRetentionDays: stored.backchannelRetentionDays ?? DEFAULT_SETTINGS.backchannelRetentionDays,
+    requireRecording: stored.requireRecording ?? DEFAULT_SETTINGS.requireRecording,
   });
   return merged.success ? merged.data : structuredClone(DEFAULT_SETTINGS);
 }

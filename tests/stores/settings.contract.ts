@@ -3,11 +3,18 @@ import { DEFAULT_SETTINGS, type Settings } from '../../shared/record.js';
 import type { SettingsStore } from '../../server/settings/store.js';
 import { storePerTest, type MakeStore } from './harness.js';
 
-const variant = (days: number, off: (keyof Settings['publish'])[], allowedPersonalInfo: string[] = [], backchannelDays = 365): Settings => ({
+const variant = (
+  days: number,
+  off: (keyof Settings['publish'])[],
+  allowedPersonalInfo: string[] = [],
+  backchannelDays = 365,
+  requireRecording = false,
+): Settings => ({
   publish: { ...DEFAULT_SETTINGS.publish, ...Object.fromEntries(off.map((k) => [k, false])) },
   guestNameRetentionDays: days,
   allowedPersonalInfo,
   backchannelRetentionDays: backchannelDays,
+  requireRecording,
 });
 
 export function describeSettingsStore(name: string, makeStore: MakeStore<SettingsStore>): void {
@@ -19,7 +26,7 @@ export function describeSettingsStore(name: string, makeStore: MakeStore<Setting
     });
 
     it('returns what was stored, to this node and to another', async () => {
-      const settings = variant(7, ['chat', 'moderation']);
+      const settings = variant(7, ['chat', 'moderation'], [], 365, true);
       expect(await t.store.put(settings)).toEqual(settings);
       expect(await t.store.get()).toEqual(settings);
       expect(await (await t.another()).get()).toEqual(settings);

@@ -1,0 +1,232 @@
+// One track recorded to one file: a PlainTransport on the town hall's main router sends the
+// producer's RTP to an FFmpeg process on this machine, which copies it into Matroska without
+// re-encoding. Matroska is written cluster by cluster, so a file cut short (FFmpeg or the whole
+// node killed) still plays up to its last complete cluster.
+import { spawn, type ChildProcess } from 'node:child_process';
+import dgram from 'node:dgram';
+import { stat } from 'node:fs/promises';
+import type { types as ms } from 'mediasoup';
+import type { MediaLogger } from './logger.js';
+
+export interface TrackRecorderOptions {
+  /** The router the producer lives on (the town hall's main router). */
+  router: ms.Router;
+  producer: ms.Producer;
+  /** Where the track goes (a `.mkv` path); it must not exist yet. */
+  file: string;
+  /** The FFmpeg binary (default `ffmpeg` on PATH). */
+  ffmpegPath?: string;
+  /** `nice` increment for FFmpeg, so recording yields the CPU to the live service (default 10). */
+  niceness?: number;
+  logger: MediaLogger;
+}
+
+/** How often, and how many times, a keyframe is asked for until FFmpeg has written the track's header. */
+const KEYFRAME_RETRY_MS = 500;
+const KEYFRAME_TRIES = 20;
+/** How long FFmpeg gets to finish its file after being asked to stop, before it is killed. */
+const STOP_GRACE_MS = 5000;
+const SECOND_SIGINT_MS = 1000;
+/** Clusters of at most one second, so a kill loses at most about a second of the track. */
+const CLUSTER_MS = 1000;
+
+export class TrackRecorder {
+  readonly file: string;
+  readonly producerId: string;
+  readonly kind: ms.MediaKind;
+  readonly #transport: ms.PlainTransport;
+  readonly #consumer: ms.Consumer;
+  readonly #ffmpeg: ChildProcess;
+  readonly #exited: Promise<number | null>;
+  readonly #logger: MediaLogger;
+  #keyframes: NodeJS.Timeout | undefined;
+  #stopping: Promise<void> | undefined;
+
+  private constructor(parts: {
+    file: string;
+    producer: ms.Producer;
+    transport: ms.PlainTransport;
+    consumer: ms.Consumer;
+    ffmpeg: ChildProcess;
+    logger: MediaLogger;
+  }) {
+    this.file = parts.file;
+    this.producerId = parts.producer.id;
+    this.kind = parts.producer.kind;
+    this.#transport = parts.transport;
+    this.#consumer = parts.consumer;
+    this.#ffmpeg = parts.ffmpeg;
+    this.#logger = parts.logger;
+    this.#exited = new Promise((resolve) => {
+      if (parts.ffmpeg.exitCode !== null) resolve(parts.ffmpeg.exitCode);
+      else parts.ffmpeg.once('exit', (code) => resolve(code));
+    });
+  }
+
+  /** Starts FFmpeg and the RTP towards it, and asks the publisher for a keyframe. */
+  static async start(options: TrackRecorderOptions): Promise<TrackRecorder> {
+    const { router, producer, file, logger } = options;
+    const transport = await router.createPlainTransport({ listenIp: { ip: '127.0.0.1' }, rtcpMux: false, comedia: false });
+    let ffmpeg: ChildProcess | undefined;
+    try {
+      const consumer = await transport.consume({ producerId: producer.id, rtpCapabilities: router.rtpCapabilities, paused: true });
+      const port = await freePortPair();
+      ffmpeg = spawn(
+        'nice',
+        ['-n', String(options.niceness ?? 10), options.ffmpegPath ?? 'ffmpeg', ...ffmpegArguments(file)],
+        { stdio: ['pipe', 'ignore', 'pipe'] },
+      );
+      const started = new Promise<void>((resolve, reject) => {
+        ffmpeg!.once('spawn', resolve);
+        ffmpeg!.once('error', reject);
+      });
+      ffmpeg.stdin!.end(sdpFor(consumer.rtpParameters, port));
+      await started;
+      const recorder = new TrackRecorder({ file, producer, transport, consumer, ffmpeg, logger });
+      recorder.#watch();
+      // The track ends with its producer (a camera turned off) or with the router.
+      consumer.once('producerclose', () => void recorder.stop());
+      consumer.once('transportclose', () => void recorder.stop());
+      await transport.connect({ ip: '127.0.0.1', port, rtcpPort: port + 1 });
+      await consumer.resume();
+      recorder.#askForKeyframes();
+      return recorder;
+    } catch (error) {
+      ffmpeg?.kill('SIGKILL');
+      transport.close();
+      throw error;
+    }
+  }
+
+  /** FFmpeg's process id (for measuring its CPU). */
+  get pid(): number | undefined {
+    return this.#ffmpeg.pid;
+  }
+
+  /** Resolves with FFmpeg's exit code once it has exited. */
+  get exited(): Promise<number | null> {
+    return this.#exited;
+  }
+
+  /**
+   * Stops the RTP and lets FFmpeg finish the file (its index and duration); kills it if it
+   * does not within a few seconds. The file is playable either way.
+   */
+  stop(): Promise<void> {
+    this.#stopping ??= (async () => {
+      clearInterval(this.#keyframes);
+      if (this.#ffmpeg.exitCode === null && this.#ffmpeg.signalCode === null) {
+        // `nice` execs FFmpeg, so signals reach FFmpeg itself. SIGINT makes it write its index
+        // and duration, but it is only seen between packets, so the RTP keeps flowing until
+        // FFmpeg exits; a second SIGINT interrupts a read that waits for RTP that no longer
+        // comes (the producer closed), at the cost of the duration field.
+        this.#ffmpeg.kill('SIGINT');
+        const again = setTimeout(() => this.#ffmpeg.kill('SIGINT'), SECOND_SIGINT_MS);
+        const timer = setTimeout(() => this.#ffmpeg.kill('SIGKILL'), STOP_GRACE_MS);
+        await this.#exited;
+        clearTimeout(again);
+        clearTimeout(timer);
+      }
+      this.#transport.close();
+    })();
+    return this.#stopping;
+  }
+
+  #watch(): void {
+    let errors = '';
+    this.#ffmpeg.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+      errors = (errors + chunk).slice(-2000);
+    });
+    this.#ffmpeg.once('exit', (code, signal) => {
+      clearInterval(this.#keyframes);
+      if (this.#stopping === undefined) {
+        // Only the codec side of FFmpeg's complaint: its text names files, never people.
+        this.#logger.warn({ code, signal, detail: errors.trim().split('\n').at(-1) ?? '' }, 'track recorder exited early');
+        this.#transport.close();
+      }
+    });
+  }
+
+  /**
+   * FFmpeg writes nothing until it has seen a keyframe (it needs the picture size), and the
+   * first request may reach the publisher before FFmpeg listens: ask again until the header is
+   * on disk.
+   */
+  #askForKeyframes(): void {
+    if (this.kind !== 'video') return;
+    let tries = 0;
+    const ask = async () => {
+      tries += 1;
+      const written = await stat(this.file).then((info) => info.size > 0, () => false);
+      if (written || tries > KEYFRAME_TRIES || this.#consumer.closed) {
+        clearInterval(this.#keyframes);
+        return;
+      }
+      await this.#consumer.requestKeyFrame().catch(() => undefined);
+    };
+    void this.#consumer.requestKeyFrame().catch(() => undefined);
+    this.#keyframes = setInterval(() => void ask(), KEYFRAME_RETRY_MS);
+  }
+}
+
+function ffmpegArguments(file: string): string[] {
+  return [
+    '-hide_banner',
+    '-loglevel', 'error',
+    '-nostdin',
+    '-protocol_whitelist', 'pipe,udp,rtp',
+    '-fflags', '+genpts',
+    '-f', 'sdp',
+    '-i', 'pipe:0',
+    '-map', '0',
+    '-c', 'copy',
+    '-f', 'matroska',
+    '-cluster_time_limit', String(CLUSTER_MS),
+    '-flush_packets', '1',
+    '-n',
+    file,
+  ];
+}
+
+/** The SDP FFmpeg reads to receive one consumer's RTP on `port` (RTCP on `port + 1`). */
+export function sdpFor(rtp: ms.RtpParameters, port: number): string {
+  const codec = rtp.codecs[0];
+  if (codec === undefined) throw new Error('the consumer has no codec');
+  const [kind, name] = codec.mimeType.split('/') as [string, string];
+  const rate = codec.channels && codec.channels > 1 ? `${codec.clockRate}/${codec.channels}` : `${codec.clockRate}`;
+  const parameters = Object.entries(codec.parameters ?? {}).map(([key, value]) => `${key}=${String(value)}`);
+  return [
+    'v=0',
+    'o=- 0 0 IN IP4 127.0.0.1',
+    's=Roundtable track',
+    'c=IN IP4 127.0.0.1',
+    't=0 0',
+    `m=${kind} ${port} RTP/AVP ${codec.payloadType}`,
+    `a=rtpmap:${codec.payloadType} ${name}/${rate}`,
+    ...(parameters.length > 0 ? [`a=fmtp:${codec.payloadType} ${parameters.join(';')}`] : []),
+    'a=recvonly',
+    '',
+  ].join('\n');
+}
+
+/** An even UDP port whose next port is free too, for FFmpeg's RTP and RTCP. */
+async function freePortPair(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    const first = await bind(0);
+    const port = first.address().port;
+    const even = port % 2 === 0 ? port : port + 1;
+    first.close();
+    const pair = await Promise.all([bind(even), bind(even + 1)].map((p) => p.catch(() => null)));
+    for (const socket of pair) socket?.close();
+    if (pair.every((socket) => socket !== null)) return even;
+  }
+  throw new Error('no free UDP port pair for a track recorder');
+}
+
+function bind(port: number): Promise<dgram.Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = dgram.createSocket('udp4');
+    socket.once('error', reject);
+    socket.bind(port, '127.0.0.1', () => resolve(socket));
+  });
+}
