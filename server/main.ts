@@ -28,6 +28,7 @@ const app = createApp(
     socketCaps: config.socketCaps,
     integrity: config.integrity,
     mediaLeaseMs: config.media.leaseMs,
+    recording: { dataDir: config.dataDir, minFreeBytes: config.recording.minFreeBytes },
     secret: resolveSecret(config.secret, config.dataDir),
   },
   { stores, log, media: media ?? undefined },

@@ -28,9 +28,10 @@ export interface AppError {
   fields?: string[];
   /**
    * A cause the client words in its own language: with INVALID_PAYLOAD, a name too close to a
-   * staff member's; with CONFLICT, a question that was merged into another (vote for that one).
+   * staff member's; with CONFLICT, a question that was merged into another (vote for that one);
+   * with UNAVAILABLE, recording refused for lack of disk space.
    */
-  reason?: 'STAFF_NAME' | 'MERGED';
+  reason?: 'STAFF_NAME' | 'MERGED' | 'DISK_LOW';
   /** With FORBIDDEN for a timed-out or banned person: when it ends (ms since epoch), or null if permanent. */
   until?: number | null;
 }

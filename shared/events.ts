@@ -8,6 +8,7 @@ import type { ModClientEvents, ModServerEvents } from './moderation-events.js';
 import type { PollClientEvents, PollServerEvents } from './polls.js';
 import type { PresenterClientEvents } from './presenter.js';
 import type { QaClientEvents, QaServerEvents } from './qa.js';
+import type { RecordingClientEvents, RecordingServerEvents } from './recording.js';
 import type { RoomClientEvents, RoomServerEvents } from './room.js';
 import type { TownHallClientEvents, TownHallServerEvents } from './townhall.js';
 
@@ -21,7 +22,8 @@ export type ClientToServerEvents = RoomClientEvents &
   ChatClientEvents &
   CaptionsClientEvents &
   PresenterClientEvents &
-  BackchannelClientEvents;
+  BackchannelClientEvents &
+  RecordingClientEvents;
 export type ServerToClientEvents = RoomServerEvents &
   QaServerEvents &
   ModServerEvents &
@@ -31,6 +33,7 @@ export type ServerToClientEvents = RoomServerEvents &
   MediaServerEvents &
   ChatServerEvents &
   CaptionsServerEvents &
-  BackchannelServerEvents;
+  BackchannelServerEvents &
+  RecordingServerEvents;
 export type InterServerEvents = Record<string, never>;
 export type CommandName = keyof ClientToServerEvents;
