@@ -223,6 +223,32 @@ export class TownHallMedia {
   }
 
   /**
+   * A producer fed with plain RTP from this machine or its private network (an encoder, a
+   * gateway, the tests' FFmpeg) rather than a browser: a comedia PlainTransport on the main
+   * router, RTCP on its own port. It closes with its producer.
+   */
+  async ingestRtp(
+    peerId: string,
+    input: { kind: MediaKind; rtpParameters: ms.RtpParameters; publisher: Publisher },
+  ): Promise<{ producer: TownHallProducer; rtpPort: number; rtcpPort: number }> {
+    this.#requireOpen();
+    const transport = await this.#main.createPlainTransport({ listenIp: { ip: '127.0.0.1' }, rtcpMux: false, comedia: true });
+    try {
+      const producer: TownHallProducer = await transport.produce<PublisherData>({
+        kind: input.kind,
+        rtpParameters: input.rtpParameters,
+        appData: { ...input.publisher, peerId },
+      });
+      producer.observer.once('close', () => transport.close());
+      await this.#keep(producer);
+      return { producer, rtpPort: transport.tuple.localPort, rtcpPort: transport.rtcpTuple?.localPort ?? transport.tuple.localPort };
+    } catch (error) {
+      transport.close();
+      throw error;
+    }
+  }
+
+  /**
    * Records one producer to `file` (Matroska, no re-encoding) through a PlainTransport on the
    * main router, where every producer of the town hall lives. Stop it with `stop()`; it also
    * ends by itself when the producer or the media closes (the file stays playable).

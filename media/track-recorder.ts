@@ -4,7 +4,7 @@
 // node killed) still plays up to its last complete cluster.
 import { spawn, type ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';
-import { stat } from 'node:fs/promises';
+import { stat, writeFile } from 'node:fs/promises';
 import type { types as ms } from 'mediasoup';
 import type { MediaLogger } from './logger.js';
 
@@ -26,7 +26,6 @@ const KEYFRAME_RETRY_MS = 500;
 const KEYFRAME_TRIES = 20;
 /** How long FFmpeg gets to finish its file after being asked to stop, before it is killed. */
 const STOP_GRACE_MS = 5000;
-const SECOND_SIGINT_MS = 1000;
 /** Clusters of at most one second, so a kill loses at most about a second of the track. */
 const CLUSTER_MS = 1000;
 
@@ -71,16 +70,18 @@ export class TrackRecorder {
     try {
       const consumer = await transport.consume({ producerId: producer.id, rtpCapabilities: router.rtpCapabilities, paused: true });
       const port = await freePortPair();
+      const sdpFile = file.replace(/\.mkv$/, '') + '.sdp';
+      await writeFile(sdpFile, sdpFor(consumer.rtpParameters, port), { flag: 'wx' });
       ffmpeg = spawn(
-        'nice',
-        ['-n', String(options.niceness ?? 10), options.ffmpegPath ?? 'ffmpeg', ...ffmpegArguments(file)],
-        { stdio: ['pipe', 'ignore', 'pipe'] },
+        'sh',
+        ['-c', WATCHDOG, 'track-recorder', String(options.niceness ?? 10), options.ffmpegPath ?? 'ffmpeg', ...ffmpegArguments(sdpFile, file)],
+        // Its own process group, so a stuck recorder can be killed with its FFmpeg.
+        { stdio: ['pipe', 'ignore', 'pipe'], detached: true },
       );
       const started = new Promise<void>((resolve, reject) => {
         ffmpeg!.once('spawn', resolve);
         ffmpeg!.once('error', reject);
       });
-      ffmpeg.stdin!.end(sdpFor(consumer.rtpParameters, port));
       await started;
       const recorder = new TrackRecorder({ file, producer, transport, consumer, ffmpeg, logger });
       recorder.#watch();
@@ -92,13 +93,13 @@ export class TrackRecorder {
       recorder.#askForKeyframes();
       return recorder;
     } catch (error) {
-      ffmpeg?.kill('SIGKILL');
+      if (ffmpeg?.pid !== undefined) process.kill(-ffmpeg.pid, 'SIGKILL');
       transport.close();
       throw error;
     }
   }
 
-  /** FFmpeg's process id (for measuring its CPU). */
+  /** The process id of the shell that runs FFmpeg (FFmpeg is its child). */
   get pid(): number | undefined {
     return this.#ffmpeg.pid;
   }
@@ -116,20 +117,23 @@ export class TrackRecorder {
     this.#stopping ??= (async () => {
       clearInterval(this.#keyframes);
       if (this.#ffmpeg.exitCode === null && this.#ffmpeg.signalCode === null) {
-        // `nice` execs FFmpeg, so signals reach FFmpeg itself. SIGINT makes it write its index
-        // and duration, but it is only seen between packets, so the RTP keeps flowing until
-        // FFmpeg exits; a second SIGINT interrupts a read that waits for RTP that no longer
-        // comes (the producer closed), at the cost of the duration field.
-        this.#ffmpeg.kill('SIGINT');
-        const again = setTimeout(() => this.#ffmpeg.kill('SIGINT'), SECOND_SIGINT_MS);
-        const timer = setTimeout(() => this.#ffmpeg.kill('SIGKILL'), STOP_GRACE_MS);
+        // Closing the watchdog's stdin is what makes it stop FFmpeg (see WATCHDOG).
+        this.#ffmpeg.stdin?.end();
+        const timer = setTimeout(() => this.#killGroup(), STOP_GRACE_MS);
         await this.#exited;
-        clearTimeout(again);
         clearTimeout(timer);
       }
       this.#transport.close();
     })();
     return this.#stopping;
+  }
+
+  #killGroup(): void {
+    try {
+      if (this.#ffmpeg.pid !== undefined) process.kill(-this.#ffmpeg.pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
   }
 
   #watch(): void {
@@ -169,15 +173,34 @@ export class TrackRecorder {
   }
 }
 
-function ffmpegArguments(file: string): string[] {
+/**
+ * FFmpeg runs under a small shell that waits on its stdin, a pipe from this process. When the
+ * pipe closes (a stop, or this process killed with SIGKILL) it sends FFmpeg SIGINT, which makes
+ * FFmpeg write its index and duration; SIGINT is only seen between packets, so a second one a
+ * second later interrupts a read waiting for RTP that no longer comes (the router is gone).
+ * So no FFmpeg outlives the server, and every file is finished.
+ */
+const WATCHDOG = `
+exec 3<&0
+n=$1; bin=$2; shift 2
+nice -n "$n" "$bin" "$@" </dev/null &
+f=$!
+{ while read -r _; do :; done; kill -INT $f 2>/dev/null; sleep 1; kill -INT $f 2>/dev/null; } <&3 &
+w=$!
+wait $f; code=$?
+kill $w 2>/dev/null
+exit $code
+`;
+
+function ffmpegArguments(sdpFile: string, file: string): string[] {
   return [
     '-hide_banner',
     '-loglevel', 'error',
     '-nostdin',
-    '-protocol_whitelist', 'pipe,udp,rtp',
+    '-protocol_whitelist', 'file,udp,rtp',
     '-fflags', '+genpts',
     '-f', 'sdp',
-    '-i', 'pipe:0',
+    '-i', sdpFile,
     '-map', '0',
     '-c', 'copy',
     '-f', 'matroska',
