@@ -107,13 +107,22 @@ export class RecordingSession {
     const participant = participantOf(producer);
     this.timeline.add({ type: 'track-started', trackId: producerId, file, kind, source, participant });
     if (source === 'screen') this.timeline.add({ type: 'screen-on', trackId: producerId, participant });
-    const ended = recorder.exited.then(() => {
-      this.#tracks.delete(producerId);
+    // The track ends when its producer does (FFmpeg finishes its file a moment later), or when
+    // FFmpeg stops for any other reason.
+    let ended = false;
+    const end = () => {
+      if (ended) return;
+      ended = true;
       this.timeline.add({ type: 'track-stopped', trackId: producerId, file });
       if (source === 'screen') this.timeline.add({ type: 'screen-off', trackId: producerId, participant });
+    };
+    producer.observer.once('close', end);
+    const exited = recorder.exited.then(() => {
+      this.#tracks.delete(producerId);
+      end();
     });
-    this.#ending.add(ended);
-    void ended.finally(() => this.#ending.delete(ended));
+    this.#ending.add(exited);
+    void exited.finally(() => this.#ending.delete(exited));
     if (this.stopped) await recorder.stop();
   }
 
