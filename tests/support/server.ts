@@ -11,7 +11,7 @@ import type { IdentityChallenge, IdentityProof, Me } from '../../shared/session.
 import { solveChallenge } from 'altcha-lib';
 import { deriveKey } from 'altcha-lib/algorithms/sha';
 import type { NewTownHall } from '../../server/townhall/store.js';
-import { createApp, type App, type Integrity } from '../../server/app.js';
+import { createApp, type App, type AppOptions, type Integrity } from '../../server/app.js';
 import { createLogger, type Logger } from '../../server/core/log.js';
 import type { SocketCaps } from '../../server/core/socket-caps.js';
 import type { TrustProxy } from '../../server/http/address.js';
@@ -55,6 +55,8 @@ export interface TestServerOptions {
   socketCaps?: SocketCaps;
   /** As if the public URL were https (the default is plain http on 127.0.0.1). */
   secureCookies?: boolean;
+  /** Recording (needs `media`): where recordings go and the free-space threshold. */
+  recording?: AppOptions['recording'];
 }
 
 export interface TestServer {
@@ -90,6 +92,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       flagAccountAgeHours: options.flagAccountAgeHours ?? 72,
       secret: 'test-secret-test-secret-test-secret-0123',
       ...(options.socketCaps ? { socketCaps: options.socketCaps } : {}),
+      ...(options.recording ? { recording: options.recording } : {}),
       trustProxy: options.trustProxy ?? false,
       integrity: options.integrity ?? { votesPerNetwork: 1e9, identities: { freePerNetwork: 1e9, baseWork: 1 } },
     },
