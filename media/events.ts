@@ -21,6 +21,11 @@ export type MediaServiceEvents = {
    * changed ('moved': clients join again), or with the service.
    */
   mediaclose: [{ townHallId: Id; reason: RouterCloseReason }];
+  /**
+   * A producer of the town hall is on its main router now, published on this node or received
+   * from another (`piped`): what a recording starts a track for.
+   */
+  producernew: [{ townHallId: Id; producerId: string; piped: boolean }];
   /** A producer went away for any reason other than its town hall's media closing. */
   producerclose: [{ townHallId: Id; producerId: string; peerId: string }];
   /** A consumer was closed because its producer went away; its peer has to be told. */

@@ -18,6 +18,8 @@ export type { MediaLogger } from './logger.js';
 export type { NodePipe, NodePipeEvents, PipeEnd, PipedProducer, ProducerChange } from './node-pipe.js';
 export type { TownHallRouter, TownHallRouterAppData } from './router-registry.js';
 export type { WorkerLoad } from './worker-pool.js';
+export { TrackRecorder, sdpFor } from './track-recorder.js';
+export type { TrackRecorderOptions } from './track-recorder.js';
 export type {
   Publisher,
   PublisherData,

@@ -6,6 +6,7 @@ import { pipeListenIp, transportListenIp, type MediaConfig } from './config.js';
 import { MediaRequestError, type MediaEvents, type RouterCloseReason } from './events.js';
 import type { MediaLogger } from './logger.js';
 import { NodePipe } from './node-pipe.js';
+import { TrackRecorder, type TrackRecorderOptions } from './track-recorder.js';
 import type { TownHallRouter } from './router-registry.js';
 import type { WorkerPool } from './worker-pool.js';
 
@@ -216,6 +217,47 @@ export class TownHallMedia {
       await this.#audioLevels?.addProducer({ producerId: producer.id }).catch(() => undefined);
     }
     await this.#audience.pipeEverywhere(producer);
+    if (!producer.closed && !this.closed) {
+      this.#options.events.emit('producernew', { townHallId: this.townHallId, producerId: producer.id, piped: this.#piped.has(producer.id) });
+    }
+  }
+
+  /**
+   * A producer fed with plain RTP from this machine or its private network (an encoder, a
+   * gateway, the tests' FFmpeg) rather than a browser: a comedia PlainTransport on the main
+   * router, RTCP on its own port. It closes with its producer.
+   */
+  async ingestRtp(
+    peerId: string,
+    input: { kind: MediaKind; rtpParameters: ms.RtpParameters; publisher: Publisher },
+  ): Promise<{ producer: TownHallProducer; rtpPort: number; rtcpPort: number }> {
+    this.#requireOpen();
+    const transport = await this.#main.createPlainTransport({ listenIp: { ip: '127.0.0.1' }, rtcpMux: false, comedia: true });
+    try {
+      const producer: TownHallProducer = await transport.produce<PublisherData>({
+        kind: input.kind,
+        rtpParameters: input.rtpParameters,
+        appData: { ...input.publisher, peerId },
+      });
+      producer.observer.once('close', () => transport.close());
+      await this.#keep(producer);
+      return { producer, rtpPort: transport.tuple.localPort, rtcpPort: transport.rtcpTuple?.localPort ?? transport.tuple.localPort };
+    } catch (error) {
+      transport.close();
+      throw error;
+    }
+  }
+
+  /**
+   * Records one producer to `file` (Matroska, no re-encoding) through a PlainTransport on the
+   * main router, where every producer of the town hall lives. Stop it with `stop()`; it also
+   * ends by itself when the producer or the media closes (the file stays playable).
+   */
+  async recordTrack(producerId: string, file: string, options: Pick<TrackRecorderOptions, 'ffmpegPath' | 'niceness'> = {}): Promise<TrackRecorder> {
+    this.#requireOpen();
+    const producer = this.#producers.get(producerId);
+    if (producer === undefined) throw notFound('producer');
+    return TrackRecorder.start({ ...options, router: this.#main, producer, file, logger: this.#options.logger });
   }
 
   async consume(

@@ -55,6 +55,8 @@ import { createTopicService } from './settings/topics.js';
 import { createUnitService } from './settings/units.js';
 import { createFollowUpService, type FollowUpService } from './followups/service.js';
 import { createCommitmentService, type CommitmentService } from './commitments/service.js';
+import { createRecordingService } from './recording/service.js';
+import { recordedRoom, registerRecording } from './recording/handlers.js';
 import { createIdentityChallenges, type IdentityCost } from './identity/challenge.js';
 import { createAccountabilityService, type AccountabilityService } from './accountability/service.js';
 
@@ -94,6 +96,8 @@ export interface AppOptions {
   now?: () => number;
   /** The department's IANA time zone: the accountability page's months and due days ('UTC' by default). */
   timeZone?: string;
+  /** Where recordings are written and when disk space is too low; without it, recording answers UNAVAILABLE. */
+  recording?: { dataDir: string; minFreeBytes?: number; ffmpegPath?: string };
 }
 
 export interface Integrity {
@@ -345,6 +349,18 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
   });
   shedUnderLoad(io, () => load.lagMs() > SHED_LAG_MS);
   const room = createTownHallRoom({ io, limits, log, isUnavailable, townHalls, frames });
+  // Recording: the host's start and stop, and the timeline fed by the media, the stage and the
+  // public facts of questions and captions (through `recordedRoom`).
+  const requireRecording = async () => (await stores.settings.get()).requireRecording;
+  const recording = createRecordingService({
+    media: options.recording === undefined ? null : (deps.media ?? null),
+    dataDir: options.recording?.dataDir ?? '',
+    ...(options.recording?.minFreeBytes === undefined ? {} : { minFreeBytes: options.recording.minFreeBytes }),
+    ...(options.recording?.ffmpegPath === undefined ? {} : { ffmpegPath: options.recording.ffmpegPath }),
+    required: requireRecording,
+    log: log.child({ module: 'recording' }),
+  });
+  const recordingHandlers = registerRecording({ io, limits, log, isUnavailable, room, townHalls, recording, required: requireRecording });
   const votes = createVoteGuard({
     room,
     limits,
@@ -370,7 +386,7 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
   });
   const qa = registerQa({
     io,
-    room,
+    room: recordedRoom(room, recording),
     limits,
     log,
     isUnavailable,
@@ -391,10 +407,10 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
   registerNotices({ io, limits, log, isUnavailable, notices });
   // The presenter screen: its read (the hall code, live only) and the host's "next question".
   registerPresenter({ io, limits, log, isUnavailable, townHalls, halls });
-  registerQaAdvance({ io, room, limits, log, isUnavailable, questions: stores.questions, townHalls, identity, pseudonyms });
+  registerQaAdvance({ io, room: recordedRoom(room, recording), limits, log, isUnavailable, questions: stores.questions, townHalls, identity, pseudonyms });
   registerForum({ io, limits, log, isUnavailable, forum: stores.forum, moderation: moderation.pipeline, accounts: stores.identity });
   registerChat({ io, room, limits, log, isUnavailable, chat: stores.chat, townHalls, moderation: moderation.pipeline });
-  registerCaptions({ io, room, limits, log, isUnavailable, captions: stores.captions, townHalls });
+  registerCaptions({ io, room: recordedRoom(room, recording), limits, log, isUnavailable, captions: stores.captions, townHalls });
   registerBackchannel({ io, room, limits, log, isUnavailable, backchannel: stores.backchannel, townHalls });
   const stopBackchannelPurge = scheduleBackchannelPurge({ backchannel: stores.backchannel, townHalls, settings: stores.settings, log });
   const polls = registerPolls({
@@ -420,6 +436,7 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     townHalls,
     moderation: moderation.pipeline,
     onSanction: moderation.sanctions.onSanction,
+    onStage: (townHallId, view) => recording.stageChanged(townHallId, view.speakers.map((s) => s.userId)),
     stage: coordination.stage,
     coordination,
     ...(options.mediaLeaseMs === undefined ? {} : { mediaLeaseMs: options.mediaLeaseMs }),
@@ -454,6 +471,8 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
       mailer.close();
       qa.close();
       polls.close();
+      recordingHandlers.close();
+      await recording.close();
       await media.close();
       frames.close();
       load.close();

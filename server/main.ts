@@ -31,6 +31,7 @@ const app = createApp(
     publicUrl: config.publicUrl,
     smtp: config.smtp,
     timeZone: config.timeZone,
+    recording: { dataDir: config.dataDir, minFreeBytes: config.recording.minFreeBytes },
     secret: resolveSecret(config.secret, config.dataDir),
   },
   { stores, log, media: media ?? undefined },

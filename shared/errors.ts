@@ -29,9 +29,10 @@ export interface AppError {
   /**
    * A cause the client words in its own language: with INVALID_PAYLOAD, a name too close to a
    * staff member's; with CONFLICT, a question that was merged into another (vote for that one),
-   * or a mailed link already used or past its expiry.
+   * or a mailed link already used or past its expiry; with UNAVAILABLE, recording refused for
+   * lack of disk space.
    */
-  reason?: 'STAFF_NAME' | 'MERGED' | 'LINK_USED' | 'LINK_EXPIRED';
+  reason?: 'STAFF_NAME' | 'MERGED' | 'LINK_USED' | 'LINK_EXPIRED' | 'DISK_LOW';
   /** With FORBIDDEN for a timed-out or banned person: when it ends (ms since epoch), or null if permanent. */
   until?: number | null;
 }

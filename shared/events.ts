@@ -9,6 +9,7 @@ import type { NoticesClientEvents, NoticesServerEvents } from './notices.js';
 import type { PollClientEvents, PollServerEvents } from './polls.js';
 import type { PresenterClientEvents } from './presenter.js';
 import type { QaClientEvents, QaServerEvents } from './qa.js';
+import type { RecordingClientEvents, RecordingServerEvents } from './recording.js';
 import type { RoomClientEvents, RoomServerEvents } from './room.js';
 import type { TownHallClientEvents, TownHallServerEvents } from './townhall.js';
 
@@ -23,7 +24,8 @@ export type ClientToServerEvents = RoomClientEvents &
   CaptionsClientEvents &
   PresenterClientEvents &
   BackchannelClientEvents &
-  NoticesClientEvents;
+  NoticesClientEvents &
+  RecordingClientEvents;
 export type ServerToClientEvents = RoomServerEvents &
   QaServerEvents &
   ModServerEvents &
@@ -34,6 +36,7 @@ export type ServerToClientEvents = RoomServerEvents &
   ChatServerEvents &
   CaptionsServerEvents &
   BackchannelServerEvents &
-  NoticesServerEvents;
+  NoticesServerEvents &
+  RecordingServerEvents;
 export type InterServerEvents = Record<string, never>;
 export type CommandName = keyof ClientToServerEvents;

@@ -56,6 +56,11 @@ export const Settings = z.strictObject({
    * Absent from a body: none.
    */
   followUpDeadlineDays: z.number().int().min(1).max(365).nullable().default(null),
+  /**
+   * Every town hall is recorded: recording starts when it goes live and hosts cannot stop it.
+   * Off by default (then a host starts and stops recording).
+   */
+  requireRecording: z.boolean().default(false),
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -65,6 +70,7 @@ export const DEFAULT_SETTINGS: Settings = {
   allowedPersonalInfo: [],
   backchannelRetentionDays: 365,
   followUpDeadlineDays: null,
+  requireRecording: false,
 };
 
 // ---- the record -----------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import type { Ack } from './errors.js';
 import { Id } from './ids.js';
 import type { PollView } from './polls.js';
 import type { QaSnapshot, QuestionView } from './qa.js';
+import type { RecordingState } from './recording.js';
 import type { HallCodeView, TownHall } from './townhall.js';
 
 export const TownHallJoin = z.strictObject({ townHallId: Id });
@@ -27,6 +28,8 @@ export interface TownHallParts {
   hallCode: HallCodeView | null;
   /** The staff backchannel: the town hall's hosts, moderators, captioners and admins only; null for everyone else. */
   backchannel: BackchannelSnapshot | null;
+  /** Whether the town hall is being recorded now: everyone is told. */
+  recording: RecordingState;
 }
 
 /**

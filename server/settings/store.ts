@@ -23,6 +23,7 @@ export const settingsJson = (s: Settings): string =>
     allowedPersonalInfo: [...s.allowedPersonalInfo],
     backchannelRetentionDays: s.backchannelRetentionDays,
     followUpDeadlineDays: s.followUpDeadlineDays,
+    requireRecording: s.requireRecording,
   } satisfies Settings);
 
 /** Stored JSON read back over the defaults; anything unreadable falls back to them. */
@@ -40,6 +41,7 @@ export function settingsFrom(json: string | null | undefined): Settings {
     allowedPersonalInfo: stored.allowedPersonalInfo ?? DEFAULT_SETTINGS.allowedPersonalInfo,
     backchannelRetentionDays: stored.backchannelRetentionDays ?? DEFAULT_SETTINGS.backchannelRetentionDays,
     followUpDeadlineDays: stored.followUpDeadlineDays ?? DEFAULT_SETTINGS.followUpDeadlineDays,
+    requireRecording: stored.requireRecording ?? DEFAULT_SETTINGS.requireRecording,
   });
   return merged.success ? merged.data : structuredClone(DEFAULT_SETTINGS);
 }

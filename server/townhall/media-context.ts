@@ -3,7 +3,7 @@
 import type { MediaService, TownHallMedia, TownHallProducer } from '../../media/index.js';
 import { MediaRequestError, MediaServiceClosedError } from '../../media/events.js';
 import { CommandError, ErrorCode } from '../../shared/errors.js';
-import type { ProducerInfo } from '../../shared/media.js';
+import type { ProducerInfo, StageView } from '../../shared/media.js';
 import type { Sanction } from '../../shared/moderation.js';
 import { canModerate } from '../../shared/roles.js';
 import type { TownHall } from '../../shared/townhall.js';
@@ -29,6 +29,8 @@ export interface MediaDeps extends CommandDeps {
   coordination: Pick<Coordination, 'mediaHomes' | 'mailbox'>;
   /** How long a media home's lease lasts unrenewed: how soon video moves off a node that died. */
   mediaLeaseMs?: number;
+  /** Told the stage after every change announced from this node (the recording's timeline). */
+  onStage?: (townHallId: string, stage: StageView) => void;
   /** Where bans and timeouts given on this node are announced (the moderation core). */
   onSanction?: (listener: (sanction: Sanction) => void) => () => void;
 }
@@ -136,6 +138,7 @@ export function createMediaContext(deps: MediaDeps) {
   const broadcastStage = async (townHallId: string, handsChanged: boolean) => {
     const [view, hands] = await Promise.all([stage.view(townHallId), handsChanged ? stage.hands(townHallId) : null]);
     room.publish(townHallId, 'stage:changed', { townHallId, stage: view });
+    deps.onStage?.(townHallId, view);
     if (hands) room.publishToStaff(townHallId, 'stage:hands-changed', { townHallId, hands });
   };
 

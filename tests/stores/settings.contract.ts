@@ -9,12 +9,14 @@ const variant = (
   allowedPersonalInfo: string[] = [],
   backchannelDays = 365,
   followUpDeadlineDays: number | null = null,
+  requireRecording = false,
 ): Settings => ({
   publish: { ...DEFAULT_SETTINGS.publish, ...Object.fromEntries(off.map((k) => [k, false])) },
   guestNameRetentionDays: days,
   allowedPersonalInfo,
   backchannelRetentionDays: backchannelDays,
   followUpDeadlineDays,
+  requireRecording,
 });
 
 export function describeSettingsStore(name: string, makeStore: MakeStore<SettingsStore>): void {
@@ -26,7 +28,7 @@ export function describeSettingsStore(name: string, makeStore: MakeStore<Setting
     });
 
     it('returns what was stored, to this node and to another', async () => {
-      const settings = variant(7, ['chat', 'moderation']);
+      const settings = variant(7, ['chat', 'moderation'], [], 365, 14, true);
       expect(await t.store.put(settings)).toEqual(settings);
       expect(await t.store.get()).toEqual(settings);
       expect(await (await t.another()).get()).toEqual(settings);

@@ -11,7 +11,7 @@ import type { IdentityChallenge, IdentityProof, Me } from '../../shared/session.
 import { solveChallenge } from 'altcha-lib';
 import { deriveKey } from 'altcha-lib/algorithms/sha';
 import type { NewTownHall } from '../../server/townhall/store.js';
-import { createApp, type App, type Integrity } from '../../server/app.js';
+import { createApp, type App, type AppOptions, type Integrity } from '../../server/app.js';
 import { createLogger, type Logger } from '../../server/core/log.js';
 import type { SocketCaps } from '../../server/core/socket-caps.js';
 import type { TrustProxy } from '../../server/http/address.js';
@@ -57,6 +57,8 @@ export interface TestServerOptions {
   secureCookies?: boolean;
   /** The app's clock (Date.now by default): a test moves it forward. */
   now?: () => number;
+  /** Recording (needs `media`): where recordings go and the free-space threshold. */
+  recording?: AppOptions['recording'];
 }
 
 export interface TestServer {
@@ -92,6 +94,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       flagAccountAgeHours: options.flagAccountAgeHours ?? 72,
       secret: 'test-secret-test-secret-test-secret-0123',
       ...(options.socketCaps ? { socketCaps: options.socketCaps } : {}),
+      ...(options.recording ? { recording: options.recording } : {}),
       trustProxy: options.trustProxy ?? false,
       integrity: options.integrity ?? { votesPerNetwork: 1e9, identities: { freePerNetwork: 1e9, baseWork: 1 } },
       ...(options.now ? { now: options.now } : {}),
