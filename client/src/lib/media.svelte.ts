@@ -50,7 +50,7 @@ export class MediaState {
   connectionFailed = $state.raw(false);
   closedReason = $state.raw<MediaClosedReason | null>(null);
   remote = $state.raw<RemoteStream[]>([]);
-  stage = $state.raw<StageView>({ speakers: [], handCount: 0 });
+  stage = $state.raw<StageView>({ speakers: [], handCount: 0, interpreter: null });
   hands = $state.raw<RaisedHand[]>([]);
   handRaised = $state.raw(false);
   onStage = $state.raw(false);
