@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Installs everything Roundtable needs on a fresh Debian machine, then builds it:
-# system packages (Redis, Chromium, the mediasoup worker's libraries) when missing, npm
+# system packages (Redis, Chromium, FFmpeg for recording, the mediasoup worker's libraries) when missing, npm
 # packages, the mediasoup worker (cached per machine), and the client.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
-apt_packages=(redis-server chromium fonts-dejavu-core pkg-config g++ make python3
+apt_packages=(redis-server chromium ffmpeg fonts-dejavu-core pkg-config g++ make python3
   libssl-dev libuv1-dev libsrtp2-dev libusrsctp-dev libabsl-dev nlohmann-json3-dev)
 python3 -m venv --help >/dev/null 2>&1 || apt_packages+=(python3-venv)
 missing=()

@@ -1,0 +1,90 @@
+// The recording contract: a host starts and stops recording a live town hall; everyone in it
+// is told while it records. The server writes each track (camera, microphone, screen) to its
+// own file without re-encoding, with a timeline beside them that says who was on stage when,
+// what was shared, who spoke, which question was being answered and what the captions said.
+// The archival composition reads the timeline (server/recording/layout-plan.ts).
+import { z } from 'zod';
+import type { Ack } from './errors.js';
+import { Id } from './ids.js';
+import type { MediaKind, MediaSource } from './media.js';
+
+/** Recording as everyone in the town hall sees it: in the join snapshot and in `recording:changed`. */
+export interface RecordingState {
+  recording: boolean;
+  /** When this recording started (ms since the epoch); null when not recording. */
+  since: number | null;
+}
+
+export const NOT_RECORDING: RecordingState = { recording: false, since: null };
+
+/** One recording of a town hall: from a start to its stop (a town hall may have several). */
+export interface RecordingInfo {
+  id: Id;
+  townHallId: Id;
+  startedAt: number;
+  stoppedAt: number | null;
+}
+
+/**
+ * Who a track or an entry is about. `userId` is the account's opaque id, never a name: the
+ * timeline is stored with the recording and names come from the record when it is shown.
+ */
+export interface TimelineParticipant {
+  userId: Id;
+  /** Host or staff (a resident brought on stage is not). */
+  staff: boolean;
+}
+
+/**
+ * One line of a recording's timeline (`timeline.jsonl` beside the tracks). `at` is ms since the
+ * epoch, on the server's clock; `offsetMs` is ms since the recording started, which is where
+ * it lands in the tracks.
+ */
+export type TimelineEntry = { at: number; offsetMs: number } & TimelineEvent;
+
+export type TimelineEvent =
+  /** The recording began: the first line of every timeline. */
+  | { type: 'recording-started'; recordingId: Id; townHallId: Id }
+  /** The recording ended (missing after a crash: the last entry's time is then the end). */
+  | { type: 'recording-stopped'; recordingId: Id }
+  /**
+   * A track's file began. `file` is relative to the recording's directory; a track that stops
+   * and starts again (a camera turned off and on) gets a new file and a new pair of entries.
+   */
+  | {
+      type: 'track-started';
+      trackId: string;
+      file: string;
+      kind: MediaKind;
+      source: MediaSource;
+      participant: TimelineParticipant;
+    }
+  | { type: 'track-stopped'; trackId: string; file: string }
+  /** A resident came on stage or went back (hosts publish without being "on stage"). */
+  | { type: 'stage-on'; participant: TimelineParticipant }
+  | { type: 'stage-off'; participant: TimelineParticipant }
+  /** A screen share began or ended; `trackId` names its track-started entry. */
+  | { type: 'screen-on'; trackId: string; participant: TimelineParticipant }
+  | { type: 'screen-off'; trackId: string; participant: TimelineParticipant }
+  /** The loudest microphone now (from the router's audio level observer), or null after silence. */
+  | { type: 'active-speaker'; participant: TimelineParticipant | null; trackId: string | null }
+  /** A question became "answering now" (a chapter of the archive); null when none is any more. */
+  | { type: 'answering'; questionId: Id | null }
+  /** A caption line as it was shown live. */
+  | { type: 'caption'; lineId: Id; text: string };
+
+export type TimelineEntryType = TimelineEvent['type'];
+
+export const RecordingTarget = z.strictObject({ townHallId: Id });
+export type RecordingTarget = z.input<typeof RecordingTarget>;
+
+export interface RecordingClientEvents {
+  /** Hosts of the town hall (and admins), while it is live. */
+  'recording:start': (input: RecordingTarget, ack: Ack<RecordingState>) => void;
+  'recording:stop': (input: RecordingTarget, ack: Ack<RecordingState>) => void;
+}
+
+export interface RecordingServerEvents {
+  /** To everyone in the town hall: recording started or stopped. */
+  'recording:changed': (payload: { townHallId: Id; state: RecordingState }) => void;
+}
