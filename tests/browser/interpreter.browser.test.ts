@@ -2,6 +2,8 @@
 // starts; a resident sees it in its own tile labelled "Interpreter", pins, moves and resizes it
 // (pointer and keyboard), finds it where they left it after a reload, and keeps it in view over
 // the host's screen share without it covering the captions. Real mediasoup, Chromium's fake devices.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../support/server.js';
@@ -10,7 +12,7 @@ import {
   joinTownHall,
   launchChromium,
   requireBuiltClient,
-  screenshot,
+  SCREENSHOT_DIR,
   signInAsStaff,
   STAFF_PASSWORD,
 } from '../support/browser.js';
@@ -26,7 +28,7 @@ async function personContext(browser: Browser, origin: string, width = 1280, hei
 
 async function newPage(context: BrowserContext): Promise<Page> {
   const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
+  page.setDefaultTimeout(30_000);
   return page;
 }
 
@@ -34,9 +36,15 @@ const framesShown = (video: Locator): Promise<number> =>
   video.evaluate((v: HTMLVideoElement) => (v.videoWidth > 0 ? v.getVideoPlaybackQuality().totalVideoFrames : 0));
 
 async function expectPlaying(video: Locator): Promise<void> {
-  await expect.poll(() => framesShown(video), { timeout: 15_000 }).toBeGreaterThan(0);
+  await expect.poll(() => framesShown(video), { timeout: 40_000 }).toBeGreaterThan(0);
   const before = await framesShown(video);
-  await expect.poll(() => framesShown(video), { timeout: 10_000 }).toBeGreaterThan(before + 3);
+  await expect.poll(() => framesShown(video), { timeout: 20_000 }).toBeGreaterThan(before + 3);
+}
+
+/** A full-page screenshot, given time: the shared test machine is often loaded. */
+async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true, timeout: 120_000 });
 }
 
 type Box = { x: number; y: number; width: number; height: number };
@@ -76,12 +84,12 @@ describe('the sign-language interpreter in the browser', () => {
     const officer = await newPage(await personContext(browser, server.url));
     const signer = await newPage(await personContext(browser, server.url));
     const resident = await newPage(await personContext(browser, server.url));
-    const path = new URL(townHallUrl).pathname;
+    const pagePath = new URL(townHallUrl).pathname;
 
-    await signInAsStaff(officer, server.url, OFFICER.username, path);
+    await signInAsStaff(officer, server.url, OFFICER.username, pagePath);
     await officer.getByRole('button', { name: 'Go live with camera and microphone' }).click();
     await officer.getByRole('button', { name: 'Stop broadcasting' }).waitFor();
-    await signInAsStaff(signer, server.url, SIGNER.username, path);
+    await signInAsStaff(signer, server.url, SIGNER.username, pagePath);
     await signer.getByTestId('stage').waitFor();
     await joinTownHall(resident, townHallUrl, 'Rosa');
 
@@ -181,7 +189,7 @@ describe('the sign-language interpreter in the browser', () => {
     expect(floating.y).toBeGreaterThanOrEqual(0);
     expect(floating.y + floating.height).toBeLessThanOrEqual(900);
     await expect.poll(async () => overlaps(await boxOf(tile), await boxOf(captions))).toBe(false);
-    await resident.screenshot({ path: 'test-results/screenshots/interpreter-resident-pinned-scrolled.png' });
+    await resident.screenshot({ path: path.join(SCREENSHOT_DIR, 'interpreter-resident-pinned-scrolled.png'), timeout: 120_000 });
     await resident.evaluate(() => window.scrollTo(0, 0));
 
     // Spanish, and a phone.
@@ -204,5 +212,5 @@ describe('the sign-language interpreter in the browser', () => {
     await control.getByRole('button', { name: 'Unmark the interpreter' }).click();
     await expect.poll(() => tile.count()).toBe(0);
     await expect.poll(() => producersOf(signerId).length).toBe(0);
-  }, 180_000);
+  }, 600_000);
 });
