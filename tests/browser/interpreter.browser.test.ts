@@ -115,13 +115,15 @@ describe('the sign-language interpreter in the browser', () => {
     const picture = resident.locator('.picture');
     expect(inside(await boxOf(tile), await boxOf(picture))).toBe(true);
 
-    // Pin.
+    // Pin: while the picture is in view, the tile stays over it.
     const options = resident.getByTestId('stage');
     await options.getByRole('button', { name: 'Tile options' }).click();
     const pin = options.getByRole('button', { name: 'Keep in view' });
     expect(await pin.getAttribute('aria-pressed')).toBe('false');
     await pin.click();
     expect(await pin.getAttribute('aria-pressed')).toBe('true');
+    expect(await tile.getAttribute('data-floating')).toBe('false');
+    expect(inside(await boxOf(tile), await boxOf(picture))).toBe(true);
     expect(await accessibilityViolations(resident)).toEqual([]);
     await screenshot(resident, 'interpreter-resident-options');
 
@@ -176,7 +178,7 @@ describe('the sign-language interpreter in the browser', () => {
     await expectPlaying(screenTile.locator('video'));
     expect(await picture.getByTestId('video-tile').getAttribute('data-source')).toBe('screen');
     await expectPlaying(tile.locator('video'));
-    await resident.getByTestId('captions').getByRole('button', { name: 'Show captions' }).click();
+    await resident.getByRole('button', { name: 'Show captions' }).click();
     const captions = resident.getByTestId('captions');
     expect(inside(await boxOf(tile), await boxOf(picture))).toBe(true);
     expect(overlaps(await boxOf(tile), await boxOf(captions))).toBe(false);
