@@ -180,7 +180,9 @@ describe('the sign-language interpreter in the browser', () => {
     await expectPlaying(tile.locator('video'));
     await resident.getByRole('button', { name: 'Show captions' }).click();
     const captions = resident.getByTestId('captions');
-    expect(inside(await boxOf(tile), await boxOf(picture))).toBe(true);
+    const state = { floating: await tile.getAttribute('data-floating'), tile: await boxOf(tile), picture: await boxOf(picture), scrollY: await resident.evaluate(() => window.scrollY) };
+    if (!inside(state.tile, state.picture)) await screenshot(resident, 'interpreter-failure-screen-share');
+    expect({ ...state, inside: inside(state.tile, state.picture) }).toMatchObject({ inside: true });
     expect(overlaps(await boxOf(tile), await boxOf(captions))).toBe(false);
     await screenshot(resident, 'interpreter-resident-screen-share');
 
