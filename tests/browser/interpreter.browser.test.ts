@@ -180,6 +180,9 @@ describe('the sign-language interpreter in the browser', () => {
     await expectPlaying(tile.locator('video'));
     await resident.getByRole('button', { name: 'Show captions' }).click();
     const captions = resident.getByTestId('captions');
+    // The reload kept the page scrolled down, where a pinned tile floats: back to the picture.
+    await resident.evaluate(() => window.scrollTo(0, 0));
+    await expect.poll(() => tile.getAttribute('data-floating')).toBe('false');
     const state = { floating: await tile.getAttribute('data-floating'), tile: await boxOf(tile), picture: await boxOf(picture), scrollY: await resident.evaluate(() => window.scrollY) };
     if (!inside(state.tile, state.picture)) await screenshot(resident, 'interpreter-failure-screen-share');
     expect({ ...state, inside: inside(state.tile, state.picture) }).toMatchObject({ inside: true });
