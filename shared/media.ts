@@ -39,6 +39,8 @@ export const SetLayers = z.strictObject({
   temporalLayer: z.number().int().min(0).max(3).optional(),
 });
 export const StageTarget = z.strictObject({ ...InTownHall, userId: Id });
+/** Marks the town hall's sign-language interpreter, or unmarks them with `userId: null`. */
+export const SetInterpreter = z.strictObject({ ...InTownHall, userId: Id.nullable() });
 
 /** Someone publishing in the town hall: a host, or a resident on stage. */
 export interface ProducerInfo {
@@ -87,6 +89,11 @@ export interface StageView {
   speakers: Speaker[];
   /** How many hands are up (names: `stage:hands-changed`, staff only). */
   handCount: number;
+  /**
+   * The town hall's sign-language interpreter, marked by a host: every viewer shows their camera
+   * in a tile of its own. They publish camera and microphone, never a screen. One at a time.
+   */
+  interpreter: Speaker | null;
 }
 
 export interface MediaJoined {
@@ -130,6 +137,13 @@ export interface MediaClientEvents {
   'stage:send-back': (input: z.input<typeof StageTarget>, ack: Ack<null>) => void;
   /** Hosts mute a speaker's microphone (they may unmute themselves). */
   'stage:mute': (input: z.input<typeof StageTarget>, ack: Ack<null>) => void;
+  /**
+   * Hosts mark the sign-language interpreter (a staff member in the town hall, or a resident on
+   * stage), replacing any other, or unmark with `userId: null`.
+   */
+  'stage:set-interpreter': (input: z.input<typeof SetInterpreter>, ack: Ack<null>) => void;
+  /** Hosts: who may be marked as interpreter now (staff in the town hall and residents on stage). */
+  'stage:interpreter-candidates': (input: z.input<typeof MediaJoin>, ack: Ack<Speaker[]>) => void;
 }
 
 export interface MediaServerEvents {

@@ -68,6 +68,11 @@ export type TimelineEvent =
   | { type: 'screen-off'; trackId: string; participant: TimelineParticipant }
   /** The loudest microphone now (from the router's audio level observer), or null after silence. */
   | { type: 'active-speaker'; participant: TimelineParticipant | null; trackId: string | null }
+  /**
+   * The sign-language interpreter was marked (a host's `stage:set-interpreter`), or unmarked
+   * with null: the archive shows their camera as an inset whenever they have one.
+   */
+  | { type: 'interpreter'; participant: TimelineParticipant | null }
   /** A question became "answering now" (a chapter of the archive); null when none is any more. */
   | { type: 'answering'; questionId: Id | null }
   /** A caption line as it was shown live. */

@@ -10,6 +10,7 @@ import {
   type MailHandler,
   type Mailbox,
   type MediaHomes,
+  type Interpreter,
   type StageRoster,
 } from '../core/coordination.js';
 import { rateLimitsWith } from './rate-limits.js';
@@ -140,6 +141,7 @@ interface Stage {
   /** In the order they went up (Map keeps insertion order). */
   hands: Map<string, RaisedHand>;
   speakers: Map<string, Speaker>;
+  interpreter: Interpreter | null;
 }
 
 class MemoryStage implements StageRoster {
@@ -147,13 +149,18 @@ class MemoryStage implements StageRoster {
 
   #stage(townHallId: string): Stage {
     let stage = this.#stages.get(townHallId);
-    if (stage === undefined) this.#stages.set(townHallId, (stage = { hands: new Map(), speakers: new Map() }));
+    if (stage === undefined) this.#stages.set(townHallId, (stage = { hands: new Map(), speakers: new Map(), interpreter: null }));
     return stage;
   }
 
   async view(townHallId: string): Promise<StageView> {
     const stage = this.#stages.get(townHallId);
-    return { speakers: stage ? [...stage.speakers.values()] : [], handCount: stage?.hands.size ?? 0 };
+    const interpreter = stage?.interpreter;
+    return {
+      speakers: stage ? [...stage.speakers.values()] : [],
+      handCount: stage?.hands.size ?? 0,
+      interpreter: interpreter ? { userId: interpreter.userId, displayName: interpreter.displayName } : null,
+    };
   }
 
   async hands(townHallId: string): Promise<RaisedHand[]> {
@@ -195,6 +202,24 @@ class MemoryStage implements StageRoster {
   async remove(townHallId: string, userId: string): Promise<{ hand: boolean; speaker: boolean }> {
     const stage = this.#stages.get(townHallId);
     return { hand: stage?.hands.delete(userId) ?? false, speaker: stage?.speakers.delete(userId) ?? false };
+  }
+
+  async interpreter(townHallId: string): Promise<Interpreter | null> {
+    return this.#stages.get(townHallId)?.interpreter ?? null;
+  }
+
+  async setInterpreter(townHallId: string, interpreter: Interpreter | null): Promise<Interpreter | null> {
+    const stage = this.#stage(townHallId);
+    const previous = stage.interpreter;
+    stage.interpreter = interpreter === null ? null : { ...interpreter };
+    return previous;
+  }
+
+  async unmarkInterpreter(townHallId: string, userId: string): Promise<boolean> {
+    const stage = this.#stages.get(townHallId);
+    if (stage?.interpreter?.userId !== userId) return false;
+    stage.interpreter = null;
+    return true;
   }
 
   async clear(townHallId: string): Promise<void> {

@@ -1,5 +1,5 @@
 import type { RaisedHand, Speaker, StageView } from '../../shared/media.js';
-import type { StageRoster } from '../core/coordination.js';
+import type { Interpreter, StageRoster } from '../core/coordination.js';
 import { lua, rkey, type RedisClient } from '../storage/redis.js';
 
 // A stage outlives no town hall: keys left by one that never ended properly go after a day.
@@ -9,7 +9,16 @@ const keysOf = (townHallId: string) => ({
   hands: rkey('stage', townHallId, 'hands'),
   speakers: rkey('stage', townHallId, 'speakers'),
   seq: rkey('stage', townHallId, 'seq'),
+  interpreter: rkey('stage', townHallId, 'interpreter'),
 });
+
+// The interpreter is one string, "<1 if staff, else 0> <userId> <displayName>" (ids hold no spaces).
+const encodeInterpreter = (i: Interpreter) => `${i.staff ? 1 : 0} ${i.userId} ${i.displayName}`;
+const decodeInterpreter = (value: string | null): Interpreter | null => {
+  if (!value) return null;
+  const [staff, userId] = value.split(' ', 2) as [string, string];
+  return { staff: staff === '1', userId, displayName: value.slice(staff.length + userId.length + 2) };
+};
 
 // Values carry a sequence number first, since a hash keeps no order: a hand is
 // "<seq> <raisedAt> <displayName>", a speaker "<seq> <displayName>".
@@ -30,6 +39,14 @@ const invite = lua(`
   local seq = redis.call('INCR', KEYS[3])
   redis.call('HSET', KEYS[2], ARGV[1], seq .. ' ' .. name)
   for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], ARGV[2]) end
+  return 1
+`);
+
+// Compared and deleted in one step, so an interpreter a host marked meanwhile stays marked.
+const unmarkInterpreter = lua(`
+  local value = redis.call('GET', KEYS[1])
+  if not value or string.match(value, '^%d (%S+) ') ~= ARGV[1] then return 0 end
+  redis.call('DEL', KEYS[1])
   return 1
 `);
 
@@ -59,8 +76,13 @@ export class RedisStage implements StageRoster {
   async view(townHallId: string): Promise<StageView> {
     const keys = keysOf(townHallId);
     // One transaction, so the count and the speakers describe the same moment.
-    const [speakers, handCount] = await this.#redis.multi().hGetAll(keys.speakers).hLen(keys.hands).exec();
-    return { speakers: bySeq(speakers as unknown as Record<string, string>, parseSpeaker), handCount: Number(handCount) };
+    const [speakers, handCount, marked] = await this.#redis.multi().hGetAll(keys.speakers).hLen(keys.hands).get(keys.interpreter).exec();
+    const interpreter = decodeInterpreter(marked as unknown as string | null);
+    return {
+      speakers: bySeq(speakers as unknown as Record<string, string>, parseSpeaker),
+      handCount: Number(handCount),
+      interpreter: interpreter ? { userId: interpreter.userId, displayName: interpreter.displayName } : null,
+    };
   }
 
   async hands(townHallId: string): Promise<RaisedHand[]> {
@@ -100,8 +122,26 @@ export class RedisStage implements StageRoster {
     return { hand: Number(hand) === 1, speaker: Number(speaker) === 1 };
   }
 
+  async interpreter(townHallId: string): Promise<Interpreter | null> {
+    return decodeInterpreter(await this.#redis.get(keysOf(townHallId).interpreter));
+  }
+
+  async setInterpreter(townHallId: string, interpreter: Interpreter | null): Promise<Interpreter | null> {
+    const key = keysOf(townHallId).interpreter;
+    // One step (SET … GET, GETDEL), so of two racing hosts each learns whom it replaced.
+    const previous =
+      interpreter === null
+        ? await this.#redis.getDel(key)
+        : await this.#redis.set(key, encodeInterpreter(interpreter), { PX: STAGE_TTL_MS, GET: true });
+    return decodeInterpreter(previous);
+  }
+
+  async unmarkInterpreter(townHallId: string, userId: string): Promise<boolean> {
+    return (await unmarkInterpreter.run(this.#redis, [keysOf(townHallId).interpreter], [userId])) === 1;
+  }
+
   async clear(townHallId: string): Promise<void> {
     const keys = keysOf(townHallId);
-    await this.#redis.del([keys.hands, keys.speakers, keys.seq]);
+    await this.#redis.del([keys.hands, keys.speakers, keys.seq, keys.interpreter]);
   }
 }

@@ -1,4 +1,4 @@
-import type { RaisedHand, StageView } from '../../shared/media.js';
+import type { RaisedHand, Speaker, StageView } from '../../shared/media.js';
 import type { DirtyKeys } from './coalesce.js';
 import type { Logger } from './log.js';
 import type { RateLimits } from './rate-limit.js';
@@ -113,5 +113,15 @@ export interface StageRoster {
   sendBack(townHallId: string, userId: string): Promise<boolean>;
   /** Takes a person off stage and out of the queue (they left, or were banned); what changed. */
   remove(townHallId: string, userId: string): Promise<{ hand: boolean; speaker: boolean }>;
+  /** The sign-language interpreter, with whether they are staff (a resident one goes with the stage). */
+  interpreter(townHallId: string): Promise<Interpreter | null>;
+  /** Marks (or with null unmarks) the one interpreter; answers the one it replaced. */
+  setInterpreter(townHallId: string, interpreter: Interpreter | null): Promise<Interpreter | null>;
+  /** Unmarks the interpreter only if it is this person (they left the stage); whether it was. */
+  unmarkInterpreter(townHallId: string, userId: string): Promise<boolean>;
   clear(townHallId: string): Promise<void>;
+}
+
+export interface Interpreter extends Speaker {
+  staff: boolean;
 }

@@ -149,10 +149,19 @@ export function createMediaContext(deps: MediaDeps) {
     }
   };
 
+  /** A resident interpreter is one because they are on stage: leaving it unmarks them (staff stay marked). */
+  const leftStage = async (townHallId: string, userId: string) => {
+    const interpreter = await stage.interpreter(townHallId);
+    return interpreter !== null && !interpreter.staff && (await stage.unmarkInterpreter(townHallId, userId));
+  };
+
   /** Takes a person off the stage and out of the queue, telling everyone what changed. */
   const removeFromStage = async (townHallId: string, userId: string) => {
     const { hand, speaker } = await stage.remove(townHallId, userId);
-    if (speaker) closeProducersOf(townHallId, userId);
+    if (speaker) {
+      closeProducersOf(townHallId, userId);
+      await leftStage(townHallId, userId);
+    }
     if (hand || speaker) await broadcastStage(townHallId, hand);
     return { hand, speaker };
   };
@@ -199,6 +208,7 @@ export function createMediaContext(deps: MediaDeps) {
     runsStage,
     broadcastStage,
     closeProducersOf,
+    leftStage,
     removeFromStage,
     leave,
     onSanction,

@@ -113,7 +113,7 @@ function bindMediaCommands(ctx: MediaContext, bind: Bind): void {
         producers: media.producers().map(producerInfo),
         stage,
         handRaised,
-        canPublish: townHall.status === 'live' && (host || onStage),
+        canPublish: townHall.status === 'live' && (host || onStage || stage.interpreter?.userId === user.id),
       };
     },
   });
@@ -172,14 +172,17 @@ function bindMediaCommands(ctx: MediaContext, bind: Bind): void {
       await mediaStep(() => media.transportDirection(socket.id, transportId));
       const townHall = await townHalls.require(townHallId);
       await moderation.requireAllowed(user, townHallId);
-      const allowed = async () =>
-        mayPublish({
+      const allowed = async () => {
+        const [onStage, interpreter] = await Promise.all([ctx.stage.isSpeaker(townHallId, user.id), ctx.stage.interpreter(townHallId)]);
+        return mayPublish({
           status: townHall.status,
           host: townHalls.isHost(townHall, user),
-          onStage: await ctx.stage.isSpeaker(townHallId, user.id),
+          onStage,
+          interpreter: interpreter?.userId === user.id,
           source,
           kind,
         });
+      };
       const verdict = await allowed();
       if (!verdict.ok) throw new CommandError(ErrorCode[verdict.code], verdict.message);
       if (media.producers().some((p) => p.appData.peerId === socket.id && p.appData.source === source)) {
@@ -195,7 +198,7 @@ function bindMediaCommands(ctx: MediaContext, bind: Bind): void {
       // Sent back while this was being set up: the producer must not outlive the permission.
       if (!(await allowed()).ok) {
         producer.close();
-        throw new CommandError(ErrorCode.FORBIDDEN, 'You are no longer on stage.');
+        throw new CommandError(ErrorCode.FORBIDDEN, 'You may no longer publish this.');
       }
       // On every node's router before anyone hears of it, so a viewer anywhere can receive it at once.
       await ctx.requireNodes().published(townHallId, producer.id);

@@ -8,12 +8,15 @@ const KIND_OF: Record<MediaSource, MediaKind> = { camera: 'video', microphone: '
 
 /**
  * Hosts of a live town hall publish camera, microphone and screen; a resident brought on stage
- * publishes camera and microphone only; nobody publishes before it is live or after it ended.
+ * publishes camera and microphone only; the sign-language interpreter publishes camera and
+ * microphone, never a screen, even when they are a host (their picture is the one viewers keep
+ * in sight, and a screen would take its place); nobody publishes before it is live or after it ended.
  */
 export function mayPublish(input: {
   status: TownHallStatus;
   host: boolean;
   onStage: boolean;
+  interpreter: boolean;
   source: MediaSource;
   kind: MediaKind;
 }): PublishVerdict {
@@ -21,7 +24,10 @@ export function mayPublish(input: {
     return { ok: false, code: 'INVALID_PAYLOAD', message: `A ${input.source} sends ${KIND_OF[input.source]}.` };
   }
   if (input.status !== 'live') return { ok: false, code: 'CONFLICT', message: 'The town hall is not live.' };
-  if (input.host) return { ok: true };
+  if (input.interpreter && input.source === 'screen') {
+    return { ok: false, code: 'FORBIDDEN', message: 'The interpreter publishes a camera and a microphone, not a screen.' };
+  }
+  if (input.host || input.interpreter) return { ok: true };
   if (!input.onStage) return { ok: false, code: 'FORBIDDEN', message: 'Only hosts and people on stage can publish.' };
   if (input.source === 'screen') return { ok: false, code: 'FORBIDDEN', message: 'Only hosts can share a screen.' };
   return { ok: true };

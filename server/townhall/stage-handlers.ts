@@ -1,5 +1,6 @@
 import { CommandError, ErrorCode } from '../../shared/errors.js';
 import { MediaJoin, StageTarget } from '../../shared/media.js';
+import { bindInterpreterCommands } from './interpreter-handlers.js';
 import type { TownHall } from '../../shared/townhall.js';
 import type { Bind } from '../core/command.js';
 import type { RateRule } from '../core/rate-limit.js';
@@ -89,11 +90,14 @@ export function bindStageCommands(ctx: MediaContext, bind: Bind): void {
       }
       if (!(await ctx.stage.sendBack(townHallId, userId))) throw conflict('This person is not on stage.');
       ctx.closeProducersOf(townHallId, userId);
+      await ctx.leftStage(townHallId, userId);
       room.publishToPerson(userId, 'stage:you-changed', { townHallId, onStage: false, handRaised: false });
       await ctx.broadcastStage(townHallId, false);
       return null;
     },
   });
+
+  bindInterpreterCommands(ctx, bind, townHallFor);
 
   bind('stage:mute', {
     schema: StageTarget,

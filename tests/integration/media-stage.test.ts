@@ -66,13 +66,13 @@ describe.each(['sqlite', 'redis'] as const)('the stage on the %s store', (store)
     s.viewer.on('stage:hands-changed', () => (viewerSawHands = true));
     unwrap(await command(s.resident, 'stage:raise-hand', { townHallId }));
     expect((await hands).hands).toEqual([{ userId: s.residentId, displayName: 'Rosa', raisedAt: expect.any(Number) }]);
-    expect((await counted).stage).toEqual({ speakers: [], handCount: 1 });
+    expect((await counted).stage).toEqual({ speakers: [], handCount: 1, interpreter: null });
 
     const invited = nextEvent(s.resident, 'stage:you-changed');
     const speaking = nextEvent(s.viewer, 'stage:changed', (p) => p.stage.speakers.length === 1);
     unwrap(await command(s.moderator, 'stage:invite', { townHallId, userId: s.residentId }));
     expect(await invited).toEqual({ townHallId, onStage: true, handRaised: false });
-    expect((await speaking).stage).toEqual({ speakers: [{ userId: s.residentId, displayName: 'Rosa' }], handCount: 0 });
+    expect((await speaking).stage).toEqual({ speakers: [{ userId: s.residentId, displayName: 'Rosa' }], handCount: 0, interpreter: null });
     expect(viewerSawHands).toBe(false);
 
     const client = mediaClient(s.resident, townHallId);

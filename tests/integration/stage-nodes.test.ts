@@ -37,14 +37,14 @@ describe('the stage across two nodes', () => {
     const moderator = await joinedAt(second, moderatorSession, townHallId);
     const queued = nextEvent(moderator, 'stage:hands-changed');
     const joined = await mediaClient(moderator, townHallId).join();
-    expect(joined.stage).toEqual({ speakers: [], handCount: 1 });
+    expect(joined.stage).toEqual({ speakers: [], handCount: 1, interpreter: null });
     expect((await queued).hands).toEqual([{ userId: residentSession.me.id, displayName: 'Rosa', raisedAt: expect.any(Number) }]);
 
     const invited = nextEvent(resident, 'stage:you-changed', (p) => p.onStage);
     const speaking = nextEvent(resident, 'stage:changed', (p) => p.stage.speakers.length === 1);
     unwrap(await command(moderator, 'stage:invite', { townHallId, userId: residentSession.me.id }));
     expect(await invited).toEqual({ townHallId, onStage: true, handRaised: false });
-    expect((await speaking).stage).toEqual({ speakers: [{ userId: residentSession.me.id, displayName: 'Rosa' }], handCount: 0 });
+    expect((await speaking).stage).toEqual({ speakers: [{ userId: residentSession.me.id, displayName: 'Rosa' }], handCount: 0, interpreter: null });
   });
 
   it('counts a hand once when the same person raises it through both nodes', async () => {

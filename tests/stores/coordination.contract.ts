@@ -125,7 +125,7 @@ export function describeCoordination(name: string, makeStore: MakeStore<Coordina
 
     describe('the stage', () => {
       it('starts empty', async () => {
-        expect(await t.store.stage.view('th1')).toEqual({ speakers: [], handCount: 0 });
+        expect(await t.store.stage.view('th1')).toEqual({ speakers: [], handCount: 0, interpreter: null });
         expect(await t.store.stage.hands('th1')).toEqual([]);
       });
 
@@ -147,7 +147,7 @@ export function describeCoordination(name: string, makeStore: MakeStore<Coordina
         await t.store.stage.raise('th1', alice, 1000);
         expect(await other.stage.hands('th1')).toEqual([{ ...alice, raisedAt: 1000 }]);
         expect(await other.stage.invite('th1', alice.userId)).toBe(true);
-        expect(await t.store.stage.view('th1')).toEqual({ speakers: [alice], handCount: 0 });
+        expect(await t.store.stage.view('th1')).toEqual({ speakers: [alice], handCount: 0, interpreter: null });
       });
 
       it('lets one of two racing raises report the change', async () => {
@@ -164,7 +164,7 @@ export function describeCoordination(name: string, makeStore: MakeStore<Coordina
         expect(await t.store.stage.isSpeaker('th1', alice.userId)).toBe(true);
         expect(await t.store.stage.handRaised('th1', alice.userId)).toBe(false);
         expect(await t.store.stage.invite('th1', bob.userId)).toBe(true);
-        expect(await t.store.stage.view('th1')).toEqual({ speakers: [alice, bob], handCount: 0 });
+        expect(await t.store.stage.view('th1')).toEqual({ speakers: [alice, bob], handCount: 0, interpreter: null });
         expect(await t.store.stage.raise('th1', alice)).toBe(false);
         expect(await t.store.stage.handRaised('th1', alice.userId)).toBe(false);
       });
@@ -177,7 +177,7 @@ export function describeCoordination(name: string, makeStore: MakeStore<Coordina
         await t.store.stage.invite('th1', bob.userId);
         expect(await t.store.stage.sendBack('th1', bob.userId)).toBe(true);
         expect(await t.store.stage.sendBack('th1', bob.userId)).toBe(false);
-        expect(await t.store.stage.view('th1')).toEqual({ speakers: [], handCount: 0 });
+        expect(await t.store.stage.view('th1')).toEqual({ speakers: [], handCount: 0, interpreter: null });
       });
 
       it('removes a person from the queue and the stage', async () => {
@@ -187,6 +187,32 @@ export function describeCoordination(name: string, makeStore: MakeStore<Coordina
         expect(await t.store.stage.remove('th1', alice.userId)).toEqual({ hand: true, speaker: false });
         expect(await t.store.stage.remove('th1', bob.userId)).toEqual({ hand: false, speaker: true });
         expect(await t.store.stage.remove('th1', bob.userId)).toEqual({ hand: false, speaker: false });
+      });
+
+      it('keeps one interpreter, seen by every node, and answers whom a marking replaced', async () => {
+        const other = await t.another();
+        const rosa = { userId: 'u-rosa', displayName: 'Rosa María de la Luz', staff: false };
+        const kim = { userId: 'u-kim', displayName: 'Kim (ASL)', staff: true };
+        expect(await t.store.stage.setInterpreter('th1', rosa)).toBeNull();
+        expect(await other.stage.interpreter('th1')).toEqual(rosa);
+        expect(await other.stage.setInterpreter('th1', kim)).toEqual(rosa);
+        expect(await t.store.stage.view('th1')).toEqual({ speakers: [], handCount: 0, interpreter: { userId: 'u-kim', displayName: 'Kim (ASL)' } });
+        expect(await t.store.stage.interpreter('th2')).toBeNull();
+        expect(await t.store.stage.setInterpreter('th1', null)).toEqual(kim);
+        expect(await other.stage.interpreter('th1')).toBeNull();
+      });
+
+      it('unmarks the interpreter only when it is the person named', async () => {
+        const kim = { userId: 'u-kim', displayName: 'Kim', staff: true };
+        await t.store.stage.setInterpreter('th1', kim);
+        expect(await t.store.stage.unmarkInterpreter('th1', 'u-ki')).toBe(false);
+        expect(await t.store.stage.unmarkInterpreter('th1', 'u-rosa')).toBe(false);
+        expect(await t.store.stage.interpreter('th1')).toEqual(kim);
+        expect(await t.store.stage.unmarkInterpreter('th1', 'u-kim')).toBe(true);
+        expect(await t.store.stage.unmarkInterpreter('th1', 'u-kim')).toBe(false);
+        await t.store.stage.setInterpreter('th1', kim);
+        await t.store.stage.clear('th1');
+        expect(await t.store.stage.interpreter('th1')).toBeNull();
       });
 
       it('clears one town hall only', async () => {

@@ -1,6 +1,6 @@
 import type { types } from 'mediasoup-client';
 import type { AppError, Result } from '../../../shared/errors.js';
-import type { MediaClosedReason, MediaJoined, MediaServerEvents, ProducerInfo, RaisedHand, StageView } from '../../../shared/media.js';
+import type { MediaClosedReason, MediaJoined, MediaServerEvents, ProducerInfo, RaisedHand, Speaker, StageView } from '../../../shared/media.js';
 import type { Role } from '../../../shared/roles.js';
 import type { TownHall, TownHallServerEvents } from '../../../shared/townhall.js';
 import { LocalMedia } from './media-local.svelte.js';
@@ -23,7 +23,7 @@ export type MediaPhase = 'joining' | 'ready' | 'failed' | 'closed';
 
 export interface MediaAnnouncement {
   seq: number;
-  kind: 'onStage' | 'sentBack' | 'speaking' | 'live';
+  kind: 'onStage' | 'sentBack' | 'speaking' | 'live' | 'interpreter' | 'notInterpreter';
   name?: string;
 }
 
@@ -50,7 +50,7 @@ export class MediaState {
   connectionFailed = $state.raw(false);
   closedReason = $state.raw<MediaClosedReason | null>(null);
   remote = $state.raw<RemoteStream[]>([]);
-  stage = $state.raw<StageView>({ speakers: [], handCount: 0 });
+  stage = $state.raw<StageView>({ speakers: [], handCount: 0, interpreter: null });
   hands = $state.raw<RaisedHand[]>([]);
   handRaised = $state.raw(false);
   onStage = $state.raw(false);
@@ -67,6 +67,9 @@ export class MediaState {
   /** Who runs the stage: hosts, and moderators. */
   readonly runsStage: boolean;
   readonly live = $derived(this.townHall?.status === 'live');
+  /** The sign-language interpreter a host marked, whose camera every viewer keeps in its own tile. */
+  readonly interpreterId = $derived(this.stage.interpreter?.userId ?? null);
+  readonly isInterpreter: boolean;
   readonly tiles: Tile[];
   readonly audio = $derived(this.remote.filter((r) => r.producer.kind === 'audio' && r.track !== null));
   /** Whether any officer is sending video or sound yet. */
@@ -91,6 +94,7 @@ export class MediaState {
     // Assigned here rather than as fields: they read `me` and `local`, set just above.
     this.isHost = $derived(this.townHall !== null && isHostOf(this.townHall, me));
     this.runsStage = $derived(this.isHost || canModerate(me.role));
+    this.isInterpreter = $derived(this.interpreterId === me.id);
     this.tiles = $derived(buildTiles(this.remote, this.local, me.id, this.activeSpeaker));
   }
 
@@ -109,7 +113,7 @@ export class MediaState {
       },
       'media:active-speaker-changed': ({ townHallId, userId }) => mine(townHallId) && this.#speaker(userId),
       'media:closed': ({ townHallId, reason }) => mine(townHallId) && (reason === 'moved' ? void this.#moved() : this.#shutDown(reason)),
-      'stage:changed': ({ townHallId, stage }) => mine(townHallId) && this.#whenJoined(() => (this.stage = stage)),
+      'stage:changed': ({ townHallId, stage }) => mine(townHallId) && this.#whenJoined(() => this.#stageChanged(stage)),
       'stage:hands-changed': ({ townHallId, hands }) => mine(townHallId) && this.#whenJoined(() => (this.hands = hands)),
       'stage:you-changed': ({ townHallId, onStage, handRaised }) => mine(townHallId) && this.#whenJoined(() => this.#you(onStage, handRaised)),
     };
@@ -167,7 +171,7 @@ export class MediaState {
 
   /** On stage, the camera or microphone was refused: ask again after the person fixed it. */
   async retryStage(): Promise<boolean> {
-    return this.onStage ? this.local.startCameraAndMicrophone() : false;
+    return this.onStage || this.isInterpreter ? this.local.startCameraAndMicrophone() : false;
   }
 
   invite(userId: string): Promise<Result<null>> {
@@ -180,6 +184,16 @@ export class MediaState {
 
   mute(userId: string): Promise<Result<null>> {
     return command('stage:mute', { townHallId: this.townHallId, userId });
+  }
+
+  /** Hosts: who may be marked as the interpreter now. */
+  interpreterCandidates(): Promise<Result<Speaker[]>> {
+    return command('stage:interpreter-candidates', { townHallId: this.townHallId });
+  }
+
+  /** Hosts mark the interpreter, or unmark with null. */
+  setInterpreter(userId: string | null): Promise<Result<null>> {
+    return command('stage:set-interpreter', { townHallId: this.townHallId, userId });
   }
 
   /** A tile's rendered width: the layer follows it (simulcast video only). */
@@ -244,7 +258,7 @@ export class MediaState {
     this.phase = 'ready';
     for (const stream of this.remote) void this.#consume(stream.producer.id, generation);
     if (this.local.publishing) {
-      if ((this.isHost && this.live) || this.onStage) await this.local.republish();
+      if ((this.isHost && this.live) || this.onStage || (this.isInterpreter && this.live)) await this.local.republish();
       else this.local.stopAll();
     }
   }
@@ -261,6 +275,26 @@ export class MediaState {
       const generation = this.#generation;
       await new Promise((resolve) => setTimeout(resolve, 500 * attempt + Math.random() * 500));
       if (generation !== this.#generation) return;
+    }
+  }
+
+  /**
+   * Marked as the interpreter, a staff member who is not a host starts camera and microphone as
+   * a resident brought on stage does; unmarked, they stop (hosts and speakers keep theirs).
+   */
+  #stageChanged(stage: StageView): void {
+    const was = this.isInterpreter;
+    this.stage = stage;
+    const now = stage.interpreter?.userId === this.me.id;
+    if (now === was || this.isHost || this.onStage) {
+      if (now !== was) this.#announce(now ? 'interpreter' : 'notInterpreter');
+      return;
+    }
+    this.#announce(now ? 'interpreter' : 'notInterpreter');
+    if (now && this.live) void this.local.startCameraAndMicrophone();
+    else if (!now) {
+      this.local.stopAll();
+      this.local.clearProblem();
     }
   }
 
