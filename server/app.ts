@@ -358,6 +358,7 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     ...(options.recording?.minFreeBytes === undefined ? {} : { minFreeBytes: options.recording.minFreeBytes }),
     ...(options.recording?.ffmpegPath === undefined ? {} : { ffmpegPath: options.recording.ffmpegPath }),
     required: requireRecording,
+    stage: coordination.stage,
     log: log.child({ module: 'recording' }),
   });
   const recordingHandlers = registerRecording({ io, limits, log, isUnavailable, room, townHalls, recording, required: requireRecording });
@@ -436,7 +437,7 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     townHalls,
     moderation: moderation.pipeline,
     onSanction: moderation.sanctions.onSanction,
-    onStage: (townHallId, view) => recording.stageChanged(townHallId, view.speakers.map((s) => s.userId)),
+    onStage: (townHallId, view) => recording.stageChanged(townHallId, view),
     stage: coordination.stage,
     coordination,
     ...(options.mediaLeaseMs === undefined ? {} : { mediaLeaseMs: options.mediaLeaseMs }),

@@ -8,6 +8,7 @@ import { CommandError, ErrorCode } from '../../shared/errors.js';
 import type { Id } from '../../shared/ids.js';
 import { NOT_RECORDING, type RecordingInfo, type RecordingState } from '../../shared/recording.js';
 import type { TownHall } from '../../shared/townhall.js';
+import type { StageView } from '../../shared/media.js';
 import { newId } from '../core/ids.js';
 import type { Logger } from '../core/log.js';
 import { DEFAULT_MIN_FREE_BYTES, freeBytes } from './disk.js';
@@ -22,6 +23,8 @@ export interface RecordingServiceOptions {
   minFreeBytes?: number;
   /** Whether the admins require every town hall to be recorded (read when one goes live). */
   required: () => Promise<boolean>;
+  /** The stage as it is when a recording starts (who is on it, the interpreter); later changes come through `stageChanged`. */
+  stage?: { view(townHallId: Id): Promise<StageView> };
   now?: () => number;
   log: Logger;
   ffmpegPath?: string;
@@ -41,8 +44,8 @@ export interface RecordingService {
   onChange(listener: ChangeListener): () => void;
   /** The town hall went live (recording starts if required) or ended (recording stops). */
   townHallChanged(townHall: TownHall): void;
-  /** Residents on stage now. */
-  stageChanged(townHallId: Id, userIds: Id[]): void;
+  /** The stage changed: residents on it, and the interpreter. */
+  stageChanged(townHallId: Id, stage: StageView): void;
   /** A fact published to everyone in the town hall: questions answering now, caption lines. */
   fact(townHallId: Id, event: string, payload: unknown): void;
   /** Stops every recording (each file finished). */
@@ -117,6 +120,9 @@ export function createRecordingService(options: RecordingServiceOptions): Record
         ...(options.ffmpegPath === undefined ? {} : { ffmpegPath: options.ffmpegPath }),
       });
       sessions.set(townHallId, { townHallId, session });
+      // Who is already on stage, and the interpreter marked before the start, open the timeline.
+      const stage = await options.stage?.view(townHallId).catch(() => undefined);
+      if (stage) session.stage(stage);
       options.log.info({ townHall: townHallId, recording: recordingId, tracks: session.recording.length }, 'recording started');
     } finally {
       starting.delete(townHallId);
@@ -155,8 +161,8 @@ export function createRecordingService(options: RecordingServiceOptions): Record
         );
       }
     },
-    stageChanged(townHallId, userIds) {
-      sessions.get(townHallId)?.session.stage(userIds);
+    stageChanged(townHallId, stage) {
+      sessions.get(townHallId)?.session.stage(stage);
     },
     fact(townHallId, event, payload) {
       const session = sessions.get(townHallId)?.session;

@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { MediaService, TownHallProducer, TrackRecorder } from '../../media/index.js';
 import type { Id } from '../../shared/ids.js';
 import type { TimelineParticipant } from '../../shared/recording.js';
+import type { StageView } from '../../shared/media.js';
 import type { Logger } from '../core/log.js';
 import { TimelineWriter } from './timeline.js';
 
@@ -45,6 +46,7 @@ export class RecordingSession {
   readonly #ending = new Set<Promise<unknown>>();
   #files = 0;
   #stage = new Set<Id>();
+  #interpreter: Id | null = null;
   #answering: Id | null = null;
   #stopped: Promise<void> | undefined;
 
@@ -137,9 +139,18 @@ export class RecordingSession {
     });
   }
 
-  /** Who is on stage now: the residents brought on it (hosts are not "on stage"). */
-  stage(userIds: Id[]): void {
+  /**
+   * The stage now: the residents brought on it (hosts are not "on stage"), and the interpreter
+   * (staff unless they are one of those residents).
+   */
+  stage(view: StageView): void {
     if (this.stopped) return;
+    const userIds = view.speakers.map((s) => s.userId);
+    const interpreter = view.interpreter?.userId ?? null;
+    if (interpreter !== this.#interpreter) {
+      this.#interpreter = interpreter;
+      this.timeline.add({ type: 'interpreter', participant: interpreter === null ? null : { userId: interpreter, staff: !userIds.includes(interpreter) } });
+    }
     const now = new Set(userIds);
     for (const userId of now) if (!this.#stage.has(userId)) this.timeline.add({ type: 'stage-on', participant: { userId, staff: false } });
     for (const userId of this.#stage) if (!now.has(userId)) this.timeline.add({ type: 'stage-off', participant: { userId, staff: false } });

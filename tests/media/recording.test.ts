@@ -145,16 +145,19 @@ describe('recording a town hall', () => {
     await expect(recording.stop('townhall-twice')).rejects.toMatchObject({ code: 'CONFLICT' });
   });
 
-  it('writes the stage, the active speaker, answering now and captions to the timeline', async () => {
+  it('writes the stage, the interpreter, the active speaker, answering now and captions to the timeline', async () => {
     const { media, recording } = await setUp();
     await publish(media, 'townhall-timeline', 'peer-1', { video: false });
     await recording.start('townhall-timeline');
     const { dir } = recording.current('townhall-timeline')!;
-    recording.stageChanged('townhall-timeline', ['resident-1']);
+    const onStage = { userId: 'resident-1', displayName: 'Ana' };
+    const interpreter = { userId: 'staff-9', displayName: 'Interpreter Lee' };
+    recording.stageChanged('townhall-timeline', { speakers: [onStage], handCount: 0, interpreter });
     recording.fact('townhall-timeline', 'qa:question-changed', { question: { id: 'question-1', answerState: 'answering' } });
     recording.fact('townhall-timeline', 'captions:line-added', { line: { id: 'line-1', text: 'Welcome, everyone.' } });
     recording.fact('townhall-timeline', 'qa:question-changed', { question: { id: 'question-1', answerState: 'answered' } });
-    recording.stageChanged('townhall-timeline', []);
+    recording.stageChanged('townhall-timeline', { speakers: [], handCount: 0, interpreter });
+    recording.stageChanged('townhall-timeline', { speakers: [], handCount: 0, interpreter: null });
     // FFmpeg's RTP carries no audio-level header extension, so the router's observer never
     // names it: the event is told as the observer would tell it, with the real producer's id.
     const [microphone] = media.existingMedia('townhall-timeline')!.producers();
@@ -165,6 +168,11 @@ describe('recording a town hall', () => {
     const timeline = await timelineOf(dir);
     expect(timeline).toContainEqual(expect.objectContaining({ type: 'stage-on', participant: { userId: 'resident-1', staff: false } }));
     expect(timeline).toContainEqual(expect.objectContaining({ type: 'stage-off', participant: { userId: 'resident-1', staff: false } }));
+    // The interpreter once when marked (staff: not one of the residents on stage), once unmarked.
+    expect(timeline.filter((e) => e.type === 'interpreter').map((e) => ('participant' in e ? e.participant : undefined))).toEqual([
+      { userId: 'staff-9', staff: true },
+      null,
+    ]);
     expect(timeline.filter((e) => e.type === 'answering').map((e) => ('questionId' in e ? e.questionId : undefined))).toEqual(['question-1', null]);
     expect(timeline).toContainEqual(expect.objectContaining({ type: 'caption', lineId: 'line-1', text: 'Welcome, everyone.' }));
     expect(timeline.filter((e) => e.type === 'active-speaker').map((e) => ('participant' in e ? e.participant : undefined))).toEqual([
