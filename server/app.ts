@@ -1,141 +1,59 @@
-import { createServer, type Server as HttpServer } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { Server } from 'socket.io';
 import { placeKey } from '../shared/moderation.js';
-import type { MediaService } from '../media/index.js';
-import type { Logger } from './core/log.js';
 import { guardRecovery, RECOVERY_WINDOW_MS } from './core/recovery.js';
-import { capSockets, DEFAULT_SOCKET_CAPS, type SocketCaps } from './core/socket-caps.js';
+import { capSockets, DEFAULT_SOCKET_CAPS } from './core/socket-caps.js';
 import { rooms, type AppServer } from './core/types.js';
 import { registerBackchannel } from './backchannel/handlers.js';
 import { scheduleBackchannelPurge } from './backchannel/retention.js';
 import { registerCaptions } from './captions/handlers.js';
 import { registerChat } from './chat/handlers.js';
 import { registerForum } from './forum/handlers.js';
-import { compileTrust, networkKeyer, type TrustProxy } from './http/address.js';
+import { compileTrust, networkKeyer } from './http/address.js';
 import { createOriginCheck, loopbackOrigins } from './http/origin.js';
-import { createIdentityService, type IdentityService } from './identity/service.js';
+import { createIdentityService } from './identity/service.js';
 import { createPseudonyms } from './identity/pseudonyms.js';
 import { createSessions } from './identity/sessions.js';
 import { authenticateSockets } from './identity/socket-auth.js';
 import { registerModeration } from './moderation/handlers.js';
 import { createModerationCore } from './moderation/pipeline.js';
 import { createPersonalInfoScreen } from './moderation/personal-info.js';
-import type { ModerationPipeline } from './moderation/pipeline-types.js';
 import { registerPolls } from './polls/handlers.js';
 import { createPollReader } from './polls/service.js';
 import { registerQa } from './qa/handlers.js';
 import { registerQaAdvance } from './qa/advance.js';
 import { SIMILAR_MAX_AGE_MS, SIMILAR_MAX_AGE_SQLITE_MS } from './qa/similar.js';
-import { createQuestionEvents, createQuestionReader } from './qa/service.js';
-import { createMailer, type SmtpSettings } from './notifications/mail.js';
+import { createQuestionReader } from './qa/service.js';
 import { registerNotices } from './notifications/handlers.js';
-import { createNotificationService, type NotificationService } from './notifications/service.js';
 import { createCaptionService } from './captions/service.js';
 import { createChatService } from './chat/service.js';
-import { cacheRecords, watchAudit, type CachedRecords } from './record/cache.js';
+import { cacheRecords, watchAudit } from './record/cache.js';
 import { createRecordService, schedulePurge } from './record/service.js';
+import { composeFollowThrough } from './follow-through.js';
 import { mountHttp } from './http-app.js';
-import type { Stores } from './stores.js';
 import { isUnavailable } from './storage/unavailable.js';
 import { registerTownHall } from './townhall/handlers.js';
 import { registerMedia } from './townhall/media-handlers.js';
 import { registerPresenter } from './townhall/presenter.js';
 import { createTownHallRoom } from './townhall/room.js';
-import { createRoomFrames, type RoomFrames } from './townhall/frames.js';
+import { createRoomFrames } from './townhall/frames.js';
 import { DEFAULT_WRITES_PER_SECOND } from './townhall/frame-tick.js';
 import { monitorLoad } from './core/load.js';
 import { shedUnderLoad } from './core/command.js';
-import { createTownHallService, type TownHallService } from './townhall/service.js';
+import { createTownHallService } from './townhall/service.js';
 import { createHallService } from './townhall/hall.js';
 import { createVoteGuard } from './townhall/vote-guard.js';
 import { createTopicService } from './settings/topics.js';
 import { createUnitService } from './settings/units.js';
-import { createFollowUpService, type FollowUpService } from './followups/service.js';
-import { createCommitmentService, type CommitmentService } from './commitments/service.js';
 import { createRecordingService } from './recording/service.js';
 import { recordedRoom, registerRecording } from './recording/handlers.js';
-import { createIdentityChallenges, type IdentityCost } from './identity/challenge.js';
-import { createAccountabilityService, type AccountabilityService } from './accountability/service.js';
+import { createIdentityChallenges } from './identity/challenge.js';
 
-export interface AppOptions {
-  allowedOrigins: string[];
-  secureCookies: boolean;
-  tallyIntervalMs: number;
-  clientDir: string;
-  /** The department's filter words from the configuration (they hold for review). */
-  filterWords: string[];
-  /** Distinct flags that hide an item pending review, from people whose flags count. */
-  flagThreshold: number;
-  /** Hours an account must exist before its flags count in places its holder did not take part in. */
-  flagAccountAgeHours: number;
-  /** Signs session cookies and pseudonyms. */
-  secret: string;
-  /** Proxies whose `X-Forwarded-For` names the client (none by default: the peer is the client). */
-  trustProxy?: TrustProxy;
-  /**
-   * Also allows the pages of `http://127.0.0.1:<port>` and `http://localhost:<port>`, the port
-   * being the one `listen` binds: for development and tests, where no public URL is configured.
-   */
-  allowLoopbackOrigins?: boolean;
-  /** Connections one session, and one network, may hold on this node (DEFAULT_SOCKET_CAPS by default). */
-  socketCaps?: SocketCaps;
-  /** What one network may do: votes per question or poll in ten minutes, and what its new identities cost. */
-  integrity: Integrity;
-  /** WebSocket writes a second this node paces town hall frames to (DEFAULT_WRITES_PER_SECOND by default). */
-  frameWritesPerSecond?: number;
-  /** How long a town hall's media home lease lasts unrenewed (10 s by default): video's failover time. */
-  mediaLeaseMs?: number;
-  /** Where links in mail and the Atom feeds point (ROUNDTABLE_PUBLIC_URL); the address `listen` binds when absent. */
-  publicUrl?: string;
-  /** SMTP from the environment, used while the admin's mail settings name no host. */
-  smtp?: SmtpSettings | null;
-  /** The clock services stamp times and judge days by (Date.now by default): a test moves it a day forward. */
-  now?: () => number;
-  /** The department's IANA time zone: the accountability page's months and due days ('UTC' by default). */
-  timeZone?: string;
-  /** Where recordings are written and when disk space is too low; without it, recording answers UNAVAILABLE. */
-  recording?: { dataDir: string; minFreeBytes?: number; ffmpegPath?: string };
-}
-
-export interface Integrity {
-  votesPerNetwork: number;
-  identities: IdentityCost;
-}
-
-export interface AppDeps {
-  stores: Stores;
-  log: Logger;
-  /** Town hall video; without it `media:join` answers UNAVAILABLE and everything else works. The caller closes it. */
-  media?: MediaService;
-}
-
-export interface App {
-  http: HttpServer;
-  io: AppServer;
-  identity: IdentityService;
-  townHalls: TownHallService;
-  /** The moderation pipeline every feature screens content through. */
-  moderation: ModerationPipeline;
-  /** The public records of ended town halls, as the record endpoint serves them. */
-  records: CachedRecords;
-  /** The follow-up queue (its `onChange` tells every change after it is stored). */
-  followUps: FollowUpService;
-  /** The department's commitments; `onChange` tells feeds and notices what changed. */
-  commitments: CommitmentService;
-  /** The accountability figures and feeds; `forget()` when a follow-up or commitment changes. */
-  accountability: AccountabilityService;
-  /** The rooms' frames: the tick they run at and what they skipped, for the benchmark and metrics. */
-  frames: Pick<RoomFrames, 'stats'>;
-  /** Following questions, followers' notices and mail: other features tell it of follow-ups and commitments. */
-  notices: NotificationService;
-  /** Starts listening; resolves to the bound port (0 picks a free one). */
-  listen(port: number, host?: string): Promise<number>;
-  /** Stops accepting, disconnects clients and stops timers. The stores belong to the caller. */
-  close(): Promise<void>;
-}
+export type { App, AppDeps, AppOptions, Integrity } from './app-types.js';
+import type { App, AppDeps, AppOptions } from './app-types.js';
 
 /**
  * Socket.IO payloads and JSON bodies above this are refused before any handler sees them. The
@@ -162,30 +80,6 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
   const units = createUnitService(stores.units);
   const now = options.now ?? Date.now;
   const questionReader = createQuestionReader(stores.questions);
-  const followUps = createFollowUpService({
-    store: stores.followUps,
-    townHalls,
-    questions: questionReader,
-    staff: { get: async (id) => (await identity.listStaff()).find((s) => s.id === id) ?? null },
-    units,
-    deadlineDays: async () => (await stores.settings.get()).followUpDeadlineDays,
-    now,
-    log: log.child({ feature: 'followups' }),
-  });
-  // Town halls that ended while no node could enter their questions (a crash between the two).
-  followUps.catchUp().catch((err: unknown) => log.error({ err }, 'follow-ups of ended town halls not caught up'));
-  const commitments = createCommitmentService({
-    store: stores.commitments,
-    townHalls,
-    questions: questionReader,
-    units,
-    // Staff lists are dozens long, and this is asked only when an officer who is neither the
-    // recorder nor a host updates a commitment.
-    unitOf: async (userId) => (await identity.listStaff()).find((s) => s.id === userId)?.unitId ?? null,
-    log,
-    now,
-    ...(options.timeZone ? { timeZone: options.timeZone } : {}),
-  });
   const originAllowed = createOriginCheck(options.allowedOrigins);
   const trust = compileTrust(options.trustProxy ?? false);
 
@@ -275,42 +169,24 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
   audit.onAppend(records.logged);
   const stopPurge = schedulePurge(records, log);
 
-  // People who asked hear back: follows, notices, mail.
+  // After the town hall: the follow-up queue, commitments, followers' notices and mail, and the
+  // accountability figures and feeds, wired to each other (server/follow-through.ts).
   let boundUrl = 'http://127.0.0.1';
-  const mailer = createMailer(() => stores.notifications.mailSettings(), options.smtp ?? null, log.child({ module: 'mail' }));
-  const notices = createNotificationService({
-    store: stores.notifications,
+  const { followUps, commitments, notices, mailer, accountability, questionEvents, close: closeFollowThrough } = composeFollowThrough({
+    stores,
+    log,
+    townHalls,
+    identity,
+    topics,
+    units,
     questions: questionReader,
-    mailer,
+    now,
     secret: options.secret,
+    ...(options.timeZone ? { timeZone: options.timeZone } : {}),
+    smtp: options.smtp ?? null,
     baseUrl: () => options.publicUrl ?? boundUrl,
     toPerson: (personId, notice) => io.to(rooms.user(personId)).emit('notices:arrived', { notice }),
-    now,
-    log,
   });
-  // Followers hear of what the department did, on the node where it was stored (the notice
-  // reaches the person's other nodes through the adapter); an officer's request never waits on SMTP.
-  followUps.onChange((change) => void notices.onFollowUpChange(change).catch((err: unknown) => log.warn({ err }, 'followers could not be told of a follow-up')));
-  commitments.onChange((change) => void notices.onCommitmentChange(change).catch((err: unknown) => log.warn({ err }, 'followers could not be told of a commitment')));
-  const questionEvents = createQuestionEvents((err) => log.warn({ err }, 'a question listener failed'));
-  questionEvents.onAsked((q) => notices.asked(q));
-  const purgeAddresses = () => void notices.purgeExpired().catch((err: unknown) => log.warn({ err }, 'mail addresses could not be purged'));
-  purgeAddresses();
-  const addressPurge = setInterval(purgeAddresses, 3600_000);
-  addressPurge.unref();
-  // The accountability figures and feeds, read from the follow-up queue and the commitments.
-  const accountability = createAccountabilityService({
-    townHalls,
-    questions: questionReader,
-    followUps: { listAll: () => followUps.listPublic() },
-    commitments: { listAll: async () => (await commitments.list()).commitments },
-    topics,
-    timeZone: options.timeZone ?? 'UTC',
-    now,
-  });
-  // The figures and feeds are built again on their next read after any change here.
-  followUps.onChange(() => accountability.forget());
-  commitments.onChange(() => accountability.forget());
   const networkKey = networkKeyer(options.secret);
   mountHttp(app, {
     options: { secureCookies: options.secureCookies, secret: options.secret, clientDir: options.clientDir, maxBodyBytes: MAX_MESSAGE_BYTES },
@@ -468,8 +344,7 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     async close() {
       stopPurge();
       stopBackchannelPurge();
-      clearInterval(addressPurge);
-      mailer.close();
+      closeFollowThrough();
       qa.close();
       polls.close();
       recordingHandlers.close();
