@@ -22,6 +22,7 @@ it('reads an account stored before accounts could be disabled as enabled, and ca
       passwordHash: '$argon2id$x',
       createdAt: 7,
       disabled: false,
+      unitId: null,
     });
     expect(await stores.identity.setDisabled('old-officer-0001', true)).toBe('ok');
     expect(await stores.identity.findByUsername('old.sgt')).toMatchObject({ disabled: true });
