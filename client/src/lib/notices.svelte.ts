@@ -1,10 +1,10 @@
 // What moderators decided about this person's own content, and their appeals. The list is
 // fetched on every (re)connect and new notices arrive as `mod:notice-sent` facts.
-import { untrack } from 'svelte';
-import type { AppError, Result } from '../../../shared/errors.js';
+import type { Result } from '../../../shared/errors.js';
 import { refKey, type Appeal, type ContentRef, type Notice } from '../../../shared/moderation.js';
 import type { ModServerEvents } from '../../../shared/moderation-events.js';
-import { command, getSocket } from './socket.js';
+import { PersonalInbox } from './personal-inbox.svelte.js';
+import { command, type getSocket } from './socket.js';
 
 const STORAGE_PREFIX = 'roundtable.noticesSeen.';
 
@@ -16,74 +16,31 @@ function readSeen(userId: string): number {
   }
 }
 
-export class NoticesState {
-  /** Whose notices these are; null when nobody is signed in. */
-  userId = $state<string | null>(null);
-  notices = $state.raw<Notice[]>([]);
-  loaded = $state(false);
-  loadError = $state.raw<AppError | null>(null);
-  /** The newest notice that arrived live, for a polite announcement and a banner. */
-  arrived = $state.raw<{ seq: number; notice: Notice } | null>(null);
+export class NoticesState extends PersonalInbox<Notice, Notice[]> {
   /** Notices newer than the last time the person opened the list. */
   seenAt = $state(0);
 
   readonly unseen = $derived(this.notices.filter((n) => n.at > this.seenAt).length);
 
-  #seq = 0;
-  #pending: Notice[] | null = null;
-
-  /**
-   * Follows the person signed in now; a different person starts from an empty list. Called
-   * from an effect: nothing read here becomes that effect's dependency.
-   */
-  use(userId: string | null): void {
-    untrack(() => {
-      if (userId === this.userId) return;
-      this.userId = userId;
-      this.notices = [];
-      this.loaded = false;
-      this.loadError = null;
-      this.arrived = null;
-      this.seenAt = userId ? readSeen(userId) : 0;
-      if (userId && getSocket().connected) void this.load();
-    });
+  protected fetch() {
+    return command('mod:notices', {});
   }
 
-  start(): () => void {
-    const socket = getSocket();
+  protected take(notices: Notice[]): Notice[] {
+    return notices;
+  }
+
+  protected listen(socket: ReturnType<typeof getSocket>, deliver: (notice: Notice) => void): () => void {
+    // Sent to every connection of the person; another person's never applies here.
     const onNotice: ModServerEvents['mod:notice-sent'] = ({ notice }) => {
-      if (notice.userId !== this.userId) return;
-      if (this.#pending) this.#pending.push(notice);
-      else this.#add(notice);
-      this.arrived = { seq: ++this.#seq, notice };
+      if (notice.userId === this.userId) deliver(notice);
     };
-    const onConnect = () => {
-      if (this.userId) void this.load();
-    };
-    socket.on('connect', onConnect);
     socket.on('mod:notice-sent', onNotice);
-    if (socket.connected && this.userId) void this.load();
-    return () => {
-      socket.off('connect', onConnect);
-      socket.off('mod:notice-sent', onNotice);
-    };
+    return () => void socket.off('mod:notice-sent', onNotice);
   }
 
-  async load(): Promise<void> {
-    const userId = this.userId;
-    this.#pending = [];
-    const result = await command('mod:notices', {});
-    const queued = this.#pending;
-    this.#pending = null;
-    if (userId !== this.userId) return;
-    if (result.ok) {
-      this.notices = result.data;
-      this.loadError = null;
-      this.loaded = true;
-      for (const notice of queued) this.#add(notice);
-    } else if (result.error.code !== 'UNAVAILABLE') {
-      this.loadError = result.error;
-    }
+  protected override reset(userId: string | null): void {
+    this.seenAt = userId ? readSeen(userId) : 0;
   }
 
   /** The person opened the list: everything in it counts as seen, on this device. */
@@ -110,10 +67,5 @@ export class NoticesState {
       this.notices = this.notices.map((n) => (refKey(n.ref) === key ? { ...n, canAppeal: false } : n));
     }
     return result;
-  }
-
-  #add(notice: Notice): void {
-    if (this.notices.some((n) => n.id === notice.id)) return;
-    this.notices = [notice, ...this.notices];
   }
 }
