@@ -67,6 +67,14 @@ const MAX_MESSAGE_BYTES = 64 * 1024;
  */
 const SHED_LAG_MS = 1000;
 
+/**
+ * How many connections the kernel queues for the server to accept. Node's default, 511, is what
+ * a restart under a crowd overflows: every reconnection past it loses its SYN and the client's
+ * TCP waits 1, 2, 4, 8 s to send it again, while the server sits idle. The kernel caps it at
+ * `net.core.somaxconn` (4096 on current Linux; docs/scaling.md).
+ */
+const LISTEN_BACKLOG = 4096;
+
 export function createApp(options: AppOptions, deps: AppDeps): App {
   const { stores, log } = deps;
   const { coordination } = stores;
@@ -334,7 +342,7 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     listen: (port, host = '127.0.0.1') =>
       new Promise((resolve, reject) => {
         http.once('error', reject);
-        http.listen(port, host, () => {
+        http.listen({ port, host, backlog: LISTEN_BACKLOG }, () => {
           const bound = (http.address() as AddressInfo).port;
           if (options.allowLoopbackOrigins) originAllowed.allow(loopbackOrigins(bound));
           boundUrl = `http://${host}:${bound}`;

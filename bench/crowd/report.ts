@@ -24,6 +24,8 @@ export interface Row {
   frames?: FramesSeen;
   /** The reconnect storm: from the kill to the new server listening. */
   restartMs?: number;
+  /** Connections the kernel dropped during the step because an accept queue was full (bench/crowd/kernel.ts). */
+  listenOverflows?: number;
 }
 
 /** A step's frame figures: the ticks seen while it ran, and what the counters grew by. */
@@ -195,7 +197,8 @@ export function stormLines(r: Row): string[] {
   return [
     `Reconnect storm at ${r.n} attendees: server killed and listening again after ${r.restartMs !== undefined ? seconds(r.restartMs) : '?'}`,
     `  re-joined: ${s.rejoined} of ${s.dropped}; from the kill: p50 ${seconds(s.rejoin.p50)}, p99 ${seconds(s.rejoin.p99)}, last ${seconds(s.rejoin.max)} (target: all within ${seconds(STORM_TARGET_MS)})`,
-    `  on the way back: ${Object.entries(s.troubles).map(([what, n]) => `${n} × ${what}`).join(', ') || 'no failed attempt'}`,
+    `  on the way back: ${Object.entries(s.troubles).map(([what, n]) => `${n} × ${what}`).join(', ') || 'no failed attempt'}` +
+      (r.listenOverflows !== undefined ? `; SYNs dropped by a full accept queue: ${r.listenOverflows}` : ''),
     `  commands in flight at the kill (outcome unknown): ${unknown} (${x.unknown.votes} votes, ${x.unknown.questions} questions, ${x.unknown.chats} chat); not sent while offline: ${x.offline}; refused: ${Object.entries(x.refused).map(([c, n]) => `${n} ${c}`).join(', ') || 0}`,
     `  final counts read by a fresh join: ${s.truthWithinBounds ? 'between the acknowledged votes and those plus the unknown ones' : 'OUTSIDE the acknowledged votes (+ unknown)'} (${s.unacknowledgedButCounted} votes in flight were stored)`,
     `  screens left wrong after the drain: ${x.lost.voteScreens} with other counts; unseen: ${x.lost.questions} questions, ${x.lost.chats} chat messages (screens × items)${x.sampledChats ? `; ${x.sampledChats} chat left out by design` : ''}`,

@@ -6,6 +6,7 @@ import type { Child } from './processes.js';
 import type { FrameStats, GeneratorProgress, GeneratorReply, GeneratorRequest, ServerSample, StepResult } from './protocol.js';
 import type { FramesSeen, Row } from './report.js';
 import type { SystemUnderTest } from './systems.js';
+import { listenOverflows } from './kernel.js';
 
 export type Generator = Child<GeneratorRequest, GeneratorReply>;
 
@@ -104,6 +105,7 @@ export function stepRunner(generator: Generator, o: CrowdOptions) {
       type CpuSample = ReturnType<SystemUnderTest['cpu']>;
       let startSample: CpuSample | null = null;
       let endSample: CpuSample | null = null;
+      const overflowsBefore = listenOverflows();
       const storming: { restart?: Promise<{ killedAt: number; readyAt: number }>; timer?: NodeJS.Timeout } = {};
       onMark = (name) => {
         if (name === 'start') {
@@ -128,6 +130,7 @@ export function stepRunner(generator: Generator, o: CrowdOptions) {
       const polled = await polling.stop();
       const [s0, s1] = await Promise.all([startSample!, endSample!]);
       const after = await system.sample(false);
+      const overflowsAfter = listenOverflows();
 
       const cpuMicros = s0.reduce((sum, s, i) => sum + (s1[i]!.cpuMicros - s.cpuMicros), 0);
       const waitedMicros = Math.max(...s0.map((s, i) => s1[i]!.waitedMicros - s.waitedMicros));
@@ -147,6 +150,7 @@ export function stepRunner(generator: Generator, o: CrowdOptions) {
         ...(crowd.full[0]?.listenersPerSocket ? { listenersPerSocket: crowd.full[0].listenersPerSocket } : {}),
         ...(frames ? { frames } : {}),
         ...(restarted ? { restartMs: restarted.readyAt - restarted.killedAt } : {}),
+        ...(overflowsBefore !== null && overflowsAfter !== null ? { listenOverflows: overflowsAfter - overflowsBefore } : {}),
       };
     },
 

@@ -32,11 +32,12 @@ export interface CaptionDeps extends CommandDeps {
 export function registerCaptions(deps: CaptionDeps): CaptionService {
   const { room, captions, townHalls } = deps;
 
+  // The same lines for every join until the room next changes, read and shaped once (room.sharedRead).
+  const linesNow = room.sharedRead(async (townHallId) => (await captions.recent(townHallId, CAPTION_LIMITS.recent)).map(lineOf));
   room.use({
     name: 'captions',
     async onJoin({ townHall }) {
-      const lines = await captions.recent(townHall.id, CAPTION_LIMITS.recent);
-      return { townHallId: townHall.id, lines: lines.map(lineOf) };
+      return { townHallId: townHall.id, lines: await linesNow(townHall.id) };
     },
   });
 

@@ -38,12 +38,14 @@ export function registerChat(deps: ChatDeps): ChatService {
   const broadcast = createChatBroadcast(room);
   moderation.registerKind(createChatAdapter({ chat, townHalls, broadcast }));
 
+  // The same recent messages for every join until the room next changes, read once (room.sharedRead).
+  const recentNow = room.sharedRead((townHallId) => chat.recentPublished(townHallId, CHAT_LIMITS.recent));
   room.use({
     name: 'chat',
     async onJoin({ user, townHall }) {
       const townHallId = townHall.id;
       const [recent, mine, slowModeSeconds] = await Promise.all([
-        chat.recentPublished(townHallId, CHAT_LIMITS.recent),
+        recentNow(townHallId),
         chat.pendingOf(townHallId, user.id, PENDING_SHOWN),
         moderation.slowMode(townHallPlace(townHallId)),
       ]);

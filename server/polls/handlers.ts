@@ -135,13 +135,15 @@ export function registerPolls(deps: PollDeps): { close(): void } {
     );
   }
 
-  // Every poll this person may see, settled first so a poll past its time shows closed.
+  // Every poll this person may see, settled first so a poll past its time shows closed; read and
+  // settled once for every join until the room next changes (room.sharedRead), then shown to each
+  // their way.
+  const pollsNow = room.sharedRead(async (townHallId) => Promise.all((await polls.listPolls(townHallId)).map(settle)));
   room.use({
     name: 'polls',
     async onJoin({ user, townHall }) {
-      const visible = (await polls.listPolls(townHall.id)).filter((p) => canSeePoll(p, user.role));
-      const settled = await Promise.all(visible.map(settle));
-      return Promise.all(settled.map((p) => viewFor(user, p)));
+      const visible = (await pollsNow(townHall.id)).filter((p) => canSeePoll(p, user.role));
+      return Promise.all(visible.map((p) => viewFor(user, p)));
     },
   });
 

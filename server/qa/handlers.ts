@@ -6,6 +6,7 @@ import {
   QaSetModeration,
   QaVote,
   type QaSnapshot,
+  type QuestionView,
 } from '../../shared/qa.js';
 import { badgeOf, canAnswer, canHost, canReview } from '../../shared/roles.js';
 import { commandBinder, type CommandDeps } from '../core/command.js';
@@ -94,19 +95,30 @@ export function registerQa(deps: QaDeps): { close(): void } {
   const staffView = (q: QuestionRecord) => viewOf(q, 'staff', pseudonym(q.authorId, q.townHallId));
   const conflict = (message: string) => new CommandError(ErrorCode.CONFLICT, message);
 
+  // A town hall's questions as everyone but their askers sees them, read and made into views once
+  // for every join until the room next changes (room.sharedRead): a crowd re-joining after a restart
+  // would otherwise read and shape the same list once per person. Staff views are made only when
+  // a reviewer joins, since they name anonymous askers by their handle.
+  type Shared = { list: QuestionRecord[]; views: Partial<Record<'public' | 'staff', (QuestionView | null)[]>> };
+  const visibleNow = room.sharedRead(async (townHallId): Promise<Shared> => ({ list: await questions.listVisible(townHallId), views: {} }));
+  const viewsFor = (shared: Shared, audience: 'public' | 'staff'): (QuestionView | null)[] =>
+    (shared.views[audience] ??= shared.list.map((q) =>
+      audience === 'staff' ? staffView(q) : q.status === 'published' ? viewOf(q, 'public', '') : null,
+    ));
+
   async function snapshot(user: SessionUser, townHallId: string, mode: QaSnapshot['moderation']): Promise<QaSnapshot> {
-    const [list, myVotes, slowModeSeconds, topics] = await Promise.all([
-      questions.listVisible(townHallId),
+    const [shared, myVotes, slowModeSeconds, topics] = await Promise.all([
+      visibleNow(townHallId),
       questions.votesBy(townHallId, user.id),
       moderation.slowMode(townHallPlace(townHallId)),
       deps.topics.list(),
     ]);
     const reviews = canReview(user.role);
-    const visible = list.flatMap((q) => {
-      const handle = pseudonym(q.authorId, townHallId);
-      if (q.authorId === user.id) return [viewOf(q, 'author', handle, reviews)];
-      if (reviews) return [viewOf(q, 'staff', handle)];
-      return q.status === 'published' ? [viewOf(q, 'public', handle)] : [];
+    const others = viewsFor(shared, reviews ? 'staff' : 'public');
+    const visible = shared.list.flatMap((q, i) => {
+      if (q.authorId === user.id) return [viewOf(q, 'author', pseudonym(q.authorId, townHallId), reviews)];
+      const view = others[i];
+      return view ? [view] : [];
     });
     const visibleIds = new Set(visible.map((q) => q.id));
     return {

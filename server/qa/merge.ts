@@ -110,12 +110,14 @@ export function registerMerges(deps: MergeDeps): void {
     },
   });
 
-  // Reviewing staff get every merged question (to undo a merge); an asker gets their own.
+  // Reviewing staff get every merged question (to undo a merge); an asker gets their own. The
+  // list is read once for every join until the room next changes (room.sharedRead).
+  const mergedNow = room.sharedRead((townHallId) => questions.listMerged(townHallId));
   room.use({
     name: 'qaMerged',
     async onJoin({ user, townHall }): Promise<QuestionView[]> {
       const reviews = canReview(user.role);
-      const merged = (await questions.listMerged(townHall.id)).filter((q) => reviews || q.authorId === user.id);
+      const merged = (await mergedNow(townHall.id)).filter((q) => reviews || q.authorId === user.id);
       if (merged.length === 0) return [];
       const targets = new Map<string, QuestionRecord>();
       for (const id of new Set(merged.map((q) => q.mergedInto!))) {

@@ -39,6 +39,14 @@ export interface RoomFrames {
   add(townHallId: string, event: string, payload: unknown, audience: 'everyone' | 'staff', except?: Except): void;
   /** Runs before every frame is built: a tally sends its counts then, so they ride in this frame. */
   beforeFrame(hook: () => Promise<void>): void;
+  /**
+   * A number that moves whenever facts leave for a town hall's room on this node: in a frame,
+   * at once (`sentOutside`), or let go because nobody was in it. Joins share a read of the room
+   * while it stays (core/shared-read.ts).
+   */
+  version(townHallId: string): number;
+  /** Notes facts sent to a town hall's room outside its frames. */
+  sentOutside(townHallId: string): void;
   stats(): FrameStats;
   close(): void;
 }
@@ -76,6 +84,10 @@ export function createRoomFrames(options: FrameOptions): RoomFrames {
   const totals = { skippedFrames: 0, resyncs: 0, sampledChat: 0 };
   let relayQueue: Relayed[] = [];
   let closed = false;
+  // Versions come from one counter, so a room's never repeats, even if it empties and fills again.
+  let clock = 0;
+  const versions = new Map<string, number>();
+  const moved = (townHallId: string) => void versions.set(townHallId, ++clock);
 
   const members = (room: string) => nsp.adapter.rooms.get(room);
 
@@ -83,7 +95,7 @@ export function createRoomFrames(options: FrameOptions): RoomFrames {
     if (closed) return;
     if (options.relay && !relayed) relay(townHallId, entry);
     // Nobody in this room on this node: the other nodes send it to theirs.
-    if (!members(rooms.townHall(townHallId))?.size) return;
+    if (!members(rooms.townHall(townHallId))?.size) return moved(townHallId);
     let box = outboxes.get(townHallId);
     if (!box) {
       box = { townHallId, entries: [], timer: null, flushing: false, lastSentAt: 0, tickMs: 0, lag: createLaggards() };
@@ -109,6 +121,7 @@ export function createRoomFrames(options: FrameOptions): RoomFrames {
       box.lastSentAt = performance.now();
       const entries = box.entries;
       box.entries = [];
+      if (entries.length > 0) moved(box.townHallId);
       if (room?.size) send(box, entries, room);
     } catch (err) {
       log.error({ err, townHall: box.townHallId }, 'frame not sent');
@@ -199,6 +212,8 @@ export function createRoomFrames(options: FrameOptions): RoomFrames {
       add(townHallId, { event, payload, staffOnly: audience === 'staff', exceptStaff: except?.staff ?? false, exceptPeople: except?.people ?? [] }, false);
     },
     beforeFrame: (hook) => void hooks.push(hook),
+    version: (townHallId) => versions.get(townHallId) ?? 0,
+    sentOutside: moved,
     stats: () => ({
       tickMs: Math.max(0, ...[...outboxes.values()].map((b) => b.tickMs)),
       lagMs: load.lagMs(),

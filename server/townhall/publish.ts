@@ -36,6 +36,7 @@ export function createRoomPublisher(io: AppServer, frames: RoomFrames): RoomPubl
       frames.add(townHallId, event, payload, 'staff', except);
     },
     publishExcept(socket, townHallId, event, payload) {
+      frames.sentOutside(townHallId);
       send(socket.to(rooms.townHall(townHallId)), event, payload);
     },
     publishToPerson(userId, event, payload) {

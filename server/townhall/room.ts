@@ -2,6 +2,7 @@ import { TownHallJoin, TownHallLeave, type TownHallParts, type TownHallSnapshot 
 import { canReview } from '../../shared/roles.js';
 import type { TownHall } from '../../shared/townhall.js';
 import { commandBinder, type CommandDeps } from '../core/command.js';
+import { sharedReads } from '../core/shared-read.js';
 import type { RateRule } from '../core/rate-limit.js';
 import { rooms, type AppSocket, type SessionUser } from '../core/types.js';
 import type { RoomFrames } from './frames.js';
@@ -48,6 +49,11 @@ export interface TownHallRoom extends RoomPublisher {
   use(extension: RoomExtension): void;
   /** Runs before each frame is built (a tally sends its counts then, so they ride in it). */
   beforeFrame(hook: () => Promise<void>): void;
+  /**
+   * A read of what everyone in a town hall sees, for join snapshots: shared by every join until
+   * something is next sent to the room (core/shared-read.ts). The value is shared: read-only.
+   */
+  sharedRead<V>(read: (townHallId: string) => Promise<V>): (townHallId: string) => Promise<V>;
 }
 
 export interface RoomDeps extends CommandDeps {
@@ -141,5 +147,6 @@ export function createTownHallRoom(deps: RoomDeps): TownHallRoom {
     ...createRoomPublisher(io, frames),
     use: (extension) => void extensions.push(extension),
     beforeFrame: (hook) => frames.beforeFrame(hook),
+    sharedRead: (read) => sharedReads(read, frames.version),
   };
 }

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { rooms } from '../../server/core/types.js';
-import { command, startTestServer, unwrap, type ClientSocket, type Session, type TestServer } from '../support/server.js';
+import { command, nextEvent, startTestServer, unwrap, type ClientSocket, type Session, type TestServer } from '../support/server.js';
 
 // Every part is read from the stores, so both run.
 describe.each(['sqlite', 'redis'] as const)('the town hall room on the %s store', (store) => {
@@ -78,6 +78,34 @@ describe.each(['sqlite', 'redis'] as const)('the town hall room on the %s store'
       await command(captioner, 'captions:send', { townHallId, text: 'Good evening.' }),
     ];
     for (const refused of refusals) expect(refused).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', message: 'Join the town hall first.' } });
+  });
+
+  it('lets joins share a read of the room, and no question falls between a shared snapshot and the frames', async () => {
+    const townHallId = await hostedTownHall();
+    const ask = async (name: string, text: string) =>
+      unwrap(await command(await enter(await server.guest(name), townHallId), 'qa:ask', { townHallId, text }));
+    const ids = (snapshot: { qa: { questions: { id: string }[] } }) => snapshot.qa.questions.map((q) => q.id);
+    // What a connection has seen of the questions: its join's snapshot, then its frames.
+    const watch = async (name: string) => {
+      const socket = await server.connect(await server.guest(name));
+      const framed = new Set<string>();
+      socket.on('townhall:frame', (frame) => {
+        for (const [event, payload] of frame.facts) if (event === 'qa:question-changed') framed.add((payload as { question: { id: string } }).question.id);
+      });
+      const snapshot = unwrap(await command(socket, 'townhall:join', { townHallId }));
+      return { socket, snapshot, seen: () => new Set([...ids(snapshot), ...framed]) };
+    };
+
+    const first = await ask('Dora', 'Who patrols the park at night?');
+    const ana = await watch('Ana');
+    await vi.waitFor(() => expect(ana.seen()).toEqual(new Set([first.id])));
+    // Asked after Ana's read: Bea joins before its frame may have left, Carla once Ana has it.
+    const second = await ask('Elena', 'When does the new crossing open?');
+    const bea = await watch('Bea');
+    await nextEvent(ana.socket, 'townhall:frame', (f) => f.facts.some(([, p]) => (p as { question?: { id: string } }).question?.id === second.id));
+    const carla = await watch('Carla');
+    expect(ids(carla.snapshot)).toEqual(expect.arrayContaining([first.id, second.id]));
+    await vi.waitFor(() => expect(bea.seen()).toEqual(new Set([first.id, second.id])));
   });
 
   it('refuses to join a town hall that does not exist', async () => {
