@@ -22,4 +22,5 @@ fi
 export ROUNDTABLE_DEMO=1
 # Keep the terminal to the address and logins; warnings and errors still show.
 export ROUNDTABLE_LOG_LEVEL="${ROUNDTABLE_LOG_LEVEL:-warn}"
-exec npx tsx server/main.ts
+# The same V8 setting as npm start (docs/performance.md: a crowd's garbage is young).
+exec node --max-semi-space-size=64 --import tsx server/main.ts

@@ -54,7 +54,11 @@ export async function startSystem(name: SystemName, o: CrowdOptions): Promise<Sy
   const onRedis = name === 'roundtable-2-nodes' || (name === 'roundtable' && o.store === 'redis');
   const redis: RedisServer | null = onRedis ? await startRedis(o.serverCores[0]) : null;
   const roundtable = name.startsWith('roundtable');
-  const nodeFlags = ['--expose-gc'];
+  // Every system runs with the young generation `npm start` gives the server (package.json): a
+  // crowd's frames and acknowledgements are short-lived garbage, and V8's default 16 MB semi-space
+  // promotes much of it, which the old generation's collector then pays for. BENCH_SERVER_FLAGS
+  // adds flags for an experiment.
+  const nodeFlags = ['--expose-gc', '--max-semi-space-size=64', ...(process.env.BENCH_SERVER_FLAGS?.split(' ').filter(Boolean) ?? [])];
   if (o.cpuProf && roundtable) {
     mkdirSync(o.cpuProf, { recursive: true });
     nodeFlags.push('--cpu-prof', `--cpu-prof-dir=${path.resolve(o.cpuProf)}`);
