@@ -93,3 +93,34 @@ export interface RecordingServerEvents {
   /** To everyone in the town hall: recording started or stopped. */
   'recording:changed': (payload: { townHallId: Id; state: RecordingState }) => void;
 }
+
+/**
+ * The archival video of one recording: composed from its tracks after it stops, one job at a
+ * time (server/recording/compose*.ts). On disk beside the tracks: `archive.webm` (VP8 + Opus, so
+ * every browser plays it) and `archive.json` (this, less `recordingId`/`townHallId`).
+ */
+export type ArchiveStatus = 'waiting' | 'composing' | 'ready' | 'failed';
+
+export interface ArchiveInfo {
+  recordingId: Id;
+  townHallId: Id;
+  status: ArchiveStatus;
+  /** 0–1 while composing (FFmpeg's progress over the plan's duration); 1 when ready. */
+  progress: number;
+  /** The archive's length once planned; null before. */
+  durationMs: number | null;
+  /** Why it failed, for admins (never shown to the public). */
+  error?: string;
+}
+
+/**
+ * A recording as the record page lists it. `published` is false once an admin unpublished it
+ * (with a reason, on the audit chain): then it is listed to admins only, and every download of
+ * it answers NOT_FOUND to everyone else.
+ */
+export interface RecordingListing extends RecordingInfo {
+  archive: ArchiveInfo;
+  published: boolean;
+  /** Chapters: the questions answered live, from the timeline's "answering now" markers. */
+  chapters: { questionId: Id; startMs: number; endMs: number }[];
+}
