@@ -119,8 +119,16 @@ export function createIdentityService(store: IdentityStore): IdentityService {
     },
     async ensureAdmin({ username, password, displayName = 'Administrator' }) {
       if ((await store.countByRole('admin')) > 0) return false;
-      await createAccount({ username, password, displayName, role: 'admin' });
-      return true;
+      try {
+        await createAccount({ username, password, displayName, role: 'admin' });
+        return true;
+      } catch (err) {
+        // Several nodes starting at once (a service manager, a rolling deploy) all see no admin
+        // and race to create the same one: the store's unique username lets one win. The others
+        // find it made; anything else (the name taken by another account) is still an error.
+        if (err instanceof CommandError && err.code === ErrorCode.CONFLICT && (await store.countByRole('admin')) > 0) return false;
+        throw err;
+      }
     },
     async sessionUser(id) {
       const user = await store.getUser(id);
