@@ -1,13 +1,15 @@
 /**
- * A read of what everyone in a room sees, shared by every join until something is next sent to
- * the room: a crowd joining at once (after a restart, say) reads the room's questions once per
- * change instead of once per person.
+ * A read of what everyone in a room sees, shared by every join until something is next
+ * published to the room: a crowd joining at once (after a restart, say) reads the room's
+ * questions once per change instead of once per person.
  *
- * Why that is exact: a join is in the room before it reads. A fact committed after a shared read
- * started is sent to the room after that, and sending bumps the room's version (`version`). If
- * the version is unchanged when a joiner asks, no such fact has been sent yet: it will reach the
- * joiner, now in the room, as a frame. If it has changed, the joiner reads afresh. The version is
- * taken when the read starts, so a read still under way is shared too.
+ * Why the snapshot is as new as an unshared one: features publish a fact after storing it, and
+ * publishing moves the room's version (`version`). If the version is unchanged since a shared
+ * read started, nothing published since is missing from it; a change stored but not yet
+ * published (a vote whose tally waits for the next frame) would be missing from a fresh read's
+ * view of the room just the same, and reaches the joiner, already in the room, as a frame. If
+ * the version has moved, the joiner reads afresh. The version is taken when the read starts, so
+ * a read still under way is shared too.
  *
  * Every caller gets the same value: it must treat it as read-only. A failed read is shared by
  * those waiting on it and then forgotten.

@@ -40,9 +40,9 @@ export interface RoomFrames {
   /** Runs before every frame is built: a tally sends its counts then, so they ride in this frame. */
   beforeFrame(hook: () => Promise<void>): void;
   /**
-   * A number that moves whenever facts leave for a town hall's room on this node: in a frame,
-   * at once (`sentOutside`), or let go because nobody was in it. Joins share a read of the room
-   * while it stays (core/shared-read.ts).
+   * A number that moves whenever a fact is published to a town hall's room on this node (from
+   * here or from another node), for its next frame or at once (`sentOutside`). Joins share a
+   * read of the room while it stays (core/shared-read.ts).
    */
   version(townHallId: string): number;
   /** Notes facts sent to a town hall's room outside its frames. */
@@ -93,9 +93,10 @@ export function createRoomFrames(options: FrameOptions): RoomFrames {
 
   function add(townHallId: string, entry: Entry, relayed: boolean): void {
     if (closed) return;
+    moved(townHallId);
     if (options.relay && !relayed) relay(townHallId, entry);
     // Nobody in this room on this node: the other nodes send it to theirs.
-    if (!members(rooms.townHall(townHallId))?.size) return moved(townHallId);
+    if (!members(rooms.townHall(townHallId))?.size) return;
     let box = outboxes.get(townHallId);
     if (!box) {
       box = { townHallId, entries: [], timer: null, flushing: false, lastSentAt: 0, tickMs: 0, lag: createLaggards() };
@@ -121,7 +122,6 @@ export function createRoomFrames(options: FrameOptions): RoomFrames {
       box.lastSentAt = performance.now();
       const entries = box.entries;
       box.entries = [];
-      if (entries.length > 0) moved(box.townHallId);
       if (room?.size) send(box, entries, room);
     } catch (err) {
       log.error({ err, townHall: box.townHallId }, 'frame not sent');
