@@ -27,7 +27,7 @@ export interface NodeOptions {
   redisUrl?: string;
   dataDir?: string;
   tallyIntervalMs?: number;
-  /** More settings for this node (say, a short media lease for a failover test). */
+  /** More settings for this node (say, a short media lease for a failover test); ROUNDTABLE_SECRET '' for a secret of its own in the data folder. */
   env?: Record<string, string>;
 }
 
@@ -52,6 +52,8 @@ export async function startNode(options: NodeOptions = {}): Promise<NodeProcess>
     ...options.env,
   };
   if (!options.redisUrl) delete env.REDIS_URL;
+  // An empty secret means none given: the node makes and keeps its own in the data folder.
+  if (env.ROUNDTABLE_SECRET === '') delete env.ROUNDTABLE_SECRET;
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   let output = '';
