@@ -37,6 +37,12 @@ export interface MediaStats {
   perWorker: WorkerLoad[];
 }
 
+export interface WorkerUsage {
+  pid: number;
+  cpuSeconds: number;
+  consumers: number;
+}
+
 export interface MediaService {
   readonly config: MediaConfig;
   /** Facts for the signalling layer, chiefly 'routerclose' with reason 'workerdied'. */
@@ -54,6 +60,8 @@ export interface MediaService {
   /** Closes the town hall's media and its routers; false if it had none. */
   closeMedia(townHallId: Id): Promise<boolean>;
   stats(): MediaStats;
+  /** Each worker's CPU so far (seconds) and the consumers it carries now: the metrics. */
+  workerUsage(): Promise<WorkerUsage[]>;
   /** Closes every router and worker; every later call rejects. */
   close(): Promise<void>;
 }
@@ -124,6 +132,14 @@ export async function createMediaService(
       if (media === undefined || media.closed) return false;
       media.close('closed');
       return true;
+    },
+    async workerUsage() {
+      const consumers = new Map<number, number>();
+      for (const media of rooms.values()) {
+        if (media.closed) continue;
+        for (const r of media.stats().routers) consumers.set(r.workerPid, (consumers.get(r.workerPid) ?? 0) + r.consumers);
+      }
+      return (await pool.cpu()).map((w) => ({ ...w, consumers: consumers.get(w.pid) ?? 0 }));
     },
     stats() {
       const perWorker = pool.load();

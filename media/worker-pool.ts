@@ -53,6 +53,17 @@ export class WorkerPool {
     return this.#workers.size;
   }
 
+  /** CPU each live worker has used since it started (user + system, seconds); a worker dying meanwhile is left out. */
+  async cpu(): Promise<{ pid: number; cpuSeconds: number }[]> {
+    const usage = await Promise.all(
+      [...this.#workers.keys()].map(async (worker) => {
+        const u = await worker.getResourceUsage().catch(() => null);
+        return u ? [{ pid: worker.pid, cpuSeconds: (u.ru_utime + u.ru_stime) / 1000 }] : [];
+      }),
+    );
+    return usage.flat();
+  }
+
   load(): WorkerLoad[] {
     return [...this.#workers].map(([worker, load]) => ({
       pid: worker.pid,

@@ -1,4 +1,5 @@
 // The composition root's contract: what createApp (app.ts) takes and what it gives back.
+import type { Registry } from 'prom-client';
 import type { Server as HttpServer } from 'node:http';
 import type { MediaService } from '../media/index.js';
 import type { Logger } from './core/log.js';
@@ -53,11 +54,18 @@ export interface AppOptions {
   timeZone?: string;
   /** Where recordings are written and when disk space is too low; without it, recording answers UNAVAILABLE. */
   recording?: { dataDir: string; minFreeBytes?: number; ffmpegPath?: string };
+  /** Prometheus metrics; off without it. */
+  metrics?: MetricsOptions;
 }
 
 export interface Integrity {
   votesPerNetwork: number;
   identities: IdentityCost;
+}
+
+/** Prometheus metrics (docs/operations.md): kept when given; `token` also opens `/metrics` on the app's own port. */
+export interface MetricsOptions {
+  token: string | null;
 }
 
 export interface AppDeps {
@@ -84,6 +92,8 @@ export interface App {
   accountability: FollowThrough['accountability'];
   /** The rooms' frames: the tick they run at and what they skipped, for the benchmark and metrics. */
   frames: Pick<RoomFrames, 'stats'>;
+  /** The Prometheus registry when metrics are on (AppOptions.metrics), for a listener of its own. */
+  metrics: Registry | null;
   /** Following questions, followers' notices and mail: other features tell it of follow-ups and commitments. */
   notices: FollowThrough['notices'];
   /** Starts listening; resolves to the bound port (0 picks a free one). */

@@ -50,6 +50,8 @@ import { createTopicService } from './settings/topics.js';
 import { createUnitService } from './settings/units.js';
 import { createRecordingService } from './recording/service.js';
 import { recordedRoom, registerRecording } from './recording/handlers.js';
+import { composeMetrics } from './metrics/compose.js';
+import { metricsHandler } from './metrics/routes.js';
 import { createIdentityChallenges } from './identity/challenge.js';
 
 export type { App, AppDeps, AppOptions, Integrity } from './app-types.js';
@@ -215,6 +217,8 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     accountability,
     ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
     networkKey: (req) => networkKey(req.ip ?? ''),
+    // Made once the rooms and the media are: the route is mounted here, in its place before the client.
+    ...(options.metrics?.token ? { metrics: (req, res, next) => (metricsRoute ? metricsRoute(req, res, next) : next()) } : {}),
     mail: { notices, mailer, store: stores.notifications },
     settingsChanged: () => {
       personalInfo.forget();
@@ -228,6 +232,7 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     io,
     log,
     load,
+    ...(options.metrics ? { onFrame: (seconds: number) => metrics?.frame(seconds) } : {}),
     writesPerSecond: options.frameWritesPerSecond ?? DEFAULT_WRITES_PER_SECOND,
     relay: stores.adapterRedis ? coordination.invalidations('room-facts') : null,
   });
@@ -246,6 +251,8 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     log: log.child({ module: 'recording' }),
   });
   const recordingHandlers = registerRecording({ io, limits, log, isUnavailable, room, townHalls, recording, required: requireRecording });
+  const metrics = options.metrics ? composeMetrics({ io, load, frames, media: deps.media ?? null, recording }) : null;
+  const metricsRoute = metrics && options.metrics?.token ? metricsHandler(metrics.registry, options.metrics.token) : null;
   const votes = createVoteGuard({
     room,
     limits,
@@ -338,6 +345,7 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     commitments,
     accountability,
     frames: { stats: frames.stats },
+    metrics: metrics?.registry ?? null,
     notices,
     listen: (port, host = '127.0.0.1') =>
       new Promise((resolve, reject) => {

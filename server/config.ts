@@ -52,6 +52,10 @@ const Env = z.object({
   ROUNDTABLE_FLAG_ACCOUNT_AGE_HOURS: z.coerce.number().min(0).max(24 * 365).default(72),
   ROUNDTABLE_TALLY_INTERVAL_MS: z.coerce.number().int().min(20).max(5000).default(100),
   /** WebSocket writes a second a node paces town hall frames to (see docs/performance.md). */
+  /** Prometheus metrics at /metrics on the public port, for a scraper sending this bearer token. */
+  ROUNDTABLE_METRICS_TOKEN: z.string().min(24).optional(),
+  /** Prometheus metrics on an address of their own (host:port, kept off the public network), no token. */
+  ROUNDTABLE_METRICS_ADDRESS: z.string().regex(/^[^\s:]+:\d{1,5}$/, 'host:port').optional(),
   ROUNDTABLE_FRAME_WRITES_PER_SECOND: z.coerce.number().int().min(1000).max(10_000_000).default(DEFAULT_WRITES_PER_SECOND),
   ROUNDTABLE_CLIENT_DIR: z.string().default('dist/client'),
   /** The department's IANA time zone (America/Chicago…): the accountability page's months and due days. */
@@ -110,6 +114,8 @@ export interface Config {
   integrity: { votesPerNetwork: number; identities: { freePerNetwork: number; baseWork: number } };
   tallyIntervalMs: number;
   frameWritesPerSecond: number;
+  /** Null when both metrics settings are unset (metrics off). */
+  metrics: { token: string | null; address: { host: string; port: number } | null } | null;
   clientDir: string;
   timeZone: string;
   logLevel: string;
@@ -188,6 +194,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     tallyIntervalMs: e.ROUNDTABLE_TALLY_INTERVAL_MS,
     frameWritesPerSecond: e.ROUNDTABLE_FRAME_WRITES_PER_SECOND,
+    metrics:
+      e.ROUNDTABLE_METRICS_TOKEN || e.ROUNDTABLE_METRICS_ADDRESS
+        ? {
+            token: e.ROUNDTABLE_METRICS_TOKEN ?? null,
+            address: e.ROUNDTABLE_METRICS_ADDRESS
+              ? { host: e.ROUNDTABLE_METRICS_ADDRESS.slice(0, e.ROUNDTABLE_METRICS_ADDRESS.lastIndexOf(':')), port: Number(e.ROUNDTABLE_METRICS_ADDRESS.slice(e.ROUNDTABLE_METRICS_ADDRESS.lastIndexOf(':') + 1)) }
+              : null,
+          }
+        : null,
     clientDir: path.resolve(e.ROUNDTABLE_CLIENT_DIR),
     timeZone: e.ROUNDTABLE_TIME_ZONE,
     logLevel: e.ROUNDTABLE_LOG_LEVEL,
@@ -226,4 +241,5 @@ export const redacted = (c: Config) => ({
   redisUrl: c.redisUrl ? c.redisUrl.replace(/\/\/[^@]*@/, '//[credentials]@') : null,
   filterWords: `${c.filterWords.length} words`,
   smtp: c.smtp ? { ...c.smtp, password: c.smtp.password ? '[set]' : '' } : null,
+  metrics: c.metrics ? { ...c.metrics, token: c.metrics.token ? '[set]' : null } : null,
 });

@@ -64,6 +64,8 @@ export interface HttpDeps {
   networkKey(req: express.Request): string;
   /** Followers' mail: the links in it and the admin's SMTP settings. */
   mail: { notices: NotificationService; mailer: Mailer; store: NotificationStore };
+  /** `GET /metrics` on this port, behind its token (server/metrics/routes.ts); absent when off here. */
+  metrics?: express.RequestHandler;
   /** An admin changed the settings here (the record and the personal-information screen depend on them). */
   settingsChanged(): void;
 }
@@ -93,6 +95,8 @@ export function mountHttp(app: express.Express, deps: HttpDeps): void {
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
   });
+  // Off on this port unless a token opens it: a page would otherwise answer the path.
+  app.get('/metrics', deps.metrics ?? ((_req, _res, next) => next(new CommandError(ErrorCode.NOT_FOUND, 'No such endpoint.'))));
   // Mail links come from mail clients (no Origin, no session): before the origin check and the JSON parser.
   const mailDeps = { ...deps.mail, limits, networkKey: deps.networkKey, log };
   app.use('/api', mailLinkRoutes(mailDeps));

@@ -6,6 +6,7 @@ import { seedDemo } from './demo.js';
 import { resolveSecret } from './secret.js';
 import { openConfiguredStores } from './stores.js';
 import { startMedia } from './townhall/media-start.js';
+import { listenForMetrics } from './metrics/listen.js';
 
 const config = loadConfig();
 const log = createLogger(config.logLevel);
@@ -32,6 +33,7 @@ const app = createApp(
     smtp: config.smtp,
     timeZone: config.timeZone,
     recording: { dataDir: config.dataDir, minFreeBytes: config.recording.minFreeBytes },
+    ...(config.metrics ? { metrics: { token: config.metrics.token } } : {}),
     secret: resolveSecret(config.secret, config.dataDir),
   },
   { stores, log, media: media ?? undefined },
@@ -55,6 +57,10 @@ if (demoLogins.length) {
   for (const l of demoLogins) lines.push(`    ${l.role.padEnd(10)} ${l.username.padEnd(10)} ${l.password}`);
   lines.push(`  Residents just open a town hall and type a name.`, ``);
 }
+// Metrics on an address of their own: only /metrics, no token (the address is the protection).
+const metricsServer =
+  config.metrics?.address && app.metrics ? await listenForMetrics(app.metrics, config.metrics.address) : null;
+if (metricsServer) lines.push(`  Prometheus metrics: ${metricsServer.url}`, ``);
 process.stdout.write(lines.join('\n') + '\n');
 
 let stopping = false;
@@ -63,6 +69,7 @@ const stop = async (signal: string) => {
   stopping = true;
   log.info({ signal }, 'stopping');
   await app.close();
+  await metricsServer?.close();
   await media?.close();
   await stores.close();
   process.exit(0);

@@ -95,7 +95,14 @@ function commandListener<E extends CommandName, S extends z.ZodType>(
       }
       return;
     }
-    const reply = ack as (result: Result<unknown>) => void;
+    const started = performance.now();
+    const observe = observers.get(deps.io);
+    const reply = observe
+      ? (result: Result<unknown>) => {
+          observe(name, result.ok ? 'ok' : result.error.code, (performance.now() - started) / 1000);
+          (ack as (result: Result<unknown>) => void)(result);
+        }
+      : (ack as (result: Result<unknown>) => void);
     const user = socket.data.user;
     // First of all, whatever the payload: a watcher learns nothing from a command it may not send.
     if (user.watcher && !WATCHABLE.has(name)) return reply(fail(ErrorCode.UNAUTHENTICATED, WATCHER_REFUSAL));
@@ -153,6 +160,7 @@ function dispatcherOf(io: AppServer, log: Logger): Map<CommandName, Listener> {
     if (listener) {
       const ack = args[args.length - 1];
       if (typeof ack === 'function' && sheds.get(io)?.(this.data.user, event as CommandName)) {
+        observers.get(io)?.(event, ErrorCode.UNAVAILABLE, 0);
         return void (ack as (result: Result<never>) => void)(
           fail(ErrorCode.UNAVAILABLE, 'The town hall is very busy; try again in a moment.', { retryAfterMs: SHED_RETRY_MS }),
         );
@@ -169,6 +177,15 @@ function dispatcherOf(io: AppServer, log: Logger): Map<CommandName, Listener> {
 }
 const dispatchers = new WeakMap<AppServer, Map<CommandName, Listener>>();
 const sheds = new WeakMap<AppServer, (user: SessionUser, name: CommandName) => boolean>();
+
+/** Told of every command answered: its name, `ok` or the error code, and how long it took (s). */
+export type CommandObserver = (name: string, outcome: string, seconds: number) => void;
+const observers = new WeakMap<AppServer, CommandObserver>();
+
+/** Every command of this server is reported to `observer` as it is answered (the metrics). */
+export function observeCommands(io: AppServer, observer: CommandObserver): void {
+  observers.set(io, observer);
+}
 /** How long a refused command is asked to wait while the node is overloaded. */
 const SHED_RETRY_MS = 1000;
 /** Commands never refused for load: coming in and going out of a room. */

@@ -19,6 +19,8 @@ export interface FrameOptions {
    * come back on. Null on one node.
    */
   relay: Invalidations | null;
+  /** Told how long each frame took to build and write (s), hooks included: the metrics. */
+  onFrame?: (seconds: number) => void;
 }
 
 export interface FrameStats {
@@ -32,6 +34,8 @@ export interface FrameStats {
   resyncs: number;
   /** Chat messages left out of crowd frames under overload, in all. */
   sampledChat: number;
+  /** Facts waiting in the outboxes for their room's next frame, now. */
+  pendingFacts: number;
 }
 
 export interface RoomFrames {
@@ -113,6 +117,7 @@ export function createRoomFrames(options: FrameOptions): RoomFrames {
   }
 
   async function flush(box: Outbox): Promise<void> {
+    const started = performance.now();
     box.timer = null;
     box.flushing = true;
     try {
@@ -127,6 +132,7 @@ export function createRoomFrames(options: FrameOptions): RoomFrames {
       log.error({ err, townHall: box.townHallId }, 'frame not sent');
     } finally {
       box.flushing = false;
+      options.onFrame?.((performance.now() - started) / 1000);
     }
     if (box.entries.length > 0 || box.lag.behind.size > 0) schedule(box);
     else if (!members(rooms.townHall(box.townHallId))?.size) outboxes.delete(box.townHallId);
@@ -218,6 +224,7 @@ export function createRoomFrames(options: FrameOptions): RoomFrames {
       tickMs: Math.max(0, ...[...outboxes.values()].map((b) => b.tickMs)),
       lagMs: load.lagMs(),
       ...totals,
+      pendingFacts: [...outboxes.values()].reduce((sum, b) => sum + b.entries.length, 0),
     }),
     close() {
       closed = true;

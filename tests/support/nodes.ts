@@ -15,6 +15,8 @@ export const NODE_SECRET = 'multinode-test-secret-0123456789abcdef';
 
 export interface NodeProcess {
   url: string;
+  /** Where its metrics listen, when ROUNDTABLE_METRICS_ADDRESS is set. */
+  metricsUrl: string | null;
   port: number;
   child: ChildProcess;
   /** kill -9: no shutdown hooks run, nothing is flushed. */
@@ -69,6 +71,7 @@ export async function startNode(options: NodeOptions = {}): Promise<NodeProcess>
   });
   return {
     url,
+    metricsUrl: /Prometheus metrics: (http:\/\/\S+)/.exec(output)?.[1] ?? null,
     port: Number(new URL(url).port),
     child,
     async kill() {

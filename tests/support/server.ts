@@ -57,6 +57,8 @@ export interface TestServerOptions {
   secureCookies?: boolean;
   /** The app's clock (Date.now by default): a test moves it forward. */
   now?: () => number;
+  /** Prometheus metrics (off without it). */
+  metrics?: AppOptions['metrics'];
   /** Recording (needs `media`): where recordings go and the free-space threshold. */
   recording?: AppOptions['recording'];
 }
@@ -98,6 +100,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       trustProxy: options.trustProxy ?? false,
       integrity: options.integrity ?? { votesPerNetwork: 1e9, identities: { freePerNetwork: 1e9, baseWork: 1 } },
       ...(options.now ? { now: options.now } : {}),
+      ...(options.metrics ? { metrics: options.metrics } : {}),
     },
     { stores: options.wrapStores?.(stores) ?? stores, log: options.log ?? createLogger('silent'), media: media ?? undefined },
   );
