@@ -6,6 +6,7 @@ import type { CloseReason, FollowUpScope, FollowUpStatus, FollowUpView, Unit } f
 import { request } from './api.js';
 
 export type FollowUpAction =
+  | { kind: 'assign'; assigneeId: string | null; unitId: string | null }
   | { kind: 'take' }
   | { kind: 'answer'; text: string }
   | { kind: 'refer'; to: string; note: string }
