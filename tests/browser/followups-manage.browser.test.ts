@@ -77,9 +77,15 @@ describe('managing follow-ups in the browser', () => {
       unwrap(await command(socket, 'townhall:join', { townHallId }));
       ids[text === LIGHTS ? 'lights' : 'noise'] = unwrap(await command(socket, 'qa:ask', { townHallId, text: text! })).id;
     }
-    await server.app.townHalls.end(townHallId, (await server.app.identity.sessionUser(ids.kim))!);
     // The end enters the questions not reached; wait until both are in the queue.
-    await expect.poll(async () => (await server.stores.followUps.listForTownHall(townHallId)).length).toBe(2);
+    const entered = new Promise<void>((resolve) => {
+      let count = 0;
+      const off = server.app.followUps.onChange((change) => {
+        if (change.event.kind === 'entered' && ++count === 2) (off(), resolve());
+      });
+    });
+    await server.app.townHalls.end(townHallId, (await server.app.identity.sessionUser(ids.kim))!);
+    await entered;
     browser = await launchChromium();
   });
   afterAll(async () => {
@@ -224,9 +230,9 @@ describe('managing follow-ups in the browser', () => {
       [390, 844, 'phone'],
     ] as const) {
       const page = await personPage(browser, width, height);
-      await page.goto(server.url);
+      await signInAsStaff(page, server.url, 'fuhostkim', '/');
       await page.evaluate(() => localStorage.setItem('roundtable.language', 'es'));
-      await signInAsStaff(page, server.url, 'fuhostkim', '/followups');
+      await page.goto(`${server.url}/followups`);
       await page.getByRole('heading', { level: 1, name: 'Seguimiento de preguntas' }).waitFor();
       await allFollowUps(page, 'Todas');
       const noise = item(page, NOISE);
