@@ -24,6 +24,15 @@ export const EditUnit = z.strictObject({ en: UnitName.optional(), es: UnitName.o
 export const MAX_UNITS = 50;
 /** An admin puts a staff account in a unit, or in none (`PUT /api/staff/:id/unit`). */
 export const StaffUnitBody = z.strictObject({ unitId: Id.nullable() });
+/**
+ * An officer or admin a follow-up may be assigned to, as other officers see them
+ * (`GET /api/officers`): the name they act under in public and their unit, nothing personal.
+ */
+export interface Assignee {
+  id: Id;
+  displayName: string;
+  unitId: Id | null;
+}
 
 // ---- follow-ups ----------------------------------------------------------------------------
 

@@ -1,7 +1,7 @@
 import { Router, type Response } from 'express';
 import { CommandError, ErrorCode } from '../../shared/errors.js';
-import { canManageStaff } from '../../shared/roles.js';
-import { StaffUnitBody } from '../../shared/followups.js';
+import { canHost, canManageStaff } from '../../shared/roles.js';
+import { StaffUnitBody, type Assignee } from '../../shared/followups.js';
 import { CreateStaffBody, ResetPasswordBody } from '../../shared/session.js';
 import type { Logger } from '../core/log.js';
 import type { SessionUser } from '../core/types.js';
@@ -18,13 +18,28 @@ export interface StaffRouteDeps {
   units: { requireUsable(id: string): Promise<unknown> };
 }
 
-/** Staff account management, for admins only: list, create, disable or enable, reset a password. */
+/**
+ * Staff account management, for admins only: list, create, disable or enable, reset a password,
+ * put in a unit. And one list for officers: who a follow-up may be assigned to.
+ */
 export function staffRoutes({ identity, sessions, log, units }: StaffRouteDeps): Router {
   const router = Router();
 
   router.get('/staff', async (_req, res) => {
     requireStaffManager(res);
     res.json({ staff: await identity.listStaff() });
+  });
+
+  // The hosts who assign follow-ups are officers, not admins: they get the assignable accounts
+  // (enabled officers and admins) with only their public name and unit, never a username.
+  router.get('/officers', async (_req, res) => {
+    const user = sessionOf(res);
+    if (!user) throw new CommandError(ErrorCode.UNAUTHENTICATED, 'Sign in first.');
+    if (!canHost(user.role)) throw new CommandError(ErrorCode.FORBIDDEN, 'Only officers and admins assign follow-ups.');
+    const officers: Assignee[] = (await identity.listStaff())
+      .filter((s) => canHost(s.role) && !s.disabled)
+      .map((s) => ({ id: s.id, displayName: s.displayName, unitId: s.unitId }));
+    res.json({ officers });
   });
 
   router.post('/staff', async (req, res) => {

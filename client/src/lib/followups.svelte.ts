@@ -6,6 +6,7 @@ import type { CloseReason, FollowUpScope, FollowUpStatus, FollowUpView, Unit } f
 import { request } from './api.js';
 
 export type FollowUpAction =
+  | { kind: 'assign'; assigneeId: string | null; unitId: string | null }
   | { kind: 'take' }
   | { kind: 'answer'; text: string }
   | { kind: 'refer'; to: string; note: string }
@@ -47,11 +48,15 @@ export class Worklist {
   units = $state.raw<Unit[]>([]);
   error = $state.raw<AppError | null>(null);
   loading = $state(false);
+  #loads = 0;
 
+  /** Loads the list for the filters now; a slower answer to older filters never overwrites a newer one. */
   async load(): Promise<void> {
+    const mine = ++this.#loads;
     this.loading = true;
     const query = new URLSearchParams({ scope: this.scope, ...(this.status === 'any' ? {} : { status: this.status }) });
     const [list, unitList] = await Promise.all([request<{ followUps: FollowUpView[] }>('GET', `/api/followups?${query}`), units()]);
+    if (mine !== this.#loads) return;
     this.loading = false;
     if (list.ok) {
       this.items = list.data.followUps;
