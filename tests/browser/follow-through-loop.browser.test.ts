@@ -51,6 +51,11 @@ describe('the follow-through loop in the browser', () => {
   let host: Page;
   let officer: Page;
 
+  // The people's browsers live in the same world as the server: their clocks move with it.
+  async function later(ms: number) {
+    shift += ms;
+    await Promise.all([ana, ben, host, officer].map((page) => page.context().clock.setSystemTime(now())));
+  }
   async function axe(page: Page, name: string) {
     expect(await accessibilityViolations(page)).toEqual([]);
     await screenshot(page, `loop-${name}`);
@@ -78,6 +83,7 @@ describe('the follow-through loop in the browser', () => {
     townHallUrl = `${server.url}/townhall/${townHallId}`;
     browser = await launchChromium();
     [ana, ben, host, officer] = await Promise.all([personPage(browser), personPage(browser, 390, 844), personPage(browser), personPage(browser)]);
+    await Promise.all([ana, ben, host, officer].map((page) => page.context().clock.install({ time: now() })));
   });
   afterAll(async () => {
     await browser?.close();
@@ -137,7 +143,7 @@ describe('the follow-through loop in the browser', () => {
   });
 
   it('lets an officer take it from the worklist a day later and answer it in writing', async () => {
-    shift += DAY;
+    await later(DAY);
     await signInAsStaff(officer, server.url, 'loopofficer', '/followups');
     await officer.getByRole('heading', { level: 1, name: 'Follow-ups' }).waitFor();
     // Nobody has it yet: it waits among the unassigned, and the question answered live is not there.
@@ -175,12 +181,14 @@ describe('the follow-through loop in the browser', () => {
   it('shows the resident the notice in the app', async () => {
     const link = ana.getByTestId('notices-link');
     await expect.poll(() => link.textContent(), SOON).toContain('(1 new)');
+    // Said to screen readers too, politely, on the page she is reading.
+    await expect.poll(() => ana.getByTestId('follow-announcer').textContent(), SOON).toContain(`New notice about “${ASKED}”`);
     await link.click();
     const notice = ana.getByTestId('follow-notice').filter({ hasText: ASKED });
     await expect.poll(() => notice.textContent(), SOON).toContain('Your question was answered after the meeting');
     expect(await notice.textContent()).toContain(ANSWER);
     // The address was deleted with the last mail, and the page says so.
-    expect(await ana.getByTestId('followed').filter({ hasText: ASKED }).textContent()).toContain('Notices appear on this page only.');
+    await expect.poll(() => ana.getByTestId('followed').filter({ hasText: ASKED }).textContent(), SOON).toContain('Notices appear on this page only.');
     await axe(ana, 'notices-answered');
     await ana.getByRole('button', { name: 'Mark all as read' }).click();
     await expect.poll(() => link.textContent(), SOON).not.toContain('new');
@@ -252,7 +260,7 @@ describe('the follow-through loop in the browser', () => {
       await expect.poll(() => mine.getByTestId('commitment-status').textContent(), SOON).toContain(status);
     };
     await move('In progress', 'The guard was hired and trained.');
-    shift += 3 * DAY;
+    await later(3 * DAY);
     await move('Done', 'The guard is at the crossing every school day.');
 
     // Everyone reads it, done, with her question and the dated updates.
