@@ -272,6 +272,9 @@ describe('the follow-through loop in the browser', () => {
     const updates = seen.getByTestId('commitment-updates').getByRole('listitem');
     expect(await updates.count()).toBe(2);
     expect(await updates.nth(1).textContent()).toContain('The guard is at the crossing every school day.');
+    // Each update is dated when it was posted: done three days after work started.
+    const [started, done] = await Promise.all([0, 1].map(async (i) => Date.parse((await updates.nth(i).locator('time').getAttribute('datetime'))!)));
+    expect(done! - started!).toBeGreaterThanOrEqual(3 * DAY);
     expect(await seen.getByTestId('commitment-overdue').count()).toBe(0);
     expect(await ben.getByText('Post an update').count()).toBe(0);
     await axe(ben, 'commitments-phone');
