@@ -17,6 +17,7 @@ export class ConnectionState {
   status = $state<ConnectionStatus>('idle');
   #wanted = false;
   #sessionKey: string | null = null;
+  #holders: { key: string }[] = [];
   #attempt = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
 
@@ -50,14 +51,35 @@ export class ConnectionState {
     });
   }
 
-  start(): void {
+  /**
+   * Keeps the socket connected as the given session, or as a watcher (null: a visitor with no
+   * name yet: they see and hear, and do nothing else), until the returned release is called.
+   * The app holds it for as long as someone has a session, so their notices arrive, and the
+   * header counts them, on every page; a page that needs the socket holds it while it is open.
+   * The newest holder's session is the one connected; the last release disconnects.
+   */
+  hold(sessionKey: string | null): () => void {
+    const holder = { key: sessionKey ?? WATCHING };
+    this.#holders.push(holder);
+    this.#use(holder.key);
+    return () => {
+      const at = this.#holders.indexOf(holder);
+      if (at === -1) return;
+      this.#holders.splice(at, 1);
+      const newest = this.#holders.at(-1);
+      if (newest) this.#use(newest.key);
+      else this.#stop();
+    };
+  }
+
+  #start(): void {
     if (this.#wanted) return;
     this.#wanted = true;
     this.status = 'connecting';
     getSocket().connect();
   }
 
-  stop(): void {
+  #stop(): void {
     this.#wanted = false;
     clearTimeout(this.#timer);
     getSocket().disconnect();
@@ -65,18 +87,16 @@ export class ConnectionState {
   }
 
   /**
-   * Connects as the given session, or as a watcher (null: a visitor with no name yet). A
-   * different one than the last handshake's needs a fresh handshake, because the server reads
-   * the cookie only then.
+   * A different session than the last handshake's needs a fresh handshake, because the server
+   * reads the cookie only then.
    */
-  use(sessionKey: string | null): void {
-    const key = sessionKey ?? WATCHING;
+  #use(key: string): void {
     if (key !== this.#sessionKey) {
       this.#sessionKey = key;
-      if (this.#wanted || getSocket().connected) this.stop();
+      if (this.#wanted || getSocket().connected) this.#stop();
     }
-    setWatching(sessionKey === null);
-    this.start();
+    setWatching(key === WATCHING);
+    this.#start();
   }
 
   #retryLater(): void {

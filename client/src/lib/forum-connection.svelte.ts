@@ -9,7 +9,6 @@ export function connectWhileSignedIn(session: SessionState, connection: Connecti
   $effect(() => {
     const id = session.me?.id;
     if (!id) return;
-    connection.use(id);
-    return () => connection.stop();
+    return connection.hold(id);
   });
 }
