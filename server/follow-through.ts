@@ -99,6 +99,7 @@ export function composeFollowThrough(deps: FollowThroughDeps): FollowThrough {
   commitments.onChange((change) => void notices.onCommitmentChange(change).catch((err: unknown) => log.warn({ err }, 'followers could not be told of a commitment')));
   const questionEvents = createQuestionEvents((err) => log.warn({ err }, 'a question listener failed'));
   questionEvents.onAsked((q) => notices.asked(q));
+  questionEvents.onMerged((target, merged) => notices.merged(target, merged));
   const purgeAddresses = () => void notices.purgeExpired().catch((err: unknown) => log.warn({ err }, 'mail addresses could not be purged'));
   purgeAddresses();
   const addressPurge = setInterval(purgeAddresses, ADDRESS_PURGE_MS);

@@ -45,6 +45,12 @@ export interface NotificationDeps {
 export interface NotificationService {
   /** Q&A's "asked" event: the asker follows their own question. */
   asked(question: FollowableQuestion): Promise<void>;
+  /**
+   * Q&A's "merged" event: whoever followed a merged question (its asker first of all) follows the
+   * question it was merged into, whose follow-up now answers theirs. Their addresses stay with
+   * the question they gave them for, and go when it ends or their retention does.
+   */
+  merged(target: FollowableQuestion, merged: { id: string }[]): Promise<void>;
   follow(user: SessionUser, questionId: string): Promise<Followed>;
   unfollow(user: SessionUser, questionId: string): Promise<void>;
   snapshot(user: SessionUser): Promise<NoticesSnapshot>;
@@ -114,6 +120,13 @@ export function createNotificationService(deps: NotificationDeps): NotificationS
     async asked(q) {
       if (q.status !== 'published' && q.status !== 'held') return;
       await store.follow({ questionId: q.id, personId: q.authorId, townHallId: q.townHallId, excerpt: clip(q.text, EXCERPT), since: now() });
+    },
+
+    async merged(target, merged) {
+      const people = new Set((await Promise.all(merged.map((q) => store.followers(q.id)))).flat());
+      for (const personId of people) {
+        await store.follow({ questionId: target.id, personId, townHallId: target.townHallId, excerpt: clip(target.text, EXCERPT), since: now() });
+      }
     },
 
     async follow(user, questionId) {

@@ -59,7 +59,7 @@ export interface QaDeps extends CommandDeps {
    */
   similarMaxAgeMs?: number;
   /** Told of every question stored (the notices make its asker a follower). */
-  events?: { asked(question: QuestionRecord): void };
+  events?: { asked(question: QuestionRecord): void; merged(target: QuestionRecord, merged: QuestionRecord[]): void };
 }
 
 /** Wires the live Q&A commands onto every connection. */

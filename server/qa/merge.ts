@@ -25,6 +25,8 @@ export interface MergeDeps extends CommandDeps {
   pseudonyms: Pseudonyms;
   broadcast: QaBroadcast;
   authorReviews(q: QuestionRecord): Promise<boolean>;
+  /** Told after a merge is stored (notices: the merged questions' followers follow the survivor). */
+  events?: { merged(target: QuestionRecord, merged: QuestionRecord[]): void };
 }
 
 const questionRef = (id: string) => ({ kind: 'question' as const, id });
@@ -78,6 +80,8 @@ export function registerMerges(deps: MergeDeps): void {
         await moderation.recordAction(user, 'merge', questionRef(source.id), `into question:${target.id}`);
         if (source.authorId !== user.id) await moderation.notifyAuthor({ authorId: source.authorId, ref: questionRef(source.id), text: source.text }, 'merge');
       }
+      // The merged questions' askers and followers hear of the survivor's follow-up from now on.
+      deps.events?.merged(target, sources);
       return { question: viewOf(target, 'staff', handle(target)), questionIds: sourceIds };
     },
   });

@@ -27,20 +27,30 @@ export function createQuestionReader(questions: QuestionStore): QuestionReader {
 export interface QuestionEvents {
   /** After a question is stored (published or held), with its record. Returns the way to stop listening. */
   onAsked(listener: (question: QuestionRecord) => void | Promise<void>): () => void;
+  /** After questions were merged into `target` (a moderator's qa:merge), with the merged ones' records. */
+  onMerged(listener: (target: QuestionRecord, merged: QuestionRecord[]) => void | Promise<void>): () => void;
 }
 
-/** Q&A's side of QuestionEvents: the handlers call `asked`; a listener's failure never fails the ask. */
-export function createQuestionEvents(onError: (err: unknown) => void): QuestionEvents & { asked(question: QuestionRecord): void } {
-  const listeners = new Set<(question: QuestionRecord) => void | Promise<void>>();
+type QuestionEventsSide = QuestionEvents & { asked(question: QuestionRecord): void; merged(target: QuestionRecord, merged: QuestionRecord[]): void };
+
+/** Q&A's side of QuestionEvents: the handlers tell it; a listener's failure never fails the command. */
+export function createQuestionEvents(onError: (err: unknown) => void): QuestionEventsSide {
+  const asked = listenerSet<[QuestionRecord]>(onError);
+  const merged = listenerSet<[QuestionRecord, QuestionRecord[]]>(onError);
+  return { onAsked: asked.add, asked: asked.tell, onMerged: merged.add, merged: merged.tell };
+}
+
+function listenerSet<A extends unknown[]>(onError: (err: unknown) => void) {
+  const listeners = new Set<(...args: A) => void | Promise<void>>();
   return {
-    onAsked(listener) {
+    add(listener: (...args: A) => void | Promise<void>) {
       listeners.add(listener);
-      return () => listeners.delete(listener);
+      return () => void listeners.delete(listener);
     },
-    asked(question) {
+    tell(...args: A) {
       for (const listener of listeners) {
         try {
-          void Promise.resolve(listener(question)).catch(onError);
+          void Promise.resolve(listener(...args)).catch(onError);
         } catch (err) {
           onError(err);
         }

@@ -154,6 +154,26 @@ describe.each(['sqlite', 'redis'] as const)('followers hear back by mail on the 
     expect(await (await fetch(oneClick, { method: 'POST' })).json()).toEqual({ unsubscribed: true, deleted: false });
   });
 
+  it('makes the asker of a question merged into another follow the survivor', async () => {
+    const first = await person('First asker');
+    const second = await person('Second asker');
+    const kept = unwrap(await command(first.socket, 'qa:ask', { townHallId, text: 'When will the streetlights on Oak Avenue be fixed?' }));
+    const dup = unwrap(await command(second.socket, 'qa:ask', { townHallId, text: 'Oak Avenue streetlights: when are they repaired?' }));
+    const moderator = await server.connect(await server.staff('moderator', 'Mod'));
+    unwrap(await command(moderator, 'townhall:join', { townHallId }));
+    unwrap(await command(moderator, 'qa:merge', { targetId: kept.id, sourceIds: [dup.id] }));
+    await expect
+      .poll(async () => unwrap(await command(second.socket, 'notices:list', {})).following.map((f) => f.questionId))
+      .toEqual(expect.arrayContaining([dup.id, kept.id]));
+    // The survivor's follow-up now reaches them: a change to it is a notice for both askers.
+    const told = nextEvent(second.socket, 'notices:arrived', (p) => p.notice.questionId === kept.id);
+    await server.app.notices.onFollowUpChange({
+      followUp: followUp(kept, { status: 'answered', answer: { text: 'This week, by Public Works.', byName: 'Lt. Diaz', at: clock }, resolvedAt: clock }),
+      event: { at: clock, kind: 'answered', byName: 'Lt. Diaz' },
+    });
+    expect((await told).notice).toMatchObject({ questionId: kept.id, kind: 'answered' });
+  });
+
   it('refuses a bad address, an expired or unknown link, a forged unsubscribe, and changes nothing', async () => {
     const asker = await person('Asker two');
     const q = unwrap(await command(asker.socket, 'qa:ask', { townHallId, text: 'Why is the Oak Street light still broken?' }));
