@@ -51,6 +51,8 @@ import { createUnitService } from './settings/units.js';
 import { createRecordingService } from './recording/service.js';
 import { recordedRoom, registerRecording } from './recording/handlers.js';
 import { createIdentityChallenges } from './identity/challenge.js';
+import { RecordingLibrary } from './recording/library.js';
+import { scheduleRecordingSweep } from './recording/retention.js';
 
 export type { App, AppDeps, AppOptions, Integrity } from './app-types.js';
 import type { App, AppDeps, AppOptions } from './app-types.js';
@@ -196,6 +198,9 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     toPerson: (personId, notice) => io.to(rooms.user(personId)).emit('notices:arrived', { notice }),
   });
   const networkKey = networkKeyer(options.secret);
+  // The recordings on this node's disk: the record page plays them, admins unpublish them (on the
+  // audit chain), and they are deleted past the admins' retention (the sweep, below).
+  const recordingLibrary = options.recording === undefined ? null : new RecordingLibrary(options.recording.dataDir);
   mountHttp(app, {
     options: { secureCookies: options.secureCookies, secret: options.secret, clientDir: options.clientDir, maxBodyBytes: MAX_MESSAGE_BYTES },
     stores,
@@ -216,6 +221,7 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
     networkKey: (req) => networkKey(req.ip ?? ''),
     mail: { notices, mailer, store: stores.notifications },
+    recordings: { library: recordingLibrary, audit, now },
     settingsChanged: () => {
       personalInfo.forget();
       void settingsChanged.publish('site').catch((err: unknown) => log.warn({ err }, 'could not tell other nodes of a settings change'));
@@ -246,6 +252,16 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     log: log.child({ module: 'recording' }),
   });
   const recordingHandlers = registerRecording({ io, limits, log, isUnavailable, room, townHalls, recording, required: requireRecording });
+  const stopRecordingSweep =
+    recordingLibrary === null
+      ? () => {}
+      : scheduleRecordingSweep({
+          library: recordingLibrary,
+          settings: stores.settings,
+          recordingNow: (townHallId) => recording.current(townHallId),
+          log: log.child({ module: 'recording' }),
+          now,
+        });
   const votes = createVoteGuard({
     room,
     limits,
@@ -356,6 +372,7 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
       qa.close();
       polls.close();
       recordingHandlers.close();
+      stopRecordingSweep();
       await recording.close();
       await media.close();
       frames.close();

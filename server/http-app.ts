@@ -31,6 +31,7 @@ import { namedListRoutes } from './settings/named-list-routes.js';
 import type { TopicService } from './settings/topics.js';
 import type { UnitService } from './settings/units.js';
 import { followUpRoutes } from './followups/routes.js';
+import { recordingRoutes, type RecordingRouteDeps } from './recording/routes.js';
 import type { FollowUpService } from './followups/service.js';
 import { isUnavailable } from './storage/unavailable.js';
 import type { Stores } from './stores.js';
@@ -64,6 +65,8 @@ export interface HttpDeps {
   networkKey(req: express.Request): string;
   /** Followers' mail: the links in it and the admin's SMTP settings. */
   mail: { notices: NotificationService; mailer: Mailer; store: NotificationStore };
+  /** The recordings the record page plays (library null: this server records nothing). */
+  recordings: Pick<RecordingRouteDeps, 'library' | 'audit' | 'now'>;
   /** An admin changed the settings here (the record and the personal-information screen depend on them). */
   settingsChanged(): void;
 }
@@ -111,6 +114,8 @@ export function mountHttp(app: express.Express, deps: HttpDeps): void {
   app.use('/api', moderationRoutes(stores.audit));
   // The public record of ended town halls, and the admin settings that shape it.
   app.use('/api', recordRoutes({ records, limits, networkKey: deps.networkKey }));
+  // Its recordings: the video, captions and chapters for anyone; raw tracks and unpublishing for admins.
+  app.use('/api', recordingRoutes({ ...deps.recordings, townHalls: deps.townHalls, settings: stores.settings, records, limits, networkKey: deps.networkKey, log }));
   app.use(
     '/api',
     settingsRoutes(stores.settings, log, () => {

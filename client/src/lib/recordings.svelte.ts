@@ -12,6 +12,9 @@ const base = (townHallId: string, recordingId?: string) =>
 export const recordingHref = {
   video: (townHallId: string, recordingId: string) => `${base(townHallId, recordingId)}/video.webm`,
   captions: (townHallId: string, recordingId: string) => `${base(townHallId, recordingId)}/captions.vtt`,
+  /** The same files, sent as downloads with a name that says which meeting they are. */
+  videoDownload: (townHallId: string, recordingId: string) => `${base(townHallId, recordingId)}/video.webm?download=1`,
+  captionsDownload: (townHallId: string, recordingId: string) => `${base(townHallId, recordingId)}/captions.vtt?download=1`,
   chapters: (townHallId: string, recordingId: string, lang: string) =>
     `${base(townHallId, recordingId)}/chapters.vtt?lang=${encodeURIComponent(lang)}`,
   track: (townHallId: string, recordingId: string, file: string) => `${base(townHallId, recordingId)}/tracks/${encodeURIComponent(file)}`,
