@@ -109,8 +109,12 @@ describe('recordings on the record page', () => {
     expect(text).toContain('00:00:02.000 --> 00:00:09.000\nFirst, the &lt;station&gt; &amp; its hours.');
     const file = path.join(dataDir, 'captions.vtt');
     await writeFile(file, text);
-    const { stdout } = await run('ffprobe', ['-v', 'error', '-show_entries', 'packet=pts_time,duration_time', '-of', 'csv=p=0', file]);
-    expect(stdout.trim().split('\n')).toEqual(['0.500000,1.500000', '2.000000,7.000000']);
+    const { stdout } = await run('ffprobe', ['-v', 'error', '-show_entries', 'packet=pts_time,duration_time', '-of', 'json', file]);
+    const { packets } = JSON.parse(stdout) as { packets: { pts_time: string; duration_time: string }[] };
+    expect(packets.map((p) => [Number(p.pts_time), Number(p.duration_time)])).toEqual([
+      [0.5, 1.5],
+      [2, 7],
+    ]);
   });
 
   it("names the chapters with the record's questions, in the reader's language when it has to number them", async () => {
