@@ -81,6 +81,17 @@ export class RecordingLibrary {
     return lists.flat().sort((a, b) => a.startedAt - b.startedAt || a.id.localeCompare(b.id));
   }
 
+  /** The ids of every recording folder on this node, without reading any timeline. */
+  async folders(): Promise<{ townHallId: string; recordingId: string }[]> {
+    const townHalls = (await subfolders(this.root)).filter((name) => Id.safeParse(name).success);
+    const lists = await Promise.all(
+      townHalls.map(async (townHallId) =>
+        (await subfolders(path.join(this.root, townHallId))).filter((name) => Id.safeParse(name).success).map((recordingId) => ({ townHallId, recordingId })),
+      ),
+    );
+    return lists.flat();
+  }
+
   /** One recording, or null if there is none by these ids. */
   async get(townHallId: string, recordingId: string): Promise<StoredRecording | null> {
     const timeline = await this.timeline(townHallId, recordingId);
