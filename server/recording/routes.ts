@@ -18,8 +18,9 @@ import type { AuditLogStore } from '../moderation/audit.js';
 import type { RecordService } from '../record/service.js';
 import type { TownHallService } from '../townhall/service.js';
 import { tracksFromTimeline } from './layout-plan.js';
-import type { RecordingLibrary, StoredRecording } from './library.js';
-import { captionCues, captionsVtt, chaptersVtt } from './vtt.js';
+import type { Publication, RecordingLibrary, StoredRecording } from './library.js';
+import { chaptersFor, TimelineFactsCache, type TimelineFacts } from './timeline-facts.js';
+import { captionsVtt, chaptersVtt } from './vtt.js';
 
 /**
  * Reads per network. A player asks for the video in ranges as it plays and seeks, so this is
@@ -47,6 +48,13 @@ export interface RecordingRouteDeps {
   now?: () => number;
 }
 
+/** A recording a request names, as this reader may see it. */
+interface Found {
+  facts: TimelineFacts;
+  recording: StoredRecording;
+  publication: Publication;
+}
+
 const isAdmin = (user: SessionUser | null) => user !== null && canManageStaff(user.role);
 
 /** The chapters track's fallback titles, when the record does not show the question. */
@@ -55,6 +63,7 @@ const UNTITLED: Record<string, (n: number) => string> = { en: (n) => `Question $
 export function recordingRoutes(deps: RecordingRouteDeps): Router {
   const { library, log } = deps;
   const now = deps.now ?? Date.now;
+  const timelines = library === null ? null : new TimelineFactsCache(library);
   const router = Router();
 
   const limit = (rule: RateRule) => async (req: Request, _res: Response, next: NextFunction) => {
@@ -75,30 +84,30 @@ export function recordingRoutes(deps: RecordingRouteDeps): Router {
    * The recording a request names, if this reader may see it: unknown ids, and unpublished
    * recordings to anyone but admins, are the same NOT_FOUND (an unpublished one is not announced).
    */
-  const found = async (req: Request, res: Response): Promise<StoredRecording> => {
+  const found = async (req: Request, res: Response): Promise<Found> => {
     const townHallId = idParam(req.params.id, 'recording');
     const recordingId = idParam(req.params.recordingId, 'recording');
-    const recording = library === null ? null : await library.get(townHallId, recordingId);
-    if (recording === null) throw new CommandError(ErrorCode.NOT_FOUND, 'No such recording.');
-    if (!isAdmin(sessionOf(res)) && !(await library!.publication(townHallId, recordingId)).published) {
-      throw new CommandError(ErrorCode.NOT_FOUND, 'No such recording.');
-    }
-    return recording;
+    const facts = timelines === null ? null : await timelines.get(townHallId, recordingId);
+    if (facts === null) throw new CommandError(ErrorCode.NOT_FOUND, 'No such recording.');
+    const publication = await library!.publication(townHallId, recordingId);
+    if (!publication.published && !isAdmin(sessionOf(res))) throw new CommandError(ErrorCode.NOT_FOUND, 'No such recording.');
+    return { facts, recording: facts.info, publication };
   };
 
-  const playable = async (recording: StoredRecording, admin: boolean): Promise<PlayableRecording> => {
-    const [listing, publication, timeline, settings] = await Promise.all([
-      library!.listing(recording),
-      library!.publication(recording.townHallId, recording.id),
-      library!.timeline(recording.townHallId, recording.id),
-      deps.settings.get(),
-    ]);
+  const playable = async ({ facts, publication }: Pick<Found, 'facts' | 'publication'>, admin: boolean): Promise<PlayableRecording> => {
+    const { id, townHallId, startedAt, stoppedAt } = facts.info;
+    const [archive, settings] = await Promise.all([library!.archive(townHallId, id), deps.settings.get()]);
     // Why a composition failed is for admins (it names files and FFmpeg's complaint).
-    const { recordingId, townHallId, status, progress, durationMs } = listing.archive;
+    const { status, progress, durationMs } = archive;
     return {
-      ...listing,
-      archive: admin ? listing.archive : { recordingId, townHallId, status, progress, durationMs },
-      captions: settings.publish.captions ? captionCues(timeline ?? []) : null,
+      id,
+      townHallId,
+      startedAt,
+      stoppedAt,
+      archive: admin ? archive : { recordingId: id, townHallId, status, progress, durationMs },
+      published: publication.published,
+      chapters: chaptersFor(facts, archive.durationMs),
+      captions: settings.publish.captions ? facts.captions : null,
       unpublishedReason: admin && !publication.published ? (publication.unpublishedReason ?? null) : null,
     };
   };
@@ -107,14 +116,20 @@ export function recordingRoutes(deps: RecordingRouteDeps): Router {
     const townHallId = idParam(req.params.id, 'town hall');
     await deps.townHalls.require(townHallId);
     const admin = isAdmin(sessionOf(res));
-    const stored = library === null ? [] : await library.list(townHallId);
-    const all = await Promise.all(stored.map((recording) => playable(recording, admin)));
+    const ids = timelines === null ? [] : await timelines.ids(townHallId);
+    const listed = await Promise.all(
+      ids.map(async (recordingId) => {
+        const facts = await timelines!.get(townHallId, recordingId);
+        return facts === null ? null : playable({ facts, publication: await library!.publication(townHallId, recordingId) }, admin);
+      }),
+    );
+    const all = listed.filter((r): r is PlayableRecording => r !== null).sort((a, b) => a.startedAt - b.startedAt || a.id.localeCompare(b.id));
     // The public sees what is published and not failed (a failed one has nothing to play).
     res.json({ recordings: admin ? all : all.filter((r) => r.published && r.archive.status !== 'failed') });
   });
 
   router.get('/townhalls/:id/recordings/:recordingId/video.webm', limit(RATES.read), async (req, res) => {
-    const recording = await found(req, res);
+    const { recording } = await found(req, res);
     const archive = await library!.archive(recording.townHallId, recording.id);
     if (archive.status !== 'ready') throw new CommandError(ErrorCode.NOT_FOUND, 'The video of this recording is not ready.');
     // An unpublished recording must stop playing at once: every range is checked again, never cached.
@@ -127,29 +142,28 @@ export function recordingRoutes(deps: RecordingRouteDeps): Router {
   });
 
   router.get('/townhalls/:id/recordings/:recordingId/captions.vtt', limit(RATES.read), async (req, res) => {
-    const recording = await found(req, res);
+    const { recording, facts } = await found(req, res);
     if (!(await deps.settings.get()).publish.captions) throw new CommandError(ErrorCode.NOT_FOUND, 'Captions are not published.');
-    const timeline = (await library!.timeline(recording.townHallId, recording.id)) ?? [];
     res.setHeader('Cache-Control', 'no-store');
     if (req.query.download === '1') res.attachment(`roundtable-${recording.townHallId}-${recording.id}-captions.vtt`);
-    res.type('text/vtt; charset=utf-8').send(captionsVtt(captionCues(timeline)));
+    res.type('text/vtt; charset=utf-8').send(captionsVtt(facts.captions));
   });
 
   router.get('/townhalls/:id/recordings/:recordingId/chapters.vtt', limit(RATES.read), async (req, res) => {
-    const recording = await found(req, res);
+    const { recording, facts } = await found(req, res);
     const lang = req.query.lang === 'es' ? 'es' : 'en';
-    const listing = await library!.listing(recording);
+    const archive = await library!.archive(recording.townHallId, recording.id);
     // The record names the questions; a record not published (or not showing questions) leaves numbers.
     const record = await deps.records.record(recording.townHallId).catch(() => null);
     const texts = new Map((record?.questions?.answered ?? []).flatMap((q) => (q.text === null ? [] : [[q.id, q.text] as const])));
-    const chapters = listing.chapters.map((c, i) => ({ ...c, title: texts.get(c.questionId) ?? UNTITLED[lang]!(i + 1) }));
+    const chapters = chaptersFor(facts, archive.durationMs).map((c, i) => ({ ...c, title: texts.get(c.questionId) ?? UNTITLED[lang]!(i + 1) }));
     res.setHeader('Cache-Control', 'no-store');
     res.type('text/vtt; charset=utf-8').send(chaptersVtt(chapters));
   });
 
   router.get('/townhalls/:id/recordings/:recordingId/tracks', limit(RATES.read), async (req, res) => {
     requireAdmin(res);
-    const recording = await found(req, res);
+    const { recording } = await found(req, res);
     const timeline = (await library!.timeline(recording.townHallId, recording.id)) ?? [];
     const tracks: RawTrackFile[] = [];
     for (const track of tracksFromTimeline(timeline)) {
@@ -162,7 +176,7 @@ export function recordingRoutes(deps: RecordingRouteDeps): Router {
 
   router.get('/townhalls/:id/recordings/:recordingId/tracks/:file', limit(RATES.read), async (req, res) => {
     requireAdmin(res);
-    const recording = await found(req, res);
+    const { recording } = await found(req, res);
     const name = String(req.params.file);
     // Only a file the timeline names, never a path the request makes up.
     const known = tracksFromTimeline((await library!.timeline(recording.townHallId, recording.id)) ?? []).some((t) => t.file === name);
@@ -174,7 +188,7 @@ export function recordingRoutes(deps: RecordingRouteDeps): Router {
   router.post('/townhalls/:id/recordings/:recordingId/unpublish', limit(RATES.publish), async (req, res) => {
     const admin = requireAdmin(res);
     const { reason } = parseBody(UnpublishRecording, req.body);
-    const recording = await found(req, res);
+    const { recording, facts } = await found(req, res);
     const current = await library!.publication(recording.townHallId, recording.id);
     if (!current.published) throw new CommandError(ErrorCode.CONFLICT, 'This recording is unpublished already.');
     // On the audit chain before it takes effect: an unpublished recording is never unaccounted for.
@@ -187,14 +201,15 @@ export function recordingRoutes(deps: RecordingRouteDeps): Router {
       reason,
       note: `townhall:${recording.townHallId}`,
     });
-    await library!.writePublication(recording.townHallId, recording.id, { published: false, unpublishedReason: reason, changedAt: now() });
+    const publication = { published: false, unpublishedReason: reason, changedAt: now() };
+    await library!.writePublication(recording.townHallId, recording.id, publication);
     log.info({ admin: admin.id, townHall: recording.townHallId, recording: recording.id }, 'recording unpublished');
-    res.json({ recording: await playable(recording, true) });
+    res.json({ recording: await playable({ facts, publication }, true) });
   });
 
   router.post('/townhalls/:id/recordings/:recordingId/publish', limit(RATES.publish), async (req, res) => {
     const admin = requireAdmin(res);
-    const recording = await found(req, res);
+    const { recording, facts } = await found(req, res);
     const current = await library!.publication(recording.townHallId, recording.id);
     if (current.published) throw new CommandError(ErrorCode.CONFLICT, 'This recording is published already.');
     await deps.audit.append({
@@ -206,9 +221,10 @@ export function recordingRoutes(deps: RecordingRouteDeps): Router {
       reason: null,
       note: `townhall:${recording.townHallId}`,
     });
-    await library!.writePublication(recording.townHallId, recording.id, { published: true, changedAt: now() });
+    const publication = { published: true, changedAt: now() };
+    await library!.writePublication(recording.townHallId, recording.id, publication);
     log.info({ admin: admin.id, townHall: recording.townHallId, recording: recording.id }, 'recording published again');
-    res.json({ recording: await playable(recording, true) });
+    res.json({ recording: await playable({ facts, publication }, true) });
   });
 
   return router;

@@ -15,6 +15,7 @@ import { createLogger } from '../../server/core/log.js';
 import { verifyChain } from '../../server/moderation/audit.js';
 import { RecordingLibrary } from '../../server/recording/library.js';
 import { sweepRecordings } from '../../server/recording/retention.js';
+import { TimelineFactsCache } from '../../server/recording/timeline-facts.js';
 import { makeArchivedRecording, type MadeArchive } from '../support/archive.js';
 import { command, startTestServer, unwrap, type Session, type TestServer } from '../support/server.js';
 
@@ -241,6 +242,8 @@ describe('recordings on the record page', () => {
   it('deletes recordings once the days the admins keep them have passed, and keeps them when no retention is set', async () => {
     const library = new RecordingLibrary(dataDir);
     const old = await makeArchivedRecording({ dataDir, townHallId, compose: false, startedAt: Date.now() - 3 * DAY_MS });
+    // Read once (its timeline is kept), so the sweep must be noticed by the routes too.
+    expect((await list()).map((r) => r.id)).toEqual([old.recordingId, archive.recordingId]);
     const log = createLogger('silent');
     const sweep = (days: number | null) =>
       sweepRecordings({ library, settings: { get: async () => ({ ...DEFAULT_SETTINGS, recordingRetentionDays: days }) }, recordingNow: () => null, log });
@@ -255,5 +258,31 @@ describe('recordings on the record page', () => {
     expect(existsSync(old.dir)).toBe(false);
     expect(existsSync(archive.dir)).toBe(true);
     expect((await list()).map((r) => r.id)).toEqual([archive.recordingId]);
+    expect((await get(url(`/${old.recordingId}/captions.vtt`), admin)).status).toBe(404);
+  });
+
+  it("reads a stopped recording's timeline once for every reader, and an open one each time", async () => {
+    let reads = 0;
+    class CountingLibrary extends RecordingLibrary {
+      override async timeline(th: string, rec: string) {
+        reads += 1;
+        return super.timeline(th, rec);
+      }
+    }
+    const cache = new TimelineFactsCache(new CountingLibrary(dataDir));
+    const first = await cache.get(townHallId, archive.recordingId);
+    await Promise.all(Array.from({ length: 20 }, () => cache.get(townHallId, archive.recordingId)));
+    expect(reads).toBe(1);
+    expect(first!.captions.map((c) => c.text)).toEqual(['Good evening, and welcome.', 'First, the <station> & its hours.']);
+
+    const open = await makeArchivedRecording({ dataDir, townHallId, compose: false, open: true });
+    try {
+      reads = 0;
+      expect((await cache.get(townHallId, open.recordingId))!.info.stoppedAt).toBeNull();
+      await cache.get(townHallId, open.recordingId);
+      expect(reads).toBe(2);
+    } finally {
+      await new RecordingLibrary(dataDir).remove(townHallId, open.recordingId);
+    }
   });
 });

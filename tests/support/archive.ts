@@ -25,6 +25,8 @@ export interface ArchiveFixture {
   startedAt?: number;
   /** Make the archival video (true by default); false leaves the archive waiting. */
   compose?: boolean;
+  /** Leave the recording open, as one still recording (or cut short by a crash) is: no stop line. */
+  open?: boolean;
 }
 
 export interface MadeArchive {
@@ -57,8 +59,10 @@ export async function makeArchivedRecording(fixture: ArchiveFixture): Promise<Ma
     ...(fixture.answering ?? []).map(({ s, questionId }) => [s, { type: 'answering', questionId }] as [number, TimelineEvent]),
   ];
   for (const [s, event] of events.sort((a, b) => a[0] - b[0])) at(s, event);
-  at(durationS, { type: 'track-stopped', trackId: 'track-1', file: trackFile });
-  at(durationS, { type: 'recording-stopped', recordingId });
+  if (fixture.open !== true) {
+    at(durationS, { type: 'track-stopped', trackId: 'track-1', file: trackFile });
+    at(durationS, { type: 'recording-stopped', recordingId });
+  }
   await writeFile(path.join(dir, TIMELINE_FILE), entries.map((e) => `${JSON.stringify(e)}\n`).join(''), 'utf8');
 
   await ffmpeg(['-f', 'lavfi', '-i', 'testsrc=size=160x90:rate=10:duration=1', '-c:v', 'libvpx', '-b:v', '100k', path.join(dir, trackFile)]);
