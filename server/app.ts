@@ -50,6 +50,8 @@ import { createTopicService } from './settings/topics.js';
 import { createUnitService } from './settings/units.js';
 import { createRecordingService } from './recording/service.js';
 import { recordedRoom, registerRecording } from './recording/handlers.js';
+import { RecordingLibrary } from './recording/library.js';
+import { createComposer } from './recording/composer.js';
 import { createIdentityChallenges } from './identity/challenge.js';
 
 export type { App, AppDeps, AppOptions, Integrity } from './app-types.js';
@@ -196,6 +198,19 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     toPerson: (personId, notice) => io.to(rooms.user(personId)).emit('notices:arrived', { notice }),
   });
   const networkKey = networkKeyer(options.secret);
+  // The archival videos: each stopped recording on this node's disk is composed, one at a time,
+  // at the lowest CPU priority; the queue is read from disk, so it resumes after a restart.
+  const recordingLibrary = options.recording === undefined ? null : new RecordingLibrary(options.recording.dataDir);
+  const composer =
+    recordingLibrary === null || options.recording?.compose === false
+      ? null
+      : createComposer({
+          library: recordingLibrary,
+          // `recording` is made below; the composer asks only once kicked, after that.
+          isRecording: (townHallId, recordingId) => recording.current(townHallId)?.id === recordingId,
+          log: log.child({ module: 'archive' }),
+          ...(options.recording?.ffmpegPath === undefined ? {} : { ffmpegPath: options.recording.ffmpegPath }),
+        });
   mountHttp(app, {
     options: { secureCookies: options.secureCookies, secret: options.secret, clientDir: options.clientDir, maxBodyBytes: MAX_MESSAGE_BYTES },
     stores,
@@ -216,6 +231,7 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
     networkKey: (req) => networkKey(req.ip ?? ''),
     mail: { notices, mailer, store: stores.notifications },
+    archives: { library: recordingLibrary, composer },
     settingsChanged: () => {
       personalInfo.forget();
       void settingsChanged.publish('site').catch((err: unknown) => log.warn({ err }, 'could not tell other nodes of a settings change'));
@@ -246,6 +262,8 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     log: log.child({ module: 'recording' }),
   });
   const recordingHandlers = registerRecording({ io, limits, log, isUnavailable, room, townHalls, recording, required: requireRecording });
+  const composeOnStop = recording.onStopped(() => composer?.kick());
+  composer?.kick();
   const votes = createVoteGuard({
     room,
     limits,
@@ -356,6 +374,8 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
       qa.close();
       polls.close();
       recordingHandlers.close();
+      composeOnStop();
+      await composer?.close();
       await recording.close();
       await media.close();
       frames.close();

@@ -124,3 +124,11 @@ export interface RecordingListing extends RecordingInfo {
   /** Chapters: the questions answered live, from the timeline's "answering now" markers. */
   chapters: { questionId: Id; startMs: number; endMs: number }[];
 }
+
+/** A recording's archive as admins follow it (`GET /api/admin/archives`, newest first). */
+export interface ArchiveOverview extends ArchiveInfo {
+  startedAt: number;
+  stoppedAt: number | null;
+  /** The town hall's title to know it by; null if the town hall is gone. */
+  title: string | null;
+}
