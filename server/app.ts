@@ -50,8 +50,9 @@ import { createTopicService } from './settings/topics.js';
 import { createUnitService } from './settings/units.js';
 import { createRecordingService } from './recording/service.js';
 import { recordedRoom, registerRecording } from './recording/handlers.js';
-import { createIdentityChallenges } from './identity/challenge.js';
 import { RecordingLibrary } from './recording/library.js';
+import { createComposer } from './recording/composer.js';
+import { createIdentityChallenges } from './identity/challenge.js';
 import { scheduleRecordingSweep } from './recording/retention.js';
 
 export type { App, AppDeps, AppOptions, Integrity } from './app-types.js';
@@ -198,9 +199,21 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     toPerson: (personId, notice) => io.to(rooms.user(personId)).emit('notices:arrived', { notice }),
   });
   const networkKey = networkKeyer(options.secret);
-  // The recordings on this node's disk: the record page plays them, admins unpublish them (on the
-  // audit chain), and they are deleted past the admins' retention (the sweep, below).
+  // The recordings on this node's disk. Each stopped one is composed into an archival video, one
+  // at a time, at the lowest CPU priority (the queue is read from disk, so it resumes after a
+  // restart); the record page plays them, admins unpublish them (on the audit chain), and they
+  // are deleted past the admins' retention (the sweep, below).
   const recordingLibrary = options.recording === undefined ? null : new RecordingLibrary(options.recording.dataDir);
+  const composer =
+    recordingLibrary === null || options.recording?.compose === false
+      ? null
+      : createComposer({
+          library: recordingLibrary,
+          // `recording` is made below; the composer asks only once kicked, after that.
+          isRecording: (townHallId, recordingId) => recording.current(townHallId)?.id === recordingId,
+          log: log.child({ module: 'archive' }),
+          ...(options.recording?.ffmpegPath === undefined ? {} : { ffmpegPath: options.recording.ffmpegPath }),
+        });
   mountHttp(app, {
     options: { secureCookies: options.secureCookies, secret: options.secret, clientDir: options.clientDir, maxBodyBytes: MAX_MESSAGE_BYTES },
     stores,
@@ -221,6 +234,7 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
     networkKey: (req) => networkKey(req.ip ?? ''),
     mail: { notices, mailer, store: stores.notifications },
+    archives: { library: recordingLibrary, composer },
     recordings: { library: recordingLibrary, audit, now },
     settingsChanged: () => {
       personalInfo.forget();
@@ -252,6 +266,8 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     log: log.child({ module: 'recording' }),
   });
   const recordingHandlers = registerRecording({ io, limits, log, isUnavailable, room, townHalls, recording, required: requireRecording });
+  const composeOnStop = recording.onStopped(() => composer?.kick());
+  composer?.kick();
   const stopRecordingSweep =
     recordingLibrary === null
       ? () => {}
@@ -373,6 +389,8 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
       polls.close();
       recordingHandlers.close();
       stopRecordingSweep();
+      composeOnStop();
+      await composer?.close();
       await recording.close();
       await media.close();
       frames.close();

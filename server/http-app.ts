@@ -37,6 +37,9 @@ import { isUnavailable } from './storage/unavailable.js';
 import type { Stores } from './stores.js';
 import type { HallService } from './townhall/hall.js';
 import { townHallRoutes } from './townhall/routes.js';
+import { archiveRoutes } from './recording/compose-routes.js';
+import type { Composer } from './recording/composer.js';
+import type { RecordingLibrary } from './recording/library.js';
 import { hallLinkRoutes } from './townhall/hall-link.js';
 import type { TownHallService } from './townhall/service.js';
 
@@ -69,6 +72,8 @@ export interface HttpDeps {
   recordings: Pick<RecordingRouteDeps, 'library' | 'audit' | 'now'>;
   /** An admin changed the settings here (the record and the personal-information screen depend on them). */
   settingsChanged(): void;
+  /** The recordings on this node and their composition (null when off), for the admin page. */
+  archives?: { library: RecordingLibrary | null; composer: Composer | null };
 }
 
 /** Mounts everything the app answers over HTTP on `app`, in the order it is matched. */
@@ -128,6 +133,8 @@ export function mountHttp(app: express.Express, deps: HttpDeps): void {
   app.use('/api', followUpRoutes(deps.followUps));
   app.use('/api', commitmentRoutes({ commitments: deps.commitments, log, limits, networkKey: deps.networkKey }));
   app.use('/api', mailSettingsRoutes(mailDeps));
+  // The archival videos' progress, for admins.
+  app.use('/api', archiveRoutes({ library: deps.archives?.library ?? null, composer: deps.archives?.composer ?? null, townHalls: deps.townHalls }));
   // The accountability figures: the versioned public API (docs/public-api.md).
   const accountabilityDeps = { accountability: deps.accountability, limits, networkKey: deps.networkKey, ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}) };
   app.use('/api', accountabilityRoutes(accountabilityDeps));

@@ -126,6 +126,14 @@ export interface RecordingListing extends RecordingInfo {
   chapters: { questionId: Id; startMs: number; endMs: number }[];
 }
 
+/** A recording's archive as admins follow it (`GET /api/admin/archives`, newest first). */
+export interface ArchiveOverview extends ArchiveInfo {
+  startedAt: number;
+  stoppedAt: number | null;
+  /** The town hall's title to know it by; null if the town hall is gone. */
+  title: string | null;
+}
+
 /** One caption line of a recording, placed on its video (ms from the start): the WebVTT track's cue and the transcript's line. */
 export interface CaptionCue {
   id: Id;

@@ -38,7 +38,8 @@ describe('the recording player on the record page', () => {
 
   beforeAll(async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'rt-player-browser-'));
-    server = await startTestServer({ clientDir: requireBuiltClient(), recording: { dataDir } });
+    // The archive is made by the fixture: no composition job runs here.
+    server = await startTestServer({ clientDir: requireBuiltClient(), recording: { dataDir, compose: false } });
     await server.app.identity.createStaff({ username: 'playeradmin', password: STAFF_PASSWORD, role: 'admin', displayName: 'Admin Ada' });
     const officerSession = await server.staff('officer', 'Sgt. Kim');
     const townHallId = (await server.townHall({ title: 'Eastside Town Hall', hosts: [{ id: officerSession.me.id, displayName: 'Sgt. Kim' }] })).id;

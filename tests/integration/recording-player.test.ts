@@ -44,7 +44,8 @@ describe('recordings on the record page', () => {
 
   beforeAll(async () => {
     dataDir = mkdtempSync(path.join(tmpdir(), 'rt-player-'));
-    server = await startTestServer({ recording: { dataDir } });
+    // The archives are made by the fixture: no composition job runs here (tests/media/compose.test.ts tests it).
+    server = await startTestServer({ recording: { dataDir, compose: false } });
     [admin, resident] = await Promise.all([server.staff('admin', 'Admin Ada'), server.guest('Rosa Resident')]);
     const officerSession = await server.staff('officer', 'Sgt. Kim');
     townHallId = (await server.townHall({ title: 'Eastside', hosts: [{ id: officerSession.me.id, displayName: 'Sgt. Kim' }] })).id;
