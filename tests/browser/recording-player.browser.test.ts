@@ -8,7 +8,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import { RecordingLibrary } from '../../server/recording/library.js';
 import { makeArchivedRecording } from '../support/archive.js';
+import { writeFixtureRecording } from '../support/recording-fixture.js';
 import { command, startTestServer, unwrap, type TestServer } from '../support/server.js';
 import {
   accessibilityViolations,
@@ -195,4 +197,74 @@ describe('the recording player on the record page', () => {
     expect(await accessibilityViolations(adminPage)).toEqual([]);
     await adminPage.context().close();
   });
+});
+
+describe('a recording the server composed, on the record page', () => {
+  let server: TestServer;
+  let browser: Browser;
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('plays the archive the composition job made from the tracks, with its caption and its chapter', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'rt-player-composed-'));
+    // The town hall and its question first; then, as after a restart, the node finds the stopped
+    // recording on disk and composes it.
+    const first = await startTestServer({ recording: { dataDir, compose: false } });
+    const officerSession = await first.staff('officer', 'Sgt. Kim');
+    const townHallId = (await first.townHall({ title: 'Northside Town Hall', hosts: [{ id: officerSession.me.id, displayName: 'Sgt. Kim' }] })).id;
+    const officer = await first.connect(officerSession);
+    unwrap(await command(officer, 'townhall:join', { townHallId }));
+    const questionId = unwrap(await command(officer, 'qa:ask', { townHallId, text: 'When does the new patrol start?', anonymous: false })).id;
+    unwrap(await command(officer, 'qa:set-answer-state', { questionId, state: 'answering' }));
+    unwrap(await command(officer, 'qa:set-answer-state', { questionId, state: 'answered' }));
+    await first.app.townHalls.end(townHallId, (await first.app.identity.sessionUser(officerSession.me.id))!);
+    const file = first.file!;
+    await first.close();
+
+    const host = { userId: officerSession.me.id, staff: true };
+    const recordingId = 'ComposedRecording1';
+    await writeFixtureRecording(dataDir, {
+      townHallId,
+      recordingId,
+      startedAt: Date.now() - 60_000,
+      tracks: [
+        { trackId: 'cam', kind: 'video', source: 'camera', participant: host, startS: 0, endS: 6 },
+        { trackId: 'mic', kind: 'audio', source: 'microphone', participant: host, startS: 0, endS: 6 },
+      ],
+      events: [
+        [0.5, { type: 'caption', lineId: 'line-1', text: 'Welcome to Northside.' }],
+        [3, { type: 'answering', questionId }],
+        [5, { type: 'answering', questionId: null }],
+      ],
+      stoppedS: 6,
+    });
+    server = await startTestServer({ file, clientDir: requireBuiltClient(), recording: { dataDir } });
+    const library = new RecordingLibrary(dataDir);
+    await expect.poll(async () => (await library.archive(townHallId, recordingId)).status, { timeout: 90_000, interval: 500 }).toBe('ready');
+
+    browser = await launchChromium(['--autoplay-policy=no-user-gesture-required']);
+    const page = await personPage(browser);
+    await page.goto(`${server.url}/townhall/${townHallId}/record`);
+    const player = page.getByTestId('recording-video');
+    await player.waitFor();
+    await player.evaluate((v: HTMLVideoElement) => {
+      v.muted = true;
+      return v.play();
+    });
+    await expect.poll(() => player.evaluate((v: HTMLVideoElement) => v.currentTime), { timeout: 10_000 }).toBeGreaterThan(0.6);
+    await player.evaluate((v: HTMLVideoElement) => v.pause());
+    // The composed picture: the host's camera at the archive's size.
+    expect(await player.evaluate((v: HTMLVideoElement) => [v.videoWidth, v.videoHeight])).toEqual([1280, 720]);
+    expect(await player.evaluate((v: HTMLVideoElement) => Math.round(v.duration))).toBe(6);
+    await expect.poll(() => player.evaluate((v: HTMLVideoElement) => [...(v.textTracks[0]?.activeCues ?? [])].map((c) => (c as VTTCue).text))).toEqual([
+      'Welcome to Northside.',
+    ]);
+    await page.getByRole('button', { name: 'Jump to 0:03: When does the new patrol start?' }).click();
+    await expect.poll(() => player.evaluate((v: HTMLVideoElement) => v.currentTime)).toBeCloseTo(3, 1);
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await screenshot(page, 'recording-player-composed');
+  }, 180_000);
 });
