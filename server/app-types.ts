@@ -52,10 +52,16 @@ export interface AppOptions {
   now?: () => number;
   /** The department's IANA time zone: the accountability page's months and due days ('UTC' by default). */
   timeZone?: string;
-  /** Where recordings are written and when disk space is too low; without it, recording answers UNAVAILABLE. */
-  recording?: { dataDir: string; minFreeBytes?: number; ffmpegPath?: string };
   /** Prometheus metrics; off without it. */
   metrics?: MetricsOptions;
+  /** Where recordings are written and when disk space is too low; without it, recording answers UNAVAILABLE. */
+  recording?: {
+    dataDir: string;
+    minFreeBytes?: number;
+    ffmpegPath?: string;
+    /** Compose each stopped recording into its archival video on this node (true by default). */
+    compose?: boolean;
+  };
 }
 
 export interface Integrity {

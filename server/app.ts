@@ -52,7 +52,10 @@ import { createRecordingService } from './recording/service.js';
 import { recordedRoom, registerRecording } from './recording/handlers.js';
 import { composeMetrics } from './metrics/compose.js';
 import { metricsHandler } from './metrics/routes.js';
+import { RecordingLibrary } from './recording/library.js';
+import { createComposer } from './recording/composer.js';
 import { createIdentityChallenges } from './identity/challenge.js';
+import { scheduleRecordingSweep } from './recording/retention.js';
 
 export type { App, AppDeps, AppOptions, Integrity } from './app-types.js';
 import type { App, AppDeps, AppOptions } from './app-types.js';
@@ -198,6 +201,21 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     toPerson: (personId, notice) => io.to(rooms.user(personId)).emit('notices:arrived', { notice }),
   });
   const networkKey = networkKeyer(options.secret);
+  // The recordings on this node's disk. Each stopped one is composed into an archival video, one
+  // at a time, at the lowest CPU priority (the queue is read from disk, so it resumes after a
+  // restart); the record page plays them, admins unpublish them (on the audit chain), and they
+  // are deleted past the admins' retention (the sweep, below).
+  const recordingLibrary = options.recording === undefined ? null : new RecordingLibrary(options.recording.dataDir);
+  const composer =
+    recordingLibrary === null || options.recording?.compose === false
+      ? null
+      : createComposer({
+          library: recordingLibrary,
+          // `recording` is made below; the composer asks only once kicked, after that.
+          isRecording: (townHallId, recordingId) => recording.current(townHallId)?.id === recordingId,
+          log: log.child({ module: 'archive' }),
+          ...(options.recording?.ffmpegPath === undefined ? {} : { ffmpegPath: options.recording.ffmpegPath }),
+        });
   mountHttp(app, {
     options: { secureCookies: options.secureCookies, secret: options.secret, clientDir: options.clientDir, maxBodyBytes: MAX_MESSAGE_BYTES },
     stores,
@@ -220,6 +238,8 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     // Made once the rooms and the media are: the route is mounted here, in its place before the client.
     ...(options.metrics?.token ? { metrics: (req, res, next) => (metricsRoute ? metricsRoute(req, res, next) : next()) } : {}),
     mail: { notices, mailer, store: stores.notifications },
+    archives: { library: recordingLibrary, composer },
+    recordings: { library: recordingLibrary, audit, now },
     settingsChanged: () => {
       personalInfo.forget();
       void settingsChanged.publish('site').catch((err: unknown) => log.warn({ err }, 'could not tell other nodes of a settings change'));
@@ -253,6 +273,18 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
   const recordingHandlers = registerRecording({ io, limits, log, isUnavailable, room, townHalls, recording, required: requireRecording });
   const metrics = options.metrics ? composeMetrics({ io, load, frames, media: deps.media ?? null, recording }) : null;
   const metricsRoute = metrics && options.metrics?.token ? metricsHandler(metrics.registry, options.metrics.token) : null;
+  const composeOnStop = recording.onStopped(() => composer?.kick());
+  composer?.kick();
+  const stopRecordingSweep =
+    recordingLibrary === null
+      ? () => {}
+      : scheduleRecordingSweep({
+          library: recordingLibrary,
+          settings: stores.settings,
+          recordingNow: (townHallId) => recording.current(townHallId),
+          log: log.child({ module: 'recording' }),
+          now,
+        });
   const votes = createVoteGuard({
     room,
     limits,
@@ -364,6 +396,9 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
       qa.close();
       polls.close();
       recordingHandlers.close();
+      stopRecordingSweep();
+      composeOnStop();
+      await composer?.close();
       await recording.close();
       await media.close();
       frames.close();

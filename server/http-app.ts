@@ -31,11 +31,15 @@ import { namedListRoutes } from './settings/named-list-routes.js';
 import type { TopicService } from './settings/topics.js';
 import type { UnitService } from './settings/units.js';
 import { followUpRoutes } from './followups/routes.js';
+import { recordingRoutes, type RecordingRouteDeps } from './recording/routes.js';
 import type { FollowUpService } from './followups/service.js';
 import { isUnavailable } from './storage/unavailable.js';
 import type { Stores } from './stores.js';
 import type { HallService } from './townhall/hall.js';
 import { townHallRoutes } from './townhall/routes.js';
+import { archiveRoutes } from './recording/compose-routes.js';
+import type { Composer } from './recording/composer.js';
+import type { RecordingLibrary } from './recording/library.js';
 import { hallLinkRoutes } from './townhall/hall-link.js';
 import type { TownHallService } from './townhall/service.js';
 
@@ -66,8 +70,12 @@ export interface HttpDeps {
   mail: { notices: NotificationService; mailer: Mailer; store: NotificationStore };
   /** `GET /metrics` on this port, behind its token (server/metrics/routes.ts); absent when off here. */
   metrics?: express.RequestHandler;
+  /** The recordings the record page plays (library null: this server records nothing). */
+  recordings: Pick<RecordingRouteDeps, 'library' | 'audit' | 'now'>;
   /** An admin changed the settings here (the record and the personal-information screen depend on them). */
   settingsChanged(): void;
+  /** The recordings on this node and their composition (null when off), for the admin page. */
+  archives?: { library: RecordingLibrary | null; composer: Composer | null };
 }
 
 /** Mounts everything the app answers over HTTP on `app`, in the order it is matched. */
@@ -115,6 +123,8 @@ export function mountHttp(app: express.Express, deps: HttpDeps): void {
   app.use('/api', moderationRoutes(stores.audit));
   // The public record of ended town halls, and the admin settings that shape it.
   app.use('/api', recordRoutes({ records, limits, networkKey: deps.networkKey }));
+  // Its recordings: the video, captions and chapters for anyone; raw tracks and unpublishing for admins.
+  app.use('/api', recordingRoutes({ ...deps.recordings, townHalls: deps.townHalls, settings: stores.settings, records, limits, networkKey: deps.networkKey, log }));
   app.use(
     '/api',
     settingsRoutes(stores.settings, log, () => {
@@ -127,6 +137,8 @@ export function mountHttp(app: express.Express, deps: HttpDeps): void {
   app.use('/api', followUpRoutes(deps.followUps));
   app.use('/api', commitmentRoutes({ commitments: deps.commitments, log, limits, networkKey: deps.networkKey }));
   app.use('/api', mailSettingsRoutes(mailDeps));
+  // The archival videos' progress, for admins.
+  app.use('/api', archiveRoutes({ library: deps.archives?.library ?? null, composer: deps.archives?.composer ?? null, townHalls: deps.townHalls }));
   // The accountability figures: the versioned public API (docs/public-api.md).
   const accountabilityDeps = { accountability: deps.accountability, limits, networkKey: deps.networkKey, ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}) };
   app.use('/api', accountabilityRoutes(accountabilityDeps));

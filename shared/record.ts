@@ -21,6 +21,7 @@ export type RecordSection = keyof RecordSections;
 export const SETTINGS_LIMITS = {
   guestNameRetentionDays: { min: 0, max: 3650 },
   backchannelRetentionDays: { min: 0, max: 3650 },
+  recordingRetentionDays: { min: 1, max: 36500 },
 } as const;
 
 export const Settings = z.strictObject({
@@ -61,6 +62,17 @@ export const Settings = z.strictObject({
    * Off by default (then a host starts and stops recording).
    */
   requireRecording: z.boolean().default(false),
+  /**
+   * Days after it was made before a recording (its tracks and its archival video) is deleted by
+   * the hourly sweep; null: kept until an admin deletes it. Absent from a body: kept.
+   */
+  recordingRetentionDays: z
+    .number()
+    .int()
+    .min(SETTINGS_LIMITS.recordingRetentionDays.min)
+    .max(SETTINGS_LIMITS.recordingRetentionDays.max)
+    .nullable()
+    .default(null),
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -71,6 +83,7 @@ export const DEFAULT_SETTINGS: Settings = {
   backchannelRetentionDays: 365,
   followUpDeadlineDays: null,
   requireRecording: false,
+  recordingRetentionDays: null,
 };
 
 // ---- the record -----------------------------------------------------------------------------

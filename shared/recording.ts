@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { Ack } from './errors.js';
 import { Id } from './ids.js';
 import type { MediaKind, MediaSource } from './media.js';
+import { boundedLine } from './text.js';
 
 /** Recording as everyone in the town hall sees it: in the join snapshot and in `recording:changed`. */
 export interface RecordingState {
@@ -123,4 +124,43 @@ export interface RecordingListing extends RecordingInfo {
   published: boolean;
   /** Chapters: the questions answered live, from the timeline's "answering now" markers. */
   chapters: { questionId: Id; startMs: number; endMs: number }[];
+}
+
+/** A recording's archive as admins follow it (`GET /api/admin/archives`, newest first). */
+export interface ArchiveOverview extends ArchiveInfo {
+  startedAt: number;
+  stoppedAt: number | null;
+  /** The town hall's title to know it by; null if the town hall is gone. */
+  title: string | null;
+}
+
+/** One caption line of a recording, placed on its video (ms from the start): the WebVTT track's cue and the transcript's line. */
+export interface CaptionCue {
+  id: Id;
+  startMs: number;
+  endMs: number;
+  text: string;
+}
+
+/**
+ * A recording as the record page plays it (GET /api/townhalls/:id/recordings): its listing, and
+ * the caption lines beside the video (null when the admins do not publish captions).
+ */
+export interface PlayableRecording extends RecordingListing {
+  captions: CaptionCue[] | null;
+  /** Why an admin unpublished it: sent to admins only, null while published. */
+  unpublishedReason: string | null;
+}
+
+/** An admin unpublishes a recording with a reason (written to the audit chain with it). */
+export const UNPUBLISH_REASON = { min: 3, max: 500 } as const;
+export const UnpublishRecording = z.strictObject({ reason: boundedLine(UNPUBLISH_REASON.min, UNPUBLISH_REASON.max) });
+export type UnpublishRecording = z.input<typeof UnpublishRecording>;
+
+/** One raw track file of a recording, for admins (GET …/recordings/:recordingId/tracks). */
+export interface RawTrackFile {
+  file: string;
+  kind: MediaKind;
+  source: MediaSource;
+  bytes: number;
 }

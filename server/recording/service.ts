@@ -42,6 +42,8 @@ export interface RecordingService {
   current(townHallId: Id): (RecordingInfo & { dir: string; tracks: string[] }) | null;
   /** Told after every start and stop. */
   onChange(listener: ChangeListener): () => void;
+  /** Told once a stopped recording's files and timeline are finished (the archive can be composed). */
+  onStopped(listener: (recording: RecordingInfo) => void): () => void;
   /** The town hall went live (recording starts if required) or ended (recording stops). */
   townHallChanged(townHall: TownHall): void;
   /** The stage changed: residents on it, and the interpreter. */
@@ -62,6 +64,7 @@ export function createRecordingService(options: RecordingServiceOptions): Record
   /** Town halls whose recording is starting: a second start meanwhile is a CONFLICT too. */
   const starting = new Set<Id>();
   const listeners = new Set<ChangeListener>();
+  const stoppedListeners = new Set<(recording: RecordingInfo) => void>();
   const unsubscribe: Array<() => void> = [];
 
   const stateOf = (townHallId: Id): RecordingState => {
@@ -90,6 +93,8 @@ export function createRecordingService(options: RecordingServiceOptions): Record
     changed(townHallId);
     await found.session.stop();
     options.log.info({ townHall: townHallId, recording: found.session.recordingId }, 'recording stopped');
+    const info: RecordingInfo = { id: found.session.recordingId, townHallId, startedAt: found.session.startedAt, stoppedAt: now() };
+    for (const listener of stoppedListeners) listener(info);
     return NOT_RECORDING;
   };
 
@@ -150,6 +155,10 @@ export function createRecordingService(options: RecordingServiceOptions): Record
     onChange(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+    onStopped(listener) {
+      stoppedListeners.add(listener);
+      return () => stoppedListeners.delete(listener);
     },
     townHallChanged(townHall) {
       if (townHall.status === 'ended' && sessions.has(townHall.id)) logged(stop(townHall.id), townHall.id, 'stopping a recording failed');

@@ -24,6 +24,7 @@ export const settingsJson = (s: Settings): string =>
     backchannelRetentionDays: s.backchannelRetentionDays,
     followUpDeadlineDays: s.followUpDeadlineDays,
     requireRecording: s.requireRecording,
+    recordingRetentionDays: s.recordingRetentionDays,
   } satisfies Settings);
 
 /** Stored JSON read back over the defaults; anything unreadable falls back to them. */
@@ -42,6 +43,7 @@ export function settingsFrom(json: string | null | undefined): Settings {
     backchannelRetentionDays: stored.backchannelRetentionDays ?? DEFAULT_SETTINGS.backchannelRetentionDays,
     followUpDeadlineDays: stored.followUpDeadlineDays ?? DEFAULT_SETTINGS.followUpDeadlineDays,
     requireRecording: stored.requireRecording ?? DEFAULT_SETTINGS.requireRecording,
+    recordingRetentionDays: stored.recordingRetentionDays ?? DEFAULT_SETTINGS.recordingRetentionDays,
   });
   return merged.success ? merged.data : structuredClone(DEFAULT_SETTINGS);
 }

@@ -10,6 +10,7 @@ const variant = (
   backchannelDays = 365,
   followUpDeadlineDays: number | null = null,
   requireRecording = false,
+  recordingRetentionDays: number | null = null,
 ): Settings => ({
   publish: { ...DEFAULT_SETTINGS.publish, ...Object.fromEntries(off.map((k) => [k, false])) },
   guestNameRetentionDays: days,
@@ -17,6 +18,7 @@ const variant = (
   backchannelRetentionDays: backchannelDays,
   followUpDeadlineDays,
   requireRecording,
+  recordingRetentionDays,
 });
 
 export function describeSettingsStore(name: string, makeStore: MakeStore<SettingsStore>): void {
@@ -28,7 +30,7 @@ export function describeSettingsStore(name: string, makeStore: MakeStore<Setting
     });
 
     it('returns what was stored, to this node and to another', async () => {
-      const settings = variant(7, ['chat', 'moderation'], [], 365, 14, true);
+      const settings = variant(7, ['chat', 'moderation'], [], 365, 14, true, 90);
       expect(await t.store.put(settings)).toEqual(settings);
       expect(await t.store.get()).toEqual(settings);
       expect(await (await t.another()).get()).toEqual(settings);
