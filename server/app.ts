@@ -271,7 +271,7 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     log: log.child({ module: 'recording' }),
   });
   const recordingHandlers = registerRecording({ io, limits, log, isUnavailable, room, townHalls, recording, required: requireRecording });
-  const metrics = options.metrics ? composeMetrics({ io, load, frames, media: deps.media ?? null, recording }) : null;
+  const metrics = options.metrics ? composeMetrics({ io, load, frames, media: deps.media ?? null, recording, library: recordingLibrary }) : null;
   const metricsRoute = metrics && options.metrics?.token ? metricsHandler(metrics.registry, options.metrics.token) : null;
   const composeOnStop = recording.onStopped(() => composer?.kick());
   composer?.kick();

@@ -4,6 +4,7 @@
 // format; every figure is read from the running server when scraped, or counted as it happens.
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { WorkerUsage } from '../../media/index.js';
+import type { ArchiveStatus } from '../../shared/recording.js';
 import type { CommandObserver } from '../core/command.js';
 import type { LoadMonitor } from '../core/load.js';
 import type { AppServer } from '../core/types.js';
@@ -16,6 +17,8 @@ export interface MetricsSources {
   media: { workerUsage(): Promise<WorkerUsage[]> } | null;
   /** Town halls recording on this node now. */
   recordingsNow: () => number;
+  /** The archival videos of the recordings on this node's disk (null: this node records nothing). */
+  archives: (() => Promise<{ status: ArchiveStatus; progress: number }[]>) | null;
 }
 
 export interface Metrics {
@@ -146,6 +149,22 @@ export function createMetrics(sources: MetricsSources): Metrics {
       this.set(sources.recordingsNow());
     },
   });
+
+  if (sources.archives) {
+    const archives = sources.archives;
+    const progress = new Gauge({ name: 'roundtable_recording_compose_progress', help: 'How far the archival video being composed now is (0–1); 0 when none is.', registers: [registry] });
+    new Gauge({
+      name: 'roundtable_recording_jobs',
+      help: 'Recordings on this node by their archival video’s status: waiting, composing, ready, failed.',
+      labelNames: ['status'],
+      registers: [registry],
+      async collect() {
+        const all = await archives();
+        for (const status of ['waiting', 'composing', 'ready', 'failed'] as const) this.set({ status }, all.filter((a) => a.status === status).length);
+        progress.set(all.find((a) => a.status === 'composing')?.progress ?? 0);
+      },
+    });
+  }
 
   return {
     registry,

@@ -1,5 +1,8 @@
 // `/metrics` as Prometheus scrapes it: off unless configured, behind its token on the public
 // port, or on an address of its own; and the figures follow what happens in the server.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNode, type NodeProcess } from '../support/nodes.js';
 import { command, startTestServer, unwrap, type TestServer } from '../support/server.js';
@@ -21,7 +24,7 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
 describe('metrics for Prometheus', () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer({ metrics: { token: TOKEN }, media: true });
+    server = await startTestServer({ metrics: { token: TOKEN }, media: true, recording: { dataDir: mkdtempSync(path.join(tmpdir(), 'rt-metrics-')) } });
   });
   afterAll(() => server.close());
 
@@ -64,6 +67,8 @@ describe('metrics for Prometheus', () => {
     expect(sample(text, 'roundtable_media_workers')).toBeGreaterThanOrEqual(1);
     expect(text).toMatch(/^roundtable_media_worker_cpu_seconds\{pid="\d+"\} [\d.e+-]+$/m);
     expect(sample(text, 'roundtable_recordings')).toBe(0);
+    expect(sample(text, 'roundtable_recording_jobs', { status: 'composing' })).toBe(0);
+    expect(sample(text, 'roundtable_recording_compose_progress')).toBe(0);
     // Nothing personal: no display name and no session in any label.
     expect(text).not.toContain('Rosa');
 
