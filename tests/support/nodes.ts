@@ -29,6 +29,8 @@ export interface NodeOptions {
   redisUrl?: string;
   dataDir?: string;
   tallyIntervalMs?: number;
+  /** Node's arguments: the TypeScript entry point through tsx unless given (the built server, say). */
+  entry?: string[];
   /** More settings for this node (say, a short media lease for a failover test); ROUNDTABLE_SECRET '' for a secret of its own in the data folder. */
   env?: Record<string, string>;
 }
@@ -56,7 +58,7 @@ export async function startNode(options: NodeOptions = {}): Promise<NodeProcess>
   if (!options.redisUrl) delete env.REDIS_URL;
   // An empty secret means none given: the node makes and keeps its own in the data folder.
   if (env.ROUNDTABLE_SECRET === '') delete env.ROUNDTABLE_SECRET;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, options.entry ?? ['--import', 'tsx', 'server/main.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
