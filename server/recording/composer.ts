@@ -179,6 +179,7 @@ export async function requeue(library: RecordingLibrary, townHallId: string, rec
   if (recording === null) return null;
   const archive = await library.archive(townHallId, recordingId);
   if (archive.status !== 'failed') return archive;
-  await library.writeArchive(townHallId, recordingId, ARCHIVE_WAITING);
+  // Its length stays known: the plan does not change by asking again.
+  await library.writeArchive(townHallId, recordingId, { ...ARCHIVE_WAITING, durationMs: archive.durationMs });
   return library.archive(townHallId, recordingId);
 }
