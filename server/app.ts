@@ -52,10 +52,8 @@ import { createRecordingService } from './recording/service.js';
 import { recordedRoom, registerRecording } from './recording/handlers.js';
 import { composeMetrics } from './metrics/compose.js';
 import { metricsHandler } from './metrics/routes.js';
-import { RecordingLibrary } from './recording/library.js';
-import { createComposer } from './recording/composer.js';
+import { createArchives } from './recording/archives.js';
 import { createIdentityChallenges } from './identity/challenge.js';
-import { scheduleRecordingSweep } from './recording/retention.js';
 
 export type { App, AppDeps, AppOptions, Integrity } from './app-types.js';
 import type { App, AppDeps, AppOptions } from './app-types.js';
@@ -201,21 +199,9 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     toPerson: (personId, notice) => io.to(rooms.user(personId)).emit('notices:arrived', { notice }),
   });
   const networkKey = networkKeyer(options.secret);
-  // The recordings on this node's disk. Each stopped one is composed into an archival video, one
-  // at a time, at the lowest CPU priority (the queue is read from disk, so it resumes after a
-  // restart); the record page plays them, admins unpublish them (on the audit chain), and they
-  // are deleted past the admins' retention (the sweep, below).
-  const recordingLibrary = options.recording === undefined ? null : new RecordingLibrary(options.recording.dataDir);
-  const composer =
-    recordingLibrary === null || options.recording?.compose === false
-      ? null
-      : createComposer({
-          library: recordingLibrary,
-          // `recording` is made below; the composer asks only once kicked, after that.
-          isRecording: (townHallId, recordingId) => recording.current(townHallId)?.id === recordingId,
-          log: log.child({ module: 'archive' }),
-          ...(options.recording?.ffmpegPath === undefined ? {} : { ffmpegPath: options.recording.ffmpegPath }),
-        });
+  // The recordings on this node's disk after they stop (recording/archives.ts).
+  const archives = createArchives(options.recording, log);
+  const { library: recordingLibrary, composer } = archives;
   mountHttp(app, {
     options: { secureCookies: options.secureCookies, secret: options.secret, clientDir: options.clientDir, maxBodyBytes: MAX_MESSAGE_BYTES },
     stores,
@@ -273,18 +259,7 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
   const recordingHandlers = registerRecording({ io, limits, log, isUnavailable, room, townHalls, recording, required: requireRecording });
   const metrics = options.metrics ? composeMetrics({ io, load, frames, media: deps.media ?? null, recording, library: recordingLibrary }) : null;
   const metricsRoute = metrics && options.metrics?.token ? metricsHandler(metrics.registry, options.metrics.token) : null;
-  const composeOnStop = recording.onStopped(() => composer?.kick());
-  composer?.kick();
-  const stopRecordingSweep =
-    recordingLibrary === null
-      ? () => {}
-      : scheduleRecordingSweep({
-          library: recordingLibrary,
-          settings: stores.settings,
-          recordingNow: (townHallId) => recording.current(townHallId),
-          log: log.child({ module: 'recording' }),
-          now,
-        });
+  const stopArchives = archives.start(recording, { settings: stores.settings, now });
   const votes = createVoteGuard({
     room,
     limits,
@@ -396,9 +371,7 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
       qa.close();
       polls.close();
       recordingHandlers.close();
-      stopRecordingSweep();
-      composeOnStop();
-      await composer?.close();
+      await stopArchives();
       await recording.close();
       await media.close();
       frames.close();
