@@ -54,7 +54,8 @@ describe('the archival videos on the admin page', () => {
   it('shows each archive with its status, the progress of the one composing and the reason of the one that failed', async () => {
     const page = await open(1280, 900);
     const section = page.getByTestId('recording-archives');
-    expect(await section.getByTestId('archive').count()).toBe(3);
+    // The heading shows before the list has loaded: wait for the list.
+    await expect.poll(() => section.getByTestId('archive').count()).toBe(3);
     await expect.poll(() => item(page, 'composing').textContent()).toContain('Composing: 42%');
     const bar = page.getByRole('progressbar', { name: 'Composing Eastside Town Hall' });
     expect(await bar.getAttribute('value')).toBe('42');
