@@ -15,6 +15,8 @@ cache="${ROUNDTABLE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/roundtable}/mediasoup
 bin="$cache/mediasoup-worker"
 
 if [ -x "$bin" ]; then echo "$bin"; exit 0; fi
+# --cached-only: say where a built worker is, and build nothing (exit 1 when there is none).
+if [ "${1:-}" = "--cached-only" ]; then exit 1; fi
 [ -d "$src" ] || { echo "mediasoup is not installed: run npm ci first" >&2; exit 1; }
 
 # Meson >= 1.1 is required by the worker and Debian bookworm ships 1.0, so a newer one is
@@ -25,8 +27,11 @@ if ! meson_ok; then
   venv="$(dirname "$cache")/meson-venv"
   if [ ! -x "$venv/bin/meson" ]; then
     rm -rf "$venv"
-    python3 -m venv "$venv" >&2
-    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check 'meson>=1.1,<2' ninja >&2
+    # pip's retries and warnings go to a log, shown only if the install fails.
+    pip_log="$(dirname "$cache")/meson-install.log"
+    mkdir -p "$(dirname "$cache")"
+    { python3 -m venv "$venv" && "$venv/bin/python" -m pip install --quiet --disable-pip-version-check 'meson>=1.1,<2' ninja; } >"$pip_log" 2>&1 \
+      || { tail -15 "$pip_log" >&2; echo "could not install Meson (log: $pip_log)" >&2; exit 1; }
   fi
   export PATH="$venv/bin:$PATH"
 fi

@@ -12,12 +12,32 @@ if [ ! -f dist/client/index.html ] || [ -n "$(find client shared vite.config.ts 
   echo "› building the client"
   npx vite build --logLevel warn
 fi
-# Town hall video needs the mediasoup worker, built once per machine (about 5 minutes) and
-# cached; the server finds it in the cache by itself. Without it the demo runs with video off.
-if ! worker=$(bash scripts/build-mediasoup-worker.sh); then
-  echo "› video is off: the mediasoup worker could not be built (run scripts/build-mediasoup-worker.sh to see why)"
-elif [ -z "${MEDIASOUP_WORKER_BIN:-}" ]; then
-  export MEDIASOUP_WORKER_BIN="$worker"
+# Town hall video needs the mediasoup worker, built once per machine (about 5 minutes on two
+# cores) and cached; the server finds it in the cache by itself. Its build needs a few Debian
+# libraries: installed here when that needs nobody's password, else named in one command.
+source scripts/system-packages.sh
+read -r -a missing <<<"$(missing_packages "${worker_packages[@]}")"
+video=yes
+if [ "${#missing[@]}" -gt 0 ]; then
+  if can_install; then
+    echo "› installing the libraries video needs (first run only): ${missing[*]}"
+    install_packages "${missing[@]}" || video=no
+  else
+    echo "› video is off: its build needs libraries this user cannot install. Run once, then npm run demo again:"
+    echo "    sudo apt-get install -y --no-install-recommends ${missing[*]}"
+    video=no
+  fi
+fi
+if [ "$video" = yes ]; then
+  worker_log=$(mktemp -t roundtable-worker.XXXXXX.log)
+  bin_cache=$(bash scripts/build-mediasoup-worker.sh --cached-only 2>/dev/null || true)
+  [ -n "$bin_cache" ] || echo "› building the video worker (first run only, about 5 minutes)"
+  if worker=$(bash scripts/build-mediasoup-worker.sh 2>"$worker_log"); then
+    rm -f "$worker_log"
+    [ -n "${MEDIASOUP_WORKER_BIN:-}" ] || export MEDIASOUP_WORKER_BIN="$worker"
+  else
+    echo "› video is off: the mediasoup worker could not be built (log: $worker_log)"
+  fi
 fi
 export ROUNDTABLE_DEMO=1
 # Keep the terminal to the address and logins; warnings and errors still show.
