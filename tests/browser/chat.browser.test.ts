@@ -124,4 +124,48 @@ describe('chat and captions in the browser', () => {
     await captionsLog(ben).getByText('First, the park budget.').waitFor();
     expect(await ben.getByRole('button', { name: 'Hide captions' }).getAttribute('aria-pressed')).toBe('true');
   });
+
+  it('lets a viewer choose the size, colours and place of the captions, and remembers them', async () => {
+    // Ben has captions on from the test above.
+    const log = captionsLog(ben);
+    await log.getByText('First, the park budget.').waitFor();
+    const look = () =>
+      log.evaluate((el) => {
+        const style = getComputedStyle(el);
+        return { size: parseFloat(style.fontSize), color: style.color, background: style.backgroundColor };
+      });
+    const before = await look();
+    const open = ben.getByRole('button', { name: 'Caption settings' });
+    expect(await open.getAttribute('aria-expanded')).toBe('false');
+    await open.click();
+    const settings = ben.getByTestId('caption-settings');
+    await settings.getByRole('radio', { name: 'Extra large' }).check();
+    await settings.getByRole('radio', { name: 'Yellow on black' }).check();
+    await expect.poll(async () => (await look()).size).toBeGreaterThan(before.size * 1.5);
+    expect(await look()).toMatchObject({ color: 'rgb(255, 222, 0)', background: 'rgb(0, 0, 0)' });
+
+    // At the bottom of the screen: the captions stay in view while the page scrolls.
+    await settings.getByRole('radio', { name: 'At the bottom of the screen' }).check();
+    await ben.evaluate(() => window.scrollTo(0, 0));
+    const box = await ben.getByTestId('captions').boundingBox();
+    const viewport = ben.viewportSize()!;
+    expect(box!.y + box!.height).toBeLessThanOrEqual(viewport.height + 1);
+    expect(box!.y).toBeLessThan(viewport.height);
+    expect(await accessibilityViolations(ben)).toEqual([]);
+    await screenshot(ben, 'captions-settings');
+
+    // Remembered on this device, in Spanish too.
+    await ben.reload();
+    await log.getByText('First, the park budget.').waitFor();
+    expect(await look()).toMatchObject({ color: 'rgb(255, 222, 0)', background: 'rgb(0, 0, 0)' });
+    expect(await ben.getByTestId('captions').getAttribute('data-position')).toBe('screen-bottom');
+    await ben.getByTestId('language-switcher').getByRole('button', { name: 'Español' }).click();
+    await ben.getByRole('button', { name: 'Ajustes de subtítulos' }).click();
+    expect(await ben.getByRole('radio', { name: 'Amarillo sobre negro' }).isChecked()).toBe(true);
+    expect(await accessibilityViolations(ben)).toEqual([]);
+    await ben.getByRole('radio', { name: 'Blanco sobre negro' }).check();
+    await ben.getByRole('radio', { name: 'Mediano' }).check();
+    await ben.getByRole('radio', { name: 'Debajo del vídeo' }).check();
+    await ben.getByTestId('language-switcher').getByRole('button', { name: 'English' }).click();
+  });
 });
