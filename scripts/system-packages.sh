@@ -1,11 +1,9 @@
-# Sourced by setup.sh and demo.sh: the Debian packages Roundtable uses, and how to install the
-# missing ones. One list, so the demo and the test command can never disagree about what video needs.
+# Sourced by setup.sh and demo.sh: the Debian packages video needs, and how to install missing
+# packages. One list, so the demo and the test command can never disagree about what video needs.
 
 # What building the mediasoup worker (town hall video) needs.
 worker_packages=(pkg-config g++ make python3 libssl-dev libuv1-dev libsrtp2-dev libusrsctp-dev libabsl-dev nlohmann-json3-dev)
 python3 -m venv --help >/dev/null 2>&1 || worker_packages+=(python3-venv)
-# What the tests and recording add: Redis, Chromium, FFmpeg, a font for screenshots, xmllint.
-other_packages=(redis-server chromium ffmpeg fonts-dejavu-core libxml2-utils)
 
 # Prints those of the given packages that are not installed, space-separated.
 missing_packages() {
