@@ -120,6 +120,7 @@ export interface ModClientEvents {
   'mod:notices': (p: z.input<typeof Empty>, ack: Ack<Notice[]>) => void;
   'mod:appeal': (p: z.input<typeof ModAppeal>, ack: Ack<Appeal>) => void;
   'mod:watch-queue': (p: z.input<typeof Empty>, ack: Ack<{ items: QueueItemView[]; stats: QueueStats; filter: FilterEntry[] }>) => void;
+  'mod:unwatch-queue': (p: z.input<typeof Empty>, ack: Ack<null>) => void;
   'mod:claim': (p: z.input<typeof ModRef>, ack: Ack<QueueItemView>) => void;
   'mod:release': (p: z.input<typeof ModRef>, ack: Ack<QueueItemView>) => void;
   'mod:decide': (p: z.input<typeof ModDecide>, ack: Ack<{ status: QueueItemView['status'] }>) => void;

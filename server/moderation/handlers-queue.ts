@@ -99,6 +99,17 @@ export function registerQueueHandlers(deps: ModerationHandlerDeps, bind: Bind): 
     },
   });
 
+  // Leaving the console stops its facts on this connection (the app keeps one connection for every
+  // page). Anyone may leave: a moderator demoted meanwhile must not stay subscribed.
+  bind('mod:unwatch-queue', {
+    schema: Empty,
+    limit: RATES.read,
+    async run({ socket }) {
+      await socket.leave(MOD_ROOM);
+      return null;
+    },
+  });
+
   bind('mod:claim', {
     schema: ModRef,
     allow: isModerator,

@@ -168,6 +168,23 @@ describe.each(['sqlite', 'redis'] as const)('the moderation pipeline on the %s s
     for (const r of results) expect(r).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
   });
 
+  it('stops sending queue facts to a console that was closed', async () => {
+    const leaving = await server.connect(await server.staff('moderator', 'Mod Leaving'));
+    unwrap(await command(leaving, 'mod:watch-queue', {}));
+    const seen: string[] = [];
+    leaving.on('mod:queue-changed', ({ item }) => seen.push(item.ref.id));
+    expect(unwrap(await command(leaving, 'mod:unwatch-queue', {}))).toBeNull();
+
+    const q = await ask(await resident(), 'A question that a moderator hides');
+    const stillWatching = nextEvent(mod1, 'mod:queue-changed', (p) => p.item.ref.id === q.id);
+    unwrap(await command(mod2, 'mod:decide', { ref: ref(q.id), action: 'hide', reason: 'spam' }));
+    await stillWatching;
+    // A fact sent to this connection would arrive before the answer to its next command.
+    unwrap(await command(leaving, 'mod:notices', {}));
+    expect(seen).toEqual([]);
+    leaving.disconnect();
+  });
+
   it('applies word-list changes at once: masked, blocked, then allowed again', async () => {
     const person = await resident('Writer');
     const masked = unwrap(await command(mod1, 'mod:filter-add', { term: 'Grumpkin', action: 'mask' }));

@@ -115,6 +115,7 @@ export class ModerationConsoleState {
       socket.off('connect', onConnect);
       for (const [event, handler] of Object.entries(handlers)) socket.off(event as keyof ModServerEvents, handler as never);
       if (this.selectedKey) void this.#release(this.selectedKey);
+      void command('mod:unwatch-queue', {});
     };
   }
 
