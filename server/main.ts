@@ -52,6 +52,11 @@ if (config.allowLoopbackOrigins && !['127.0.0.1', 'localhost', '::1'].includes(c
 }
 const url = config.publicUrl.replace(`:${config.port}`, `:${port}`);
 const lines = [``, `  Roundtable is running: open ${url}`, ``];
+// With a public URL given, people reach the node through a proxy (docs/scaling.md): the node's
+// own address is what the proxy's upstream must name, and nothing else shows it.
+if (!config.allowLoopbackOrigins) {
+  lines.splice(2, 0, `  This node listens on http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`);
+}
 if (demoLogins.length) {
   lines.push(`  Demo staff sign-in (${url}/signin):`);
   for (const l of demoLogins) lines.push(`    ${l.role.padEnd(10)} ${l.username.padEnd(10)} ${l.password}`);

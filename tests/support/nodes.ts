@@ -14,6 +14,7 @@ import { deliverFrame } from '../../shared/room.js';
 export const NODE_SECRET = 'multinode-test-secret-0123456789abcdef';
 
 export interface NodeProcess {
+  /** The node's own address (not the proxy's, when ROUNDTABLE_PUBLIC_URL names one). */
   url: string;
   /** Where its metrics listen, when ROUNDTABLE_METRICS_ADDRESS is set. */
   metricsUrl: string | null;
@@ -61,10 +62,12 @@ export async function startNode(options: NodeOptions = {}): Promise<NodeProcess>
   const child = spawn(process.execPath, options.entry ?? ['--import', 'tsx', 'server/main.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   let output = '';
+  // With a public URL (a proxy in front), the node prints its own address under the public one.
+  const ownAddress = env.ROUNDTABLE_PUBLIC_URL ? /This node listens on (http:\/\/\S+)/ : /Roundtable is running: open (http:\/\/\S+)/;
   const url = await new Promise<string>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const found = /Roundtable is running: open (http:\/\/\S+)/.exec(output);
+      const found = ownAddress.exec(output);
       if (found?.[1]) resolve(found[1]);
     };
     child.stdout!.on('data', onData);
