@@ -84,10 +84,11 @@ export function migrateSqlite(db: Database, schemas: readonly SqliteSchema[]): A
     'INSERT INTO schema_migrations (feature, version, applied_at) VALUES (?, ?, ?)',
   );
   const where = `The database ${db.name}`;
+  // Every feature is checked before any step runs, so a refused file is left exactly as it was.
+  for (const schema of schemas) refuseNewer(where, schema, versionOf.get(schema.feature)!);
   const applied: AppliedStep[] = [];
   for (const schema of schemas) {
     const current = versionOf.get(schema.feature)!;
-    refuseNewer(where, schema, current);
     for (let version = current + 1; version <= schema.steps.length; version++) {
       const step = schema.steps[version - 1]!;
       const ran = db

@@ -96,6 +96,15 @@ describe('SQLite migrations', () => {
     expect(() => migrateSqlite(db, [older])).toThrow('its "pets" schema is at version 2, and this version knows up to 1');
     expect(db.prepare('SELECT count(*) FROM schema_migrations').pluck().get()).toBe(2);
   });
+
+  it('runs no step of any feature when one is newer than the code', () => {
+    const db = open();
+    migrateSqlite(db, [pets]);
+    const vets: SqliteSchema = { feature: 'vets', steps: [{ why: 'vets', run: (db) => db.exec('CREATE TABLE pets_vets (id TEXT) STRICT') }] };
+    expect(() => migrateSqlite(db, [vets, { feature: 'pets', steps: pets.steps.slice(0, 1) }])).toThrow(SchemaTooNewError);
+    expect(tables(db)).toEqual(['pets', 'pets_names']);
+    expect(db.prepare("SELECT count(*) FROM schema_migrations WHERE feature = 'vets'").pluck().get()).toBe(0);
+  });
 });
 
 describe('Redis migrations', () => {
