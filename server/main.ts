@@ -5,6 +5,7 @@ import { createLogger } from './core/log.js';
 import { seedDemo } from './demo.js';
 import { resolveSecret } from './secret.js';
 import { openConfiguredStores } from './stores.js';
+import { SchemaTooNewError } from './storage/migrations.js';
 import { startMedia } from './townhall/media-start.js';
 import { listenForMetrics } from './metrics/listen.js';
 
@@ -12,7 +13,16 @@ const config = loadConfig();
 const log = createLogger(config.logLevel);
 log.info({ config: redacted(config) }, 'starting');
 
-const stores = await openConfiguredStores(config, (err) => log.warn({ err: err.message }, 'redis connection error'));
+const stores = await openConfiguredStores(config, (err) => log.warn({ err: err.message }, 'redis connection error')).catch(
+  (err: unknown) => {
+    // Data newer than this code is refused with a message that says what to do; no stack needed.
+    if (!(err instanceof SchemaTooNewError)) throw err;
+    log.fatal(err.message);
+    process.stderr.write(`\n  ${err.message}\n\n`);
+    process.exit(1);
+  },
+);
+for (const step of stores.migrated) log.info(step, 'applied schema step');
 const media = await startMedia(config.media, log);
 const app = createApp(
   {

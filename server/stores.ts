@@ -4,60 +4,121 @@
 import path from 'node:path';
 import type { BackchannelStore } from './backchannel/store.js';
 import { createRedisBackchannelStore } from './backchannel/store-redis.js';
-import { createSqliteBackchannelStore } from './backchannel/store-sqlite.js';
+import { backchannelSchema, createSqliteBackchannelStore } from './backchannel/store-sqlite.js';
 import type { CaptionStore } from './captions/store.js';
 import { createRedisCaptionStore } from './captions/store-redis.js';
-import { createSqliteCaptionStore } from './captions/store-sqlite.js';
+import { captionSchema, createSqliteCaptionStore } from './captions/store-sqlite.js';
 import type { CommitmentStore } from './commitments/store.js';
 import { createRedisCommitmentStore } from './commitments/store-redis.js';
-import { createSqliteCommitmentStore } from './commitments/store-sqlite.js';
+import { commitmentSchema, createSqliteCommitmentStore } from './commitments/store-sqlite.js';
 import type { ChatStore } from './chat/store.js';
-import { createRedisChatStore } from './chat/store-redis.js';
-import { createSqliteChatStore } from './chat/store-sqlite.js';
+import { chatRedisSchema, createRedisChatStore } from './chat/store-redis.js';
+import { chatSchema, createSqliteChatStore } from './chat/store-sqlite.js';
 import type { ForumStore } from './forum/store.js';
 import { createRedisForumStore } from './forum/store-redis.js';
-import { createSqliteForumStore } from './forum/store-sqlite.js';
+import { createSqliteForumStore, forumSchema } from './forum/store-sqlite.js';
 import type { IdentityStore } from './identity/store.js';
 import { createRedisIdentityStore } from './identity/store-redis.js';
-import { createSqliteIdentityStore } from './identity/store-sqlite.js';
+import { createSqliteIdentityStore, identitySchema } from './identity/store-sqlite.js';
 import type { SessionStore } from './identity/session-store.js';
 import { createRedisSessionStore } from './identity/session-store-redis.js';
-import { createSqliteSessionStore } from './identity/session-store-sqlite.js';
+import { createSqliteSessionStore, sessionSchema } from './identity/session-store-sqlite.js';
 import type { AuditLogStore } from './moderation/audit.js';
 import { createRedisAuditLogStore } from './moderation/audit-redis.js';
-import { createSqliteAuditLogStore } from './moderation/audit-sqlite.js';
+import { auditSchema, createSqliteAuditLogStore } from './moderation/audit-sqlite.js';
 import type { ModerationStores } from './moderation/store.js';
 import { createRedisModerationStores } from './moderation/store-redis.js';
-import { createSqliteModerationStores } from './moderation/store-sqlite.js';
+import { createSqliteModerationStores, moderationSchemas } from './moderation/store-sqlite.js';
 import type { NotificationStore } from './notifications/store.js';
 import { createRedisNotificationStore } from './notifications/store-redis.js';
-import { createSqliteNotificationStore } from './notifications/store-sqlite.js';
+import { createSqliteNotificationStore, notificationSchema } from './notifications/store-sqlite.js';
 import type { PollStore } from './polls/store.js';
 import { createRedisPollStore } from './polls/store-redis.js';
-import { createSqlitePollStore } from './polls/store-sqlite.js';
+import { createSqlitePollStore, pollSchema } from './polls/store-sqlite.js';
 import type { QuestionStore } from './qa/store.js';
 import { createRedisQuestionStore } from './qa/store-redis.js';
-import { createSqliteQuestionStore } from './qa/store-sqlite.js';
+import { createSqliteQuestionStore, questionSchema } from './qa/store-sqlite.js';
 import type { SettingsStore } from './settings/store.js';
 import { createRedisSettingsStore } from './settings/store-redis.js';
-import { createSqliteSettingsStore } from './settings/store-sqlite.js';
+import { createSqliteSettingsStore, settingsSchema } from './settings/store-sqlite.js';
 import type { NamedListStore } from './settings/named-list-store.js';
 import { createRedisNamedListStore } from './settings/named-list-store-redis.js';
-import { createSqliteNamedListStore } from './settings/named-list-store-sqlite.js';
+import { createSqliteNamedListStore, namedListSchema } from './settings/named-list-store-sqlite.js';
 import type { FollowUpStore } from './followups/store.js';
 import { createRedisFollowUpStore } from './followups/store-redis.js';
-import { createSqliteFollowUpStore } from './followups/store-sqlite.js';
+import { createSqliteFollowUpStore, followUpSchema } from './followups/store-sqlite.js';
 import type { TownHallStore } from './townhall/store.js';
 import { createRedisTownHallStore } from './townhall/store-redis.js';
-import { createSqliteTownHallStore } from './townhall/store-sqlite.js';
+import { createSqliteTownHallStore, townHallSchema } from './townhall/store-sqlite.js';
 import { connectRedis, type RedisClient } from './storage/redis.js';
 import { openSqlite } from './storage/sqlite.js';
+import {
+  migrateRedis,
+  migrateSqlite,
+  REDIS_KEYS_AT_VERSIONING,
+  type AppliedStep,
+  type RedisSchema,
+  type SqliteSchema,
+} from './storage/migrations.js';
 import type { Config } from './config.js';
 import type { Coordination } from './core/coordination.js';
 import { createMemoryCoordination } from './coordination/memory.js';
 import { createRedisCoordination } from './coordination/redis.js';
 
+/**
+ * Every feature's tables, in the order they are brought up to date at start. Each store also
+ * migrates its own tables when made (so a store made alone works); here the whole file is done
+ * first, so start-up can say what ran.
+ */
+export const SQLITE_SCHEMAS: readonly SqliteSchema[] = [
+  identitySchema,
+  sessionSchema,
+  townHallSchema,
+  questionSchema,
+  ...moderationSchemas,
+  auditSchema,
+  forumSchema,
+  pollSchema,
+  settingsSchema,
+  namedListSchema('topics'),
+  namedListSchema('units'),
+  followUpSchema,
+  chatSchema,
+  captionSchema,
+  backchannelSchema,
+  commitmentSchema,
+  notificationSchema,
+];
+
+/** Redis keys are made as they are written, so version 1 is the keys as they were; later steps change them. */
+export const REDIS_SCHEMAS: readonly RedisSchema[] = [
+  ...[
+    'identity',
+    'sessions',
+    'townhall',
+    'qa',
+    'moderation.filter',
+    'moderation.queue',
+    'moderation.sanctions',
+    'moderation.appeals',
+    'moderation.audit',
+    'forum',
+    'polls',
+    'settings',
+    'topics',
+    'units',
+    'followups',
+    'captions',
+    'backchannel',
+    'commitments',
+    'notifications',
+  ].map((feature) => ({ feature, steps: [REDIS_KEYS_AT_VERSIONING] })),
+  chatRedisSchema,
+];
+
 export interface Stores {
+  /** The schema steps this opening ran (none when the data was already current); the entry point logs them. */
+  migrated: AppliedStep[];
   identity: IdentityStore;
   sessions: SessionStore;
   townHalls: TownHallStore;
@@ -97,11 +158,23 @@ export type StoresOptions =
   | { kind: 'sqlite'; file: string }
   | { kind: 'redis'; url: string; onRedisError?: (err: Error) => void };
 
+/**
+ * Opens the stores, bringing their schema to this version's first (server/storage/migrations.ts).
+ * Data written by a newer version is refused with SchemaTooNewError and left as it is.
+ */
 export async function openStores(opts: StoresOptions): Promise<Stores> {
   if (opts.kind === 'sqlite') {
     const db = openSqlite(opts.file);
+    let migrated: AppliedStep[];
+    try {
+      migrated = migrateSqlite(db, SQLITE_SCHEMAS);
+    } catch (err) {
+      db.close();
+      throw err;
+    }
     const coordination = createMemoryCoordination();
     return {
+      migrated,
       identity: createSqliteIdentityStore(db),
       sessions: createSqliteSessionStore(db),
       townHalls: createSqliteTownHallStore(db),
@@ -129,11 +202,19 @@ export async function openStores(opts: StoresOptions): Promise<Stores> {
     };
   }
   const redis = await connectRedis(opts.url, opts.onRedisError ? { onError: opts.onRedisError } : {});
+  let migrated: AppliedStep[];
+  try {
+    migrated = await migrateRedis(redis, REDIS_SCHEMAS);
+  } catch (err) {
+    await redis.close();
+    throw err;
+  }
   const adapterRedis = redis.duplicate({ disableOfflineQueue: false });
   adapterRedis.on('error', (err: Error) => opts.onRedisError?.(err));
   await adapterRedis.connect();
   const coordination = createRedisCoordination(redis, opts.onRedisError);
   return {
+    migrated,
     identity: createRedisIdentityStore(redis),
     sessions: createRedisSessionStore(redis),
     townHalls: createRedisTownHallStore(redis),

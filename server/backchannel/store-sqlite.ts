@@ -1,4 +1,5 @@
 import type { StaffRole } from '../../shared/roles.js';
+import { migrateSqlite, type SqliteSchema } from '../storage/migrations.js';
 import type { Database } from '../storage/sqlite.js';
 import type { BackchannelRecord, BackchannelStore, NewBackchannelMessage } from './store.js';
 import { newBackchannelRecord } from './store-records.js';
@@ -25,21 +26,34 @@ const fromRow = (r: MessageRow): BackchannelRecord => ({
 
 const COLUMNS = 'id, town_hall_id, author_id, author_name, author_role, text, at';
 
+/** The tables of this store, step by step; see server/storage/migrations.ts. */
+export const backchannelSchema: SqliteSchema = {
+  feature: 'backchannel',
+  steps: [
+    {
+      // `seq` keeps the order messages were added in, which two in one millisecond would lose.
+      why: "the staff's back channel",
+      run: (db) =>
+        db.exec(`
+          CREATE TABLE IF NOT EXISTS backchannel_messages (
+            seq INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            town_hall_id TEXT NOT NULL,
+            author_id TEXT NOT NULL,
+            author_name TEXT NOT NULL,
+            author_role TEXT NOT NULL,
+            text TEXT NOT NULL,
+            at INTEGER NOT NULL
+          ) STRICT;
+          CREATE INDEX IF NOT EXISTS backchannel_by_town_hall ON backchannel_messages (town_hall_id, seq);
+        `),
+    },
+  ],
+};
+
 export function createSqliteBackchannelStore(db: Database): BackchannelStore {
-  // `seq` keeps the order messages were added in, which two in one millisecond would lose.
-  db.exec(`
-    CREATE TABLE IF NOT EXISTS backchannel_messages (
-      seq INTEGER PRIMARY KEY,
-      id TEXT NOT NULL UNIQUE,
-      town_hall_id TEXT NOT NULL,
-      author_id TEXT NOT NULL,
-      author_name TEXT NOT NULL,
-      author_role TEXT NOT NULL,
-      text TEXT NOT NULL,
-      at INTEGER NOT NULL
-    ) STRICT;
-    CREATE INDEX IF NOT EXISTS backchannel_by_town_hall ON backchannel_messages (town_hall_id, seq);
-  `);
+  migrateSqlite(db, [backchannelSchema]);
+
   const insert = db.prepare<[MessageRow], void>(
     `INSERT INTO backchannel_messages (${COLUMNS}) VALUES (@id, @town_hall_id, @author_id, @author_name, @author_role, @text, @at)`,
   );

@@ -1,4 +1,5 @@
 import type { StaffRole } from '../../shared/roles.js';
+import { addColumn, migrateSqlite, type SqliteSchema } from '../storage/migrations.js';
 import type { Database } from '../storage/sqlite.js';
 import type { CaptionRecord, CaptionStore, NewCaption } from './store.js';
 import { newCaptionRecord } from './store-records.js';
@@ -21,22 +22,37 @@ const fromRow = (r: CaptionRow): CaptionRecord => ({
   at: r.at,
 });
 
+/** The tables of this store, step by step; see server/storage/migrations.ts. */
+export const captionSchema: SqliteSchema = {
+  feature: 'captions',
+  steps: [
+    {
+      // `seq` keeps the order lines were added in, which two lines in one millisecond would lose.
+      why: 'caption lines',
+      run: (db) =>
+        db.exec(`
+          CREATE TABLE IF NOT EXISTS caption_lines (
+            seq INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            town_hall_id TEXT NOT NULL,
+            author_id TEXT NOT NULL,
+            text TEXT NOT NULL,
+            at INTEGER NOT NULL
+          ) STRICT;
+          CREATE INDEX IF NOT EXISTS caption_lines_by_town_hall ON caption_lines (town_hall_id, seq);
+        `),
+    },
+    {
+      // Lines written before the staff badge have none.
+      why: "the captioner's staff badge",
+      run: (db) => void addColumn(db, 'caption_lines', 'author_role', 'TEXT'),
+    },
+  ],
+};
+
 export function createSqliteCaptionStore(db: Database): CaptionStore {
-  // `seq` keeps the order lines were added in, which two lines in one millisecond would lose.
-  db.exec(`
-    CREATE TABLE IF NOT EXISTS caption_lines (
-      seq INTEGER PRIMARY KEY,
-      id TEXT NOT NULL UNIQUE,
-      town_hall_id TEXT NOT NULL,
-      author_id TEXT NOT NULL,
-      text TEXT NOT NULL,
-      at INTEGER NOT NULL
-    ) STRICT;
-    CREATE INDEX IF NOT EXISTS caption_lines_by_town_hall ON caption_lines (town_hall_id, seq);
-  `);
-  // Added with the staff badge; lines typed before it have none (null).
-  const columns = db.prepare<[], string>("SELECT name FROM pragma_table_info('caption_lines')").pluck().all();
-  if (!columns.includes('author_role')) db.exec('ALTER TABLE caption_lines ADD COLUMN author_role TEXT');
+  migrateSqlite(db, [captionSchema]);
+
   const insert = db.prepare<[CaptionRow], void>(
     'INSERT INTO caption_lines (id, town_hall_id, author_id, author_role, text, at) VALUES (@id, @town_hall_id, @author_id, @author_role, @text, @at)',
   );

@@ -1,5 +1,6 @@
 import type { ChatStatus } from '../../shared/chat.js';
 import type { StaffRole } from '../../shared/roles.js';
+import { REDIS_KEYS_AT_VERSIONING, type RedisSchema } from '../storage/migrations.js';
 import { flatHash, lua, present, rkey, type RedisClient } from '../storage/redis.js';
 import type { ChatRecord, ChatStore, NewChatMessage } from './store.js';
 import { newChatRecord, PENDING } from './store-records.js';
@@ -52,18 +53,43 @@ function toFields(m: ChatRecord): Record<string, string> {
   return fields;
 }
 
-/**
- * Messages stored before the badge named the role carry only `staff: '1'`; officers are who speak
- * for the department in a town hall chat, so those read as officers rather than lose their badge.
- */
-const legacyRole = (h: Record<string, string>): StaffRole | null => (h.staff === '1' ? 'officer' : null);
+// Messages stored before the badge named the role carry only a staff flag: `staff: '1'` becomes
+// the officer's badge (officers are who speak for the department in a town hall chat, so those
+// read as officers rather than lose it), and the flag goes. Per message, so a step interrupted
+// part-way is finished by running it again.
+const roleFromStaffFlag = lua(`
+  local staff = redis.call('HGET', KEYS[1], 'staff')
+  if not staff then return 0 end
+  if staff == '1' and redis.call('HEXISTS', KEYS[1], 'authorRole') == 0 then
+    redis.call('HSET', KEYS[1], 'authorRole', 'officer')
+  end
+  redis.call('HDEL', KEYS[1], 'staff')
+  return 1
+`);
+
+/** The chat's Redis keys, step by step; see server/storage/migrations.ts. */
+export const chatRedisSchema: RedisSchema = {
+  feature: 'chat',
+  steps: [
+    REDIS_KEYS_AT_VERSIONING,
+    {
+      // Until now every read of a message made this guess; it is made once, here, instead.
+      why: 'chat messages with only a staff flag get the officer badge the reads gave them',
+      async run(redis) {
+        for await (const batch of redis.scanIterator({ MATCH: keys.message('*'), TYPE: 'hash', COUNT: 1000 })) {
+          await Promise.all(batch.map((key) => roleFromStaffFlag.run(redis, [key], [])));
+        }
+      },
+    },
+  ],
+};
 
 const fromHash = (h: Record<string, string>): ChatRecord => ({
   id: h.id!,
   townHallId: h.townHallId!,
   authorId: h.authorId!,
   authorName: h.authorName!,
-  authorRole: (h.authorRole as StaffRole | undefined) ?? legacyRole(h),
+  authorRole: (h.authorRole as StaffRole | undefined) ?? null,
   text: h.text!,
   createdAt: Number(h.createdAt),
   status: h.status as ChatStatus,

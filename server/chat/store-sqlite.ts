@@ -1,6 +1,7 @@
 import type { ChatStatus } from '../../shared/chat.js';
 import type { HoldReason } from '../../shared/moderation.js';
 import type { StaffRole } from '../../shared/roles.js';
+import { addColumn, migrateSqlite, type SqliteSchema } from '../storage/migrations.js';
 import type { Database } from '../storage/sqlite.js';
 import type { ChatRecord, ChatStore, NewChatMessage } from './store.js';
 import { newChatRecord } from './store-records.js';
@@ -36,37 +37,50 @@ const fromRow = (r: ChatRow): ChatRecord => ({
   decision: r.decision === null ? null : JSON.parse(r.decision),
 });
 
+/** The tables of this store, step by step; see server/storage/migrations.ts. */
+export const chatSchema: SqliteSchema = {
+  feature: 'chat',
+  steps: [
+    {
+      // The status leads the main index so the live window and the transcript read only published
+      // rows; the partial index serves an author's few pending messages.
+      why: 'chat messages',
+      run: (db) =>
+        db.exec(`
+          CREATE TABLE IF NOT EXISTS chat_messages (
+            id TEXT PRIMARY KEY,
+            town_hall_id TEXT NOT NULL,
+            author_id TEXT NOT NULL,
+            author_name TEXT NOT NULL,
+            staff INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            status TEXT NOT NULL,
+            hold_reason TEXT,
+            filter_hits TEXT NOT NULL,
+            decision TEXT
+          ) STRICT;
+          CREATE INDEX IF NOT EXISTS chat_by_status ON chat_messages (town_hall_id, status, created_at, id);
+          CREATE INDEX IF NOT EXISTS chat_pending ON chat_messages (town_hall_id, author_id, created_at, id)
+            WHERE status IN ('held', 'hidden');
+        `),
+    },
+    {
+      // Staff messages written before the badge named the role knew only that their author was
+      // staff; officers are who speak for the department in a town hall chat, so they read as
+      // officers rather than lose their badge.
+      why: "the author's staff badge on chat messages",
+      run(db) {
+        if (addColumn(db, 'chat_messages', 'author_role', 'TEXT')) {
+          db.exec("UPDATE chat_messages SET author_role = 'officer' WHERE staff = 1");
+        }
+      },
+    },
+  ],
+};
+
 export function createSqliteChatStore(db: Database): ChatStore {
-  // The status leads the main index so the live window and the transcript read only published
-  // rows; the partial index serves an author's few pending messages.
-  db.exec(`
-    CREATE TABLE IF NOT EXISTS chat_messages (
-      id TEXT PRIMARY KEY,
-      town_hall_id TEXT NOT NULL,
-      author_id TEXT NOT NULL,
-      author_name TEXT NOT NULL,
-      staff INTEGER NOT NULL,
-      text TEXT NOT NULL,
-      created_at INTEGER NOT NULL,
-      status TEXT NOT NULL,
-      hold_reason TEXT,
-      filter_hits TEXT NOT NULL,
-      decision TEXT
-    ) STRICT;
-    CREATE INDEX IF NOT EXISTS chat_by_status ON chat_messages (town_hall_id, status, created_at, id);
-    CREATE INDEX IF NOT EXISTS chat_pending ON chat_messages (town_hall_id, author_id, created_at, id)
-      WHERE status IN ('held', 'hidden');
-  `);
-  // Added when the badge began to name the role. Staff messages written before then knew only
-  // that their author was staff; officers are who speak for the department in a town hall chat,
-  // so they read as officers rather than lose their badge.
-  const columns = db.prepare<[], string>("SELECT name FROM pragma_table_info('chat_messages')").pluck().all();
-  if (!columns.includes('author_role')) {
-    db.exec(`
-      ALTER TABLE chat_messages ADD COLUMN author_role TEXT;
-      UPDATE chat_messages SET author_role = 'officer' WHERE staff = 1;
-    `);
-  }
+  migrateSqlite(db, [chatSchema]);
 
   const insert = db.prepare<[ChatRow], void>(`
     INSERT INTO chat_messages (id, town_hall_id, author_id, author_name, staff, author_role, text, created_at, status,

@@ -1,4 +1,5 @@
 import { newId } from '../core/ids.js';
+import { migrateSqlite, type SqliteSchema } from '../storage/migrations.js';
 import type { Database } from '../storage/sqlite.js';
 import { applyUpdate } from './rules.js';
 import { newCommitmentRecord, plainUpdate, type CommitmentRecord, type CommitmentStore } from './store.js';
@@ -8,18 +9,32 @@ interface CommitmentRow {
   json: string;
 }
 
+/** The tables of this store, step by step; see server/storage/migrations.ts. */
+export const commitmentSchema: SqliteSchema = {
+  feature: 'commitments',
+  steps: [
+    {
+      why: "the department's commitments",
+      run: (db) =>
+        db.exec(`
+          CREATE TABLE IF NOT EXISTS commitments (
+            id TEXT PRIMARY KEY,
+            created_at INTEGER NOT NULL,
+            status TEXT NOT NULL,
+            json TEXT NOT NULL
+          ) STRICT
+        `),
+    },
+  ],
+};
+
 /**
  * One row per commitment holding it as JSON, with its status beside it for the compare-and-set.
  * A department records hundreds of commitments, not millions: they are listed whole and
  * filtered by the service.
  */
 export function createSqliteCommitmentStore(db: Database): CommitmentStore {
-  db.exec(`CREATE TABLE IF NOT EXISTS commitments (
-    id TEXT PRIMARY KEY,
-    created_at INTEGER NOT NULL,
-    status TEXT NOT NULL,
-    json TEXT NOT NULL
-  ) STRICT`);
+  migrateSqlite(db, [commitmentSchema]);
   const all = db.prepare<[], CommitmentRow>('SELECT id, json FROM commitments ORDER BY created_at, id');
   const byId = db.prepare<[string], CommitmentRow>('SELECT id, json FROM commitments WHERE id = ?');
   const insert = db.prepare<[string, number, string, string], void>('INSERT INTO commitments (id, created_at, status, json) VALUES (?, ?, ?, ?)');

@@ -1,24 +1,38 @@
+import { migrateSqlite, type SqliteSchema } from '../storage/migrations.js';
 import type { Database } from '../storage/sqlite.js';
 import { followUpJson, followUpOrder, matches, type FollowUpRecord, type FollowUpStore } from './store.js';
 
 // The follow-up is kept whole as JSON (it is read and written whole); the columns beside it are
 // what lists filter on.
+/** The tables of this store, step by step; see server/storage/migrations.ts. */
+export const followUpSchema: SqliteSchema = {
+  feature: 'followups',
+  steps: [
+    {
+      why: 'the follow-up queue',
+      run: (db) =>
+        db.exec(`
+          CREATE TABLE IF NOT EXISTS follow_ups (
+            question_id TEXT PRIMARY KEY,
+            town_hall_id TEXT NOT NULL,
+            status TEXT NOT NULL,
+            assignee_id TEXT,
+            unit_id TEXT,
+            entered_at INTEGER NOT NULL,
+            asked_at INTEGER NOT NULL,
+            json TEXT NOT NULL
+          ) STRICT;
+          CREATE INDEX IF NOT EXISTS follow_ups_by_town_hall ON follow_ups (town_hall_id);
+          CREATE INDEX IF NOT EXISTS follow_ups_by_status ON follow_ups (status, entered_at);
+          CREATE TABLE IF NOT EXISTS follow_up_entries (town_hall_id TEXT PRIMARY KEY, entered_at INTEGER NOT NULL) STRICT;
+        `),
+    },
+  ],
+};
+
 export function createSqliteFollowUpStore(db: Database): FollowUpStore {
-  db.exec(`
-    CREATE TABLE IF NOT EXISTS follow_ups (
-      question_id TEXT PRIMARY KEY,
-      town_hall_id TEXT NOT NULL,
-      status TEXT NOT NULL,
-      assignee_id TEXT,
-      unit_id TEXT,
-      entered_at INTEGER NOT NULL,
-      asked_at INTEGER NOT NULL,
-      json TEXT NOT NULL
-    ) STRICT;
-    CREATE INDEX IF NOT EXISTS follow_ups_by_town_hall ON follow_ups (town_hall_id);
-    CREATE INDEX IF NOT EXISTS follow_ups_by_status ON follow_ups (status, entered_at);
-    CREATE TABLE IF NOT EXISTS follow_up_entries (town_hall_id TEXT PRIMARY KEY, entered_at INTEGER NOT NULL) STRICT;
-  `);
+  migrateSqlite(db, [followUpSchema]);
+
   type Row = { question_id: string; town_hall_id: string; status: string; assignee_id: string | null; unit_id: string | null; entered_at: number; asked_at: number; json: string };
   const insert = db.prepare<[Row], void>(`
     INSERT INTO follow_ups (question_id, town_hall_id, status, assignee_id, unit_id, entered_at, asked_at, json)

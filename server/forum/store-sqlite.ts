@@ -1,6 +1,7 @@
 import type { HoldReason } from '../../shared/moderation.js';
 import type { PostStatus } from '../../shared/forum.js';
 import type { Role } from '../../shared/roles.js';
+import { migrateSqlite, type SqliteSchema } from '../storage/migrations.js';
 import type { Database } from '../storage/sqlite.js';
 import type { CategoryRecord, ForumStore, PostRecord, Scope, ThreadRecord } from './store.js';
 import { newCategoryRecord, newPostRecord, newThreadRecords, PENDING_STATUSES, PUBLIC_STATUSES, REVIEW_STATUSES } from './store-records.js';
@@ -109,52 +110,65 @@ const postRow = (p: PostRecord): PostRow => ({
 
 const statuses = (scope: Scope): string => JSON.stringify(scope === 'public' ? PUBLIC_STATUSES : REVIEW_STATUSES);
 
+/** The tables of this store, step by step; see server/storage/migrations.ts. */
+export const forumSchema: SqliteSchema = {
+  feature: 'forum',
+  steps: [
+    {
+      // A thread's status, reply count and last activity are kept on its row (rewritten from its
+      // posts after every change), so listing a category is one indexed read.
+      why: 'categories, threads and posts',
+      run: (db) =>
+        db.exec(`
+          CREATE TABLE IF NOT EXISTS forum_categories (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            description TEXT NOT NULL,
+            created_by TEXT NOT NULL,
+            created_at INTEGER NOT NULL
+          ) STRICT;
+          CREATE TABLE IF NOT EXISTS forum_threads (
+            id TEXT PRIMARY KEY,
+            category_id TEXT NOT NULL REFERENCES forum_categories (id),
+            title TEXT NOT NULL,
+            author_id TEXT NOT NULL,
+            author_name TEXT NOT NULL,
+            author_role TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            last_post_at INTEGER NOT NULL,
+            reply_count INTEGER NOT NULL,
+            pinned INTEGER NOT NULL,
+            locked INTEGER NOT NULL,
+            status TEXT NOT NULL,
+            opening_post_id TEXT NOT NULL
+          ) STRICT;
+          CREATE INDEX IF NOT EXISTS forum_threads_order ON forum_threads
+            (category_id, status, pinned DESC, last_post_at DESC, id DESC);
+          CREATE TABLE IF NOT EXISTS forum_posts (
+            id TEXT PRIMARY KEY,
+            thread_id TEXT NOT NULL REFERENCES forum_threads (id),
+            category_id TEXT NOT NULL,
+            author_id TEXT NOT NULL,
+            author_name TEXT NOT NULL,
+            author_role TEXT NOT NULL,
+            body TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            edited_at INTEGER,
+            status TEXT NOT NULL,
+            hold_reason TEXT,
+            filter_hits TEXT NOT NULL,
+            decision TEXT,
+            opening INTEGER NOT NULL
+          ) STRICT;
+          CREATE INDEX IF NOT EXISTS forum_posts_order ON forum_posts (thread_id, status, created_at, id);
+        `),
+    },
+  ],
+};
+
 export function createSqliteForumStore(db: Database): ForumStore {
-  // A thread's status, reply count and last activity are kept on its row (rewritten from its
-  // posts after every change), so listing a category is one indexed read.
-  db.exec(`
-    CREATE TABLE IF NOT EXISTS forum_categories (
-      id TEXT PRIMARY KEY,
-      name TEXT NOT NULL,
-      description TEXT NOT NULL,
-      created_by TEXT NOT NULL,
-      created_at INTEGER NOT NULL
-    ) STRICT;
-    CREATE TABLE IF NOT EXISTS forum_threads (
-      id TEXT PRIMARY KEY,
-      category_id TEXT NOT NULL REFERENCES forum_categories (id),
-      title TEXT NOT NULL,
-      author_id TEXT NOT NULL,
-      author_name TEXT NOT NULL,
-      author_role TEXT NOT NULL,
-      created_at INTEGER NOT NULL,
-      last_post_at INTEGER NOT NULL,
-      reply_count INTEGER NOT NULL,
-      pinned INTEGER NOT NULL,
-      locked INTEGER NOT NULL,
-      status TEXT NOT NULL,
-      opening_post_id TEXT NOT NULL
-    ) STRICT;
-    CREATE INDEX IF NOT EXISTS forum_threads_order ON forum_threads
-      (category_id, status, pinned DESC, last_post_at DESC, id DESC);
-    CREATE TABLE IF NOT EXISTS forum_posts (
-      id TEXT PRIMARY KEY,
-      thread_id TEXT NOT NULL REFERENCES forum_threads (id),
-      category_id TEXT NOT NULL,
-      author_id TEXT NOT NULL,
-      author_name TEXT NOT NULL,
-      author_role TEXT NOT NULL,
-      body TEXT NOT NULL,
-      created_at INTEGER NOT NULL,
-      edited_at INTEGER,
-      status TEXT NOT NULL,
-      hold_reason TEXT,
-      filter_hits TEXT NOT NULL,
-      decision TEXT,
-      opening INTEGER NOT NULL
-    ) STRICT;
-    CREATE INDEX IF NOT EXISTS forum_posts_order ON forum_posts (thread_id, status, created_at, id);
-  `);
+  migrateSqlite(db, [forumSchema]);
+
 
   const insertCategory = db.prepare(`
     INSERT INTO forum_categories (id, name, description, created_by, created_at)

@@ -1,4 +1,5 @@
 import { newId } from '../core/ids.js';
+import { migrateSqlite, type SqliteSchema } from '../storage/migrations.js';
 import type { Database } from '../storage/sqlite.js';
 import type { SessionRecord, SessionStore } from './session-store.js';
 
@@ -11,17 +12,30 @@ interface SessionRow {
 
 const fromRow = (r: SessionRow): SessionRecord => ({ id: r.id, userId: r.user_id, createdAt: r.created_at, expiresAt: r.expires_at });
 
+/** The tables of this store, step by step; see server/storage/migrations.ts. */
+export const sessionSchema: SqliteSchema = {
+  feature: 'sessions',
+  steps: [
+    {
+      why: 'signed-in sessions',
+      run: (db) =>
+        db.exec(`
+          CREATE TABLE IF NOT EXISTS sessions (
+            id TEXT PRIMARY KEY,
+            user_id TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL
+          ) STRICT;
+          CREATE INDEX IF NOT EXISTS sessions_by_user ON sessions (user_id);
+          CREATE INDEX IF NOT EXISTS sessions_by_expiry ON sessions (expires_at);
+        `),
+    },
+  ],
+};
+
 export function createSqliteSessionStore(db: Database): SessionStore {
-  db.exec(`
-    CREATE TABLE IF NOT EXISTS sessions (
-      id TEXT PRIMARY KEY,
-      user_id TEXT NOT NULL,
-      created_at INTEGER NOT NULL,
-      expires_at INTEGER NOT NULL
-    ) STRICT;
-    CREATE INDEX IF NOT EXISTS sessions_by_user ON sessions (user_id);
-    CREATE INDEX IF NOT EXISTS sessions_by_expiry ON sessions (expires_at);
-  `);
+  migrateSqlite(db, [sessionSchema]);
+
   const insert = db.prepare<[SessionRow], void>(
     'INSERT INTO sessions (id, user_id, created_at, expires_at) VALUES (@id, @user_id, @created_at, @expires_at)',
   );

@@ -1,5 +1,6 @@
 import type { Role } from '../../shared/roles.js';
 import { STAFF_ROLES } from '../../shared/roles.js';
+import { addColumn, migrateSqlite, type SqliteSchema } from '../storage/migrations.js';
 import type { Database } from '../storage/sqlite.js';
 import type { IdentityStore, NewUser, SetDisabledOutcome, UserRecord } from './store.js';
 import { newUserRecord } from './store-records.js';
@@ -30,26 +31,44 @@ const fromRow = (r: UserRow): UserRecord => ({
 
 const staffRoles = STAFF_ROLES.map((r) => `'${r}'`).join(', ');
 
+/** The tables of this store, step by step; see server/storage/migrations.ts. */
+export const identitySchema: SqliteSchema = {
+  feature: 'identity',
+  steps: [
+    {
+      // UNIQUE allows any number of NULLs, which is what guests (no username) need.
+      why: 'users and staff accounts',
+      run: (db) =>
+        db.exec(`
+          CREATE TABLE IF NOT EXISTS users (
+            id TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            role TEXT NOT NULL,
+            display_name TEXT NOT NULL,
+            username TEXT UNIQUE,
+            password_hash TEXT,
+            created_at INTEGER NOT NULL,
+            disabled INTEGER NOT NULL DEFAULT 0
+          ) STRICT;
+          CREATE INDEX IF NOT EXISTS users_by_role ON users (role);
+        `),
+    },
+    {
+      // Databases made before accounts could be disabled gain the column, every account enabled.
+      why: 'disabled accounts',
+      run: (db) => void addColumn(db, 'users', 'disabled', 'INTEGER NOT NULL DEFAULT 0'),
+    },
+    {
+      // Every account made before units is in none.
+      why: "a staff member's unit",
+      run: (db) => void addColumn(db, 'users', 'unit_id', 'TEXT'),
+    },
+  ],
+};
+
 export function createSqliteIdentityStore(db: Database): IdentityStore {
-  // UNIQUE allows any number of NULLs, which is what guests (no username) need.
-  db.exec(`
-    CREATE TABLE IF NOT EXISTS users (
-      id TEXT PRIMARY KEY,
-      kind TEXT NOT NULL,
-      role TEXT NOT NULL,
-      display_name TEXT NOT NULL,
-      username TEXT UNIQUE,
-      password_hash TEXT,
-      created_at INTEGER NOT NULL,
-      disabled INTEGER NOT NULL DEFAULT 0
-    ) STRICT;
-    CREATE INDEX IF NOT EXISTS users_by_role ON users (role);
-  `);
-  // Databases made before accounts could be disabled gain the column, every account enabled.
-  const columns = db.prepare<[], { name: string }>('PRAGMA table_info(users)').all();
-  if (!columns.some((c) => c.name === 'disabled')) db.exec('ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0');
-  // Likewise for units: every account made before them is in none.
-  if (!columns.some((c) => c.name === 'unit_id')) db.exec('ALTER TABLE users ADD COLUMN unit_id TEXT');
+  migrateSqlite(db, [identitySchema]);
+
   const insert = db.prepare<[Omit<UserRow, 'disabled' | 'unit_id'>], void>(`
     INSERT INTO users (id, kind, role, display_name, username, password_hash, created_at, disabled)
     VALUES (@id, @kind, @role, @display_name, @username, @password_hash, @created_at, 0)

@@ -1,4 +1,5 @@
 import { refKey, type Appeal, type Notice, type ReasonCode } from '../../shared/moderation.js';
+import { migrateSqlite, type SqliteSchema } from '../storage/migrations.js';
 import type { Database } from '../storage/sqlite.js';
 import type { AppealStore } from './appeal-store.js';
 import { newAppeal, newNotice, orNull, parseRefKey, sqlLimit } from './store-records.js';
@@ -47,31 +48,44 @@ const fromNoticeRow = (r: NoticeRow): Notice => ({
   canAppeal: r.can_appeal === 1,
 });
 
+/** The tables of this store, step by step; see server/storage/migrations.ts. */
+export const appealSchema: SqliteSchema = {
+  feature: 'moderation.appeals',
+  steps: [
+    {
+      why: 'appeals and the notices that offer them',
+      run: (db) =>
+        db.exec(`
+          CREATE TABLE IF NOT EXISTS appeals (
+            ref TEXT PRIMARY KEY,
+            author_id TEXT NOT NULL,
+            text TEXT NOT NULL,
+            at INTEGER NOT NULL,
+            appealed_decision_by TEXT NOT NULL,
+            outcome TEXT,
+            decided_by TEXT,
+            decided_at INTEGER
+          ) STRICT;
+          CREATE TABLE IF NOT EXISTS notices (
+            id TEXT PRIMARY KEY,
+            user_id TEXT NOT NULL,
+            ref TEXT NOT NULL,
+            action TEXT NOT NULL,
+            reason TEXT,
+            excerpt TEXT NOT NULL,
+            at INTEGER NOT NULL,
+            can_appeal INTEGER NOT NULL
+          ) STRICT;
+          CREATE INDEX IF NOT EXISTS notices_by_user ON notices (user_id, at, id);
+          CREATE INDEX IF NOT EXISTS notices_by_ref ON notices (user_id, ref);
+        `),
+    },
+  ],
+};
+
 export function createSqliteAppealStore(db: Database): AppealStore {
-  db.exec(`
-    CREATE TABLE IF NOT EXISTS appeals (
-      ref TEXT PRIMARY KEY,
-      author_id TEXT NOT NULL,
-      text TEXT NOT NULL,
-      at INTEGER NOT NULL,
-      appealed_decision_by TEXT NOT NULL,
-      outcome TEXT,
-      decided_by TEXT,
-      decided_at INTEGER
-    ) STRICT;
-    CREATE TABLE IF NOT EXISTS notices (
-      id TEXT PRIMARY KEY,
-      user_id TEXT NOT NULL,
-      ref TEXT NOT NULL,
-      action TEXT NOT NULL,
-      reason TEXT,
-      excerpt TEXT NOT NULL,
-      at INTEGER NOT NULL,
-      can_appeal INTEGER NOT NULL
-    ) STRICT;
-    CREATE INDEX IF NOT EXISTS notices_by_user ON notices (user_id, at, id);
-    CREATE INDEX IF NOT EXISTS notices_by_ref ON notices (user_id, ref);
-  `);
+  migrateSqlite(db, [appealSchema]);
+
   const appealInsert = db.prepare<[AppealRow], void>(`
     INSERT INTO appeals (ref, author_id, text, at, appealed_decision_by, outcome, decided_by, decided_at)
     VALUES (@ref, @author_id, @text, @at, @appealed_decision_by, @outcome, @decided_by, @decided_at)

@@ -1,3 +1,4 @@
+import { migrateSqlite, type SqliteSchema } from '../storage/migrations.js';
 import type { Database } from '../storage/sqlite.js';
 import { chainEntry, type AuditEntry, type AuditLogStore, type NewAuditEntry } from './audit.js';
 import { plainAuditEntry } from './audit-records.js';
@@ -31,23 +32,36 @@ const fromRow = (r: AuditRow): AuditEntry => ({
 /** SQLite's LIMIT takes a whole number, and -1 for none. */
 const sqlLimit = (limit: number): number => (Number.isFinite(limit) ? Math.max(0, Math.floor(limit)) : -1);
 
+/** The tables of this store, step by step; see server/storage/migrations.ts. */
+export const auditSchema: SqliteSchema = {
+  feature: 'moderation.audit',
+  steps: [
+    {
+      // seq is the primary key, so two writers that both read the same head cannot both insert the
+      // next entry; the IMMEDIATE transaction of append means they never try.
+      why: 'the hash-chained audit log',
+      run: (db) =>
+        db.exec(`
+          CREATE TABLE IF NOT EXISTS audit_log (
+            seq INTEGER PRIMARY KEY,
+            at INTEGER NOT NULL,
+            actor_id TEXT NOT NULL,
+            actor_name TEXT NOT NULL,
+            action TEXT NOT NULL,
+            target TEXT NOT NULL,
+            reason TEXT,
+            note TEXT,
+            prev_hash TEXT NOT NULL,
+            hash TEXT NOT NULL
+          ) STRICT;
+        `),
+    },
+  ],
+};
+
 export function createSqliteAuditLogStore(db: Database): AuditLogStore {
-  // seq is the primary key, so two writers that both read the same head cannot both insert the
-  // next entry; the IMMEDIATE transaction below means they never try.
-  db.exec(`
-    CREATE TABLE IF NOT EXISTS audit_log (
-      seq INTEGER PRIMARY KEY,
-      at INTEGER NOT NULL,
-      actor_id TEXT NOT NULL,
-      actor_name TEXT NOT NULL,
-      action TEXT NOT NULL,
-      target TEXT NOT NULL,
-      reason TEXT,
-      note TEXT,
-      prev_hash TEXT NOT NULL,
-      hash TEXT NOT NULL
-    ) STRICT;
-  `);
+  migrateSqlite(db, [auditSchema]);
+
   const insert = db.prepare<[AuditRow], void>(`
     INSERT INTO audit_log (seq, at, actor_id, actor_name, action, target, reason, note, prev_hash, hash)
     VALUES (@seq, @at, @actor_id, @actor_name, @action, @target, @reason, @note, @prev_hash, @hash)`);

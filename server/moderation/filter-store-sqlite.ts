@@ -1,4 +1,5 @@
 import type { FilterAction, FilterEntry } from '../../shared/moderation.js';
+import { migrateSqlite, type SqliteSchema } from '../storage/migrations.js';
 import type { Database } from '../storage/sqlite.js';
 import type { FilterStore } from './filter-store.js';
 import { newFilterEntry, orNull } from './store-records.js';
@@ -19,20 +20,33 @@ const fromFilterRow = (r: FilterRow): FilterEntry => ({
   createdAt: r.created_at,
 });
 
+/** The tables of this store, step by step; see server/storage/migrations.ts. */
+export const filterSchema: SqliteSchema = {
+  feature: 'moderation.filter',
+  steps: [
+    {
+      why: "the department's word list and the moderation counters",
+      run: (db) =>
+        db.exec(`
+          CREATE TABLE IF NOT EXISTS filter_entries (
+            id TEXT PRIMARY KEY,
+            term TEXT NOT NULL UNIQUE,
+            action TEXT NOT NULL,
+            created_by TEXT NOT NULL,
+            created_at INTEGER NOT NULL
+          ) STRICT;
+          CREATE TABLE IF NOT EXISTS moderation_counters (
+            name TEXT PRIMARY KEY,
+            value INTEGER NOT NULL
+          ) STRICT, WITHOUT ROWID;
+        `),
+    },
+  ],
+};
+
 export function createSqliteFilterStore(db: Database): FilterStore {
-  db.exec(`
-    CREATE TABLE IF NOT EXISTS filter_entries (
-      id TEXT PRIMARY KEY,
-      term TEXT NOT NULL UNIQUE,
-      action TEXT NOT NULL,
-      created_by TEXT NOT NULL,
-      created_at INTEGER NOT NULL
-    ) STRICT;
-    CREATE TABLE IF NOT EXISTS moderation_counters (
-      name TEXT PRIMARY KEY,
-      value INTEGER NOT NULL
-    ) STRICT, WITHOUT ROWID;
-  `);
+  migrateSqlite(db, [filterSchema]);
+
   const filterAll = db.prepare<[], FilterRow>('SELECT * FROM filter_entries ORDER BY term');
   const filterInsert = db.prepare<[FilterRow], void>(`
     INSERT INTO filter_entries (id, term, action, created_by, created_at)

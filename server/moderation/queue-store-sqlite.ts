@@ -1,4 +1,5 @@
 import { parsePlace, placeKey, refKey, type QueueReason } from '../../shared/moderation.js';
+import { addColumn, migrateSqlite, type SqliteSchema } from '../storage/migrations.js';
 import type { Database } from '../storage/sqlite.js';
 import type { QueueEntry, QueueStore } from './queue-store.js';
 import { DECISION_TIMES_KEPT, decisionTime, decisionTimesLimit, orNull, parseRefKey, plainQueueEntry } from './store-records.js';
@@ -23,48 +24,64 @@ const fromQueueRow = (r: QueueRow): QueueEntry => ({
   claim: r.claim_by === null ? null : { by: r.claim_by, byName: r.claim_name!, until: r.claim_until! },
 });
 
+/** The tables of this store, step by step; see server/storage/migrations.ts. */
+export const queueSchema: SqliteSchema = {
+  feature: 'moderation.queue',
+  steps: [
+    {
+      // Content refs are stored as their refKey ('question:<id>') and places as their placeKey: one
+      // column each, and the queue's tie-break on the ref is the byte order Redis uses for equal scores.
+      why: 'flags, the review queue, decision times and slow modes',
+      run: (db) =>
+        db.exec(`
+          -- counts: the flag counts toward hiding; spent: a moderator decided the item since.
+          CREATE TABLE IF NOT EXISTS content_flags (
+            ref TEXT NOT NULL,
+            user_id TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            counts INTEGER NOT NULL DEFAULT 1,
+            spent INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (ref, user_id)
+          ) STRICT, WITHOUT ROWID;
+          CREATE TABLE IF NOT EXISTS took_part (
+            user_id TEXT NOT NULL,
+            place TEXT NOT NULL,
+            PRIMARY KEY (user_id, place)
+          ) STRICT, WITHOUT ROWID;
+          CREATE TABLE IF NOT EXISTS moderation_queue (
+            ref TEXT PRIMARY KEY,
+            place TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            flags INTEGER NOT NULL,
+            submitted_at INTEGER NOT NULL,
+            claim_by TEXT,
+            claim_name TEXT,
+            claim_until INTEGER
+          ) STRICT;
+          CREATE INDEX IF NOT EXISTS moderation_queue_order ON moderation_queue (submitted_at, ref);
+          CREATE TABLE IF NOT EXISTS decision_times (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            ms INTEGER NOT NULL
+          ) STRICT;
+          CREATE TABLE IF NOT EXISTS slow_modes (
+            place TEXT PRIMARY KEY,
+            seconds INTEGER NOT NULL
+          ) STRICT, WITHOUT ROWID;
+        `),
+    },
+    {
+      // Flags made before these columns all counted, and none was spent.
+      why: 'whether a flag counts toward hiding, and whether a decision has spent it',
+      run(db) {
+        addColumn(db, 'content_flags', 'counts', 'INTEGER NOT NULL DEFAULT 1');
+        addColumn(db, 'content_flags', 'spent', 'INTEGER NOT NULL DEFAULT 0');
+      },
+    },
+  ],
+};
+
 export function createSqliteQueueStore(db: Database): QueueStore {
-  // Content refs are stored as their refKey ('question:<id>') and places as their placeKey: one
-  // column each, and the queue's tie-break on the ref is the byte order Redis uses for equal scores.
-  db.exec(`
-    -- counts: the flag counts toward hiding; spent: a moderator decided the item since.
-    CREATE TABLE IF NOT EXISTS content_flags (
-      ref TEXT NOT NULL,
-      user_id TEXT NOT NULL,
-      reason TEXT NOT NULL,
-      counts INTEGER NOT NULL DEFAULT 1,
-      spent INTEGER NOT NULL DEFAULT 0,
-      PRIMARY KEY (ref, user_id)
-    ) STRICT, WITHOUT ROWID;
-    CREATE TABLE IF NOT EXISTS took_part (
-      user_id TEXT NOT NULL,
-      place TEXT NOT NULL,
-      PRIMARY KEY (user_id, place)
-    ) STRICT, WITHOUT ROWID;
-    CREATE TABLE IF NOT EXISTS moderation_queue (
-      ref TEXT PRIMARY KEY,
-      place TEXT NOT NULL,
-      reason TEXT NOT NULL,
-      flags INTEGER NOT NULL,
-      submitted_at INTEGER NOT NULL,
-      claim_by TEXT,
-      claim_name TEXT,
-      claim_until INTEGER
-    ) STRICT;
-    CREATE INDEX IF NOT EXISTS moderation_queue_order ON moderation_queue (submitted_at, ref);
-    CREATE TABLE IF NOT EXISTS decision_times (
-      seq INTEGER PRIMARY KEY AUTOINCREMENT,
-      ms INTEGER NOT NULL
-    ) STRICT;
-    CREATE TABLE IF NOT EXISTS slow_modes (
-      place TEXT PRIMARY KEY,
-      seconds INTEGER NOT NULL
-    ) STRICT, WITHOUT ROWID;
-  `);
-  // Files made before flags could be spent: every earlier flag counted.
-  const flagColumns = db.prepare<[string], string>('SELECT name FROM pragma_table_info(?)').pluck().all('content_flags');
-  if (!flagColumns.includes('counts')) db.exec('ALTER TABLE content_flags ADD COLUMN counts INTEGER NOT NULL DEFAULT 1');
-  if (!flagColumns.includes('spent')) db.exec('ALTER TABLE content_flags ADD COLUMN spent INTEGER NOT NULL DEFAULT 0');
+  migrateSqlite(db, [queueSchema]);
 
   const flagInsert = db.prepare<[string, string, string, number], void>(
     'INSERT INTO content_flags (ref, user_id, reason, counts) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',

@@ -1,4 +1,5 @@
 import type { ReasonCode, Sanction, SanctionKind } from '../../shared/moderation.js';
+import { addColumn, migrateSqlite, type SqliteSchema } from '../storage/migrations.js';
 import type { Database } from '../storage/sqlite.js';
 import type { SanctionStore } from './sanction-store.js';
 import { newSanction, orNull } from './store-records.js';
@@ -33,27 +34,41 @@ const fromSanctionRow = (r: SanctionRow): Sanction => ({
   alias: r.alias,
 });
 
+/** The tables of this store, step by step; see server/storage/migrations.ts. */
+export const sanctionSchema: SqliteSchema = {
+  feature: 'moderation.sanctions',
+  steps: [
+    {
+      why: 'timeouts and bans',
+      run: (db) =>
+        db.exec(`
+          CREATE TABLE IF NOT EXISTS sanctions (
+            id TEXT PRIMARY KEY,
+            user_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            town_hall_id TEXT,
+            until INTEGER,
+            reason TEXT NOT NULL,
+            note TEXT,
+            by TEXT NOT NULL,
+            at INTEGER NOT NULL,
+            lifted_at INTEGER,
+            lifted_by TEXT,
+            alias TEXT
+          ) STRICT;
+          CREATE INDEX IF NOT EXISTS sanctions_by_user ON sanctions (user_id, at, id);
+        `),
+    },
+    {
+      // Sanctions given before pseudonyms were all given by name.
+      why: 'a sanction given under a pseudonym',
+      run: (db) => void addColumn(db, 'sanctions', 'alias', 'TEXT'),
+    },
+  ],
+};
+
 export function createSqliteSanctionStore(db: Database): SanctionStore {
-  db.exec(`
-    CREATE TABLE IF NOT EXISTS sanctions (
-      id TEXT PRIMARY KEY,
-      user_id TEXT NOT NULL,
-      kind TEXT NOT NULL,
-      town_hall_id TEXT,
-      until INTEGER,
-      reason TEXT NOT NULL,
-      note TEXT,
-      by TEXT NOT NULL,
-      at INTEGER NOT NULL,
-      lifted_at INTEGER,
-      lifted_by TEXT,
-      alias TEXT
-    ) STRICT;
-    CREATE INDEX IF NOT EXISTS sanctions_by_user ON sanctions (user_id, at, id);
-  `);
-  // Files made before sanctions could be given under a pseudonym: every earlier one was given by name.
-  const columns = db.prepare<[string], string>('SELECT name FROM pragma_table_info(?)').pluck().all('sanctions');
-  if (!columns.includes('alias')) db.exec('ALTER TABLE sanctions ADD COLUMN alias TEXT');
+  migrateSqlite(db, [sanctionSchema]);
 
   const sanctionInsert = db.prepare<[SanctionRow], void>(`
     INSERT INTO sanctions (id, user_id, kind, town_hall_id, until, reason, note, by, at, lifted_at, lifted_by, alias)

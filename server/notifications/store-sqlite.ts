@@ -1,5 +1,6 @@
 import type { FollowNotice } from '../../shared/notices.js';
 import { newId } from '../core/ids.js';
+import { migrateSqlite, type SqliteSchema } from '../storage/migrations.js';
 import type { Database } from '../storage/sqlite.js';
 import type { Follow, MailAddress, NewNotice, NotificationStore, StoredMailSettings } from './store.js';
 import { NOTICES_KEPT } from './store.js';
@@ -53,31 +54,57 @@ const addressOf = (r: AddressRow): MailAddress => ({
   confirmedAt: r.confirmed_at,
 });
 
+/** The tables of this store, step by step; see server/storage/migrations.ts. */
+export const notificationSchema: SqliteSchema = {
+  feature: 'notifications',
+  steps: [
+    {
+      why: 'follows, notices and mail addresses',
+      run: (db) =>
+        db.exec(`
+          CREATE TABLE IF NOT EXISTS follows (
+            question_id TEXT NOT NULL, person_id TEXT NOT NULL, town_hall_id TEXT NOT NULL,
+            excerpt TEXT NOT NULL, since INTEGER NOT NULL,
+            PRIMARY KEY (question_id, person_id)
+          ) STRICT;
+          CREATE INDEX IF NOT EXISTS follows_by_person ON follows (person_id, since);
+          CREATE TABLE IF NOT EXISTS follow_notices (
+            id TEXT PRIMARY KEY, person_id TEXT NOT NULL, question_id TEXT NOT NULL, town_hall_id TEXT NOT NULL,
+            excerpt TEXT NOT NULL, kind TEXT NOT NULL, detail TEXT, reason TEXT, status TEXT,
+            at INTEGER NOT NULL, read INTEGER NOT NULL DEFAULT 0
+          ) STRICT;
+          CREATE INDEX IF NOT EXISTS follow_notices_by_person ON follow_notices (person_id, at);
+          -- Addresses live apart from everything else; nothing joins them to any other table.
+          CREATE TABLE IF NOT EXISTS mail_addresses (
+            id TEXT PRIMARY KEY, person_id TEXT NOT NULL, question_id TEXT NOT NULL, address TEXT NOT NULL,
+            locale TEXT NOT NULL, created_at INTEGER NOT NULL, confirm_hash TEXT NOT NULL UNIQUE,
+            confirm_expires_at INTEGER NOT NULL, confirmed_at INTEGER,
+            UNIQUE (person_id, question_id)
+          ) STRICT;
+          CREATE INDEX IF NOT EXISTS mail_addresses_by_question ON mail_addresses (question_id);
+          CREATE INDEX IF NOT EXISTS mail_addresses_by_age ON mail_addresses (created_at);
+          CREATE TABLE IF NOT EXISTS mail_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
+        `),
+    },
+    {
+      // A person's follows and notices are read newest first with the id as the tie-break, and
+      // the notices are trimmed that way on every one delivered to each follower; with the id in
+      // the index, SQLite reads them in order instead of sorting them each time.
+      why: "index a person's follows and notices in the order they are read",
+      run: (db) =>
+        db.exec(`
+          DROP INDEX IF EXISTS follows_by_person;
+          CREATE INDEX follows_by_person ON follows (person_id, since, question_id);
+          DROP INDEX IF EXISTS follow_notices_by_person;
+          CREATE INDEX follow_notices_by_person ON follow_notices (person_id, at, id);
+        `),
+    },
+  ],
+};
+
 export function createSqliteNotificationStore(db: Database): NotificationStore {
-  db.exec(`
-    CREATE TABLE IF NOT EXISTS follows (
-      question_id TEXT NOT NULL, person_id TEXT NOT NULL, town_hall_id TEXT NOT NULL,
-      excerpt TEXT NOT NULL, since INTEGER NOT NULL,
-      PRIMARY KEY (question_id, person_id)
-    ) STRICT;
-    CREATE INDEX IF NOT EXISTS follows_by_person ON follows (person_id, since);
-    CREATE TABLE IF NOT EXISTS follow_notices (
-      id TEXT PRIMARY KEY, person_id TEXT NOT NULL, question_id TEXT NOT NULL, town_hall_id TEXT NOT NULL,
-      excerpt TEXT NOT NULL, kind TEXT NOT NULL, detail TEXT, reason TEXT, status TEXT,
-      at INTEGER NOT NULL, read INTEGER NOT NULL DEFAULT 0
-    ) STRICT;
-    CREATE INDEX IF NOT EXISTS follow_notices_by_person ON follow_notices (person_id, at);
-    -- Addresses live apart from everything else; nothing joins them to any other table.
-    CREATE TABLE IF NOT EXISTS mail_addresses (
-      id TEXT PRIMARY KEY, person_id TEXT NOT NULL, question_id TEXT NOT NULL, address TEXT NOT NULL,
-      locale TEXT NOT NULL, created_at INTEGER NOT NULL, confirm_hash TEXT NOT NULL UNIQUE,
-      confirm_expires_at INTEGER NOT NULL, confirmed_at INTEGER,
-      UNIQUE (person_id, question_id)
-    ) STRICT;
-    CREATE INDEX IF NOT EXISTS mail_addresses_by_question ON mail_addresses (question_id);
-    CREATE INDEX IF NOT EXISTS mail_addresses_by_age ON mail_addresses (created_at);
-    CREATE TABLE IF NOT EXISTS mail_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
-  `);
+  migrateSqlite(db, [notificationSchema]);
+
   const st = {
     follow: db.prepare(
       'INSERT INTO follows (question_id, person_id, town_hall_id, excerpt, since) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',

@@ -2,6 +2,7 @@ import type { HoldReason } from '../../shared/moderation.js';
 import type { PollKind, PollStatus, PollVisibility } from '../../shared/polls.js';
 import { newId } from '../core/ids.js';
 import type { ContentStatus } from '../moderation/pipeline-types.js';
+import { migrateSqlite, type SqliteSchema } from '../storage/migrations.js';
 import type { Database } from '../storage/sqlite.js';
 import type { AnswerRecord, BallotRecord, CastOutcome, NewBallot, NewPoll, PollRecord, PollStore } from './store.js';
 import { ballotRecord, newPollRecord } from './store-records.js';
@@ -69,42 +70,55 @@ const ballotFromRow = (r: BallotRow): BallotRecord => ({
 
 const answerFromRow = (r: BallotRow): AnswerRecord => ({ ...ballotFromRow(r), townHallId: r.town_hall_id, userId: r.user_id });
 
+/** The tables of this store, step by step; see server/storage/migrations.ts. */
+export const pollSchema: SqliteSchema = {
+  feature: 'polls',
+  steps: [
+    {
+      // Ballots keep their town hall beside them so an answer can be described without a join.
+      // UNIQUE (poll_id, user_id) is the one-ballot-per-person rule itself.
+      why: 'polls and ballots',
+      run: (db) =>
+        db.exec(`
+          CREATE TABLE IF NOT EXISTS polls (
+            id TEXT PRIMARY KEY,
+            town_hall_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            question TEXT NOT NULL,
+            options TEXT NOT NULL,
+            max_choices INTEGER,
+            scale TEXT,
+            visibility TEXT NOT NULL,
+            allow_change INTEGER NOT NULL,
+            status TEXT NOT NULL,
+            created_by TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            opened_at INTEGER,
+            closes_at INTEGER,
+            closed_at INTEGER
+          ) STRICT;
+          CREATE INDEX IF NOT EXISTS polls_by_town_hall ON polls (town_hall_id, created_at, id);
+          CREATE TABLE IF NOT EXISTS poll_ballots (
+            id TEXT PRIMARY KEY,
+            poll_id TEXT NOT NULL REFERENCES polls (id) ON DELETE CASCADE,
+            town_hall_id TEXT NOT NULL,
+            user_id TEXT NOT NULL,
+            ballot TEXT NOT NULL,
+            cast_at INTEGER NOT NULL,
+            status TEXT NOT NULL,
+            hold_reason TEXT,
+            filter_hits TEXT NOT NULL,
+            decision TEXT,
+            UNIQUE (poll_id, user_id)
+          ) STRICT;
+        `),
+    },
+  ],
+};
+
 export function createSqlitePollStore(db: Database): PollStore {
-  // Ballots keep their town hall beside them so an answer can be described without a join.
-  // UNIQUE (poll_id, user_id) is the one-ballot-per-person rule itself.
-  db.exec(`
-    CREATE TABLE IF NOT EXISTS polls (
-      id TEXT PRIMARY KEY,
-      town_hall_id TEXT NOT NULL,
-      kind TEXT NOT NULL,
-      question TEXT NOT NULL,
-      options TEXT NOT NULL,
-      max_choices INTEGER,
-      scale TEXT,
-      visibility TEXT NOT NULL,
-      allow_change INTEGER NOT NULL,
-      status TEXT NOT NULL,
-      created_by TEXT NOT NULL,
-      created_at INTEGER NOT NULL,
-      opened_at INTEGER,
-      closes_at INTEGER,
-      closed_at INTEGER
-    ) STRICT;
-    CREATE INDEX IF NOT EXISTS polls_by_town_hall ON polls (town_hall_id, created_at, id);
-    CREATE TABLE IF NOT EXISTS poll_ballots (
-      id TEXT PRIMARY KEY,
-      poll_id TEXT NOT NULL REFERENCES polls (id) ON DELETE CASCADE,
-      town_hall_id TEXT NOT NULL,
-      user_id TEXT NOT NULL,
-      ballot TEXT NOT NULL,
-      cast_at INTEGER NOT NULL,
-      status TEXT NOT NULL,
-      hold_reason TEXT,
-      filter_hits TEXT NOT NULL,
-      decision TEXT,
-      UNIQUE (poll_id, user_id)
-    ) STRICT;
-  `);
+  migrateSqlite(db, [pollSchema]);
+
 
   const insertPoll = db.prepare<[PollRow], void>(`
     INSERT INTO polls (id, town_hall_id, kind, question, options, max_choices, scale, visibility,

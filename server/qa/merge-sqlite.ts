@@ -1,3 +1,4 @@
+import { addColumn, type SqliteStep } from '../storage/migrations.js';
 import type { Database } from '../storage/sqlite.js';
 import type { MergeOutcome, MergeRefusal, QuestionMerges, UnmergeOutcome } from './merge-store.js';
 import type { QuestionRecord } from './store.js';
@@ -8,18 +9,20 @@ import type { QuestionRecord } from './store.js';
  * `read` is the question store's own row reader, so both read questions the same way.
  */
 
-/** Files made before merging get its columns here (a migration step; existing rows merge nothing). */
-export function migrateMerges(db: Database): void {
-  const columns = db.prepare<[], string>("SELECT name FROM pragma_table_info('questions')").pluck().all();
-  if (!columns.includes('merged_into')) db.exec('ALTER TABLE questions ADD COLUMN merged_into TEXT');
-  if (!columns.includes('merged_count')) db.exec('ALTER TABLE questions ADD COLUMN merged_count INTEGER NOT NULL DEFAULT 0');
-  if (!columns.includes('also_asked_by')) db.exec('ALTER TABLE questions ADD COLUMN also_asked_by INTEGER NOT NULL DEFAULT 0');
-  // A survivor's group is read on every vote for it; a town hall's merged questions on every join.
-  db.exec(`
-    CREATE INDEX IF NOT EXISTS questions_merged_into ON questions (merged_into) WHERE merged_into IS NOT NULL;
-    CREATE INDEX IF NOT EXISTS questions_merged ON questions (town_hall_id, created_at, id) WHERE status = 'merged';
-  `);
-}
+/** Merging's columns; questions stored before it merge nothing. */
+export const mergeStep: SqliteStep = {
+  why: 'merging similar questions',
+  run(db) {
+    addColumn(db, 'questions', 'merged_into', 'TEXT');
+    addColumn(db, 'questions', 'merged_count', 'INTEGER NOT NULL DEFAULT 0');
+    addColumn(db, 'questions', 'also_asked_by', 'INTEGER NOT NULL DEFAULT 0');
+    // A survivor's group is read on every vote for it; a town hall's merged questions on every join.
+    db.exec(`
+      CREATE INDEX IF NOT EXISTS questions_merged_into ON questions (merged_into) WHERE merged_into IS NOT NULL;
+      CREATE INDEX IF NOT EXISTS questions_merged ON questions (town_hall_id, created_at, id) WHERE status = 'merged';
+    `);
+  },
+};
 
 /**
  * The group of a question: itself and every question merged into it (`@id` names it). Written

@@ -5,7 +5,8 @@ import type { Database } from '../storage/sqlite.js';
 import type { NewQuestion, QuestionRecord, QuestionRef, QuestionStore, VoteChange } from './store.js';
 import { newQuestionRecord, plainAnswer } from './store-records.js';
 import { plainDecision } from '../moderation/stored.js';
-import { createSqliteMerges, groupVotes, migrateMerges } from './merge-sqlite.js';
+import { createSqliteMerges, groupVotes, mergeStep } from './merge-sqlite.js';
+import { addColumn, migrateSqlite, type SqliteSchema } from '../storage/migrations.js';
 
 interface QuestionRow {
   id: string;
@@ -57,48 +58,67 @@ const orNull = (row: QuestionRow | undefined): QuestionRecord | null => (row ? f
 
 const idOf = (question: QuestionRef): string => (typeof question === 'string' ? question : question.id);
 
+/** The questions' tables, step by step; see server/storage/migrations.ts. */
+export const questionSchema: SqliteSchema = {
+  feature: 'qa',
+  steps: [
+    {
+      // Votes keep their town hall beside them so votesBy needs no join. The partial index is the
+      // one listVisible reads, so removed and rejected questions cost it nothing. It replaces
+      // questions_visible, whose condition predates the hidden status: a partial index is never
+      // altered by CREATE IF NOT EXISTS, so the old one is dropped by name.
+      why: 'questions and their votes',
+      run: (db) =>
+        db.exec(`
+          CREATE TABLE IF NOT EXISTS questions (
+            id TEXT PRIMARY KEY,
+            town_hall_id TEXT NOT NULL,
+            author_id TEXT NOT NULL,
+            author_name TEXT NOT NULL,
+            anonymous INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            status TEXT NOT NULL,
+            hold_reason TEXT,
+            filter_hits TEXT NOT NULL,
+            votes INTEGER NOT NULL,
+            answer_state TEXT NOT NULL,
+            answer TEXT,
+            decision TEXT
+          ) STRICT;
+          DROP INDEX IF EXISTS questions_visible;
+          CREATE INDEX IF NOT EXISTS questions_listed ON questions (town_hall_id, created_at, id)
+            WHERE status IN ('held', 'hidden', 'published');
+          CREATE TABLE IF NOT EXISTS question_votes (
+            question_id TEXT NOT NULL REFERENCES questions (id) ON DELETE CASCADE,
+            user_id TEXT NOT NULL,
+            town_hall_id TEXT NOT NULL,
+            PRIMARY KEY (question_id, user_id)
+          ) STRICT, WITHOUT ROWID;
+          CREATE INDEX IF NOT EXISTS question_votes_by_user ON question_votes (town_hall_id, user_id);
+          CREATE INDEX IF NOT EXISTS questions_by_town_hall ON questions (town_hall_id, created_at, id);
+        `),
+    },
+    {
+      why: 'when a question was answered live (the public record)',
+      run: (db) => void addColumn(db, 'questions', 'answered_live_at', 'INTEGER'),
+    },
+    {
+      // Questions asked before the staff badge have none (null), as they had then.
+      why: "the asker's staff badge",
+      run: (db) => void addColumn(db, 'questions', 'author_role', 'TEXT'),
+    },
+    {
+      // Questions asked before topics have none.
+      why: "a question's topic",
+      run: (db) => void addColumn(db, 'questions', 'topic_id', 'TEXT'),
+    },
+    mergeStep,
+  ],
+};
+
 export function createSqliteQuestionStore(db: Database): QuestionStore {
-  // Votes keep their town hall beside them so votesBy needs no join. The partial index is the
-  // one listVisible reads, so removed and rejected questions cost it nothing. It replaces
-  // questions_visible, whose condition predates the hidden status: a partial index is never
-  // altered by CREATE IF NOT EXISTS, so the old one is dropped by name.
-  db.exec(`
-    CREATE TABLE IF NOT EXISTS questions (
-      id TEXT PRIMARY KEY,
-      town_hall_id TEXT NOT NULL,
-      author_id TEXT NOT NULL,
-      author_name TEXT NOT NULL,
-      anonymous INTEGER NOT NULL,
-      text TEXT NOT NULL,
-      created_at INTEGER NOT NULL,
-      status TEXT NOT NULL,
-      hold_reason TEXT,
-      filter_hits TEXT NOT NULL,
-      votes INTEGER NOT NULL,
-      answer_state TEXT NOT NULL,
-      answer TEXT,
-      decision TEXT
-    ) STRICT;
-    DROP INDEX IF EXISTS questions_visible;
-    CREATE INDEX IF NOT EXISTS questions_listed ON questions (town_hall_id, created_at, id)
-      WHERE status IN ('held', 'hidden', 'published');
-    CREATE TABLE IF NOT EXISTS question_votes (
-      question_id TEXT NOT NULL REFERENCES questions (id) ON DELETE CASCADE,
-      user_id TEXT NOT NULL,
-      town_hall_id TEXT NOT NULL,
-      PRIMARY KEY (question_id, user_id)
-    ) STRICT, WITHOUT ROWID;
-    CREATE INDEX IF NOT EXISTS question_votes_by_user ON question_votes (town_hall_id, user_id);
-    CREATE INDEX IF NOT EXISTS questions_by_town_hall ON questions (town_hall_id, created_at, id);
-  `);
-  // Added with the public record; files made before it get the column here.
-  const columns = db.prepare<[], string>("SELECT name FROM pragma_table_info('questions')").pluck().all();
-  if (!columns.includes('answered_live_at')) db.exec('ALTER TABLE questions ADD COLUMN answered_live_at INTEGER');
-  // Added with the staff badge; questions asked before it have none (null), as they had then.
-  if (!columns.includes('author_role')) db.exec('ALTER TABLE questions ADD COLUMN author_role TEXT');
-  // Added with topics; questions asked before them have none.
-  if (!columns.includes('topic_id')) db.exec('ALTER TABLE questions ADD COLUMN topic_id TEXT');
-  migrateMerges(db);
+  migrateSqlite(db, [questionSchema]);
 
   const insert = db.prepare<[Omit<QuestionRow, 'merged_into' | 'merged_count' | 'also_asked_by'>], void>(`
     INSERT INTO questions (id, town_hall_id, author_id, author_name, author_role, anonymous, text, created_at,

@@ -1,4 +1,5 @@
 import { newId } from '../core/ids.js';
+import { migrateSqlite, type SqliteSchema } from '../storage/migrations.js';
 import type { Database } from '../storage/sqlite.js';
 import type { NamedItem, NamedList, NamedListStore } from './named-list-store.js';
 
@@ -11,15 +12,29 @@ interface ItemRow {
 
 const fromRow = (r: ItemRow): NamedItem => ({ id: r.id, name: { en: r.name_en, es: r.name_es }, retired: r.retired === 1 });
 
+/** The table of one list, step by step (each list is a feature of its own); see server/storage/migrations.ts. */
+export const namedListSchema = (list: NamedList): SqliteSchema => ({
+  feature: list,
+  steps: [
+    {
+      why: `the department's ${list}`,
+      run: (db) =>
+        db.exec(`
+          CREATE TABLE IF NOT EXISTS ${list} (
+            id TEXT PRIMARY KEY,
+            name_en TEXT NOT NULL,
+            name_es TEXT NOT NULL,
+            retired INTEGER NOT NULL,
+            created_at INTEGER NOT NULL
+          ) STRICT
+        `),
+    },
+  ],
+});
+
 /** `list` names the table; it is one of the fixed names of `NamedList`, never input. */
 export function createSqliteNamedListStore(db: Database, list: NamedList): NamedListStore {
-  db.exec(`CREATE TABLE IF NOT EXISTS ${list} (
-    id TEXT PRIMARY KEY,
-    name_en TEXT NOT NULL,
-    name_es TEXT NOT NULL,
-    retired INTEGER NOT NULL,
-    created_at INTEGER NOT NULL
-  ) STRICT`);
+  migrateSqlite(db, [namedListSchema(list)]);
   const all = db.prepare<[], ItemRow>(`SELECT * FROM ${list} ORDER BY created_at, rowid`);
   const byId = db.prepare<[string], ItemRow>(`SELECT * FROM ${list} WHERE id = ?`);
   const insert = db.prepare<[string, string, string, number], void>(

@@ -1,5 +1,6 @@
 import type { ModerationMode } from '../../shared/moderation.js';
 import type { Host, TownHallStatus } from '../../shared/townhall.js';
+import { addColumn, migrateSqlite, type SqliteSchema } from '../storage/migrations.js';
 import type { Database } from '../storage/sqlite.js';
 import type { NewTownHall, TownHallEdit, TownHallRecord, TownHallStore } from './store.js';
 import { newTownHallRecord, stampFor } from './store-records.js';
@@ -30,34 +31,46 @@ const fromRow = (r: TownHallRow): TownHallRecord => ({
   endedAt: r.ended_at,
 });
 
-/** Files made before hosts and the lifecycle existed gain the columns (as a scheduled hall with no hosts). */
-function migrate(db: Database): void {
-  const columns = new Set(db.prepare<[], { name: string }>('PRAGMA table_info(town_halls)').all().map((c) => c.name));
-  if (!columns.has('hosts')) db.exec(`ALTER TABLE town_halls ADD COLUMN hosts TEXT NOT NULL DEFAULT '[]'`);
-  if (!columns.has('started_at')) db.exec('ALTER TABLE town_halls ADD COLUMN started_at REAL');
-  if (!columns.has('ended_at')) db.exec('ALTER TABLE town_halls ADD COLUMN ended_at REAL');
-}
+/** The tables of this store, step by step; see server/storage/migrations.ts. */
+export const townHallSchema: SqliteSchema = {
+  feature: 'townhall',
+  steps: [
+    {
+      // starts_at is REAL, not INTEGER: it comes from the client and need not be a whole number.
+      why: 'town halls and who was admitted to them',
+      run: (db) =>
+        db.exec(`
+          CREATE TABLE IF NOT EXISTS town_halls (
+            id TEXT PRIMARY KEY,
+            title TEXT NOT NULL,
+            description TEXT NOT NULL,
+            starts_at REAL NOT NULL,
+            status TEXT NOT NULL,
+            moderation TEXT NOT NULL,
+            created_at INTEGER NOT NULL
+          ) STRICT;
+          CREATE INDEX IF NOT EXISTS town_halls_order ON town_halls (starts_at, created_at, id);
+          CREATE TABLE IF NOT EXISTS hall_admissions (
+            town_hall_id TEXT NOT NULL,
+            user_id TEXT NOT NULL,
+            PRIMARY KEY (town_hall_id, user_id)
+          ) STRICT, WITHOUT ROWID;
+        `),
+    },
+    {
+      // Town halls stored before hosts and the lifecycle read as halls with no hosts, never started.
+      why: "a town hall's hosts, and when it started and ended",
+      run(db) {
+        addColumn(db, 'town_halls', 'hosts', `TEXT NOT NULL DEFAULT '[]'`);
+        addColumn(db, 'town_halls', 'started_at', 'REAL');
+        addColumn(db, 'town_halls', 'ended_at', 'REAL');
+      },
+    },
+  ],
+};
 
 export function createSqliteTownHallStore(db: Database): TownHallStore {
-  // starts_at is REAL, not INTEGER: it comes from the client and need not be a whole number.
-  db.exec(`
-    CREATE TABLE IF NOT EXISTS town_halls (
-      id TEXT PRIMARY KEY,
-      title TEXT NOT NULL,
-      description TEXT NOT NULL,
-      starts_at REAL NOT NULL,
-      status TEXT NOT NULL,
-      moderation TEXT NOT NULL,
-      created_at INTEGER NOT NULL
-    ) STRICT;
-    CREATE INDEX IF NOT EXISTS town_halls_order ON town_halls (starts_at, created_at, id);
-    CREATE TABLE IF NOT EXISTS hall_admissions (
-      town_hall_id TEXT NOT NULL,
-      user_id TEXT NOT NULL,
-      PRIMARY KEY (town_hall_id, user_id)
-    ) STRICT, WITHOUT ROWID;
-  `);
-  migrate(db);
+  migrateSqlite(db, [townHallSchema]);
   const insert = db.prepare<[Omit<TownHallRow, never>], void>(`
     INSERT INTO town_halls (id, title, description, starts_at, status, moderation, hosts, created_at, started_at, ended_at)
     VALUES (@id, @title, @description, @starts_at, @status, @moderation, @hosts, @created_at, @started_at, @ended_at)`);

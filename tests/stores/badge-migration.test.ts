@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { openStores } from '../../server/stores.js';
 import { oldSqliteFiles } from './old-sqlite.js';
-import { rkey } from '../../server/storage/redis.js';
+import { connectRedis, rkey } from '../../server/storage/redis.js';
 import { freshRedisUrl } from '../support/redis.js';
 
 const oldFile = oldSqliteFiles();
@@ -57,29 +57,41 @@ it('reads questions, chat and captions that a SQLite file holds from before the 
   }
 });
 
-it('reads chat messages and caption lines that Redis holds from before the staff role was kept', async () => {
-  const stores = await openStores({ kind: 'redis', url: await freshRedisUrl() });
-  try {
-    const said = (authorRole: 'officer' | null, text: string) =>
-      stores.chat.add({ townHallId: 'th-old-0000002', authorId: 'author-000001', authorName: 'Officer Diaz', authorRole, text, status: 'published', holdReason: null, filterHits: [] });
-    // Written as the store wrote them then: a staff flag and no role.
-    const fromOfficer = await said('officer', 'from the officer');
-    const fromGuest = await said(null, 'from a guest');
-    await stores.redis!.hDel(rkey('chat', fromOfficer.id), 'authorRole');
-    await stores.redis!.hSet(rkey('chat', fromOfficer.id), 'staff', '1');
-    await stores.redis!.hSet(rkey('chat', fromGuest.id), 'staff', '0');
-    await stores.redis!.rPush(
-      rkey('townhall', 'th-old-0000002', 'captions'),
-      JSON.stringify({ id: 'old-caption-002', townHallId: 'th-old-0000002', authorId: 'captioner-01', text: 'Welcome', at: 8 }),
-    );
+it('gives chat messages that Redis holds from before the staff role was kept their badge once, at start, and reads caption lines without one', async () => {
+  const url = await freshRedisUrl();
+  // Written as the store wrote them then, into a Redis that no version of the schema has touched.
+  const old = await connectRedis(url);
+  const message = (id: string, staff: '0' | '1', text: string) => ({
+    id,
+    townHallId: 'th-old-0000002',
+    authorId: 'author-000001',
+    authorName: 'Officer Diaz',
+    staff,
+    text,
+    createdAt: '7',
+    status: 'published',
+  });
+  await old.hSet(rkey('chat', 'old-chat-000003'), message('old-chat-000003', '1', 'from the officer'));
+  await old.hSet(rkey('chat', 'old-chat-000004'), message('old-chat-000004', '0', 'from a guest'));
+  await old.rPush(
+    rkey('townhall', 'th-old-0000002', 'captions'),
+    JSON.stringify({ id: 'old-caption-002', townHallId: 'th-old-0000002', authorId: 'captioner-01', text: 'Welcome', at: 8 }),
+  );
 
-    expect(await stores.chat.get(fromOfficer.id)).toMatchObject({ authorRole: 'officer' });
-    expect(await stores.chat.get(fromGuest.id)).toMatchObject({ authorRole: null });
+  const stores = await openStores({ kind: 'redis', url });
+  try {
+    expect(stores.migrated).toContainEqual(expect.objectContaining({ feature: 'chat', version: 2 }));
+    expect(await stores.chat.get('old-chat-000003')).toMatchObject({ authorRole: 'officer', text: 'from the officer' });
+    expect(await stores.chat.get('old-chat-000004')).toMatchObject({ authorRole: null, text: 'from a guest' });
+    // The flag is gone: the badge is now stored as every message made since stores it.
+    expect(await old.hGet(rkey('chat', 'old-chat-000003'), 'staff')).toBeNull();
+    expect(await old.hGet(rkey('chat', 'old-chat-000003'), 'authorRole')).toBe('officer');
     expect(await stores.captions.all('th-old-0000002')).toEqual([
       { id: 'old-caption-002', townHallId: 'th-old-0000002', authorId: 'captioner-01', authorRole: null, text: 'Welcome', at: 8 },
     ]);
   } finally {
     await stores.close();
+    await old.close();
   }
 });
 

@@ -20,6 +20,8 @@ export interface NodeProcess {
   metricsUrl: string | null;
   port: number;
   child: ChildProcess;
+  /** Everything it has written to stdout and stderr so far (its log lines, at the level set). */
+  output(): string;
   /** kill -9: no shutdown hooks run, nothing is flushed. */
   kill(): Promise<void>;
   /** SIGTERM and wait. */
@@ -79,6 +81,7 @@ export async function startNode(options: NodeOptions = {}): Promise<NodeProcess>
     metricsUrl: /Prometheus metrics: (http:\/\/\S+)/.exec(output)?.[1] ?? null,
     port: Number(new URL(url).port),
     child,
+    output: () => output,
     async kill() {
       child.kill('SIGKILL');
       await exited;
