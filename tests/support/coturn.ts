@@ -4,6 +4,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
+import { createConnection } from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -69,6 +71,7 @@ export async function startCoturn(secret = randomBytes(24).toString('base64url')
   const log = () => (existsSync(logFile) ? readFileSync(logFile, 'utf8') : '');
   try {
     await untilAnswering(port, child);
+    await untilAccepting(port);
   } catch (err) {
     child.kill('SIGKILL');
     throw new Error(`coturn did not start: ${(err as Error).message}\n${stderr}\n${log()}`);
@@ -112,4 +115,21 @@ async function untilAnswering(port: number, child: ChildProcess): Promise<void> 
     clearInterval(timer);
     socket.close();
   }
+}
+
+/** Resolves once coturn accepts TCP connections too (its TCP listener may open after the UDP one). */
+async function untilAccepting(port: number): Promise<void> {
+  for (let tries = 0; tries < READY_TRIES; tries++) {
+    const accepted = await new Promise<boolean>((resolve) => {
+      const socket = createConnection({ port, host: '127.0.0.1' });
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (accepted) return;
+    await delay(READY_INTERVAL_MS);
+  }
+  throw new Error(`no TCP listener on port ${port}`);
 }
