@@ -174,7 +174,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const origin = new URL(publicUrl).origin;
   return {
-    turn: readTurn(e.ROUNDTABLE_TURN_URLS, e.ROUNDTABLE_TURN_SECRET, e.ROUNDTABLE_TURN_TTL_SECONDS),
     host: e.ROUNDTABLE_HOST,
     port: e.ROUNDTABLE_PORT,
     publicUrl,
@@ -219,6 +218,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtp: e.SMTP_HOST
       ? { host: e.SMTP_HOST, port: e.SMTP_PORT, secure: e.SMTP_SECURE, user: e.SMTP_USER, password: e.SMTP_PASSWORD, from: e.SMTP_FROM }
       : null,
+    turn: readTurn(e.ROUNDTABLE_TURN_URLS, e.ROUNDTABLE_TURN_SECRET, e.ROUNDTABLE_TURN_TTL_SECONDS),
     media: {
       listenIp: e.ROUNDTABLE_MEDIA_LISTEN_IP,
       announcedIp: e.ROUNDTABLE_MEDIA_ANNOUNCED_IP,
