@@ -16,15 +16,18 @@ const RESIDENT = 'Resident Behind Firewall';
 
 /**
  * As if every direct path were blocked: each RTCPeerConnection the page makes may only use relayed
- * candidates. The connections are kept so the test can read their stats and ICE errors.
+ * candidates, and with `tcpOnly` reaches the relay only over TCP (as if UDP were blocked too). The
+ * connections are kept so the test can read their stats and ICE errors.
  */
-function relayOnly(): void {
+function relayOnly({ tcpOnly }: { tcpOnly: boolean }): void {
   const Native = window.RTCPeerConnection;
   const seen: { pc: RTCPeerConnection; errors: number[] }[] = [];
   (window as unknown as { __relayed: typeof seen }).__relayed = seen;
+  const overTcp = (servers: RTCIceServer[] = []): RTCIceServer[] =>
+    servers.map((server) => ({ ...server, urls: [server.urls].flat().filter((url) => url.endsWith('?transport=tcp')) }));
   window.RTCPeerConnection = class extends Native {
     constructor(config?: RTCConfiguration) {
-      super({ ...config, iceTransportPolicy: 'relay' });
+      super({ ...config, iceTransportPolicy: 'relay', ...(tcpOnly ? { iceServers: overTcp(config?.iceServers) } : {}) });
       const entry = { pc: this as RTCPeerConnection, errors: [] as number[] };
       this.addEventListener('icecandidateerror', (event) => entry.errors.push((event as RTCPeerConnectionIceErrorEvent).errorCode));
       seen.push(entry);
@@ -130,22 +133,30 @@ describe('video through a TURN relay', () => {
     await coturn?.close();
   });
 
-  const relayedPage = async (): Promise<Page> => {
+  const relayedPage = async (tcpOnly = false): Promise<Page> => {
     const context: BrowserContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     await context.grantPermissions(['camera', 'microphone'], { origin: server.url });
-    await context.addInitScript(relayOnly);
+    await context.addInitScript(relayOnly, { tcpOnly });
     const page = await context.newPage();
     page.setDefaultTimeout(15_000);
     return page;
   };
 
+  /** The officer, live through the relay only; one page for every test (made by the first that needs it). */
+  let live: Promise<Page> | undefined;
+  const officerLive = () =>
+    (live ??= (async () => {
+      const officer = await relayedPage();
+      await signInAsStaff(officer, server.url, OFFICER.username, new URL(townHallUrl).pathname);
+      await officer.getByRole('button', { name: 'Go live with camera and microphone' }).click();
+      await officer.getByRole('button', { name: 'Stop broadcasting' }).waitFor();
+      return officer;
+    })());
+
   it("brings the officer's video to a resident when both reach the media only through the relay", async () => {
-    const officer = await relayedPage();
     const resident = await relayedPage();
     await joinTownHall(resident, townHallUrl, RESIDENT);
-    await signInAsStaff(officer, server.url, OFFICER.username, new URL(townHallUrl).pathname);
-    await officer.getByRole('button', { name: 'Go live with camera and microphone' }).click();
-    await officer.getByRole('button', { name: 'Stop broadcasting' }).waitFor();
+    const officer = await officerLive();
 
     const tile = tileOf(resident, OFFICER.displayName);
     await expect.poll(() => framesShown(tile), { timeout: 20_000 }).toBeGreaterThan(0);
@@ -169,6 +180,18 @@ describe('video through a TURN relay', () => {
     expect(log).toMatch(/user <\d{10}:[A-Za-z0-9_-]{12}>: incoming packet ALLOCATE processed, success/);
     expect(log).not.toContain(RESIDENT);
     expect(log).not.toContain(OFFICER.displayName);
+  });
+
+  it('reaches the relay over TCP when UDP is blocked as well', async () => {
+    await officerLive();
+    const resident = await relayedPage(true);
+    await joinTownHall(resident, townHallUrl, 'Resident Without UDP');
+    const tile = tileOf(resident, OFFICER.displayName);
+    await expect.poll(() => framesShown(tile), { timeout: 20_000 }).toBeGreaterThan(0);
+
+    const received = (await paths(resident)).filter((p) => p.framesDecoded > 0);
+    expect(received.length).toBeGreaterThan(0);
+    for (const path of received) expect(path).toMatchObject({ localType: 'relay', relayProtocol: 'tcp', direct: 0 });
   });
 
   it('refuses a relay to credentials signed with another secret, or expired, and grants one to fresh ones', async () => {
