@@ -125,7 +125,12 @@ describe('video through a TURN relay', () => {
     const officer = await server.app.identity.createStaff({ ...OFFICER, password: STAFF_PASSWORD, role: 'officer' });
     const { id } = await server.townHall({ title: 'Relay Town Hall', hosts: [{ id: officer.id, displayName: OFFICER.displayName }] });
     townHallUrl = `${server.url}/townhall/${id}`;
-    browser = await launchChromium(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream']);
+    browser = await launchChromium([
+      '--use-fake-device-for-media-stream',
+      '--use-fake-ui-for-media-stream',
+      // Host candidates by address, not by mDNS name, so a peer on this machine's own network shows.
+      '--disable-features=WebRtcHideLocalIpsWithMdns',
+    ]);
   });
   afterAll(async () => {
     await browser?.close();
@@ -209,5 +214,48 @@ describe('video through a TURN relay', () => {
     const expired = await gather(page, [turnCredentials(settings, anHourAgo)]);
     expect(expired).toEqual({ relayed: 0, errors: expect.arrayContaining([401]) });
     expect(coturn.log()).toMatch(/error 401: Unauthorized/);
+  });
+
+  it('relays to the media servers only: a peer at any other address is refused', async () => {
+    const settings = { urls: coturn.urls, secret: coturn.secret, ttlSeconds: 600 };
+    const relayed = await relayedPage();
+    await relayed.goto(server.url);
+    const direct = await (await browser.newContext()).newPage();
+    await direct.goto(server.url);
+    type Peer = { pc: RTCPeerConnection };
+
+    // A browser on this machine's network address (not the media server's 127.0.0.1) offers a
+    // connection; the relay-only page answers through coturn, which must not open the way to it.
+    const offer = await direct.evaluate(async () => {
+      const pc = new RTCPeerConnection();
+      (window as unknown as Peer).pc = pc;
+      pc.createDataChannel('probe');
+      const gathered = new Promise<void>((resolve) =>
+        pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && resolve()),
+      );
+      await pc.setLocalDescription(await pc.createOffer());
+      await gathered;
+      return pc.localDescription!.sdp;
+    });
+    expect(offer).toMatch(/typ host/);
+    const answer = await relayed.evaluate(
+      async ({ sdp, servers }) => {
+        const pc = new RTCPeerConnection({ iceServers: servers });
+        (window as unknown as Peer).pc = pc;
+        const gathered = new Promise<void>((resolve) =>
+          pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && resolve()),
+        );
+        await pc.setRemoteDescription({ type: 'offer', sdp });
+        await pc.setLocalDescription(await pc.createAnswer());
+        await gathered;
+        return pc.localDescription!.sdp;
+      },
+      { sdp: offer, servers: [turnCredentials(settings)] },
+    );
+    expect(answer).toMatch(/typ relay/);
+    await direct.evaluate((sdp) => (window as unknown as Peer).pc.setRemoteDescription({ type: 'answer', sdp }), answer);
+
+    await expect.poll(() => coturn.log(), { timeout: 15_000 }).toMatch(/CREATE_PERMISSION processed, error 403/);
+    expect(await relayed.evaluate(() => (window as unknown as Peer).pc.connectionState)).not.toBe('connected');
   });
 });
