@@ -10,6 +10,7 @@ source scripts/system-packages.sh
 # screenshots, and xmllint (the Atom feeds' validation).
 other_packages=(redis-server chromium ffmpeg fonts-dejavu-core libxml2-utils)
 other_packages+=(nginx)  # the reverse proxy with TLS that tests/multinode/nginx-tls.browser.test.ts runs
+other_packages+=(coturn) # the TURN relay tests/browser/turn-relay.browser.test.ts starts
 read -r -a missing <<<"$(missing_packages "${worker_packages[@]}" "${other_packages[@]}")"
 # Chromium or Redis may come from elsewhere than apt; what is on PATH is good enough.
 if command -v chromium >/dev/null; then missing=("${missing[@]/chromium}"); fi

@@ -15,6 +15,7 @@ import type { CachedRecords } from './record/cache.js';
 import type { Stores } from './stores.js';
 import type { RoomFrames } from './townhall/frames.js';
 import type { TownHallService } from './townhall/service.js';
+import type { TurnSettings } from './townhall/turn.js';
 
 export interface AppOptions {
   allowedOrigins: string[];
@@ -54,6 +55,8 @@ export interface AppOptions {
   timeZone?: string;
   /** Prometheus metrics; off without it. */
   metrics?: MetricsOptions;
+  /** TURN relays handed to browsers with each media transport (docs/operations.md, "Ports and firewalls"); none without it. */
+  turn?: TurnSettings | null;
   /** Where recordings are written and when disk space is too low; without it, recording answers UNAVAILABLE. */
   recording?: {
     dataDir: string;

@@ -339,6 +339,8 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     stage: coordination.stage,
     coordination,
     ...(options.mediaLeaseMs === undefined ? {} : { mediaLeaseMs: options.mediaLeaseMs }),
+    turn: options.turn ?? null,
+    now,
   });
 
   return {

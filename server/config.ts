@@ -6,6 +6,7 @@ import { DEFAULT_SOCKET_CAPS, type SocketCaps } from './core/socket-caps.js';
 import { parseTrustProxy, type TrustProxy } from './http/address.js';
 import { DEFAULT_WRITES_PER_SECOND } from './townhall/frame-tick.js';
 import { isTimeZone } from './accountability/rules.js';
+import { DEFAULT_TURN_TTL_SECONDS, isTurnUrl, type TurnSettings } from './townhall/turn.js';
 
 const bool = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no'])
@@ -75,6 +76,12 @@ const Env = z.object({
   ROUNDTABLE_RECORDING_MIN_FREE_MB: z.coerce.number().int().min(0).max(10_000_000).default(2048),
   ROUNDTABLE_RTC_MIN_PORT: z.coerce.number().int().min(1).max(65535).default(40000),
   ROUNDTABLE_RTC_MAX_PORT: z.coerce.number().int().min(1).max(65535).default(49999),
+  /** TURN relays for residents behind firewalls (docs/operations.md, "Ports and firewalls"): `turn:`/`turns:` URLs, comma-separated. */
+  ROUNDTABLE_TURN_URLS: list.default([]),
+  /** The relays' shared secret (coturn's `static-auth-secret`): browsers get credentials signed with it. */
+  ROUNDTABLE_TURN_SECRET: z.string().min(16).optional(),
+  /** How long a credential handed to a browser may open a relay. */
+  ROUNDTABLE_TURN_TTL_SECONDS: z.coerce.number().int().min(60).max(7 * 86_400).default(DEFAULT_TURN_TTL_SECONDS),
   /** mediasoup worker processes; one per core by default. */
   ROUNDTABLE_MEDIA_WORKERS: z.coerce.number().int().min(1).max(128).optional(),
   /** Viewers one router carries before the audience spills over to another worker. */
@@ -120,6 +127,8 @@ export interface Config {
   timeZone: string;
   logLevel: string;
   smtp: { host: string; port: number; secure: boolean; user: string; password: string; from: string } | null;
+  /** TURN relays handed to browsers with each media transport; null when none is configured. */
+  turn: TurnSettings | null;
   /** Recordings go under `<dataDir>/recordings`; below this much free space they are refused. */
   recording: { minFreeBytes: number };
   media: {
@@ -209,6 +218,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtp: e.SMTP_HOST
       ? { host: e.SMTP_HOST, port: e.SMTP_PORT, secure: e.SMTP_SECURE, user: e.SMTP_USER, password: e.SMTP_PASSWORD, from: e.SMTP_FROM }
       : null,
+    turn: readTurn(e.ROUNDTABLE_TURN_URLS, e.ROUNDTABLE_TURN_SECRET, e.ROUNDTABLE_TURN_TTL_SECONDS),
     media: {
       listenIp: e.ROUNDTABLE_MEDIA_LISTEN_IP,
       announcedIp: e.ROUNDTABLE_MEDIA_ANNOUNCED_IP,
@@ -223,6 +233,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       cacheDir: e.ROUNDTABLE_CACHE ?? path.join(e.XDG_CACHE_HOME ?? path.join(e.HOME ?? os.homedir(), '.cache'), 'roundtable'),
     },
   };
+}
+
+function readTurn(urls: string[], secret: string | undefined, ttlSeconds: number): TurnSettings | null {
+  const wrong = urls.filter((url) => !isTurnUrl(url));
+  if (wrong.length > 0) {
+    throw new Error(
+      `invalid configuration: ROUNDTABLE_TURN_URLS must be turn: or turns: URLs such as turn:turn.example.gov:3478?transport=udp (not ${wrong.join(', ')})`,
+    );
+  }
+  if (urls.length > 0 && secret === undefined) {
+    throw new Error("invalid configuration: ROUNDTABLE_TURN_SECRET is required with ROUNDTABLE_TURN_URLS (the relay's static-auth-secret)");
+  }
+  if (urls.length === 0 && secret !== undefined) {
+    throw new Error('invalid configuration: ROUNDTABLE_TURN_SECRET is set but ROUNDTABLE_TURN_URLS names no relay');
+  }
+  return secret === undefined ? null : { urls, secret, ttlSeconds };
 }
 
 function readTrustProxy(value: string | undefined): TrustProxy {
@@ -242,4 +268,5 @@ export const redacted = (c: Config) => ({
   filterWords: `${c.filterWords.length} words`,
   smtp: c.smtp ? { ...c.smtp, password: c.smtp.password ? '[set]' : '' } : null,
   metrics: c.metrics ? { ...c.metrics, token: c.metrics.token ? '[set]' : null } : null,
+  turn: c.turn ? { ...c.turn, secret: '[set]' } : null,
 });

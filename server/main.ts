@@ -42,6 +42,7 @@ const app = createApp(
     publicUrl: config.publicUrl,
     smtp: config.smtp,
     timeZone: config.timeZone,
+    turn: config.turn,
     recording: { dataDir: config.dataDir, minFreeBytes: config.recording.minFreeBytes },
     ...(config.metrics ? { metrics: { token: config.metrics.token } } : {}),
     secret: resolveSecret(config.secret, config.dataDir),

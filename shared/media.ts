@@ -55,11 +55,24 @@ export interface ProducerInfo {
   paused: boolean;
 }
 
+/** A TURN relay and a time-limited credential for it, as RTCPeerConnection takes it. */
+export interface IceServer {
+  urls: string[];
+  username: string;
+  credential: string;
+}
+
 export interface TransportOptions {
   id: string;
   iceParameters: unknown;
   iceCandidates: unknown[];
   dtlsParameters: unknown;
+  /**
+   * TURN relays to reach the media through when nothing else gets through (a firewall that
+   * allows only web traffic); empty when the server has none. Credentials are fresh for each
+   * transport and stop opening relays after a while (an hour by default).
+   */
+  iceServers: IceServer[];
 }
 
 export interface ConsumerOptions {

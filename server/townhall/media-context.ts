@@ -15,6 +15,7 @@ import { requireJoined } from './access.js';
 import { createMediaNodes, type MediaNodes } from './media-nodes.js';
 import type { TownHallRoom } from './room.js';
 import type { TownHallService } from './service.js';
+import type { TurnSettings } from './turn.js';
 
 export interface MediaDeps extends CommandDeps {
   /** Where the stage and video send their facts, and what closes a connection's media when it leaves. */
@@ -29,6 +30,10 @@ export interface MediaDeps extends CommandDeps {
   coordination: Pick<Coordination, 'mediaHomes' | 'mailbox'>;
   /** How long a media home's lease lasts unrenewed: how soon video moves off a node that died. */
   mediaLeaseMs?: number;
+  /** TURN relays handed to browsers with each transport (none by default). */
+  turn?: TurnSettings | null;
+  /** The clock TURN credentials' expiry is counted from (Date.now by default). */
+  now?: () => number;
   /** Told the stage after every change announced from this node (the recording's timeline). */
   onStage?: (townHallId: string, stage: StageView) => void;
   /** Where bans and timeouts given on this node are announced (the moderation core). */

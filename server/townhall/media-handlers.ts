@@ -19,6 +19,7 @@ import { requireJoined } from './access.js';
 import { createMediaContext, mediaStep, producerInfo, type MediaContext, type MediaDeps } from './media-context.js';
 import { mayPublish, PEER_LIMITS } from './media-rules.js';
 import { bindStageCommands } from './stage-handlers.js';
+import { turnCredentials } from './turn.js';
 
 export type { MediaDeps } from './media-context.js';
 
@@ -84,7 +85,8 @@ export function registerMedia(deps: MediaDeps): { close(): Promise<void> } {
 
 
 function bindMediaCommands(ctx: MediaContext, bind: Bind): void {
-  const { townHalls, moderation } = ctx.deps;
+  const { townHalls, moderation, turn } = ctx.deps;
+  const now = ctx.deps.now ?? Date.now;
   /** This connection's media in the town hall (a peer is one connection, named by its socket id). */
   const owned = (socket: AppSocket, townHallId: string) => ctx.mediaOf(socket, townHallId);
 
@@ -150,6 +152,7 @@ function bindMediaCommands(ctx: MediaContext, bind: Bind): void {
         iceParameters: transport.iceParameters,
         iceCandidates: transport.iceCandidates,
         dtlsParameters: transport.dtlsParameters,
+        iceServers: turn ? [turnCredentials(turn, now())] : [],
       };
     },
   });

@@ -66,17 +66,22 @@ describe('town hall media', () => {
     expect(next.routers[0]!.closed).toBe(false);
   });
 
-  it('opens WebRTC transports on the configured address, announced address and port range', async () => {
+  it('opens WebRTC transports on the configured address, announced address and port range, UDP preferred over TCP', async () => {
     const { service } = await startService({ listenIp: '127.0.0.1', announcedIp: '203.0.113.7', rtcMinPort: 45000, rtcMaxPort: 45099 });
     const media = await service.mediaFor('townhall-a');
 
-    const transport = await media.createTransport('peer-1', 'recv');
-
-    expect(transport.iceCandidates.map((c) => c.protocol).sort()).toEqual(['tcp', 'udp']);
-    for (const candidate of transport.iceCandidates) {
-      expect(candidate.ip).toBe('203.0.113.7');
-      expect(candidate.port).toBeGreaterThanOrEqual(45000);
-      expect(candidate.port).toBeLessThanOrEqual(45099);
+    // Sending (hosts, residents on stage, the interpreter) and receiving alike: a network that
+    // blocks UDP still reaches the TCP candidate, and one that does not uses UDP.
+    for (const direction of ['send', 'recv'] as const) {
+      const transport = await media.createTransport('peer-1', direction);
+      expect(transport.iceCandidates.map((c) => c.protocol).sort()).toEqual(['tcp', 'udp']);
+      const priority = (protocol: string) => transport.iceCandidates.find((c) => c.protocol === protocol)!.priority;
+      expect(priority('udp')).toBeGreaterThan(priority('tcp'));
+      for (const candidate of transport.iceCandidates) {
+        expect(candidate.ip).toBe('203.0.113.7');
+        expect(candidate.port).toBeGreaterThanOrEqual(45000);
+        expect(candidate.port).toBeLessThanOrEqual(45099);
+      }
     }
   });
 

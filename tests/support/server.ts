@@ -61,6 +61,8 @@ export interface TestServerOptions {
   metrics?: AppOptions['metrics'];
   /** Recording (needs `media`): where recordings go and the free-space threshold. */
   recording?: AppOptions['recording'];
+  /** TURN relays handed to browsers with each media transport (none by default). */
+  turn?: AppOptions['turn'];
 }
 
 export interface TestServer {
@@ -101,6 +103,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       integrity: options.integrity ?? { votesPerNetwork: 1e9, identities: { freePerNetwork: 1e9, baseWork: 1 } },
       ...(options.now ? { now: options.now } : {}),
       ...(options.metrics ? { metrics: options.metrics } : {}),
+      ...(options.turn ? { turn: options.turn } : {}),
     },
     { stores: options.wrapStores?.(stores) ?? stores, log: options.log ?? createLogger('silent'), media: media ?? undefined },
   );

@@ -174,6 +174,9 @@ export class MediaLink {
         iceParameters: options.iceParameters as types.IceParameters,
         iceCandidates: options.iceCandidates as types.IceCandidate[],
         dtlsParameters: options.dtlsParameters as types.DtlsParameters,
+        // Relayed candidates rank lowest: they carry the media only when neither mediasoup's UDP nor
+        // its TCP candidates can be reached (a firewall that lets only web traffic through).
+        iceServers: options.iceServers,
       };
       transport = direction === 'recv' ? this.#device.createRecvTransport(params) : this.#device.createSendTransport(params);
     } catch (error) {
