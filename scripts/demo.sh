@@ -43,4 +43,4 @@ export ROUNDTABLE_DEMO=1
 # Keep the terminal to the address and logins; warnings and errors still show.
 export ROUNDTABLE_LOG_LEVEL="${ROUNDTABLE_LOG_LEVEL:-warn}"
 # The same V8 setting as npm start (docs/performance.md: a crowd's garbage is young).
-exec node --min-semi-space-size=64 --max-semi-space-size=64 --import tsx server/main.ts
+exec node --max-semi-space-size=64 --import tsx server/main.ts

@@ -7,6 +7,10 @@ export interface ServerSample {
   cpuMicros: number;
   heapUsed: number;
   rss: number;
+  /** Memory outside the JavaScript heap that V8 knows of (Buffers, ArrayBuffers), for the soak's breakdown. */
+  external: number;
+  /** Resident memory by kind (`/proc/self/smaps_rollup`: anonymous, file-backed), where Linux has it. */
+  anonymous?: number;
   /** Event listeners on one connected socket (Roundtable only): a large part of its heap per attendee. */
   listenersPerSocket?: number;
   /** The frame publisher's figures, from servers that send one frame per tick (not the naive baseline). */

@@ -39,6 +39,8 @@ function soakSummary(n: number, memory: ServerSample[], rows: Row[]): string[] {
   const lines = [
     `Soak at ${n} attendees, ${rows.length} minutes: server heap / RSS after each minute (MB, after a full GC), minute 0 = everyone joined:`,
     `  ${memory.map((s, i) => `${i}: ${mb(s.heapUsed)} / ${mb(s.rss)}`).join(' · ')}`,
+    `  outside the JavaScript heap (MB): external (Buffers) / anonymous resident memory (heap, allocator, sockets):`,
+    `  ${memory.map((s, i) => `${i}: ${mb(s.external)} / ${s.anonymous === undefined ? '—' : mb(s.anonymous)}`).join(' · ')}`,
   ];
   if (memory.length <= WARM_UP_MINUTES + 1) {
     lines.push(`  flat: not judged (needs more than ${WARM_UP_MINUTES} minutes of warm-up)`);

@@ -58,7 +58,7 @@ export async function startSystem(name: SystemName, o: CrowdOptions): Promise<Sy
   // crowd's frames and acknowledgements are short-lived garbage, and V8's default 16 MB semi-space
   // promotes much of it, which the old generation's collector then pays for. BENCH_SERVER_FLAGS
   // adds flags for an experiment.
-  const nodeFlags = ['--expose-gc', '--min-semi-space-size=64', '--max-semi-space-size=64', ...(process.env.BENCH_SERVER_FLAGS?.split(' ').filter(Boolean) ?? [])];
+  const nodeFlags = ['--expose-gc', '--max-semi-space-size=64', ...(process.env.BENCH_SERVER_FLAGS?.split(' ').filter(Boolean) ?? [])];
   if (o.cpuProf && roundtable) {
     mkdirSync(o.cpuProf, { recursive: true });
     nodeFlags.push('--cpu-prof', `--cpu-prof-dir=${path.resolve(o.cpuProf)}`);
