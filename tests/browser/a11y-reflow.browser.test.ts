@@ -15,6 +15,18 @@ describe('reflow and text size on the main pages', () => {
     await scene?.close();
   });
 
+  it('sees a page wider than the window, a box that cuts off its text, and text set in px (the checks can fail)', async () => {
+    const page = await scene.open('resident', { viewport: { width: 320, height: 640 } });
+    await probe(page, (p) => p.snapshot('text-100'));
+    await page.evaluate(() => document.querySelector('main')!.insertAdjacentHTML('beforeend', '<div data-testid="wide" style="width: 900px">wide</div>'));
+    await page.addStyleTag({ content: '.card { max-height: 3rem; overflow: hidden; } h2 { font-size: 20px !important; }' });
+    await page.evaluate(() => document.documentElement.style.setProperty('font-size', '200%', 'important'));
+    expect((await probe(page, (p) => p.horizontalOverflow())).join('\n')).toMatch(/page scrolls sideways[\s\S]*div\[wide\]/);
+    expect((await probe(page, (p) => p.clippedContent())).join('\n')).toMatch(/card.*cuts off its content below/);
+    expect((await probe(page, (p) => p.textNotScaled('text-100', 2))).join('\n')).toMatch(/h2.*text grew from [\d.]+ to 20 px only/);
+    await page.context().close();
+  });
+
   describe.each(A11Y_PAGES)('the %s page', (name) => {
     it('fits 320 CSS px with nothing scrolling sideways, cut off or overlapping', async () => {
       const page = await scene.open(name, { viewport: { width: 320, height: 640 } });

@@ -15,6 +15,19 @@ describe('target size on the main pages', () => {
     await scene?.close();
   });
 
+  it('sees two 12 px buttons side by side, and not one standing alone (the check can fail)', async () => {
+    const page = await scene.open('resident');
+    const tiny = (id: string) => `<button type="button" data-testid="${id}" style="width: 12px; height: 12px; padding: 0; border: 1px solid">x</button>`;
+    await page.evaluate(
+      (html) => document.querySelector('main')!.insertAdjacentHTML('afterbegin', html),
+      `<p>${tiny('tiny-a')}${tiny('tiny-b')}</p><p style="margin: 3rem">${tiny('alone')}</p>`,
+    );
+    const found = (await probe(page, (p) => p.smallTargets())).join('\n');
+    expect(found).toMatch(/button\[tiny-a\] "x" is 12×12 px and within 12 px of button\[tiny-b\]/);
+    expect(found).not.toMatch(/alone/);
+    await page.context().close();
+  });
+
   describe.each(A11Y_PAGES)('the %s page', (name) => {
     it.each([
       ['a desktop window', 1280, 900],

@@ -32,6 +32,8 @@ export interface Probe {
   /** Puts focus back at the top of the page (nothing focused) and forgets the walk so far. */
   focusTop(): void;
   focusStop(forcedColors: boolean): FocusStop | null;
+  /** The last element in the page that Tab should reach. */
+  lastTabbable(): string | null;
   smallTargets(): string[];
   motion(): string[];
   forcedColorProblems(key: string): string[];
@@ -405,7 +407,7 @@ export function installProbe(): void {
       const r = el.getBoundingClientRect();
       if (r.width < 3 || r.height < 3) continue;
       const was = before.get(el);
-      if (!was || transparent(was.backgroundColor)) continue;
+      if (!was?.backgroundColor || transparent(was.backgroundColor)) continue;
       const wasBehind = backdrop(el, (a) => before.get(a)?.backgroundColor ?? 'rgba(0, 0, 0, 0)');
       if (was.backgroundColor === wasBehind) continue;
       const s = style(el);
@@ -434,6 +436,11 @@ export function installProbe(): void {
       visited = new WeakSet();
     },
     focusStop,
+    lastTabbable() {
+      const all = interactive().filter((el) => (el as HTMLElement).tabIndex >= 0 && !(el as HTMLElement).matches(':disabled') && !hidden(el));
+      const last = all.at(-1);
+      return last ? describe(last) : null;
+    },
     smallTargets,
     motion,
     forcedColorProblems,

@@ -158,12 +158,19 @@ export async function tabThrough(page: Page, forcedColors = false): Promise<{ co
     p.snapshot('unfocused');
   });
   const problems: string[] = [];
+  const last = await probe(page, (p) => p.lastTabbable());
   let count = 0;
   let repeats = 0;
+  let previous: string | null = null;
   for (let step = 0; step < 800; step++) {
     await page.keyboard.press('Tab');
     const stop: FocusStop | null = await probe(page, (p, forced: boolean) => p.focusStop(forced), forcedColors);
-    if (!stop || stop.again) return { count, problems };
+    if (!stop || stop.again) {
+      // Focus left the page (or came round) early: something stopped Tab short of the end.
+      if (previous !== last) problems.push(`Tab left the page after ${previous ?? 'nothing'}, before reaching ${last}`);
+      return { count, problems };
+    }
+    previous = stop.name;
     if (stop.same) {
       // A media element's own controls take several Tabs; anything else that keeps focus traps it.
       if (!stop.native || ++repeats > 20) return { count, problems: [...problems, `${stop.name}: focus cannot leave it with Tab`] };
