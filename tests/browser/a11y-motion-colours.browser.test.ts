@@ -39,4 +39,16 @@ describe('reduced motion and forced colours on the main pages', () => {
       await page.context().close();
     }, 90_000);
   });
+
+  // Last: it takes an item in the shared queue.
+  it("shows the moderator's chosen queue item in the reader's highlight colours in forced colours", async () => {
+    const page = await scene.open('moderator');
+    await page.getByTestId('queue-item').first().click();
+    await page.locator('[data-testid="queue-item"][aria-current="true"]').waitFor();
+    await probe(page, (p) => p.snapshot('ordinary-colours'));
+    await page.emulateMedia({ forcedColors: 'active' });
+    await settle(page);
+    expect(await probe(page, (p) => p.forcedColorProblems('ordinary-colours'))).toEqual([]);
+    await page.context().close();
+  });
 });
