@@ -159,6 +159,16 @@ describe('town hall video in the browser', () => {
     }
     await expect.poll(() => bob.getByTestId('media-announcer').textContent()).toContain('The officers are live.');
 
+    // A viewer silences the town hall on the page, not only with the system volume (WCAG 1.4.2), and brings it back.
+    const muteSound = bob.getByRole('button', { name: 'Mute the sound' });
+    const allMuted = () => bob.getByTestId('remote-audio').evaluateAll((all) => all.every((a) => (a as HTMLAudioElement).muted));
+    await muteSound.click();
+    expect(await muteSound.getAttribute('aria-pressed')).toBe('true');
+    expect(await allMuted()).toBe(true);
+    await muteSound.click();
+    expect(await muteSound.getAttribute('aria-pressed')).toBe('false');
+    expect(await bob.getByTestId('remote-audio').evaluateAll((all) => all.some((a) => (a as HTMLAudioElement).muted))).toBe(false);
+
     // Each viewer receives the simulcast layer that fits the tile it shows: 640 wide for a tile
     // under 800 px, 320 under 400 px, and more again once the tile grows (the top layer depends
     // on how much the officer's loaded machine can encode, so only "more than the smallest").
