@@ -91,9 +91,11 @@ export function createRecordingService(options: RecordingServiceOptions): Record
     if (found === undefined) throw new CommandError(ErrorCode.CONFLICT, 'This town hall is not being recorded.');
     sessions.delete(townHallId);
     changed(townHallId);
+    // The recording ends now, as its timeline says; finishing the files takes a moment more.
+    const stoppedAt = now();
     await found.session.stop();
     options.log.info({ townHall: townHallId, recording: found.session.recordingId }, 'recording stopped');
-    const info: RecordingInfo = { id: found.session.recordingId, townHallId, startedAt: found.session.startedAt, stoppedAt: now() };
+    const info: RecordingInfo = { id: found.session.recordingId, townHallId, startedAt: found.session.startedAt, stoppedAt };
     for (const listener of stoppedListeners) listener(info);
     return NOT_RECORDING;
   };

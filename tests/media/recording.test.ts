@@ -80,7 +80,7 @@ describe('recording a town hall', () => {
     expect(stats!.pliCount).toBeGreaterThan(0);
 
     const timeline = await timelineOf(current.dir);
-    expect(timeline.map((entry) => entry.type)).toEqual([
+    expect(timeline.filter((entry) => entry.type !== 'track-media-started').map((entry) => entry.type)).toEqual([
       'recording-started',
       'track-started',
       'track-started',
@@ -88,6 +88,16 @@ describe('recording a town hall', () => {
       'track-stopped',
       'recording-stopped',
     ]);
+    // Where each file begins is on the timeline once, after its track started (less what a
+    // held-up first packet moves it back) and well before the recording stopped.
+    const stoppedAt = timeline.at(-1)!.at;
+    const starts = timeline.filter((entry) => entry.type === 'track-media-started');
+    expect(starts.map((entry) => ('file' in entry ? entry.file : null)).sort()).toEqual(['001-camera-video.mkv', '002-microphone-audio.mkv']);
+    for (const entry of starts) {
+      const started = timeline.find((e) => e.type === 'track-started' && 'file' in entry && e.file === entry.file)!;
+      expect(entry.at).toBeGreaterThan(started.at - 500);
+      expect(entry.at).toBeLessThan(stoppedAt - 3000);
+    }
     expect(timeline.filter((e) => e.type === 'track-started')).toContainEqual(
       expect.objectContaining({ file: '001-camera-video.mkv', kind: 'video', source: 'camera', participant: { userId: 'user-peer-1', staff: true } }),
     );
