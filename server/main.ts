@@ -32,7 +32,7 @@ const app = createApp(
     publicUrl: config.publicUrl,
     smtp: config.smtp,
     timeZone: config.timeZone,
-    recording: { dataDir: config.dataDir, minFreeBytes: config.recording.minFreeBytes },
+    recording: { dataDir: config.dataDir, minFreeBytes: config.recording.minFreeBytes, compose: config.recording.compose },
     ...(config.metrics ? { metrics: { token: config.metrics.token } } : {}),
     secret: resolveSecret(config.secret, config.dataDir),
   },
