@@ -88,8 +88,8 @@ export type TimelineEvent =
   | { type: 'interpreter'; participant: TimelineParticipant | null }
   /** A question became "answering now" (a chapter of the archive); null when none is any more. */
   | { type: 'answering'; questionId: Id | null }
-  /** A caption line as it was shown live. */
-  | { type: 'caption'; lineId: Id; text: string };
+  /** A caption line as it was shown live; `lang` when the captioner said its language (absent in older timelines). */
+  | { type: 'caption'; lineId: Id; text: string; lang?: string };
 
 export type TimelineEntryType = TimelineEvent['type'];
 
@@ -152,6 +152,8 @@ export interface CaptionCue {
   startMs: number;
   endMs: number;
   text: string;
+  /** Its language (a BCP 47 tag), null when unknown: each language is a captions track of its own. */
+  lang: string | null;
 }
 
 /**

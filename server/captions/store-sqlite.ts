@@ -10,6 +10,7 @@ interface CaptionRow {
   author_role: StaffRole | null;
   text: string;
   at: number;
+  lang: string | null;
 }
 
 const fromRow = (r: CaptionRow): CaptionRecord => ({
@@ -19,6 +20,7 @@ const fromRow = (r: CaptionRow): CaptionRecord => ({
   authorRole: r.author_role,
   text: r.text,
   at: r.at,
+  lang: r.lang,
 });
 
 export function createSqliteCaptionStore(db: Database): CaptionStore {
@@ -37,14 +39,16 @@ export function createSqliteCaptionStore(db: Database): CaptionStore {
   // Added with the staff badge; lines typed before it have none (null).
   const columns = db.prepare<[], string>("SELECT name FROM pragma_table_info('caption_lines')").pluck().all();
   if (!columns.includes('author_role')) db.exec('ALTER TABLE caption_lines ADD COLUMN author_role TEXT');
+  // Added with the caption language; lines typed before it have none (null).
+  if (!columns.includes('lang')) db.exec('ALTER TABLE caption_lines ADD COLUMN lang TEXT');
   const insert = db.prepare<[CaptionRow], void>(
-    'INSERT INTO caption_lines (id, town_hall_id, author_id, author_role, text, at) VALUES (@id, @town_hall_id, @author_id, @author_role, @text, @at)',
+    'INSERT INTO caption_lines (id, town_hall_id, author_id, author_role, text, at, lang) VALUES (@id, @town_hall_id, @author_id, @author_role, @text, @at, @lang)',
   );
   const recent = db.prepare<[string, number], CaptionRow>(
-    'SELECT id, town_hall_id, author_id, author_role, text, at FROM caption_lines WHERE town_hall_id = ? ORDER BY seq DESC LIMIT ?',
+    'SELECT id, town_hall_id, author_id, author_role, text, at, lang FROM caption_lines WHERE town_hall_id = ? ORDER BY seq DESC LIMIT ?',
   );
   const all = db.prepare<[string], CaptionRow>(
-    'SELECT id, town_hall_id, author_id, author_role, text, at FROM caption_lines WHERE town_hall_id = ? ORDER BY seq',
+    'SELECT id, town_hall_id, author_id, author_role, text, at, lang FROM caption_lines WHERE town_hall_id = ? ORDER BY seq',
   );
   return {
     async add(input: NewCaption) {
@@ -56,6 +60,7 @@ export function createSqliteCaptionStore(db: Database): CaptionStore {
         author_role: record.authorRole,
         text: record.text,
         at: record.at,
+        lang: record.lang,
       });
       return record;
     },

@@ -179,8 +179,8 @@ export function createRecordingService(options: RecordingServiceOptions): Record
       const session = sessions.get(townHallId)?.session;
       if (session === undefined) return;
       if (event === 'captions:line-added') {
-        const { line } = payload as { line: { id: Id; text: string } };
-        session.caption(line.id, line.text);
+        const { line } = payload as { line: { id: Id; text: string; lang?: string | null } };
+        session.caption(line.id, line.text, line.lang ?? null);
       } else if (event === 'qa:question-changed') {
         const { question } = payload as { question: { id: Id; answerState: string } };
         if (question.answerState === 'answering') session.answering(question.id);

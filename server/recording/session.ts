@@ -173,8 +173,8 @@ export class RecordingSession {
     return this.#answering === questionId;
   }
 
-  caption(lineId: Id, text: string): void {
-    if (!this.stopped) this.timeline.add({ type: 'caption', lineId, text });
+  caption(lineId: Id, text: string, lang: string | null = null): void {
+    if (!this.stopped) this.timeline.add({ type: 'caption', lineId, text, ...(lang === null ? {} : { lang }) });
   }
 
   /**

@@ -165,6 +165,7 @@ describe('recording a town hall', () => {
     recording.stageChanged('townhall-timeline', { speakers: [onStage], handCount: 0, interpreter });
     recording.fact('townhall-timeline', 'qa:question-changed', { question: { id: 'question-1', answerState: 'answering' } });
     recording.fact('townhall-timeline', 'captions:line-added', { line: { id: 'line-1', text: 'Welcome, everyone.' } });
+    recording.fact('townhall-timeline', 'captions:line-added', { line: { id: 'line-2', text: 'Bienvenidos.', lang: 'es' } });
     recording.fact('townhall-timeline', 'qa:question-changed', { question: { id: 'question-1', answerState: 'answered' } });
     recording.stageChanged('townhall-timeline', { speakers: [], handCount: 0, interpreter });
     recording.stageChanged('townhall-timeline', { speakers: [], handCount: 0, interpreter: null });
@@ -185,6 +186,8 @@ describe('recording a town hall', () => {
     ]);
     expect(timeline.filter((e) => e.type === 'answering').map((e) => ('questionId' in e ? e.questionId : undefined))).toEqual(['question-1', null]);
     expect(timeline).toContainEqual(expect.objectContaining({ type: 'caption', lineId: 'line-1', text: 'Welcome, everyone.' }));
+    expect(timeline.find((e) => e.type === 'caption' && e.lineId === 'line-1')).not.toHaveProperty('lang');
+    expect(timeline).toContainEqual(expect.objectContaining({ type: 'caption', lineId: 'line-2', text: 'Bienvenidos.', lang: 'es' }));
     expect(timeline.filter((e) => e.type === 'active-speaker').map((e) => ('participant' in e ? e.participant : undefined))).toEqual([
       { userId: 'user-peer-1', staff: true },
       null,

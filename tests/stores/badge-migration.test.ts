@@ -37,7 +37,7 @@ it('reads questions, chat and captions that a SQLite file holds from before the 
       ['from a guest', null],
       ['from the officer', 'officer'],
     ]);
-    expect((await stores.captions.all('th-old-0000001')).map((l) => l.authorRole)).toEqual([null]);
+    expect((await stores.captions.all('th-old-0000001')).map((l) => [l.authorRole, l.lang])).toEqual([[null, null]]);
 
     const line = await stores.captions.add({ townHallId: 'th-old-0000001', authorId: 'captioner-01', authorRole: 'captioner', text: 'Next' });
     expect((await stores.captions.all('th-old-0000001')).at(-1)).toEqual(line);
@@ -76,7 +76,7 @@ it('reads chat messages and caption lines that Redis holds from before the staff
     expect(await stores.chat.get(fromOfficer.id)).toMatchObject({ authorRole: 'officer' });
     expect(await stores.chat.get(fromGuest.id)).toMatchObject({ authorRole: null });
     expect(await stores.captions.all('th-old-0000002')).toEqual([
-      { id: 'old-caption-002', townHallId: 'th-old-0000002', authorId: 'captioner-01', authorRole: null, text: 'Welcome', at: 8 },
+      { id: 'old-caption-002', townHallId: 'th-old-0000002', authorId: 'captioner-01', authorRole: null, text: 'Welcome', at: 8, lang: null },
     ]);
   } finally {
     await stores.close();
