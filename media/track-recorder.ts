@@ -1,11 +1,15 @@
 // One track recorded to one file: a PlainTransport on the town hall's main router sends the
 // producer's RTP to an FFmpeg process on this machine, which copies it into Matroska without
 // re-encoding. Matroska is written cluster by cluster, so a file cut short (FFmpeg or the whole
-// node killed) still plays up to its last complete cluster.
+// node killed) still plays up to its last complete cluster. Nothing is sent until FFmpeg
+// listens, so the first packet sent is the file's first, and where it belongs in time is
+// known (first-packet.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';
 import { stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { types as ms } from 'mediasoup';
+import { untilUdpPortBound, watchMediaStart, type MediaStart } from './first-packet.js';
 import type { MediaLogger } from './logger.js';
 
 export interface TrackRecorderOptions {
@@ -28,6 +32,8 @@ const KEYFRAME_TRIES = 20;
 const STOP_GRACE_MS = 5000;
 /** Clusters of at most one second, so a kill loses at most about a second of the track. */
 const CLUSTER_MS = 1000;
+/** How long FFmpeg may take to listen before the RTP is sent anyway (its file then starts late, but it starts). */
+const LISTEN_TIMEOUT_MS = 20_000;
 
 export class TrackRecorder {
   readonly file: string;
@@ -38,6 +44,7 @@ export class TrackRecorder {
   readonly #ffmpeg: ChildProcess;
   readonly #exited: Promise<number | null>;
   readonly #logger: MediaLogger;
+  readonly #mediaStart: MediaStart;
   #keyframes: NodeJS.Timeout | undefined;
   #stopping: Promise<void> | undefined;
 
@@ -48,6 +55,7 @@ export class TrackRecorder {
     consumer: ms.Consumer;
     ffmpeg: ChildProcess;
     logger: MediaLogger;
+    mediaStart: MediaStart;
   }) {
     this.file = parts.file;
     this.producerId = parts.producer.id;
@@ -56,6 +64,7 @@ export class TrackRecorder {
     this.#consumer = parts.consumer;
     this.#ffmpeg = parts.ffmpeg;
     this.#logger = parts.logger;
+    this.#mediaStart = parts.mediaStart;
     this.#exited = new Promise((resolve) => {
       if (parts.ffmpeg.exitCode !== null) resolve(parts.ffmpeg.exitCode);
       else parts.ffmpeg.once('exit', (code) => resolve(code));
@@ -83,17 +92,29 @@ export class TrackRecorder {
         ffmpeg!.once('error', reject);
       });
       await started;
-      const recorder = new TrackRecorder({ file, producer, transport, consumer, ffmpeg, logger });
+      const mediaStart = await watchMediaStart(consumer);
+      const recorder = new TrackRecorder({ file, producer, transport, consumer, ffmpeg, logger, mediaStart });
       recorder.#watch();
       // The track ends with its producer (a camera turned off) or with the router.
       consumer.once('producerclose', () => void recorder.stop());
       consumer.once('transportclose', () => void recorder.stop());
       await transport.connect({ ip: '127.0.0.1', port, rtcpPort: port + 1 });
+      // Packets sent before FFmpeg listens are lost, and then its file would begin at some
+      // later packet than the first one traced: wait for its socket.
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, LISTEN_TIMEOUT_MS)));
+      const listening = await untilUdpPortBound(port, Promise.race([recorder.#exited, timeout]));
+      clearTimeout(timer);
+      if (listening === false && ffmpeg.exitCode === null) logger.warn({ file: path.basename(file) }, 'track recorder: FFmpeg not seen listening; its file may start late');
       await consumer.resume();
       recorder.#askForKeyframes();
       return recorder;
     } catch (error) {
-      if (ffmpeg?.pid !== undefined) process.kill(-ffmpeg.pid, 'SIGKILL');
+      try {
+        if (ffmpeg?.pid !== undefined) process.kill(-ffmpeg.pid, 'SIGKILL');
+      } catch {
+        // It has exited already.
+      }
       transport.close();
       throw error;
     }
@@ -102,6 +123,15 @@ export class TrackRecorder {
   /** The process id of the shell that runs FFmpeg (FFmpeg is its child). */
   get pid(): number | undefined {
     return this.#ffmpeg.pid;
+  }
+
+  /**
+   * Where the file's first packet belongs on the wall clock (ms since the epoch), by the
+   * publisher's clock (first-packet.ts): where the file goes on the recording's time line.
+   * Known a few seconds into the track, or when it stops; null if it stopped before any packet.
+   */
+  get mediaStartedAt(): Promise<number | null> {
+    return this.#mediaStart.at;
   }
 
   /** Resolves with FFmpeg's exit code once it has exited. */
@@ -116,6 +146,7 @@ export class TrackRecorder {
   stop(): Promise<void> {
     this.#stopping ??= (async () => {
       clearInterval(this.#keyframes);
+      this.#mediaStart.cancel();
       if (this.#ffmpeg.exitCode === null && this.#ffmpeg.signalCode === null) {
         // Closing the watchdog's stdin is what makes it stop FFmpeg (see WATCHDOG).
         this.#ffmpeg.stdin?.end();
@@ -143,6 +174,7 @@ export class TrackRecorder {
     });
     this.#ffmpeg.once('exit', (code, signal) => {
       clearInterval(this.#keyframes);
+      this.#mediaStart.cancel();
       if (this.#stopping === undefined) {
         // Only the codec side of FFmpeg's complaint: its text names files, never people.
         this.#logger.warn({ code, signal, detail: errors.trim().split('\n').at(-1) ?? '' }, 'track recorder exited early');

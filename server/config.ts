@@ -74,6 +74,12 @@ const Env = z.object({
   ROUNDTABLE_MEDIA_LEASE_MS: z.coerce.number().int().min(300).max(300_000).default(10_000),
   /** Free disk space (MB) under the data folder below which recording is refused. */
   ROUNDTABLE_RECORDING_MIN_FREE_MB: z.coerce.number().int().min(0).max(10_000_000).default(2048),
+  /**
+   * Whether this node composes each stopped recording into its archival video (on by default).
+   * Off: recordings keep only their raw tracks and wait; turned on again, the waiting ones are
+   * composed at the next start.
+   */
+  ROUNDTABLE_RECORDING_COMPOSE: z.enum(['on', 'off']).default('on'),
   ROUNDTABLE_RTC_MIN_PORT: z.coerce.number().int().min(1).max(65535).default(40000),
   ROUNDTABLE_RTC_MAX_PORT: z.coerce.number().int().min(1).max(65535).default(49999),
   /** TURN relays for residents behind firewalls (docs/operations.md, "Ports and firewalls"): `turn:`/`turns:` URLs, comma-separated. */
@@ -129,8 +135,11 @@ export interface Config {
   smtp: { host: string; port: number; secure: boolean; user: string; password: string; from: string } | null;
   /** TURN relays handed to browsers with each media transport; null when none is configured. */
   turn: TurnSettings | null;
-  /** Recordings go under `<dataDir>/recordings`; below this much free space they are refused. */
-  recording: { minFreeBytes: number };
+  /**
+   * Recordings go under `<dataDir>/recordings`; below this much free space they are refused.
+   * `compose`: each stopped recording is composed into its archival video on this node.
+   */
+  recording: { minFreeBytes: number; compose: boolean };
   media: {
     listenIp: string;
     announcedIp: string | undefined;
@@ -180,7 +189,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     allowedOrigins: [origin, ...(origin.includes('localhost') ? [origin.replace('localhost', '127.0.0.1')] : []), ...e.ROUNDTABLE_ALLOWED_ORIGINS],
     allowLoopbackOrigins: !e.ROUNDTABLE_PUBLIC_URL,
     dataDir: path.resolve(e.ROUNDTABLE_DATA_DIR),
-    recording: { minFreeBytes: e.ROUNDTABLE_RECORDING_MIN_FREE_MB * 1024 * 1024 },
+    recording: { minFreeBytes: e.ROUNDTABLE_RECORDING_MIN_FREE_MB * 1024 * 1024, compose: e.ROUNDTABLE_RECORDING_COMPOSE === 'on' },
     redisUrl: e.REDIS_URL ?? null,
     secret: e.ROUNDTABLE_SECRET ?? null,
     secureCookies: e.ROUNDTABLE_SECURE_COOKIES ?? publicUrl.startsWith('https:'),

@@ -43,7 +43,7 @@ const app = createApp(
     smtp: config.smtp,
     timeZone: config.timeZone,
     turn: config.turn,
-    recording: { dataDir: config.dataDir, minFreeBytes: config.recording.minFreeBytes },
+    recording: { dataDir: config.dataDir, minFreeBytes: config.recording.minFreeBytes, compose: config.recording.compose },
     ...(config.metrics ? { metrics: { token: config.metrics.token } } : {}),
     secret: resolveSecret(config.secret, config.dataDir),
   },

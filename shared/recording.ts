@@ -46,7 +46,11 @@ export type TimelineEntry = { at: number; offsetMs: number } & TimelineEvent;
 export type TimelineEvent =
   /** The recording began: the first line of every timeline. */
   | { type: 'recording-started'; recordingId: Id; townHallId: Id }
-  /** The recording ended (missing after a crash: the last entry's time is then the end). */
+  /**
+   * The recording ended (missing after a crash: the last entry's time is then the end). Its time
+   * is the moment the host stopped it; the recorders' files are finished after that, so the
+   * track-stopped entries of that stop may come later, and the archive ends here.
+   */
   | { type: 'recording-stopped'; recordingId: Id }
   /**
    * A track's file began. `file` is relative to the recording's directory; a track that stops
@@ -61,6 +65,14 @@ export type TimelineEvent =
       participant: TimelineParticipant;
     }
   | { type: 'track-stopped'; trackId: string; file: string }
+  /**
+   * Where a track-started entry's file begins: its first frame belongs at this entry's time,
+   * which may be seconds after the track started (FFmpeg starting up, a video waiting for a
+   * keyframe). Measured from the packets sent to the recorder by the publisher's clock
+   * (media/first-packet.ts) and written a few seconds into the track, so after other entries.
+   * Timelines written before it existed lack it; their tracks are placed at their track-started entry.
+   */
+  | { type: 'track-media-started'; trackId: string; file: string }
   /** A resident came on stage or went back (hosts publish without being "on stage"). */
   | { type: 'stage-on'; participant: TimelineParticipant }
   | { type: 'stage-off'; participant: TimelineParticipant }
@@ -76,8 +88,8 @@ export type TimelineEvent =
   | { type: 'interpreter'; participant: TimelineParticipant | null }
   /** A question became "answering now" (a chapter of the archive); null when none is any more. */
   | { type: 'answering'; questionId: Id | null }
-  /** A caption line as it was shown live. */
-  | { type: 'caption'; lineId: Id; text: string };
+  /** A caption line as it was shown live; `lang` when the captioner said its language (absent in older timelines). */
+  | { type: 'caption'; lineId: Id; text: string; lang?: string };
 
 export type TimelineEntryType = TimelineEvent['type'];
 
@@ -140,6 +152,8 @@ export interface CaptionCue {
   startMs: number;
   endMs: number;
   text: string;
+  /** Its language (a BCP 47 tag), null when unknown: each language is a captions track of its own. */
+  lang: string | null;
 }
 
 /**

@@ -16,7 +16,7 @@ export const RATES = {
 /** Roles that may caption at all; officers and admins must also host this town hall (admins always do). */
 const mayCaption = (role: Role): boolean => role === 'captioner' || role === 'officer' || role === 'admin';
 
-const lineOf = ({ id, townHallId, text, at, authorRole }: CaptionRecord): CaptionLine => ({ id, townHallId, text, at, authorRole });
+const lineOf = ({ id, townHallId, text, at, authorRole, lang }: CaptionRecord): CaptionLine => ({ id, townHallId, text, at, authorRole, lang });
 
 export interface CaptionDeps extends CommandDeps {
   /** Where captions add their part to a join and send their lines. */
@@ -49,13 +49,13 @@ export function registerCaptions(deps: CaptionDeps): CaptionService {
     townHall: (input) => input.townHallId,
 
     limit: RATES.send,
-    async run({ user }, { townHallId, text }) {
+    async run({ user }, { townHallId, text, lang }) {
       const townHall = await townHalls.requireNotEnded(townHallId);
       if (user.role !== 'captioner' && !townHalls.isHost(townHall, user)) {
         throw new CommandError(ErrorCode.FORBIDDEN, 'Only captioners and this town hall\'s hosts caption it.');
       }
       if (townHall.status !== 'live') throw new CommandError(ErrorCode.CONFLICT, 'Captions start when the town hall goes live.');
-      const line = lineOf(await captions.add({ townHallId, authorId: user.id, authorRole: badgeOf(user.role), text }));
+      const line = lineOf(await captions.add({ townHallId, authorId: user.id, authorRole: badgeOf(user.role), text, lang: lang ?? null }));
       room.publish(townHallId, 'captions:line-added', { line });
       return line;
     },

@@ -9,4 +9,5 @@ export const newCaptionRecord = (c: NewCaption): CaptionRecord => ({
   authorRole: c.authorRole,
   text: c.text,
   at: Date.now(),
+  lang: c.lang ?? null,
 });

@@ -6,9 +6,9 @@ import { newCaptionRecord } from './store-records.js';
 const linesOf = (townHallId: string) => rkey('townhall', townHallId, 'captions');
 
 const parse = (raw: string): CaptionRecord => {
-  const { id, townHallId, authorId, authorRole, text, at } = JSON.parse(raw) as Partial<CaptionRecord>;
-  // Lines written before the role was kept have none.
-  return { id: id!, townHallId: townHallId!, authorId: authorId!, authorRole: authorRole ?? null, text: text!, at: at! };
+  const { id, townHallId, authorId, authorRole, text, at, lang } = JSON.parse(raw) as Partial<CaptionRecord>;
+  // Lines written before the role or the language was kept have none.
+  return { id: id!, townHallId: townHallId!, authorId: authorId!, authorRole: authorRole ?? null, text: text!, at: at!, lang: lang ?? null };
 };
 
 export function createRedisCaptionStore(redis: RedisClient): CaptionStore {

@@ -11,6 +11,7 @@ interface CaptionRow {
   author_role: StaffRole | null;
   text: string;
   at: number;
+  lang: string | null;
 }
 
 const fromRow = (r: CaptionRow): CaptionRecord => ({
@@ -20,6 +21,7 @@ const fromRow = (r: CaptionRow): CaptionRecord => ({
   authorRole: r.author_role,
   text: r.text,
   at: r.at,
+  lang: r.lang,
 });
 
 /** The tables of this store, step by step; see server/storage/migrations.ts. */
@@ -47,6 +49,11 @@ export const captionSchema: SqliteSchema = {
       why: "the captioner's staff badge",
       run: (db) => void addColumn(db, 'caption_lines', 'author_role', 'TEXT'),
     },
+    {
+      // Lines typed before the caption language have none.
+      why: "the caption line's language",
+      run: (db) => void addColumn(db, 'caption_lines', 'lang', 'TEXT'),
+    },
   ],
 };
 
@@ -54,13 +61,13 @@ export function createSqliteCaptionStore(db: Database): CaptionStore {
   migrateSqlite(db, [captionSchema]);
 
   const insert = db.prepare<[CaptionRow], void>(
-    'INSERT INTO caption_lines (id, town_hall_id, author_id, author_role, text, at) VALUES (@id, @town_hall_id, @author_id, @author_role, @text, @at)',
+    'INSERT INTO caption_lines (id, town_hall_id, author_id, author_role, text, at, lang) VALUES (@id, @town_hall_id, @author_id, @author_role, @text, @at, @lang)',
   );
   const recent = db.prepare<[string, number], CaptionRow>(
-    'SELECT id, town_hall_id, author_id, author_role, text, at FROM caption_lines WHERE town_hall_id = ? ORDER BY seq DESC LIMIT ?',
+    'SELECT id, town_hall_id, author_id, author_role, text, at, lang FROM caption_lines WHERE town_hall_id = ? ORDER BY seq DESC LIMIT ?',
   );
   const all = db.prepare<[string], CaptionRow>(
-    'SELECT id, town_hall_id, author_id, author_role, text, at FROM caption_lines WHERE town_hall_id = ? ORDER BY seq',
+    'SELECT id, town_hall_id, author_id, author_role, text, at, lang FROM caption_lines WHERE town_hall_id = ? ORDER BY seq',
   );
   return {
     async add(input: NewCaption) {
@@ -72,6 +79,7 @@ export function createSqliteCaptionStore(db: Database): CaptionStore {
         author_role: record.authorRole,
         text: record.text,
         at: record.at,
+        lang: record.lang,
       });
       return record;
     },

@@ -10,9 +10,11 @@ export interface CaptionRecord {
   authorRole: StaffRole | null;
   text: string;
   at: number;
+  /** The language the captioner typed it in (a BCP 47 tag); null when they did not say, and on lines typed before it was kept. */
+  lang: string | null;
 }
 
-export type NewCaption = Pick<CaptionRecord, 'townHallId' | 'authorId' | 'authorRole' | 'text'>;
+export type NewCaption = Pick<CaptionRecord, 'townHallId' | 'authorId' | 'authorRole' | 'text'> & { lang?: string | null };
 
 /**
  * Caption lines of town halls, append-only.

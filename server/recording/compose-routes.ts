@@ -35,7 +35,8 @@ export function archiveRoutes(deps: ArchiveRouteDeps): Router {
       titles.set(townHallId, (await deps.townHalls.get(townHallId).catch(() => null))?.title ?? null);
     }
     const archives: ArchiveOverview[] = rows.map((row) => ({ ...row, title: titles.get(row.townHallId) ?? null }));
-    res.json({ archives });
+    // `composing`: whether this node composes at all (ROUNDTABLE_RECORDING_COMPOSE), so a waiting archive is explained.
+    res.json({ archives, composing: deps.composer !== null });
   });
 
   router.post('/admin/archives/:townHallId/:recordingId/retry', async (req, res) => {

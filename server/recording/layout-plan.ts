@@ -62,13 +62,22 @@ export interface LayoutPlan {
   chapters: LayoutChapter[];
 }
 
-/** The tracks a timeline's own `track-started`/`track-stopped` entries describe. */
+/**
+ * The tracks a timeline's own `track-started`/`track-stopped` entries describe, each starting
+ * where its file's first packet was (`track-media-started`) when the timeline says so: the
+ * file starts there, often seconds after the track did, and placing it earlier would put the
+ * picture ahead of the voice.
+ */
 export function tracksFromTimeline(timeline: readonly TimelineEntry[]): RecordedTrack[] {
+  // Its time may come before its track-started entry's (the first packet can beat that line).
+  const mediaStarts = new Map<string, number>();
+  for (const entry of timeline) if (entry.type === 'track-media-started') mediaStarts.set(`${entry.trackId}/${entry.file}`, entry.offsetMs);
   const tracks = new Map<string, RecordedTrack>();
   for (const entry of timeline) {
     if (entry.type === 'track-started') {
       const { trackId, file, kind, source, participant } = entry;
-      tracks.set(trackId, { trackId, file, kind, source, participant, startMs: entry.offsetMs, endMs: null });
+      const startMs = mediaStarts.get(`${trackId}/${file}`) ?? entry.offsetMs;
+      tracks.set(trackId, { trackId, file, kind, source, participant, startMs, endMs: null });
     } else if (entry.type === 'track-stopped') {
       const track = tracks.get(entry.trackId);
       if (track && track.endMs === null) track.endMs = entry.offsetMs;

@@ -5,6 +5,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Router, type NextFunction, type Request, type Response } from 'express';
+import { CaptionLanguage, UNDETERMINED_LANGUAGE } from '../../shared/captions.js';
 import { CommandError, ErrorCode } from '../../shared/errors.js';
 import type { Settings } from '../../shared/record.js';
 import { UnpublishRecording, type PlayableRecording, type RawTrackFile } from '../../shared/recording.js';
@@ -144,9 +145,19 @@ export function recordingRoutes(deps: RecordingRouteDeps): Router {
   router.get('/townhalls/:id/recordings/:recordingId/captions.vtt', limit(RATES.read), async (req, res) => {
     const { recording, facts } = await found(req, res);
     if (!(await deps.settings.get()).publish.captions) throw new CommandError(ErrorCode.NOT_FOUND, 'Captions are not published.');
+    // `lang`: one language's track (`und`: the lines of unknown language); without it, every line.
+    let cues = facts.captions;
+    let suffix = '';
+    if (req.query.lang !== undefined) {
+      const lang = CaptionLanguage.safeParse(req.query.lang);
+      if (!lang.success) throw new CommandError(ErrorCode.INVALID_PAYLOAD, 'lang must be a language tag such as en, es or und.', { fields: ['lang'] });
+      const wanted = lang.data === UNDETERMINED_LANGUAGE ? null : lang.data;
+      cues = cues.filter((cue) => cue.lang === wanted);
+      suffix = `-${lang.data}`;
+    }
     res.setHeader('Cache-Control', 'no-store');
-    if (req.query.download === '1') res.attachment(`roundtable-${recording.townHallId}-${recording.id}-captions.vtt`);
-    res.type('text/vtt; charset=utf-8').send(captionsVtt(facts.captions));
+    if (req.query.download === '1') res.attachment(`roundtable-${recording.townHallId}-${recording.id}-captions${suffix}.vtt`);
+    res.type('text/vtt; charset=utf-8').send(captionsVtt(cues));
   });
 
   router.get('/townhalls/:id/recordings/:recordingId/chapters.vtt', limit(RATES.read), async (req, res) => {

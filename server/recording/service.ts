@@ -91,9 +91,11 @@ export function createRecordingService(options: RecordingServiceOptions): Record
     if (found === undefined) throw new CommandError(ErrorCode.CONFLICT, 'This town hall is not being recorded.');
     sessions.delete(townHallId);
     changed(townHallId);
+    // The recording ends now, as its timeline says; finishing the files takes a moment more.
+    const stoppedAt = now();
     await found.session.stop();
     options.log.info({ townHall: townHallId, recording: found.session.recordingId }, 'recording stopped');
-    const info: RecordingInfo = { id: found.session.recordingId, townHallId, startedAt: found.session.startedAt, stoppedAt: now() };
+    const info: RecordingInfo = { id: found.session.recordingId, townHallId, startedAt: found.session.startedAt, stoppedAt };
     for (const listener of stoppedListeners) listener(info);
     return NOT_RECORDING;
   };
@@ -177,8 +179,8 @@ export function createRecordingService(options: RecordingServiceOptions): Record
       const session = sessions.get(townHallId)?.session;
       if (session === undefined) return;
       if (event === 'captions:line-added') {
-        const { line } = payload as { line: { id: Id; text: string } };
-        session.caption(line.id, line.text);
+        const { line } = payload as { line: { id: Id; text: string; lang?: string | null } };
+        session.caption(line.id, line.text, line.lang ?? null);
       } else if (event === 'qa:question-changed') {
         const { question } = payload as { question: { id: Id; answerState: string } };
         if (question.answerState === 'answering') session.answering(question.id);

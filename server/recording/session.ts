@@ -108,6 +108,11 @@ export class RecordingSession {
     track.recorder = recorder;
     const participant = participantOf(producer);
     this.timeline.add({ type: 'track-started', trackId: producerId, file, kind, source, participant });
+    void recorder.mediaStartedAt.then((startedAt) => {
+      // The recorder tells the time on the machine's clock; the timeline may keep another (a
+      // test's): what counts is how long ago it was.
+      if (startedAt !== null) this.timeline.add({ type: 'track-media-started', trackId: producerId, file }, this.#options.now() - (Date.now() - startedAt));
+    });
     if (source === 'screen') this.timeline.add({ type: 'screen-on', trackId: producerId, participant });
     // The track ends when its producer does (FFmpeg finishes its file a moment later), or when
     // FFmpeg stops for any other reason.
@@ -168,16 +173,20 @@ export class RecordingSession {
     return this.#answering === questionId;
   }
 
-  caption(lineId: Id, text: string): void {
-    if (!this.stopped) this.timeline.add({ type: 'caption', lineId, text });
+  caption(lineId: Id, text: string, lang: string | null = null): void {
+    if (!this.stopped) this.timeline.add({ type: 'caption', lineId, text, ...(lang === null ? {} : { lang }) });
   }
 
-  /** Ends every track (each FFmpeg finishes its file) and writes the last timeline line. */
+  /**
+   * Ends every track (each FFmpeg finishes its file) and writes the last timeline line, timed
+   * at this call: the seconds the recorders take to finish are not part of the recording.
+   */
   stop(): Promise<void> {
     this.#stopped ??= (async () => {
+      const stoppedAt = this.#options.now();
       await Promise.all([...this.#tracks.values()].map((track) => track.recorder?.stop()));
       await Promise.all([...this.#ending]);
-      this.timeline.add({ type: 'recording-stopped', recordingId: this.recordingId });
+      this.timeline.add({ type: 'recording-stopped', recordingId: this.recordingId }, stoppedAt);
       await this.timeline.flushed();
     })();
     return this.#stopped;

@@ -18,8 +18,12 @@ export class TimelineWriter {
     this.#onError = options.onError;
   }
 
-  add(event: TimelineEvent): TimelineEntry {
-    const at = this.#now();
+  /**
+   * Appends an entry at `at` (ms since the epoch on this writer's clock), by default now. An
+   * entry about a moment just past is written after entries that came between: lines are in
+   * the order written, not always in the order of their times.
+   */
+  add(event: TimelineEvent, at: number = this.#now()): TimelineEntry {
     const entry = { at, offsetMs: Math.max(0, at - this.#startedAt), ...event } as TimelineEntry;
     const line = `${JSON.stringify(entry)}\n`;
     this.#queue = this.#queue.then(() => appendFile(this.file, line, 'utf8')).catch(this.#onError);

@@ -12,14 +12,19 @@ export const MAX_CUE_MS = 7000;
 /** Nor shorter than this, even when the next line followed at once (the cues then overlap briefly). */
 export const MIN_CUE_MS = 1500;
 
-/** The caption lines of a timeline, in order, each with the time it is shown. */
+/**
+ * The caption lines of a timeline, in order, each with the time it is shown. A line is replaced
+ * by the next line in its own language: captions typed in two languages at once are two tracks,
+ * and a Spanish line does not cut the English one short.
+ */
 export function captionCues(timeline: readonly TimelineEntry[]): CaptionCue[] {
   const lines = timeline.filter((e): e is Extract<TimelineEntry, { type: 'caption' }> => e.type === 'caption').sort((a, b) => a.offsetMs - b.offsetMs);
   return lines.map((line, i) => {
-    const next = lines[i + 1]?.offsetMs ?? Infinity;
+    const lang = line.lang ?? null;
+    const next = lines.slice(i + 1).find((other) => (other.lang ?? null) === lang)?.offsetMs ?? Infinity;
     const startMs = line.offsetMs;
     const endMs = Math.max(startMs + MIN_CUE_MS, Math.min(startMs + MAX_CUE_MS, next));
-    return { id: line.lineId, startMs, endMs, text: line.text };
+    return { id: line.lineId, startMs, endMs, text: line.text, lang };
   });
 }
 

@@ -168,4 +168,23 @@ describe('chat and captions in the browser', () => {
     await ben.getByRole('radio', { name: 'Debajo del vídeo' }).check();
     await ben.getByTestId('language-switcher').getByRole('button', { name: 'English' }).click();
   });
+
+  it('marks each caption line with the language the captioner chose, for screen readers and the recording', async () => {
+    const language = captioner.getByRole('combobox', { name: 'Language of your captions' });
+    // Their interface language until they choose.
+    expect(await language.inputValue()).toBe('en');
+    await language.selectOption('es');
+    const input = captioner.getByRole('textbox', { name: 'Type captions' });
+    expect(await input.getAttribute('lang')).toBe('es');
+    await input.fill('Buenas noches y bienvenidos.');
+    await input.press('Enter');
+    const line = captionsLog(ben).getByText('Buenas noches y bienvenidos.');
+    await line.waitFor();
+    expect(await line.getAttribute('lang')).toBe('es');
+    expect(await captionsLog(ben).getByText('First, the park budget.').getAttribute('lang')).toBe('en');
+    // Remembered on the captioner's device.
+    await captioner.reload();
+    expect(await captioner.getByRole('combobox', { name: 'Language of your captions' }).inputValue()).toBe('es');
+    expect(await accessibilityViolations(captioner)).toEqual([]);
+  });
 });

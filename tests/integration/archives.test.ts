@@ -22,7 +22,10 @@ describe('the archival videos on the admin page', () => {
       headers: { 'content-type': 'application/json', origin: server.url, ...(session ? { cookie: session.cookie } : {}) },
       ...(method === 'POST' ? { body: '{}' } : {}),
     });
-    return { status: res.status, body: (await res.json()) as { archives?: ArchiveOverview[]; archive?: ArchiveInfo; error?: { code: string; message: string } } };
+    return {
+      status: res.status,
+      body: (await res.json()) as { archives?: ArchiveOverview[]; composing?: boolean; archive?: ArchiveInfo; error?: { code: string; message: string } },
+    };
   };
 
   beforeAll(async () => {
@@ -57,6 +60,7 @@ describe('the archival videos on the admin page', () => {
   it("lists every recording's archive for admins, newest first, with the town hall's title", async () => {
     const { status, body } = await call('GET', '/api/admin/archives', admin);
     expect(status).toBe(200);
+    expect(body.composing).toBe(true);
     expect(body.archives).toEqual([
       expect.objectContaining({ recordingId: 'rec-ready', townHallId, status: 'ready', progress: 1, durationMs: 1000, title: 'Neighbourhood safety', stoppedAt: expect.any(Number) }),
       expect.objectContaining({ recordingId: 'rec-failed', status: 'failed', error: 'FFmpeg stopped (exit 1): Conversion failed!', title: 'Neighbourhood safety' }),
@@ -96,5 +100,45 @@ describe('the archival videos on the admin page', () => {
     }
     expect(archive).toMatchObject({ status: 'ready', progress: 1, durationMs: 2000 });
     expect(archive?.error).toBeUndefined();
+  });
+
+  it('leaves recordings waiting on a node with composition off, says so to admins, and composes them at a start with it on', async () => {
+    const offDir = await mkdtemp(path.join(os.tmpdir(), 'rt-archives-off-'));
+    try {
+      const off = await startTestServer({ recording: { dataDir: offDir, minFreeBytes: 0, compose: false } });
+      const hall = (await off.townHall({ title: 'Composed later', status: 'ended' })).id;
+      const chief = { userId: 'user-chief', staff: true };
+      await writeFixtureRecording(offDir, {
+        townHallId: hall,
+        recordingId: 'rec-later',
+        startedAt: Date.now() - 60_000,
+        tracks: [{ trackId: 'cam', kind: 'video', source: 'camera', participant: chief, startS: 0, endS: 2 }],
+        stoppedS: 2,
+      });
+      const offAdmin = await off.staff('admin', 'Admin');
+      const res = await fetch(`${off.url}/api/admin/archives`, { headers: { cookie: offAdmin.cookie } });
+      const body = (await res.json()) as { archives: ArchiveOverview[]; composing: boolean };
+      expect(body.composing).toBe(false);
+      expect(body.archives.map((a) => [a.recordingId, a.status])).toEqual([['rec-later', 'waiting']]);
+      await off.close();
+      expect((await new RecordingLibrary(offDir).archive(hall, 'rec-later')).status).toBe('waiting');
+
+      // The same folder on a node that composes: the waiting recording is composed at its start.
+      const on = await startTestServer({ recording: { dataDir: offDir, minFreeBytes: 0 } });
+      try {
+        // It composes in the background, as the admin page sees it: read until it is done.
+        const later = new RecordingLibrary(offDir);
+        let archive = await later.archive(hall, 'rec-later');
+        for (const until = Date.now() + 60_000; Date.now() < until && (archive.status === 'waiting' || archive.status === 'composing'); ) {
+          await new Promise((resolve) => setTimeout(resolve, 200));
+          archive = await later.archive(hall, 'rec-later');
+        }
+        expect(archive).toMatchObject({ status: 'ready', durationMs: 2000 });
+      } finally {
+        await on.close();
+      }
+    } finally {
+      await rm(offDir, { recursive: true, force: true });
+    }
   });
 });

@@ -25,7 +25,7 @@ describe.each(['sqlite', 'redis'] as const)('live captions on the %s store', (st
     const [captioner, ana, ben] = await Promise.all([staffIn('captioner', townHallId), viewerIn(townHallId), viewerIn(townHallId)]);
     const heard = [ana, ben].map((s) => nextEvent(s, 'captions:line-added'));
     const line = unwrap(await command(captioner, 'captions:send', { townHallId, text: '  Good evening, and welcome.  ' }));
-    expect(line).toEqual({ id: expect.any(String), townHallId, text: 'Good evening, and welcome.', at: expect.any(Number), authorRole: 'captioner' });
+    expect(line).toEqual({ id: expect.any(String), townHallId, text: 'Good evening, and welcome.', at: expect.any(Number), authorRole: 'captioner', lang: null });
     for (const { line: got } of await Promise.all(heard)) expect(got).toEqual(line);
     expect(await transcript(townHallId)).toEqual([{ at: line.at, authorRole: 'captioner', text: 'Good evening, and welcome.' }]);
   });
@@ -60,6 +60,28 @@ describe.each(['sqlite', 'redis'] as const)('live captions on the %s store', (st
     const { lines } = unwrap(await command(late, 'townhall:join', { townHallId })).captions;
     expect(lines.map((l) => l.text)).toEqual(Array.from({ length: 20 }, (_, i) => `line ${i + 12}`));
     expect(await transcript(townHallId)).toHaveLength(31);
+  });
+
+  it('carries the language a line is typed in to every viewer and a late joiner, and refuses what is not a language tag', async () => {
+    const { id: townHallId } = await server.townHall();
+    const [captioner, viewer] = await Promise.all([staffIn('captioner', townHallId), viewerIn(townHallId)]);
+    const heard = nextEvent(viewer, 'captions:line-added');
+    const line = unwrap(await command(captioner, 'captions:send', { townHallId, text: 'Buenas noches a todos.', lang: 'es' }));
+    expect(line.lang).toBe('es');
+    expect((await heard).line.lang).toBe('es');
+    unwrap(await command(captioner, 'captions:send', { townHallId, text: 'Good evening.', lang: 'en-US' }));
+    for (const lang of ['', 'Spanish', 'es_MX', 'en-', '<script>', 'x'.repeat(40), 5]) {
+      expect(await command(captioner, 'captions:send', { townHallId, text: 'hello', lang } as never)).toMatchObject({
+        ok: false,
+        error: { code: 'INVALID_PAYLOAD', fields: ['lang'] },
+      });
+    }
+    const late = await server.connect(await server.guest('Late'));
+    const { lines } = unwrap(await command(late, 'townhall:join', { townHallId })).captions;
+    expect(lines.map((l) => [l.text, l.lang])).toEqual([
+      ['Buenas noches a todos.', 'es'],
+      ['Good evening.', 'en-US'],
+    ]);
   });
 
   it('accepts 500 characters and refuses 0 and 501', async () => {

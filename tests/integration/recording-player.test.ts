@@ -132,6 +132,41 @@ describe('recordings on the record page', () => {
     }
   });
 
+  it('gives a captions track per language the lines were typed in, and refuses what is not a language tag', async () => {
+    const hall = (await server.townHall({ title: 'Two languages' })).id;
+    const both = await makeArchivedRecording({
+      dataDir,
+      townHallId: hall,
+      durationS: 6,
+      captions: [
+        { s: 1, text: 'Good evening.', lang: 'en' },
+        { s: 1.5, text: 'Buenas noches.', lang: 'es' },
+        { s: 3, text: 'Welcome.', lang: 'en' },
+        { s: 4, text: 'Typed before languages were kept.' },
+      ],
+    });
+    const at = (rest: string) => `${server.url}/api/townhalls/${hall}/recordings/${both.recordingId}${rest}`;
+    const res = await get(`${server.url}/api/townhalls/${hall}/recordings`);
+    const [recording] = ((await res.json()) as { recordings: PlayableRecording[] }).recordings;
+    expect(recording!.captions!.map((c) => [c.lang, c.startMs, c.endMs])).toEqual([
+      ['en', 1000, 3000],
+      ['es', 1500, 8500],
+      ['en', 3000, 10_000],
+      [null, 4000, 11_000],
+    ]);
+    const spanish = await get(at('/captions.vtt?lang=es&download=1'));
+    expect(spanish.headers.get('content-disposition')).toContain(`roundtable-${hall}-${both.recordingId}-captions-es.vtt`);
+    expect(await spanish.text()).toMatch(/^WEBVTT\n\n[^\n]+\n00:00:01\.500 --> 00:00:08\.500\nBuenas noches\.\n$/);
+    expect(await (await get(at('/captions.vtt?lang=en'))).text()).not.toContain('Buenas');
+    expect(await (await get(at('/captions.vtt?lang=und'))).text()).toMatch(/Typed before languages were kept\.\n$/);
+    expect((await (await get(at('/captions.vtt'))).text()).match(/-->/g)).toHaveLength(4);
+    for (const lang of ['Spanish!', 'es_MX', '']) {
+      const bad = await get(at(`/captions.vtt?lang=${encodeURIComponent(lang)}`));
+      expect(bad.status, lang).toBe(400);
+      expect(await codeOf(bad)).toBe('INVALID_PAYLOAD');
+    }
+  });
+
   it('publishes no captions when the admins do not publish them', async () => {
     await server.stores.settings.put({ ...DEFAULT_SETTINGS, publish: { ...DEFAULT_SETTINGS.publish, captions: false } });
     try {

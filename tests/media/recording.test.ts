@@ -80,7 +80,7 @@ describe('recording a town hall', () => {
     expect(stats!.pliCount).toBeGreaterThan(0);
 
     const timeline = await timelineOf(current.dir);
-    expect(timeline.map((entry) => entry.type)).toEqual([
+    expect(timeline.filter((entry) => entry.type !== 'track-media-started').map((entry) => entry.type)).toEqual([
       'recording-started',
       'track-started',
       'track-started',
@@ -88,6 +88,16 @@ describe('recording a town hall', () => {
       'track-stopped',
       'recording-stopped',
     ]);
+    // Where each file begins is on the timeline once, after its track started (less what a
+    // held-up first packet moves it back) and well before the recording stopped.
+    const stoppedAt = timeline.at(-1)!.at;
+    const starts = timeline.filter((entry) => entry.type === 'track-media-started');
+    expect(starts.map((entry) => ('file' in entry ? entry.file : null)).sort()).toEqual(['001-camera-video.mkv', '002-microphone-audio.mkv']);
+    for (const entry of starts) {
+      const started = timeline.find((e) => e.type === 'track-started' && 'file' in entry && e.file === entry.file)!;
+      expect(entry.at).toBeGreaterThan(started.at - 500);
+      expect(entry.at).toBeLessThan(stoppedAt - 3000);
+    }
     expect(timeline.filter((e) => e.type === 'track-started')).toContainEqual(
       expect.objectContaining({ file: '001-camera-video.mkv', kind: 'video', source: 'camera', participant: { userId: 'user-peer-1', staff: true } }),
     );
@@ -155,6 +165,7 @@ describe('recording a town hall', () => {
     recording.stageChanged('townhall-timeline', { speakers: [onStage], handCount: 0, interpreter });
     recording.fact('townhall-timeline', 'qa:question-changed', { question: { id: 'question-1', answerState: 'answering' } });
     recording.fact('townhall-timeline', 'captions:line-added', { line: { id: 'line-1', text: 'Welcome, everyone.' } });
+    recording.fact('townhall-timeline', 'captions:line-added', { line: { id: 'line-2', text: 'Bienvenidos.', lang: 'es' } });
     recording.fact('townhall-timeline', 'qa:question-changed', { question: { id: 'question-1', answerState: 'answered' } });
     recording.stageChanged('townhall-timeline', { speakers: [], handCount: 0, interpreter });
     recording.stageChanged('townhall-timeline', { speakers: [], handCount: 0, interpreter: null });
@@ -175,6 +186,8 @@ describe('recording a town hall', () => {
     ]);
     expect(timeline.filter((e) => e.type === 'answering').map((e) => ('questionId' in e ? e.questionId : undefined))).toEqual(['question-1', null]);
     expect(timeline).toContainEqual(expect.objectContaining({ type: 'caption', lineId: 'line-1', text: 'Welcome, everyone.' }));
+    expect(timeline.find((e) => e.type === 'caption' && e.lineId === 'line-1')).not.toHaveProperty('lang');
+    expect(timeline).toContainEqual(expect.objectContaining({ type: 'caption', lineId: 'line-2', text: 'Bienvenidos.', lang: 'es' }));
     expect(timeline.filter((e) => e.type === 'active-speaker').map((e) => ('participant' in e ? e.participant : undefined))).toEqual([
       { userId: 'user-peer-1', staff: true },
       null,

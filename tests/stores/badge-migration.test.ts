@@ -37,7 +37,7 @@ it('reads questions, chat and captions that a SQLite file holds from before the 
       ['from a guest', null],
       ['from the officer', 'officer'],
     ]);
-    expect((await stores.captions.all('th-old-0000001')).map((l) => l.authorRole)).toEqual([null]);
+    expect((await stores.captions.all('th-old-0000001')).map((l) => [l.authorRole, l.lang])).toEqual([[null, null]]);
 
     const line = await stores.captions.add({ townHallId: 'th-old-0000001', authorId: 'captioner-01', authorRole: 'captioner', text: 'Next' });
     expect((await stores.captions.all('th-old-0000001')).at(-1)).toEqual(line);
@@ -87,7 +87,7 @@ it('gives chat messages that Redis holds from before the staff role was kept the
     expect(await old.hGet(rkey('chat', 'old-chat-000003'), 'staff')).toBeNull();
     expect(await old.hGet(rkey('chat', 'old-chat-000003'), 'authorRole')).toBe('officer');
     expect(await stores.captions.all('th-old-0000002')).toEqual([
-      { id: 'old-caption-002', townHallId: 'th-old-0000002', authorId: 'captioner-01', authorRole: null, text: 'Welcome', at: 8 },
+      { id: 'old-caption-002', townHallId: 'th-old-0000002', authorId: 'captioner-01', authorRole: null, text: 'Welcome', at: 8, lang: null },
     ]);
   } finally {
     await stores.close();

@@ -15,7 +15,7 @@ export function describeCaptionStore(name: string, makeStore: MakeStore<CaptionS
       vi.useFakeTimers({ toFake: ['Date'] });
       vi.setSystemTime(1_767_000_000_000);
       const created = await t.store.add(line('Good evening, everyone. "Welcome" 🎙'));
-      expect(created).toEqual({ ...line('Good evening, everyone. "Welcome" 🎙'), id: expect.stringMatching(/^[A-Za-z0-9_-]{16}$/), at: 1_767_000_000_000 });
+      expect(created).toEqual({ ...line('Good evening, everyone. "Welcome" 🎙'), id: expect.stringMatching(/^[A-Za-z0-9_-]{16}$/), at: 1_767_000_000_000, lang: null });
       expect(await t.store.all(TH)).toEqual([created]);
     });
 
@@ -37,6 +37,15 @@ export function describeCaptionStore(name: string, makeStore: MakeStore<CaptionS
       const reopened = await t.reopen();
       expect((await reopened.all(TH)).map((l) => l.authorRole)).toEqual(['captioner', 'officer']);
       expect((await reopened.recent(TH, 1)).map((l) => l.authorRole)).toEqual(['officer']);
+    });
+
+    it('keeps the language each line was typed in, across a restart; a line typed without one has none', async () => {
+      await t.store.add({ ...line('Good evening.'), lang: 'en' });
+      await t.store.add({ ...line('Buenas noches.'), lang: 'es-MX' });
+      await t.store.add(line('No language said.'));
+      const reopened = await t.reopen();
+      expect((await reopened.all(TH)).map((l) => l.lang)).toEqual(['en', 'es-MX', null]);
+      expect((await reopened.recent(TH, 2)).map((l) => l.lang)).toEqual(['es-MX', null]);
     });
 
     it('keeps lines written from two nodes and across a restart', async () => {

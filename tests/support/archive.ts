@@ -16,8 +16,8 @@ const run = promisify(execFile);
 export interface ArchiveFixture {
   dataDir: string;
   townHallId: string;
-  /** Seconds from the start: caption lines shown live. */
-  captions?: { s: number; text: string }[];
+  /** Seconds from the start: caption lines shown live, with the language typed in when the captioner said. */
+  captions?: { s: number; text: string; lang?: string }[];
   /** Seconds from the start: "answering now" markers (null: none any more). */
   answering?: { s: number; questionId: string | null }[];
   durationS?: number;
@@ -55,7 +55,7 @@ export async function makeArchivedRecording(fixture: ArchiveFixture): Promise<Ma
   at(0, { type: 'recording-started', recordingId, townHallId: fixture.townHallId });
   at(0, { type: 'track-started', trackId: 'track-1', file: trackFile, kind: 'video', source: 'camera', participant });
   const events: [number, TimelineEvent][] = [
-    ...(fixture.captions ?? []).map(({ s, text }) => [s, { type: 'caption', lineId: newId(), text }] as [number, TimelineEvent]),
+    ...(fixture.captions ?? []).map(({ s, text, lang }) => [s, { type: 'caption', lineId: newId(), text, ...(lang === undefined ? {} : { lang }) }] as [number, TimelineEvent]),
     ...(fixture.answering ?? []).map(({ s, questionId }) => [s, { type: 'answering', questionId }] as [number, TimelineEvent]),
   ];
   for (const [s, event] of events.sort((a, b) => a[0] - b[0])) at(s, event);

@@ -1,6 +1,7 @@
-// A publisher without a browser: FFmpeg encodes a test pattern (VP8, a keyframe every second)
-// and a tone (opus) and sends them as RTP to producers fed by plain RTP, the way a camera and a
-// microphone would reach the router through WebRTC. RTCP goes to its own port: FFmpeg sends it
+// A publisher without a browser: FFmpeg encodes a test pattern (VP8, a keyframe every second
+// unless told otherwise) and a tone (opus), or a lavfi graph of the test's own, and sends them
+// as RTP to producers fed by plain RTP, the way a camera and a microphone would reach the
+// router through WebRTC. RTCP goes to its own port: FFmpeg sends it
 // from another local port than RTP, and a muxed comedia transport would lock onto whichever
 // came first.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -32,7 +33,24 @@ export interface RtpSource {
 
 let nextSsrc = 22_220_000;
 
-export async function startRtpSource(make: PlainProducerMaker, options: { video?: boolean; audio?: boolean } = {}): Promise<RtpSource> {
+export interface RtpSourceOptions {
+  video?: boolean;
+  audio?: boolean;
+  /**
+   * Seconds between the video's keyframes, exactly (1 by default). FFmpeg does not answer a
+   * request for one, so a recording of it waits for the next.
+   */
+  keyframeSeconds?: number;
+  /**
+   * One lavfi graph with a 20 fps video output `[out0]` and an audio output `[out1]`, read as a
+   * single input so both are paced by one clock (the test pattern and the tone otherwise).
+   */
+  lavfi?: string;
+  /** Told the producers before FFmpeg starts, so nothing they receive is missed. */
+  beforeStart?: (producers: { video: ms.Producer | null; audio: ms.Producer | null }) => Promise<void>;
+}
+
+export async function startRtpSource(make: PlainProducerMaker, options: RtpSourceOptions = {}): Promise<RtpSource> {
   const inputs: string[] = [];
   const outputs: string[] = [];
   let video: ms.Producer | null = null;
@@ -46,10 +64,11 @@ export async function startRtpSource(make: PlainProducerMaker, options: { video?
       encodings: [{ ssrc }],
     });
     video = made.producer;
-    inputs.push('-re', '-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=20');
+    const gop = String(Math.round(20 * (options.keyframeSeconds ?? 1)));
+    if (options.lavfi === undefined) inputs.push('-re', '-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=20');
     outputs.push(
-      '-map', `${index++}:v`,
-      '-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', '300k', '-g', '20',
+      '-map', options.lavfi === undefined ? `${index++}:v` : '0:v',
+      '-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', '300k', '-g', gop, '-keyint_min', gop,
       '-ssrc', String(ssrc), '-payload_type', '101',
       '-f', 'rtp', `rtp://127.0.0.1:${made.rtpPort}?rtcpport=${made.rtcpPort}&pkt_size=1200`,
     );
@@ -61,15 +80,17 @@ export async function startRtpSource(make: PlainProducerMaker, options: { video?
       encodings: [{ ssrc }],
     });
     audio = made.producer;
-    inputs.push('-re', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000');
+    if (options.lavfi === undefined) inputs.push('-re', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000');
     outputs.push(
-      '-map', `${index++}:a`,
+      '-map', options.lavfi === undefined ? `${index++}:a` : '0:a',
       '-c:a', 'libopus', '-ac', '2', '-b:a', '48k',
       '-ssrc', String(ssrc), '-payload_type', '100',
       '-f', 'rtp', `rtp://127.0.0.1:${made.rtpPort}?rtcpport=${made.rtcpPort}`,
     );
   }
 
+  if (options.lavfi !== undefined) inputs.push('-re', '-f', 'lavfi', '-i', options.lavfi);
+  await options.beforeStart?.({ video, audio });
   const ffmpeg = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-nostdin', ...inputs, ...outputs], {
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -47,4 +47,11 @@ describe('the configuration', () => {
     expect([media.pipeListenIp, media.leaseMs]).toEqual(['10.0.0.11', 10_000]);
     expect(() => loadConfig({ ROUNDTABLE_MEDIA_LEASE_MS: '10' })).toThrow(/ROUNDTABLE_MEDIA_LEASE_MS/);
   });
+
+  it('composes archives unless ROUNDTABLE_RECORDING_COMPOSE is off, and refuses any other word', () => {
+    expect(loadConfig({}).recording.compose).toBe(true);
+    expect(loadConfig({ ROUNDTABLE_RECORDING_COMPOSE: 'on' }).recording.compose).toBe(true);
+    expect(loadConfig({ ROUNDTABLE_RECORDING_COMPOSE: 'off' }).recording.compose).toBe(false);
+    expect(() => loadConfig({ ROUNDTABLE_RECORDING_COMPOSE: 'maybe' })).toThrow(/ROUNDTABLE_RECORDING_COMPOSE/);
+  });
 });

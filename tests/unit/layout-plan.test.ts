@@ -239,4 +239,39 @@ describe('the archival layout plan', () => {
     const switches = segments.filter((s, i) => i > 0 && s.main?.trackId !== segments[i - 1]!.main?.trackId);
     expect(switches.length).toBeLessThanOrEqual(40 / 4 + 2);
   });
+
+  it('places each file where its first packet was, not where its track started, and a timeline without that where the track started', () => {
+    const t = new Timeline();
+    const cam = t.track(0, null, host, 'camera');
+    // The camera's file waited 2.5 s for FFmpeg and a keyframe. The microphone's first packet
+    // beat its track-started line, so sorted by time it comes first.
+    const mic = t.track(0.3, null, host, 'microphone');
+    t.at(2.5, { type: 'track-media-started', trackId: cam, file: `${cam}.webm` });
+    t.at(0.2, { type: 'track-media-started', trackId: mic, file: `${mic}.webm` });
+    const legacy = new Timeline();
+    const oldCam = legacy.track(1, null, host, 'camera');
+    legacy.stop(10);
+    t.stop(10);
+    const sorted = [...t.entries].sort((a, b) => a.offsetMs - b.offsetMs);
+    expect(tracksFromTimeline(sorted).map((k) => [k.trackId, k.startMs])).toEqual([
+      [cam, 2500],
+      [mic, 200],
+    ]);
+    const plan = t.plan();
+    expect(board(plan)).toEqual([
+      [0, 0.2, null, null],
+      [0.2, 2.5, null, null],
+      [2.5, 10, cam, null],
+    ]);
+    expect(plan.segments.map((segment) => segment.audio)).toEqual([[], [mic], [mic]]);
+    expect(tracksFromTimeline(legacy.entries).map((k) => [k.trackId, k.startMs])).toEqual([[oldCam, 1000]]);
+  });
+
+  it('ignores a first-packet line that names another file than its track', () => {
+    const t = new Timeline();
+    const cam = t.track(1, null, host, 'camera');
+    t.at(3, { type: 'track-media-started', trackId: cam, file: 'another.webm' });
+    t.stop(10);
+    expect(tracksFromTimeline(t.entries).map((k) => k.startMs)).toEqual([1000]);
+  });
 });

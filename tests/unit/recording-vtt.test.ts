@@ -14,8 +14,8 @@ describe('caption cues from a timeline', () => {
       caption(5, 'Welcome to Eastside.'),
     ]);
     expect(cues).toEqual([
-      { id: 'line2', startMs: 2000, endMs: 5000, text: 'Good evening.' },
-      { id: 'line5', startMs: 5000, endMs: 5000 + MAX_CUE_MS, text: 'Welcome to Eastside.' },
+      { id: 'line2', startMs: 2000, endMs: 5000, text: 'Good evening.', lang: null },
+      { id: 'line5', startMs: 5000, endMs: 5000 + MAX_CUE_MS, text: 'Welcome to Eastside.', lang: null },
     ]);
   });
 
@@ -32,6 +32,23 @@ describe('caption cues from a timeline', () => {
   it('places lines in time order even when the timeline holds them out of order', () => {
     expect(captionCues([caption(9, 'second'), caption(4, 'first')]).map((c) => c.text)).toEqual(['first', 'second']);
   });
+
+  it('keeps each line in its language, replaced only by the next line in the same language', () => {
+    const cues = captionCues([
+      entry(2, { type: 'caption', lineId: 'en1', text: 'Good evening.', lang: 'en' }),
+      entry(3, { type: 'caption', lineId: 'es1', text: 'Buenas noches.', lang: 'es' }),
+      entry(5, { type: 'caption', lineId: 'en2', text: 'Welcome.', lang: 'en' }),
+      entry(6, { type: 'caption', lineId: 'es2', text: 'Bienvenidos.', lang: 'es' }),
+      caption(7, 'Typed without a language.'),
+    ]);
+    expect(cues.map((c) => [c.id, c.lang, c.startMs, c.endMs])).toEqual([
+      ['en1', 'en', 2000, 5000],
+      ['es1', 'es', 3000, 6000],
+      ['en2', 'en', 5000, 5000 + MAX_CUE_MS],
+      ['es2', 'es', 6000, 6000 + MAX_CUE_MS],
+      ['line7', null, 7000, 7000 + MAX_CUE_MS],
+    ]);
+  });
 });
 
 describe('WebVTT text', () => {
@@ -47,14 +64,14 @@ describe('WebVTT text', () => {
   });
 
   it('makes a captions file with a header and one block per line', () => {
-    expect(captionsVtt([{ id: 'l1', startMs: 1500, endMs: 4000, text: 'Good evening.' }])).toBe(
+    expect(captionsVtt([{ id: 'l1', startMs: 1500, endMs: 4000, text: 'Good evening.', lang: null }])).toBe(
       'WEBVTT\n\nl1\n00:00:01.500 --> 00:00:04.000\nGood evening.\n',
     );
     expect(captionsVtt([])).toBe('WEBVTT\n');
   });
 
   it('leaves out a line with no text at all', () => {
-    expect(captionsVtt([{ id: 'l1', startMs: 0, endMs: 1000, text: ' \n ' }])).toBe('WEBVTT\n');
+    expect(captionsVtt([{ id: 'l1', startMs: 0, endMs: 1000, text: ' \n ', lang: null }])).toBe('WEBVTT\n');
   });
 
   it('names each chapter with its question on one line', () => {

@@ -11,14 +11,17 @@ export const ARCHIVE_POLL_MS = 3000;
 export class ArchivesState {
   archives = $state.raw<ArchiveOverview[] | null>(null);
   loadError = $state.raw<AppError | null>(null);
-  readonly busy = $derived((this.archives ?? []).some((a) => a.status === 'waiting' || a.status === 'composing'));
+  /** Whether this server composes archives at all (an operator may turn it off): if not, waiting ones wait. */
+  composing = $state(true);
+  readonly busy = $derived(this.composing && (this.archives ?? []).some((a) => a.status === 'waiting' || a.status === 'composing'));
   #timer: ReturnType<typeof setTimeout> | undefined;
   #stopped = false;
 
   async load(): Promise<void> {
-    const result = await request<{ archives: ArchiveOverview[] }>('GET', '/api/admin/archives');
+    const result = await request<{ archives: ArchiveOverview[]; composing: boolean }>('GET', '/api/admin/archives');
     if (result.ok) {
       this.archives = result.data.archives;
+      this.composing = result.data.composing;
       this.loadError = null;
     } else this.loadError = result.error;
     this.#schedule();

@@ -1,16 +1,26 @@
 import type { CaptionLine, CaptionsServerEvents } from '../../../shared/captions.js';
-import { CAPTION_LIMITS } from '../../../shared/captions.js';
+import { CAPTION_LIMITS, CaptionLanguage } from '../../../shared/captions.js';
 import type { Result } from '../../../shared/errors.js';
 import { command, getSocket } from './socket.js';
 import type { TownHallRoom } from './townhall-room.svelte.js';
 
 const STORAGE_KEY = 'roundtable.captions';
+const LANGUAGE_KEY = 'roundtable.captionLanguage';
 
 function storedChoice(): boolean {
   try {
     return localStorage.getItem(STORAGE_KEY) === 'on';
   } catch {
     return false;
+  }
+}
+
+function storedLanguage(): string | null {
+  try {
+    const stored = localStorage.getItem(LANGUAGE_KEY);
+    return stored !== null && CaptionLanguage.safeParse(stored).success ? stored : null;
+  } catch {
+    return null;
   }
 }
 
@@ -23,6 +33,8 @@ export class CaptionsState {
 
   lines = $state.raw<CaptionLine[]>([]);
   shown = $state(storedChoice());
+  /** The language a captioner on this device types in; null until they choose (their interface language then). */
+  language = $state<string | null>(storedLanguage());
 
   constructor(townHallId: string) {
     this.townHallId = townHallId;
@@ -54,8 +66,17 @@ export class CaptionsState {
     }
   }
 
-  async send(text: string): Promise<Result<CaptionLine>> {
-    const result = await command('captions:send', { townHallId: this.townHallId, text });
+  chooseLanguage(code: string): void {
+    this.language = code;
+    try {
+      localStorage.setItem(LANGUAGE_KEY, code);
+    } catch {
+      // As with the toggle: remembered for this visit only.
+    }
+  }
+
+  async send(text: string, lang: string): Promise<Result<CaptionLine>> {
+    const result = await command('captions:send', { townHallId: this.townHallId, text, lang });
     if (result.ok && !this.lines.some((l) => l.id === result.data.id)) this.#keep([...this.lines, result.data]);
     return result;
   }

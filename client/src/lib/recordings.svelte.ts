@@ -1,6 +1,7 @@
 // A town hall's recordings on its record page, over HTTP: the published archives everyone
 // plays (captions, chapters, transcript), and the admins' unpublish, publish again and raw
 // tracks. Snapshots in $state.raw; commands answer Results so the forms report one way.
+import { UNDETERMINED_LANGUAGE } from '../../../shared/captions.js';
 import type { AppError, Result } from '../../../shared/errors.js';
 import type { CaptionCue, PlayableRecording, RawTrackFile } from '../../../shared/recording.js';
 import { request } from './api.js';
@@ -11,10 +12,13 @@ const base = (townHallId: string, recordingId?: string) =>
 /** Every address of a recording, in one place. */
 export const recordingHref = {
   video: (townHallId: string, recordingId: string) => `${base(townHallId, recordingId)}/video.webm`,
-  captions: (townHallId: string, recordingId: string) => `${base(townHallId, recordingId)}/captions.vtt`,
+  /** One language's captions (null: the lines of unknown language). */
+  captions: (townHallId: string, recordingId: string, lang: string | null) =>
+    `${base(townHallId, recordingId)}/captions.vtt?lang=${encodeURIComponent(lang ?? UNDETERMINED_LANGUAGE)}`,
   /** The same files, sent as downloads with a name that says which meeting they are. */
   videoDownload: (townHallId: string, recordingId: string) => `${base(townHallId, recordingId)}/video.webm?download=1`,
-  captionsDownload: (townHallId: string, recordingId: string) => `${base(townHallId, recordingId)}/captions.vtt?download=1`,
+  captionsDownload: (townHallId: string, recordingId: string, lang: string | null) =>
+    `${base(townHallId, recordingId)}/captions.vtt?download=1&lang=${encodeURIComponent(lang ?? UNDETERMINED_LANGUAGE)}`,
   chapters: (townHallId: string, recordingId: string, lang: string) =>
     `${base(townHallId, recordingId)}/chapters.vtt?lang=${encodeURIComponent(lang)}`,
   track: (townHallId: string, recordingId: string, file: string) => `${base(townHallId, recordingId)}/tracks/${encodeURIComponent(file)}`,
