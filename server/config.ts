@@ -157,11 +157,14 @@ export interface Config {
   };
 }
 
+/** A setting that cannot work: its message names the setting, and start-up prints only that. */
+export class ConfigError extends Error {}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = Env.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new Error(`invalid configuration: ${problems}`);
+    throw new ConfigError(`invalid configuration: ${problems}`);
   }
   const e = parsed.data;
   const shownHost = e.ROUNDTABLE_HOST === '0.0.0.0' || e.ROUNDTABLE_HOST === '127.0.0.1' ? 'localhost' : e.ROUNDTABLE_HOST;
@@ -170,16 +173,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ? readFileSync(e.ROUNDTABLE_FILTER_WORDS_FILE, 'utf8').split('\n').map((w) => w.trim()).filter((w) => w && !w.startsWith('#'))
     : [];
   if (e.REDIS_URL && !e.ROUNDTABLE_SECRET) {
-    throw new Error('invalid configuration: ROUNDTABLE_SECRET is required with REDIS_URL (every node must share it)');
+    throw new ConfigError('invalid configuration: ROUNDTABLE_SECRET is required with REDIS_URL (every node must share it)');
   }
   if ((e.ROUNDTABLE_MEDIA_LISTEN_IP === '0.0.0.0' || e.ROUNDTABLE_MEDIA_LISTEN_IP === '::') && !e.ROUNDTABLE_MEDIA_ANNOUNCED_IP) {
-    throw new Error('invalid configuration: ROUNDTABLE_MEDIA_ANNOUNCED_IP is required when ROUNDTABLE_MEDIA_LISTEN_IP is a wildcard address');
+    throw new ConfigError('invalid configuration: ROUNDTABLE_MEDIA_ANNOUNCED_IP is required when ROUNDTABLE_MEDIA_LISTEN_IP is a wildcard address');
   }
   if ((e.ROUNDTABLE_MEDIA_PIPE_IP === '0.0.0.0' || e.ROUNDTABLE_MEDIA_PIPE_IP === '::') && !e.ROUNDTABLE_MEDIA_PIPE_ANNOUNCED_IP) {
-    throw new Error('invalid configuration: ROUNDTABLE_MEDIA_PIPE_ANNOUNCED_IP is required when ROUNDTABLE_MEDIA_PIPE_IP is a wildcard address');
+    throw new ConfigError('invalid configuration: ROUNDTABLE_MEDIA_PIPE_ANNOUNCED_IP is required when ROUNDTABLE_MEDIA_PIPE_IP is a wildcard address');
   }
   if (e.ROUNDTABLE_RTC_MIN_PORT > e.ROUNDTABLE_RTC_MAX_PORT) {
-    throw new Error('invalid configuration: ROUNDTABLE_RTC_MIN_PORT must not exceed ROUNDTABLE_RTC_MAX_PORT');
+    throw new ConfigError('invalid configuration: ROUNDTABLE_RTC_MIN_PORT must not exceed ROUNDTABLE_RTC_MAX_PORT');
   }
   const origin = new URL(publicUrl).origin;
   return {
@@ -247,15 +250,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 function readTurn(urls: string[], secret: string | undefined, ttlSeconds: number): TurnSettings | null {
   const wrong = urls.filter((url) => !isTurnUrl(url));
   if (wrong.length > 0) {
-    throw new Error(
+    throw new ConfigError(
       `invalid configuration: ROUNDTABLE_TURN_URLS must be turn: or turns: URLs such as turn:turn.example.gov:3478?transport=udp (not ${wrong.join(', ')})`,
     );
   }
   if (urls.length > 0 && secret === undefined) {
-    throw new Error("invalid configuration: ROUNDTABLE_TURN_SECRET is required with ROUNDTABLE_TURN_URLS (the relay's static-auth-secret)");
+    throw new ConfigError("invalid configuration: ROUNDTABLE_TURN_SECRET is required with ROUNDTABLE_TURN_URLS (the relay's static-auth-secret)");
   }
   if (urls.length === 0 && secret !== undefined) {
-    throw new Error('invalid configuration: ROUNDTABLE_TURN_SECRET is set but ROUNDTABLE_TURN_URLS names no relay');
+    throw new ConfigError('invalid configuration: ROUNDTABLE_TURN_SECRET is set but ROUNDTABLE_TURN_URLS names no relay');
   }
   return secret === undefined ? null : { urls, secret, ttlSeconds };
 }
@@ -264,7 +267,7 @@ function readTrustProxy(value: string | undefined): TrustProxy {
   try {
     return parseTrustProxy(value);
   } catch {
-    throw new Error('invalid configuration: ROUNDTABLE_TRUST_PROXY must be addresses or CIDR ranges (comma-separated), a name such as loopback, or a hop count');
+    throw new ConfigError('invalid configuration: ROUNDTABLE_TRUST_PROXY must be addresses or CIDR ranges (comma-separated), a name such as loopback, or a hop count');
   }
 }
 

@@ -1,6 +1,6 @@
 // The entry point: the only place that reads the environment.
 import { createApp } from './app.js';
-import { loadConfig, redacted } from './config.js';
+import { ConfigError, loadConfig, redacted, type Config } from './config.js';
 import { createLogger } from './core/log.js';
 import { seedDemo } from './demo.js';
 import { resolveSecret } from './secret.js';
@@ -9,7 +9,16 @@ import { SchemaTooNewError } from './storage/migrations.js';
 import { startMedia } from './townhall/media-start.js';
 import { listenForMetrics } from './metrics/listen.js';
 
-const config = loadConfig();
+const config = ((): Config => {
+  try {
+    return loadConfig();
+  } catch (err) {
+    // A wrong setting is the operator's to fix: say which, without a stack trace.
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`\n  ${err.message}\n\n`);
+    process.exit(1);
+  }
+})();
 const log = createLogger(config.logLevel);
 log.info({ config: redacted(config) }, 'starting');
 
