@@ -24,7 +24,12 @@ if [ "${#missing[@]}" -gt 0 ]; then
     install_packages "${missing[@]}" || video=no
   else
     echo "› video is off: its build needs libraries this user cannot install. Run once, then npm run demo again:"
-    echo "    sudo apt-get install -y --no-install-recommends ${missing[*]}"
+    # Debian installed without a root password has sudo; with one, there may be no sudo at all.
+    if command -v sudo >/dev/null; then
+      echo "    sudo apt-get install -y --no-install-recommends ${missing[*]}"
+    else
+      echo "    su -c 'apt-get install -y --no-install-recommends ${missing[*]}'"
+    fi
     video=no
   fi
 fi
