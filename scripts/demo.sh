@@ -10,7 +10,15 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
 fi
 if [ ! -f dist/client/index.html ] || [ -n "$(find client shared vite.config.ts -newer dist/client/index.html -print -quit)" ]; then
   echo "› building the client"
-  npx vite build --logLevel warn
+  # Vite's own warnings (on a loaded machine, a page of plugin timings) go to a log, shown
+  # only when the build fails.
+  client_log=$(mktemp -t roundtable-client.XXXXXX.log)
+  if ! npx vite build --logLevel warn >"$client_log" 2>&1; then
+    tail -20 "$client_log" >&2
+    echo "› building the client failed (full log: $client_log)" >&2
+    exit 1
+  fi
+  rm -f "$client_log"
 fi
 # Town hall video needs the mediasoup worker, built once per machine (about 5 minutes on two
 # cores) and cached; the server finds it in the cache by itself. Its build needs a few Debian
