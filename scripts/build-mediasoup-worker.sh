@@ -22,8 +22,8 @@ if [ "${1:-}" = "--cached-only" ]; then exit 1; fi
 # Meson and Ninja come from Debian (packages meson and ninja-build, named in
 # scripts/system-packages.sh), never from PyPI: a fresh machine may reach Debian's mirror
 # and the npm registry only. The worker asks for Meson >= 1.1 but builds with bookworm's
-# 1.0 (it uses nothing newer; checked on a fresh bookworm root), so below the requirement is
-# relaxed in the build's own copy when the Meson found is older.
+# 1.0 (it uses nothing newer; checked on a fresh bookworm root), so the requirement is relaxed
+# to 1.0 in the build's own copy of meson.build below.
 command -v meson >/dev/null && command -v ninja >/dev/null \
   || { echo "Meson and Ninja are missing: apt-get install meson ninja-build" >&2; exit 1; }
 meson_version=$(meson --version)
