@@ -10,7 +10,15 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
 fi
 if [ ! -f dist/client/index.html ] || [ -n "$(find client shared vite.config.ts -newer dist/client/index.html -print -quit)" ]; then
   echo "› building the client"
-  npx vite build --logLevel warn
+  # Vite's own warnings (on a loaded machine, a page of plugin timings) go to a log, shown
+  # only when the build fails.
+  client_log=$(mktemp -t roundtable-client.XXXXXX.log)
+  if ! npx vite build --logLevel warn >"$client_log" 2>&1; then
+    tail -20 "$client_log" >&2
+    echo "› building the client failed (full log: $client_log)" >&2
+    exit 1
+  fi
+  rm -f "$client_log"
 fi
 # Town hall video needs the mediasoup worker, built once per machine (about 5 minutes on two
 # cores) and cached; the server finds it in the cache by itself. Its build needs a few Debian
@@ -24,7 +32,12 @@ if [ "${#missing[@]}" -gt 0 ]; then
     install_packages "${missing[@]}" || video=no
   else
     echo "› video is off: its build needs libraries this user cannot install. Run once, then npm run demo again:"
-    echo "    sudo apt-get install -y --no-install-recommends ${missing[*]}"
+    # Debian installed without a root password has sudo; with one, there may be no sudo at all.
+    if command -v sudo >/dev/null; then
+      echo "    sudo apt-get install -y --no-install-recommends ${missing[*]}"
+    else
+      echo "    su -c 'apt-get install -y --no-install-recommends ${missing[*]}'"
+    fi
     video=no
   fi
 fi

@@ -2,8 +2,8 @@
 # packages. One list, so the demo and the test command can never disagree about what video needs.
 
 # What building the mediasoup worker (town hall video) needs.
-worker_packages=(pkg-config g++ make python3 libssl-dev libuv1-dev libsrtp2-dev libusrsctp-dev libabsl-dev nlohmann-json3-dev)
-python3 -m venv --help >/dev/null 2>&1 || worker_packages+=(python3-venv)
+# Meson and Ninja too, from Debian: PyPI may be out of reach (scripts/build-mediasoup-worker.sh).
+worker_packages=(pkg-config g++ make python3 meson ninja-build libssl-dev libuv1-dev libsrtp2-dev libusrsctp-dev libabsl-dev nlohmann-json3-dev)
 
 # Prints those of the given packages that are not installed, space-separated.
 missing_packages() {
