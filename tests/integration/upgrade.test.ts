@@ -7,14 +7,13 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { createClient } from 'redis';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Me } from '../../shared/session.js';
 import type { TownHall } from '../../shared/townhall.js';
 import { rkey } from '../../server/storage/redis.js';
 import { REDIS_SCHEMAS, SQLITE_SCHEMAS } from '../../server/stores.js';
 import type { Schema } from '../../server/storage/migrations.js';
 import { freePort, startRedisServer, type Started } from '../support/global-redis.js';
-import { connectTo, guestAt, startNode, type NodeProcess, type NodeOptions } from '../support/nodes.js';
-import { command, unwrap, type Session } from '../support/server.js';
+import { connectTo, guestAt, loginAt, startNode, type NodeProcess, type NodeOptions } from '../support/nodes.js';
+import { command, unwrap } from '../support/server.js';
 import type { Written } from '../fixtures/upgrade/make-fixture.js';
 
 const FIXTURE = path.resolve('tests/fixtures/upgrade/2026-12-03');
@@ -54,22 +53,12 @@ async function startTogether(options: NodeOptions): Promise<NodeProcess[]> {
   return up;
 }
 
-async function login(url: string, username: string, password: string): Promise<Session> {
-  const res = await fetch(`${url}/api/session/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password }),
-  });
-  expect(res.status).toBe(200);
-  return { cookie: res.headers.getSetCookie()[0]!.split(';')[0]!, me: ((await res.json()) as { me: Me }).me };
-}
-
 /** What the old code wrote is there, reads as it did, and the town hall takes new writes. */
 async function expectUsable(url: string, written: Written, password: string): Promise<void> {
   const { townHalls } = (await (await fetch(`${url}/api/townhalls`)).json()) as { townHalls: TownHall[] };
   expect(townHalls.find((t) => t.id === written.townHall.id)).toMatchObject({ title: written.townHall.title, status: 'live' });
 
-  const officer = await connectTo(url, await login(url, 'officer', password));
+  const officer = await connectTo(url, await loginAt(url, 'officer', password));
   const resident = await connectTo(url, await guestAt(url, 'Rosa After'));
   try {
     const townHallId = written.townHall.id;

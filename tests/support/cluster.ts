@@ -3,7 +3,7 @@
 import { openStores, type Stores } from '../../server/stores.js';
 import { createIdentityService } from '../../server/identity/service.js';
 import type { StaffRole } from '../../shared/roles.js';
-import type { Me } from '../../shared/session.js';
+import { loginAt } from './nodes.js';
 import type { Session } from './server.js';
 
 export async function openSharedStores(redisUrl: string): Promise<Stores> {
@@ -15,11 +15,5 @@ export async function staffAt(stores: Stores, url: string, role: StaffRole, disp
   const username = `${role}${++counter}${Math.random().toString(36).slice(2, 6)}`;
   const password = 'correct horse battery staple';
   await createIdentityService(stores.identity).createStaff({ username, password, role, displayName });
-  const res = await fetch(`${url}/api/session/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password }),
-  });
-  if (!res.ok) throw new Error(`login answered ${res.status}`);
-  return { cookie: res.headers.getSetCookie()[0]!.split(';')[0]!, me: ((await res.json()) as { me: Me }).me };
+  return loginAt(url, username, password);
 }

@@ -94,16 +94,22 @@ export async function startNode(options: NodeOptions = {}): Promise<NodeProcess>
 }
 
 /** A guest session made through the real endpoint of any node. */
-export async function guestAt(url: string, displayName: string): Promise<Session> {
-  const res = await fetch(`${url}/api/session/guest`, {
+/** A session from one of the node's session routes: its cookie and who it is. */
+async function sessionAt(url: string, route: string, body: object, what: string): Promise<Session> {
+  const res = await fetch(`${url}${route}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ displayName }),
+    body: JSON.stringify(body),
   });
-  if (!res.ok) throw new Error(`guest join answered ${res.status}`);
+  if (!res.ok) throw new Error(`${what} answered ${res.status}`);
   const cookie = res.headers.getSetCookie()[0]!.split(';')[0]!;
   return { cookie, me: ((await res.json()) as { me: Me }).me };
 }
+
+export const guestAt = (url: string, displayName: string): Promise<Session> => sessionAt(url, '/api/session/guest', { displayName }, 'guest join');
+
+export const loginAt = (url: string, username: string, password: string): Promise<Session> =>
+  sessionAt(url, '/api/session/login', { username, password }, 'login');
 
 /** A socket that reconnects by itself (through the balancer) like a browser does. */
 export function connectTo(url: string, session: Session, reconnect = false): Promise<ClientSocket> {
