@@ -21,7 +21,8 @@ export interface RecordedTrack {
 export interface LayoutOptions {
   /**
    * A picture switched to because someone else took the floor stays at least this long, so a
-   * back-and-forth does not flicker. Never holds a track that has ended, nor a screen share.
+   * back-and-forth does not flicker. Never holds a track that has ended, a screen share, nor
+   * the interpreter shown large because theirs was the only camera.
    */
   minSegmentMs?: number;
   /** A speaker takes the floor only after speaking this long; shorter remarks change nothing. */
@@ -231,9 +232,11 @@ export function planLayout(timeline: readonly TimelineEntry[], tracks: readonly 
       push(start, end, layout, current);
       continue;
     }
-    // Held only against a change of speaker: a screen, a track that ended or nothing shown switch at once.
+    // Held only against a change of speaker: a screen, a track that ended, nothing shown or the
+    // interpreter shown alone (they stay on as the inset) switch at once.
     const stillLive = current !== null && tracks.some((k) => k.trackId === current.trackId && live(k, start));
-    const held = stillLive && layout.main !== null && layout.main.reason !== 'screen' && current.reason !== 'screen';
+    const held =
+      stillLive && layout.main !== null && layout.main.reason !== 'screen' && current.reason !== 'screen' && current.reason !== 'interpreter-only';
     const switchAt = held ? Math.max(start, shownSince + minSegmentMs) : start;
     if (switchAt >= end) {
       push(start, end, layout, current);

@@ -189,6 +189,19 @@ describe('the archival layout plan', () => {
     expect(plan.segments.map((s) => s.main?.reason)).toEqual(['interpreter-only', 'camera', 'host', 'interpreter-only']);
   });
 
+  it('moves the interpreter from large to the inset the moment another camera begins, without holding them large', () => {
+    // Their camera's file can begin a moment before the others' (each is placed where it really begins).
+    const t = new Timeline();
+    t.at(0, { type: 'interpreter', participant: signer });
+    const signerCam = t.track(0, null, signer, 'camera');
+    const chiefCam = t.track(1, null, chief, 'camera');
+    t.stop(10);
+    expect(board(t.plan())).toEqual([
+      [0, 1, signerCam, null],
+      [1, 10, chiefCam, signerCam],
+    ]);
+  });
+
   it('plans sound alone when there is no video at all, and nothing for an empty recording', () => {
     const t = new Timeline();
     const mic = t.track(0, 8, host, 'microphone');
