@@ -22,7 +22,7 @@ export interface LayoutOptions {
   /**
    * A picture switched to because someone else took the floor stays at least this long, so a
    * back-and-forth does not flicker. Never holds a track that has ended, a screen share, nor
-   * the interpreter shown large because theirs was the only camera.
+   * the interpreter's camera (they move to the inset at once).
    */
   minSegmentMs?: number;
   /** A speaker takes the floor only after speaking this long; shorter remarks change nothing. */
@@ -233,10 +233,15 @@ export function planLayout(timeline: readonly TimelineEntry[], tracks: readonly 
       continue;
     }
     // Held only against a change of speaker: a screen, a track that ended, nothing shown or the
-    // interpreter shown alone (they stay on as the inset) switch at once.
+    // interpreter shown large (alone, or before they were marked: they stay on as the inset)
+    // switch at once.
     const stillLive = current !== null && tracks.some((k) => k.trackId === current.trackId && live(k, start));
     const held =
-      stillLive && layout.main !== null && layout.main.reason !== 'screen' && current.reason !== 'screen' && current.reason !== 'interpreter-only';
+      stillLive &&
+      layout.main !== null &&
+      layout.main.reason !== 'screen' &&
+      current.reason !== 'screen' &&
+      current.userId !== interpreter.at(start);
     const switchAt = held ? Math.max(start, shownSince + minSegmentMs) : start;
     if (switchAt >= end) {
       push(start, end, layout, current);

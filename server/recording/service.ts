@@ -114,6 +114,9 @@ export function createRecordingService(options: RecordingServiceOptions): Record
       }
       // The media is made if nobody has joined the video yet: tracks start as producers come.
       await media.mediaFor(townHallId);
+      // Who is already on stage, and the interpreter marked before the start, open the timeline:
+      // read first, so their lines come before the tracks'.
+      const stageBefore = await options.stage?.view(townHallId).catch(() => undefined);
       const recordingId = newId();
       const startedAt = now();
       const session = await RecordingSession.open({
@@ -125,9 +128,10 @@ export function createRecordingService(options: RecordingServiceOptions): Record
         now,
         log: options.log,
         ...(options.ffmpegPath === undefined ? {} : { ffmpegPath: options.ffmpegPath }),
+        ...(stageBefore === undefined ? {} : { stage: stageBefore }),
       });
       sessions.set(townHallId, { townHallId, session });
-      // Who is already on stage, and the interpreter marked before the start, open the timeline.
+      // A change while the tracks started was not seen by the session yet (it adds only what differs).
       const stage = await options.stage?.view(townHallId).catch(() => undefined);
       if (stage) session.stage(stage);
       options.log.info({ townHall: townHallId, recording: recordingId, tracks: session.recording.length }, 'recording started');

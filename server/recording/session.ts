@@ -21,6 +21,8 @@ export interface SessionOptions {
   log: Logger;
   ffmpegPath?: string;
   niceness?: number;
+  /** The stage as the recording starts: it opens the timeline, before any track (the layout reads the interpreter from it). */
+  stage?: StageView;
 }
 
 interface Track {
@@ -68,6 +70,7 @@ export class RecordingSession {
     await mkdir(options.dir, { recursive: true });
     const session = new RecordingSession(options);
     session.timeline.add({ type: 'recording-started', recordingId: options.recordingId, townHallId: options.townHallId });
+    if (options.stage) session.stage(options.stage);
     const media = options.media.existingMedia(options.townHallId);
     await Promise.all((media?.producers() ?? []).map((producer) => session.addTrack(producer.id)));
     return session;

@@ -159,9 +159,10 @@ describe('composing the archival video', () => {
     // keyframe take a moment). Early on all the same: on a busy machine the publishers' encoders
     // fall behind and the tracks hold less than the wall time.
     const cameras = tracksFromTimeline((await library.timeline(townHallId, current.id))!).filter((k) => k.kind === 'video');
-    // A second after the last file begins. When the interpreter's file began first, the plan
-    // used to hold them large for its minimum segment and the inset stayed empty (about one run
-    // in two, 2026-12-03); the unit test of the layout plan covers that case on its own.
+    // A second after the last file begins. When the interpreter's camera was shown large first
+    // (their file began first, or before the timeline said they interpret), the plan used to
+    // hold it large for its minimum segment and the inset stayed empty (about one run in two,
+    // 2026-12-03); the layout plan's unit tests cover both cases on their own.
     const allOn = Math.max(...cameras.map((k) => k.startMs)) / 1000 + 1;
     expect(allOn).toBeLessThan(seconds - 0.5);
     expect(await regionDistance(file, allOn, CENTRE_SMALL, SLATE)).toBeGreaterThan(40);

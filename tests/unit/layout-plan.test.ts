@@ -202,6 +202,18 @@ describe('the archival layout plan', () => {
     ]);
   });
 
+  it('moves a camera shown large to the inset the moment its owner is marked as the interpreter', () => {
+    const t = new Timeline();
+    const signerCam = t.track(0, null, signer, 'camera');
+    const rosaCam = t.track(1, null, rosa, 'camera');
+    t.at(2, { type: 'interpreter', participant: signer });
+    t.stop(10);
+    expect(board(t.plan())).toEqual([
+      [0, 2, signerCam, null],
+      [2, 10, rosaCam, signerCam],
+    ]);
+  });
+
   it('plans sound alone when there is no video at all, and nothing for an empty recording', () => {
     const t = new Timeline();
     const mic = t.track(0, 8, host, 'microphone');
