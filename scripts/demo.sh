@@ -6,7 +6,14 @@ cd "$(dirname "$0")/.."
 
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "› installing npm packages (first run only)"
-  npm ci --no-audit --no-fund
+  # npm's progress and the packages' build output go to a log, shown only when it fails.
+  npm_log=$(mktemp -t roundtable-npm.XXXXXX.log)
+  if ! npm ci --no-audit --no-fund >"$npm_log" 2>&1; then
+    tail -20 "$npm_log" >&2
+    echo "› installing npm packages failed (full log: $npm_log)" >&2
+    exit 1
+  fi
+  rm -f "$npm_log"
 fi
 if [ ! -f dist/client/index.html ] || [ -n "$(find client shared vite.config.ts -newer dist/client/index.html -print -quit)" ]; then
   echo "› building the client"
