@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { CommandError, ErrorCode } from '../shared/errors.js';
 import type { StaffRole } from '../shared/roles.js';
 import type { App } from './app.js';
 import { seedPastTownHall } from './demo-past.js';
@@ -13,19 +14,37 @@ export interface DemoLogin {
   password: string;
 }
 
+// The officer comes first: making that account is what claims the store's demo data (below).
 const DEMO_STAFF: { role: StaffRole; username: string; displayName: string }[] = [
-  { role: 'admin', username: 'admin', displayName: 'Demo Administrator' },
   { role: 'officer', username: 'officer', displayName: 'Sgt. Dana Reyes' },
+  { role: 'admin', username: 'admin', displayName: 'Demo Administrator' },
   { role: 'moderator', username: 'moderator', displayName: 'Sam Okafor (Moderator)' },
   { role: 'captioner', username: 'captioner', displayName: 'Lee Chen (Captions)' },
 ];
+
+/** Creates a staff account; false when its username is taken (by another node's seeding, or the configured admin). */
+async function createUnlessTaken(app: App, staff: (typeof DEMO_STAFF)[number], password: string): Promise<boolean> {
+  try {
+    await app.identity.createStaff({ ...staff, password });
+    return true;
+  } catch (err) {
+    if (err instanceof CommandError && err.code === ErrorCode.CONFLICT) return false;
+    throw err;
+  }
+}
 
 /**
  * Demo data for a first look: two town halls, a few questions, and staff accounts whose
  * passwords are made at random on first run (a demo left reachable on a network must not
  * have well-known passwords) and kept in the data folder so they can be printed again.
+ *
+ * Seeded once per store, not once per node: nodes sharing one Redis may all start at once with
+ * the demo on, each with a data folder of its own. As with the first admin (ensureAdmin), the
+ * store's unique usernames decide: the node that creates the demo officer seeds everything;
+ * the others find it taken, make nothing, and answer null (the sign-ins are in the seeding
+ * node's data folder; the passwords are kept nowhere else).
  */
-export async function seedDemo(app: App, stores: Stores, dataDir: string): Promise<DemoLogin[]> {
+export async function seedDemo(app: App, stores: Stores, dataDir: string): Promise<DemoLogin[] | null> {
   const file = path.join(dataDir, 'demo-logins.json');
   privateDir(dataDir);
   if (existsSync(file)) {
@@ -36,10 +55,9 @@ export async function seedDemo(app: App, stores: Stores, dataDir: string): Promi
   const logins: DemoLogin[] = [];
   for (const staff of DEMO_STAFF) {
     const password = randomBytes(9).toString('base64url');
-    const existing = await stores.identity.findByUsername(staff.username);
-    if (existing) continue;
-    await app.identity.createStaff({ ...staff, password });
-    logins.push({ role: staff.role, username: staff.username, password });
+    if (await createUnlessTaken(app, staff, password)) logins.push({ role: staff.role, username: staff.username, password });
+    // No officer made here: another node (or an earlier start with another data folder) seeded this store.
+    else if (staff.username === 'officer') return null;
   }
 
   const officer = await stores.identity.findByUsername('officer');

@@ -62,6 +62,7 @@ const app = createApp(
 if (config.admin && (await app.identity.ensureAdmin(config.admin))) {
   log.info({ username: config.admin.username }, 'created the first admin');
 }
+// null: another node seeded the shared store, and its data folder holds the sign-ins.
 const demoLogins = config.demo ? await seedDemo(app, stores, config.dataDir) : [];
 
 const port = await app.listen(config.port, config.host);
@@ -77,7 +78,9 @@ const lines = [``, `  Roundtable is running: open ${url}`, ``];
 if (!config.allowLoopbackOrigins) {
   lines.splice(2, 0, `  This node listens on http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`);
 }
-if (demoLogins.length) {
+if (demoLogins === null) {
+  lines.push(`  Demo data was already in the store (another node seeded it): that node's demo-logins.json has the staff sign-ins.`, ``);
+} else if (demoLogins.length) {
   lines.push(`  Demo staff sign-in (${url}/signin):`);
   for (const l of demoLogins) lines.push(`    ${l.role.padEnd(10)} ${l.username.padEnd(10)} ${l.password}`);
   lines.push(`  Residents just open a town hall and type a name.`, ``);

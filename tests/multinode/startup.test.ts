@@ -1,11 +1,12 @@
 // Nodes started together, as a service manager or a rolling deploy starts them: each runs the
-// start-up (the first admin from ROUNDTABLE_ADMIN_*), and all must come up with one admin made.
+// start-up (the first admin from ROUNDTABLE_ADMIN_*, the demo data with ROUNDTABLE_DEMO=1), and
+// all must come up with one admin made and one set of demo data.
 import { afterAll, describe, expect, it } from 'vitest';
 import { createIdentityService } from '../../server/identity/service.js';
 import type { Stores } from '../../server/stores.js';
 import type { Me } from '../../shared/session.js';
 import { openSharedStores } from '../support/cluster.js';
-import { startNode, type NodeProcess } from '../support/nodes.js';
+import { loginAt, startNode, type NodeProcess } from '../support/nodes.js';
 import { freshRedisUrl } from '../support/redis.js';
 
 describe('three nodes starting at the same moment on one Redis', () => {
@@ -34,6 +35,34 @@ describe('three nodes starting at the same moment on one Redis', () => {
       expect(res.status).toBe(200);
       expect(((await res.json()) as { me: Me }).me.role).toBe('admin');
     }
+  }, 60_000);
+
+  it('seeds the demo once per store: every node comes up, one holds the sign-ins, and they work through each', async () => {
+    const redisUrl = await freshRedisUrl();
+    // Each node has a data folder of its own, as nodes on separate machines do.
+    const started = await Promise.allSettled([0, 1, 2].map(() => startNode({ redisUrl, env: { ROUNDTABLE_DEMO: '1' } })));
+    const demoNodes = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+    nodes.push(...demoNodes);
+    expect(started.map((s) => (s.status === 'rejected' ? String(s.reason) : 'up'))).toEqual(['up', 'up', 'up']);
+
+    const shared = await openSharedStores(redisUrl);
+    try {
+      expect((await shared.identity.listStaff()).map((u) => u.username).sort()).toEqual(['admin', 'captioner', 'moderator', 'officer']);
+      expect((await shared.townHalls.list()).map((t) => t.title).sort()).toEqual([
+        'Downtown Safety Listening Session',
+        'Eastside Community Town Hall',
+        'Riverside District Community Town Hall',
+      ]);
+    } finally {
+      await shared.close();
+    }
+
+    const seeders = demoNodes.filter((n) => n.output().includes('Demo staff sign-in'));
+    expect(seeders).toHaveLength(1);
+    for (const n of demoNodes.filter((n) => !seeders.includes(n))) expect(n.output()).toContain('Demo data was already in the store');
+    const password = /officer\s+officer\s+(\S+)/.exec(seeders[0]!.output())?.[1];
+    expect(password).toBeDefined();
+    for (const node of demoNodes) expect((await loginAt(node.url, 'officer', password!)).me.role).toBe('officer');
   }, 60_000);
 
   it('makes the first admin once when the start-ups of three nodes race on one store', async () => {
