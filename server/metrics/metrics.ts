@@ -123,21 +123,35 @@ export function createMetrics(sources: MetricsSources): Metrics {
 
   if (sources.media) {
     const media = sources.media;
-    const cpu = new Gauge({ name: 'roundtable_media_worker_cpu_seconds', help: 'CPU each mediasoup worker has used since it started (user + system).', labelNames: ['pid'], registers: [registry] });
-    const consumers = new Gauge({ name: 'roundtable_media_worker_consumers', help: 'Consumers (a viewer receiving a track) on each mediasoup worker now.', labelNames: ['pid'], registers: [registry] });
+    const usage = perScrape(() => media.workerUsage());
+    new Gauge({
+      name: 'roundtable_media_worker_cpu_seconds',
+      help: 'CPU each mediasoup worker has used since it started (user + system).',
+      labelNames: ['pid'],
+      registers: [registry],
+      async collect() {
+        const workers = await usage();
+        this.reset();
+        for (const w of workers) this.set({ pid: String(w.pid) }, w.cpuSeconds);
+      },
+    });
+    new Gauge({
+      name: 'roundtable_media_worker_consumers',
+      help: 'Consumers (a viewer receiving a track) on each mediasoup worker now.',
+      labelNames: ['pid'],
+      registers: [registry],
+      async collect() {
+        const workers = await usage();
+        this.reset();
+        for (const w of workers) this.set({ pid: String(w.pid) }, w.consumers);
+      },
+    });
     new Gauge({
       name: 'roundtable_media_workers',
       help: 'Live mediasoup workers.',
       registers: [registry],
       async collect() {
-        const usage = await media.workerUsage();
-        cpu.reset();
-        consumers.reset();
-        for (const w of usage) {
-          cpu.set({ pid: String(w.pid) }, w.cpuSeconds);
-          consumers.set({ pid: String(w.pid) }, w.consumers);
-        }
-        this.set(usage.length);
+        this.set((await usage()).length);
       },
     });
   }
@@ -151,8 +165,15 @@ export function createMetrics(sources: MetricsSources): Metrics {
   });
 
   if (sources.archives) {
-    const archives = sources.archives;
-    const progress = new Gauge({ name: 'roundtable_recording_compose_progress', help: 'How far the archival video being composed now is (0–1); 0 when none is.', registers: [registry] });
+    const archives = perScrape(sources.archives);
+    new Gauge({
+      name: 'roundtable_recording_compose_progress',
+      help: 'How far the archival video being composed now is (0–1); 0 when none is.',
+      registers: [registry],
+      async collect() {
+        this.set((await archives()).find((a) => a.status === 'composing')?.progress ?? 0);
+      },
+    });
     new Gauge({
       name: 'roundtable_recording_jobs',
       help: 'Recordings on this node by their archival video’s status: waiting, composing, ready, failed.',
@@ -161,7 +182,6 @@ export function createMetrics(sources: MetricsSources): Metrics {
       async collect() {
         const all = await archives();
         for (const status of ['waiting', 'composing', 'ready', 'failed'] as const) this.set({ status }, all.filter((a) => a.status === status).length);
-        progress.set(all.find((a) => a.status === 'composing')?.progress ?? 0);
       },
     });
   }
@@ -174,4 +194,14 @@ export function createMetrics(sources: MetricsSources): Metrics {
     },
     frame: (seconds) => frameTime.observe(seconds),
   };
+}
+
+/**
+ * One read shared by the gauges that show parts of it. prom-client collects every metric of a
+ * scrape at once, so a gauge set inside another's collect would show the previous scrape's
+ * values; each collects for itself, and the reads in flight together are one.
+ */
+function perScrape<T>(read: () => Promise<T>): () => Promise<T> {
+  let reading: Promise<T> | null = null;
+  return () => (reading ??= read().finally(() => (reading = null)));
 }

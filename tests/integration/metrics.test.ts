@@ -4,8 +4,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_TICK_MS, MIN_TICK_MS } from '../../server/townhall/frame-tick.js';
+import { mediaClient } from '../support/media.js';
 import { startNode, type NodeProcess } from '../support/nodes.js';
-import { command, startTestServer, unwrap, type TestServer } from '../support/server.js';
+import { command, startTestServer, unwrap, type ClientSocket, type Session, type TestServer } from '../support/server.js';
 
 const TOKEN = 'a-scraper-token-of-some-length';
 
@@ -19,6 +21,16 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
     if (wanted.every((w) => have.includes(w))) return Number(m[3]);
   }
   return undefined;
+}
+
+/** The sum of a metric's samples over all its labels (each mediasoup worker's, say); 0 when absent. */
+function total(text: string, name: string): number {
+  let sum = 0;
+  for (const line of text.split('\n')) {
+    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{[^}]*\})? (\S+)$/.exec(line);
+    if (m && m[1] === name) sum += Number(m[2]);
+  }
+  return sum;
 }
 
 describe('metrics for Prometheus', () => {
@@ -64,6 +76,9 @@ describe('metrics for Prometheus', () => {
     expect(sample(text, 'roundtable_event_loop_lag_p99_seconds')).toBeGreaterThanOrEqual(0);
     expect(sample(text, 'roundtable_nodejs_eventloop_lag_p99_seconds')).toBeGreaterThanOrEqual(0);
     expect(sample(text, 'roundtable_outbox_facts')).toBeGreaterThanOrEqual(0);
+    // Rosa's room has had a frame: its tick is the small room's, stretched only if the loop lags.
+    expect(sample(text, 'roundtable_frame_tick_seconds')).toBeGreaterThanOrEqual(MIN_TICK_MS / 1000);
+    expect(sample(text, 'roundtable_frame_tick_seconds')).toBeLessThanOrEqual(MAX_TICK_MS / 1000);
     expect(sample(text, 'roundtable_media_workers')).toBeGreaterThanOrEqual(1);
     expect(text).toMatch(/^roundtable_media_worker_cpu_seconds\{pid="\d+"\} [\d.e+-]+$/m);
     expect(sample(text, 'roundtable_recordings')).toBe(0);
@@ -74,6 +89,30 @@ describe('metrics for Prometheus', () => {
 
     socket.disconnect();
     await expect.poll(async () => sample(await (await scrape(`Bearer ${TOKEN}`)).text(), 'roundtable_attendees', { town_hall: townHallId })).toBeUndefined();
+  });
+
+  it("counts each mediasoup worker's consumers: one while a resident receives the host's camera, none after", async () => {
+    const host = await server.staff('officer', 'Officer Diaz');
+    const townHallId = (await server.townHall({ hosts: [{ id: host.me.id, displayName: host.me.displayName }] })).id;
+    const joined = async (session: Session): Promise<ClientSocket> => {
+      const socket = await server.connect(session);
+      unwrap(await command(socket, 'townhall:join', { townHallId }));
+      return socket;
+    };
+    const [hostSocket, viewer] = await Promise.all([joined(host), server.guest('Viewer').then(joined)]);
+    const hostMedia = mediaClient(hostSocket, townHallId);
+    const viewerMedia = mediaClient(viewer, townHallId);
+    await Promise.all([hostMedia.join(), viewerMedia.join()]);
+    const consumers = async () => total(await (await scrape(`Bearer ${TOKEN}`)).text(), 'roundtable_media_worker_consumers');
+    expect(await consumers()).toBe(0);
+
+    const camera = await hostMedia.produce(await hostMedia.transport('send'), 'camera');
+    await viewerMedia.consume(await viewerMedia.transport('recv'), camera);
+    expect(await consumers()).toBe(1);
+
+    viewer.disconnect();
+    await expect.poll(consumers).toBe(0);
+    hostSocket.disconnect();
   });
 
   it('is off unless configured: the path is not found', async () => {
