@@ -1,13 +1,18 @@
 // `npm run backup` while a town hall is live and being written to, then `npm run restore` into
 // a fresh folder: every write the server acknowledged before the backup began is there, and the
 // people signed in before are still signed in (the secret and the sessions came back together).
+// The recordings folder goes along, each file checked by its SHA-256.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStores, type Stores } from '../../server/stores.js';
 import type { BackupManifest } from '../../server/storage/backup.js';
+import { newId } from '../../server/core/ids.js';
+import { ARCHIVE_FILE, ARCHIVE_WAITING, RecordingLibrary } from '../../server/recording/library.js';
+import { TIMELINE_FILE } from '../../server/recording/session.js';
 import { connectTo, guestAt, startNode, type NodeProcess } from '../support/nodes.js';
 import { command, unwrap, type ClientSocket, type Session } from '../support/server.js';
 
@@ -98,6 +103,49 @@ describe('backing up a live town hall and restoring it', () => {
     const present = new Set(snapshot.chat.messages.map((m) => m.id));
     expect(before.filter((w) => !present.has(w.id))).toEqual([]);
   }, 90_000);
+
+  it('takes the recordings folder too, each file by its SHA-256, and restores it byte for byte', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'rt-backup-rec-'));
+    const node = await startNode({ dataDir, env: OWN_SECRET });
+    await node.stop();
+    // Two recordings in the library's layout (recordings/<town hall>/<recording>/): tracks as
+    // the recorder names them, a timeline and the composition job's status beside them.
+    const library = new RecordingLibrary(dataDir);
+    const written = new Map<string, Buffer>();
+    const townHallId = newId();
+    for (const recordingId of [newId(), newId()]) {
+      mkdirSync(library.dir(townHallId, recordingId), { recursive: true });
+      const files: [string, Buffer][] = [
+        ['001-camera-video.mkv', randomBytes(300_000)],
+        ['002-microphone-audio.mkv', randomBytes(40_000)],
+        [TIMELINE_FILE, Buffer.from(`${JSON.stringify({ at: Date.now(), recordingId })}\n`)],
+        [ARCHIVE_FILE, Buffer.from(JSON.stringify(ARCHIVE_WAITING))],
+      ];
+      for (const [name, bytes] of files) {
+        writeFileSync(library.file(townHallId, recordingId, name), bytes);
+        written.set(path.join('recordings', townHallId, recordingId, name), bytes);
+      }
+    }
+
+    const backupDir = path.join(mkdtempSync(path.join(tmpdir(), 'rt-backups-')), 'one');
+    expect((await cli('backup', ['--out', backupDir], dataDir)).code).toBe(0);
+    const manifest = JSON.parse(readFileSync(path.join(backupDir, 'backup.json'), 'utf8')) as BackupManifest;
+    const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+    expect(manifest.files.filter((f) => f.path.startsWith('recordings')).sort((a, b) => a.path.localeCompare(b.path))).toEqual(
+      [...written].map(([p, bytes]) => ({ path: p, bytes: bytes.length, sha256: sha256(bytes) })).sort((a, b) => a.path.localeCompare(b.path)),
+    );
+
+    // Restored over a folder with recordings of its own: those are kept aside, not mixed in.
+    const target = mkdtempSync(path.join(tmpdir(), 'rt-backup-rec-target-'));
+    mkdirSync(path.join(target, 'recordings'));
+    writeFileSync(path.join(target, 'recordings', 'left-before.mkv'), 'older bytes');
+    expect((await cli('restore', [backupDir], target)).code).toBe(0);
+    for (const [p, bytes] of written) expect(readFileSync(path.join(target, p)).equals(bytes), p).toBe(true);
+    expect(existsSync(path.join(target, 'recordings', 'left-before.mkv'))).toBe(false);
+    const aside = readdirSync(target).filter((name) => name.startsWith('recordings.before-restore-'));
+    expect(aside).toHaveLength(1);
+    expect(readFileSync(path.join(target, aside[0]!, 'left-before.mkv'), 'utf8')).toBe('older bytes');
+  }, 60_000);
 
   it('refuses a damaged backup and leaves the folder as it was', async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'rt-backup-src-'));
