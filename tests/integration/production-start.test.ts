@@ -1,10 +1,34 @@
 // The production start: `npm run build` bundles the server into dist/server/main.js, and
 // `npm start` runs that with Node alone, as package.json says (no TypeScript loader at run time).
-import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+// The operator's commands (admin:create, backup, restore) are bundled beside it and run the same way.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { connectTo, guestAt, startNode, type NodeProcess } from '../support/nodes.js';
+import { connectTo, guestAt, loginAt, startNode, type NodeProcess } from '../support/nodes.js';
 import { command } from '../support/server.js';
+
+const scripts = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts;
+
+/** A package.json script's Node arguments, checked to run under node without tsx. */
+function nodeArgs(script: string): string[] {
+  const [runtime, ...args] = scripts[script]!.split(' ');
+  expect(runtime, script).toBe('node');
+  expect(args.some((a) => a.includes('tsx')), script).toBe(false);
+  return args;
+}
+
+/** Runs one of the built operator's commands as `npm run <script> -- <args>` would, against a data folder. */
+function run(script: string, args: string[], env: Record<string, string>): Promise<{ code: number; out: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [...nodeArgs(script), ...args], { env: { ...process.env, REDIS_URL: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+    child.once('exit', (code) => resolve({ code: code ?? -1, out }));
+  });
+}
 
 describe('the built server', () => {
   let node: NodeProcess | undefined;
@@ -13,11 +37,7 @@ describe('the built server', () => {
   it('builds with npm run build:server and runs under node as npm start runs it', async () => {
     const built = spawnSync('npm', ['run', '--silent', 'build:server'], { encoding: 'utf8' });
     expect(built.status, built.stderr).toBe(0);
-    const start = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts.start;
-    const [runtime, ...args] = start.split(' ');
-    expect(runtime).toBe('node');
-    expect(args.some((a) => a.includes('tsx'))).toBe(false);
-    node = await startNode({ entry: args });
+    node = await startNode({ entry: nodeArgs('start') });
     expect(await (await fetch(`${node.url}/healthz`)).json()).toEqual({ ok: true });
     const socket = await connectTo(node.url, await guestAt(node.url, 'Rosa'));
     try {
@@ -27,4 +47,27 @@ describe('the built server', () => {
       socket.disconnect();
     }
   }, 60_000);
+
+  it('runs admin:create, backup and restore from the build, without tsx', async () => {
+    // The build from the test above, if it ran; otherwise this one builds.
+    if (!existsSync('dist/server/cli/backup.js')) expect(spawnSync('npm', ['run', '--silent', 'build:server']).status).toBe(0);
+    await node?.stop();
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'rt-built-cli-'));
+    node = await startNode({ dataDir, entry: nodeArgs('start'), env: { ROUNDTABLE_SECRET: '' } });
+
+    const password = 'a long admin password';
+    const made = await run('admin:create', ['chief'], { ROUNDTABLE_DATA_DIR: dataDir, ROUNDTABLE_ADMIN_PASSWORD: password });
+    expect(made).toMatchObject({ code: 0, out: expect.stringContaining('Created admin chief.') });
+    expect((await loginAt(node.url, 'chief', password)).me.role).toBe('admin');
+
+    const backupDir = path.join(mkdtempSync(path.join(tmpdir(), 'rt-built-backups-')), 'one');
+    expect(await run('backup', ['--out', backupDir], { ROUNDTABLE_DATA_DIR: dataDir })).toMatchObject({ code: 0, out: expect.stringContaining(`backup written to ${backupDir}`) });
+    await node.stop();
+    node = undefined;
+
+    const restoredDir = mkdtempSync(path.join(tmpdir(), 'rt-built-restored-'));
+    expect((await run('restore', [backupDir], { ROUNDTABLE_DATA_DIR: restoredDir })).code).toBe(0);
+    node = await startNode({ dataDir: restoredDir, entry: nodeArgs('start'), env: { ROUNDTABLE_SECRET: '' } });
+    expect((await loginAt(node.url, 'chief', password)).me.role).toBe('admin');
+  }, 90_000);
 });
