@@ -106,6 +106,8 @@ interface Audience {
 export function createRoomFrames(options: FrameOptions): RoomFrames {
   const { io, log, load } = options;
   const stagger = options.stagger ?? defaultStagger(options.writesPerSecond);
+  // Checked here, at start-up, rather than when a room's first fact makes its log.
+  if (!Number.isInteger(stagger.slices) || stagger.slices < 1) throw new RangeError(`frame slices must be a positive integer, not ${stagger.slices}`);
   const nsp = io.of('/');
   const outboxes = new Map<string, Outbox>();
   const hooks: (() => Promise<void>)[] = [];
