@@ -13,6 +13,7 @@ import type { ModerationPipeline } from './moderation/pipeline-types.js';
 import type { SmtpSettings } from './notifications/mail.js';
 import type { CachedRecords } from './record/cache.js';
 import type { Stores } from './stores.js';
+import type { Stagger } from './townhall/frame-tick.js';
 import type { RoomFrames } from './townhall/frames.js';
 import type { TownHallService } from './townhall/service.js';
 import type { TurnSettings } from './townhall/turn.js';
@@ -43,6 +44,8 @@ export interface AppOptions {
   integrity: Integrity;
   /** WebSocket writes a second this node paces town hall frames to (DEFAULT_WRITES_PER_SECOND by default). */
   frameWritesPerSecond?: number;
+  /** From how many attendees a room's frames are staggered, over how many slices (frame-tick.ts `defaultStagger` by default). */
+  frameStagger?: Stagger;
   /** How long a town hall's media home lease lasts unrenewed (10 s by default): video's failover time. */
   mediaLeaseMs?: number;
   /** Where links in mail and the Atom feeds point (ROUNDTABLE_PUBLIC_URL); the address `listen` binds when absent. */

@@ -240,6 +240,7 @@ export function createApp(options: AppOptions, deps: AppDeps): App {
     load,
     ...(options.metrics ? { onFrame: (seconds: number) => metrics?.frame(seconds) } : {}),
     writesPerSecond: options.frameWritesPerSecond ?? DEFAULT_WRITES_PER_SECOND,
+    ...(options.frameStagger ? { stagger: options.frameStagger } : {}),
     relay: stores.adapterRedis ? coordination.invalidations('room-facts') : null,
   });
   shedUnderLoad(io, () => load.lagMs() > SHED_LAG_MS);

@@ -7,15 +7,26 @@
 // overload). Each frame is encoded once and its bytes written to every connection. A connection
 // with two frames not yet taken by the kernel skips frames, and is told to join again
 // (`townhall:resync`) once drained, by the rule frames.ts applies to engine.io's queue
-// (server/townhall/frame-laggards.ts).
+// (server/townhall/frame-laggards.ts). A large room is staggered as frames.ts staggers it: the
+// same slices (by the same hash of the connection's id), each written at its phase of the tick
+// with what it has not had (server/townhall/frame-log.ts).
 // Environment: BENCH_FRAME_BUDGET (writes a second), BENCH_STRETCH (off: no stretch under load).
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { monitorLoad } from '../../server/core/load.js';
 import { compactFacts, type Entry } from '../../server/townhall/frame-facts.js';
-import { createLaggards, sortOut, type Laggards } from '../../server/townhall/frame-laggards.js';
-import { chatLimit, DEFAULT_WRITES_PER_SECOND, tickMs } from '../../server/townhall/frame-tick.js';
+import { FrameLog } from '../../server/townhall/frame-log.js';
+import { createLaggards, resyncsPerFrame, sortOut, type Laggards } from '../../server/townhall/frame-laggards.js';
+import {
+  chatLimit,
+  DEFAULT_WRITES_PER_SECOND,
+  defaultStagger,
+  isStaggered,
+  sliceOf,
+  slotMs,
+  tickMs,
+} from '../../server/townhall/frame-tick.js';
 import { createBaselineState, serveCoordinator } from './baseline-state.js';
 import type { FrameStats } from './protocol.js';
 
@@ -23,9 +34,12 @@ const writesPerSecond = Number(process.env.BENCH_FRAME_BUDGET ?? DEFAULT_WRITES_
 /** Off: paced by the room's size only, to see what the stretch under load costs or saves. */
 const stretches = process.env.BENCH_STRETCH !== 'off';
 const stretch = () => (stretches ? load.stretch() : 1);
+const stagger = defaultStagger(writesPerSecond);
 
 interface Connection {
   ws: WebSocket;
+  /** Its slice, in every room it joins (frame-tick.ts `sliceOf`). */
+  slice: number;
   /** Frames handed to `ws` whose bytes the kernel has not taken yet. */
   unwritten: number;
   written: () => void;
@@ -34,9 +48,12 @@ interface Connection {
 interface Room {
   id: string;
   connections: Set<Connection>;
-  entries: Entry[];
+  /** The same connections by slice. */
+  slices: Set<Connection>[];
+  log: FrameLog<Entry>;
   tickMs: number;
-  lastSentAt: number;
+  slotMs: number;
+  lastSlotAt: number;
   timer: NodeJS.Timeout | null;
   /** Connections skipping frames until they drain (server/townhall/frame-laggards.ts). */
   lag: Laggards<Connection>;
@@ -52,32 +69,46 @@ let sids = 0;
 
 function roomOf(id: string): Room {
   let room = rooms.get(id);
-  if (!room) rooms.set(id, (room = { id, connections: new Set(), entries: [], tickMs: 0, lastSentAt: 0, timer: null, lag: createLaggards() }));
+  if (!room) {
+    const slices = Array.from({ length: stagger.slices }, () => new Set<Connection>());
+    const log = new FrameLog<Entry>(stagger.slices);
+    room = { id, connections: new Set(), slices, log, tickMs: 0, slotMs: 0, lastSlotAt: 0, timer: null, lag: createLaggards() };
+    rooms.set(id, room);
+  }
   return room;
 }
 
 function add(room: Room, event: string, payload: unknown): void {
-  room.entries.push({ event, payload, staffOnly: false, exceptStaff: false, exceptPeople: [] });
+  room.log.append({ event, payload, staffOnly: false, exceptStaff: false, exceptPeople: [] });
   schedule(room);
 }
 
 function schedule(room: Room): void {
   if (room.timer) return;
-  room.timer = setTimeout(() => flush(room), Math.max(0, room.lastSentAt + room.tickMs - performance.now()));
+  room.timer = setTimeout(() => flush(room), Math.max(0, room.lastSlotAt + room.slotMs - performance.now()));
 }
 
 function flush(room: Room): void {
   room.timer = null;
+  const staggered = isStaggered(room.connections.size, stagger);
   room.tickMs = tickMs(room.connections.size, writesPerSecond, stretch());
-  room.lastSentAt = performance.now();
-  const entries = room.entries;
-  room.entries = [];
-  const slow = sortOutRoom(room, room.lastSentAt);
+  room.slotMs = slotMs(room.tickMs, staggered, stagger.slices);
+  room.lastSlotAt = performance.now();
+  for (const { slices, entries } of room.log.take(staggered)) {
+    // Every slice at once: the room's connections, one frame, as when it is not staggered.
+    if (slices.length === stagger.slices) send(room, entries, room.connections, true, true);
+    else for (const slice of slices) send(room, entries, room.slices[slice]!, false, slice === 0);
+  }
+  if (room.log.pending || room.lag.behind.size > 0) schedule(room);
+}
+
+function send(room: Room, entries: Entry[], audience: Set<Connection>, whole: boolean, counts: boolean): void {
+  const slow = sortOutRoom(room, audience, whole, room.lastSlotAt);
   const { facts, sampled } = compactFacts(room.id, entries, 'everyone', undefined, chatLimit(stretch()));
-  totals.sampledChat += sampled;
+  if (counts) totals.sampledChat += sampled;
   if (facts.length > 0) {
     const frame = Buffer.from(`42${JSON.stringify(['townhall:frame', { townHallId: room.id, facts }])}`);
-    for (const c of room.connections) {
+    for (const c of audience) {
       if (slow.has(c)) {
         totals.skippedFrames++;
         continue;
@@ -86,12 +117,12 @@ function flush(room: Room): void {
       c.ws.send(frame, { binary: false }, c.written);
     }
   }
-  if (room.entries.length > 0 || room.lag.behind.size > 0) schedule(room);
 }
 
 /** The connections that skip this frame; those drained since they fell behind are told to join again. */
-function sortOutRoom(room: Room, now: number): Set<Connection> {
-  const { slow, resync } = sortOut(room.lag, room.connections, (c) => room.connections.has(c), (c) => c.unwritten, now);
+function sortOutRoom(room: Room, audience: Set<Connection>, whole: boolean, now: number): Set<Connection> {
+  const limit = resyncsPerFrame(whole ? 1 : stagger.slices);
+  const { slow, resync } = sortOut(room.lag, audience, (c) => room.connections.has(c), (c) => c.unwritten, now, limit);
   if (resync.length > 0) {
     const message = Buffer.from(`42${JSON.stringify(['townhall:resync', { townHallId: room.id }])}`);
     for (const c of resync) c.ws.send(message, { binary: false });
@@ -102,7 +133,7 @@ function sortOutRoom(room: Room, now: number): Set<Connection> {
 
 wss.on('connection', (ws) => {
   const sid = `s${++sids}`;
-  const connection: Connection = { ws, unwritten: 0, written: () => connection.unwritten-- };
+  const connection: Connection = { ws, slice: sliceOf(sid, stagger.slices), unwritten: 0, written: () => connection.unwritten-- };
   const joined = new Set<string>();
   ws.send(`0${JSON.stringify({ sid, upgrades: [], pingInterval: 25000, pingTimeout: 20000, maxPayload: 1e6 })}`);
   ws.on('message', (data: Buffer) => {
@@ -115,7 +146,9 @@ wss.on('connection', (ws) => {
     const ack = (result: unknown) => ackId && ws.send(`43${ackId}${JSON.stringify([result])}`);
     if (event === 'townhall:join') {
       const townHallId = String(payload.townHallId);
-      roomOf(townHallId).connections.add(connection);
+      const room = roomOf(townHallId);
+      room.connections.add(connection);
+      room.slices[connection.slice]!.add(connection);
       joined.add(townHallId);
       return ack({ ok: true, data: state.join(townHallId) });
     }
@@ -128,7 +161,10 @@ wss.on('connection', (ws) => {
     } else if (outcome.broadcast) add(roomOf(String(payload.townHallId)), ...outcome.broadcast);
   });
   ws.on('close', () => {
-    for (const id of joined) rooms.get(id)?.connections.delete(connection);
+    for (const id of joined) {
+      rooms.get(id)?.connections.delete(connection);
+      rooms.get(id)?.slices[connection.slice]!.delete(connection);
+    }
   });
 });
 

@@ -28,10 +28,14 @@ export interface SocketData {
 export type AppServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 export type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
-/** Socket.IO rooms: one per town hall, its staff, each person (all their tabs) and each session. */
+/**
+ * Socket.IO rooms: one per town hall, its staff, the slices its frames are staggered over
+ * (server/townhall/frame-tick.ts), each person (all their tabs) and each session.
+ */
 export const rooms = {
   townHall: (id: string) => `th:${id}`,
   townHallStaff: (id: string) => `th:${id}:staff`,
+  townHallSlice: (id: string, slice: number) => `th:${id}:slice:${slice}`,
   user: (id: string) => `user:${id}`,
   session: (id: string) => `session:${id}`,
 };

@@ -86,7 +86,7 @@ export function createMetrics(sources: MetricsSources): Metrics {
 
   const frameTime = new Histogram({
     name: 'roundtable_frame_duration_seconds',
-    help: 'Time to build and write one town hall frame to its room, tallies included.',
+    help: 'Time to build and write one town hall frame to its room (to one slice of a staggered room), tallies included.',
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
     registers: [registry],
   });

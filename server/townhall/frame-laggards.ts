@@ -7,6 +7,11 @@
 export const SLOW_PACKETS = 2;
 /** Connections told to join again per frame at most, so a wave of them cannot swamp the stores. */
 export const RESYNCS_PER_FRAME = 100;
+/**
+ * Resyncs one slice's frame of a room staggered over `slices` may tell (1: a whole room's), so
+ * a tick's stay within the limit however the room is sent.
+ */
+export const resyncsPerFrame = (slices: number): number => Math.ceil(RESYNCS_PER_FRAME / slices);
 /** A connection is told to join again at most this often (its join budget is 20 in 10 s). */
 export const RESYNC_GAP_MS = 1000;
 
@@ -21,8 +26,9 @@ export interface Laggards<K> {
 export const createLaggards = <K>(): Laggards<K> => ({ behind: new Set(), resyncedAt: new Map() });
 
 /**
- * Sorts the room's connections for the frame about to go at `now`. `queued` is how many packets
- * a connection still holds, or undefined when it is gone. Connections that left are forgotten.
+ * Sorts the connections a frame about to go at `now` is for (the room's, or one slice's of a
+ * staggered room). `queued` is how many packets a connection still holds, or undefined when it
+ * is gone. Connections that left the room are forgotten. At most `resyncs` are told to join again.
  */
 export function sortOut<K>(
   lag: Laggards<K>,
@@ -30,6 +36,7 @@ export function sortOut<K>(
   isMember: (key: K) => boolean,
   queued: (key: K) => number | undefined,
   now: number,
+  resyncs = RESYNCS_PER_FRAME,
 ): { slow: K[]; resync: K[] } {
   const slow: K[] = [];
   const resync: K[] = [];
@@ -43,7 +50,7 @@ export function sortOut<K>(
       lag.behind.add(key);
     } else if (lag.behind.has(key)) {
       // Drained: told to join again, which gives it the exact current state; else it waits on.
-      if (waiting === 0 && resync.length < RESYNCS_PER_FRAME && now - (lag.resyncedAt.get(key) ?? -Infinity) >= RESYNC_GAP_MS) {
+      if (waiting === 0 && resync.length < resyncs && now - (lag.resyncedAt.get(key) ?? -Infinity) >= RESYNC_GAP_MS) {
         lag.behind.delete(key);
         lag.resyncedAt.set(key, now);
         resync.push(key);

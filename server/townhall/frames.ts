@@ -5,8 +5,9 @@ import type { LoadMonitor } from '../core/load.js';
 import type { Logger } from '../core/log.js';
 import { rooms, type AppServer, type AppSocket } from '../core/types.js';
 import { compactFacts, type Entry, type Except } from './frame-facts.js';
-import { chatLimit, tickMs } from './frame-tick.js';
-import { createLaggards, sortOut, type Laggards } from './frame-laggards.js';
+import { FrameLog, type SlotBatch } from './frame-log.js';
+import { chatLimit, defaultStagger, isStaggered, sliceOf, slotMs, tickMs, type Stagger } from './frame-tick.js';
+import { createLaggards, resyncsPerFrame, sortOut, type Laggards } from './frame-laggards.js';
 
 export interface FrameOptions {
   io: AppServer;
@@ -19,6 +20,11 @@ export interface FrameOptions {
    * come back on. Null on one node.
    */
   relay: Invalidations | null;
+  /**
+   * From how many attendees on a room's frames are staggered, over how many slices
+   * (`defaultStagger(writesPerSecond)` by default; tests make a small room large).
+   */
+  stagger?: Stagger;
   /** Told how long each frame took to build and write (s), hooks included: the metrics. */
   onFrame?: (seconds: number) => void;
 }
@@ -51,6 +57,8 @@ export interface RoomFrames {
   version(townHallId: string): number;
   /** Notes facts sent to a town hall's room outside its frames. */
   sentOutside(townHallId: string): void;
+  /** The slice room a connection joins beside the town hall's, for as long as it is in it. */
+  sliceRoom(townHallId: string, socketId: string): string;
   stats(): FrameStats;
   close(): void;
 }
@@ -60,28 +68,46 @@ type Conn = { writeBuffer: unknown[] };
 
 interface Outbox {
   townHallId: string;
-  entries: Entry[];
+  /** Facts not yet sent to every slice (frame-log.ts). */
+  log: FrameLog<Entry>;
   timer: NodeJS.Timeout | null;
   flushing: boolean;
-  lastSentAt: number;
+  lastSlotAt: number;
   tickMs: number;
+  /** The wait from one slot to the next: the tick, or a slice's share of it when staggered. */
+  slotMs: number;
   /** Connections skipping frames until they drain (frame-laggards.ts). */
   lag: Laggards<string>;
 }
 
 type Relayed = { townHallId: string; entry: Entry };
 
+/** Whom one frame is for: the town hall's room, or one slice's room. */
+interface Audience {
+  name: string;
+  members: ReadonlySet<string>;
+  whole: boolean;
+  /** Whether chat this frame samples counts in the stats. */
+  counts: boolean;
+}
+
 /**
  * One frame per tick per town hall and audience (see docs/protocol.md §3). Facts published
  * during a tick wait in the town hall's outbox; when it is due, the tallies send their counts
  * (`beforeFrame`), the facts are compacted (one tally per frame, chat sampled under overload)
  * and written once to every connection of the audience, encoded once per room by Socket.IO's
- * broadcast. People a fact leaves out (they get their own copy) get a frame of their own without
- * it. A connection whose outgoing buffer is full skips frames and is told to join again once it
- * has drained, so a slow phone never holds the room back nor grows the server's memory.
+ * broadcast. A large room is staggered: its connections are split into fixed slices, one slice
+ * written per slot at its own phase of the tick, each with what it has not had yet (frame-log.ts),
+ * so no connection waits behind the whole room's burst. People a fact leaves out (they get their
+ * own copy) get a frame of their own without it. A connection whose outgoing buffer is full
+ * skips frames and is told to join again once it has drained, so a slow phone never holds the
+ * room back nor grows the server's memory.
  */
 export function createRoomFrames(options: FrameOptions): RoomFrames {
   const { io, log, load } = options;
+  const stagger = options.stagger ?? defaultStagger(options.writesPerSecond);
+  // Checked here, at start-up, rather than when a room's first fact makes its log.
+  if (!Number.isInteger(stagger.slices) || stagger.slices < 1) throw new RangeError(`frame slices must be a positive integer, not ${stagger.slices}`);
   const nsp = io.of('/');
   const outboxes = new Map<string, Outbox>();
   const hooks: (() => Promise<void>)[] = [];
@@ -103,16 +129,17 @@ export function createRoomFrames(options: FrameOptions): RoomFrames {
     if (!members(rooms.townHall(townHallId))?.size) return;
     let box = outboxes.get(townHallId);
     if (!box) {
-      box = { townHallId, entries: [], timer: null, flushing: false, lastSentAt: 0, tickMs: 0, lag: createLaggards() };
+      const log = new FrameLog<Entry>(stagger.slices);
+      box = { townHallId, log, timer: null, flushing: false, lastSlotAt: 0, tickMs: 0, slotMs: 0, lag: createLaggards() };
       outboxes.set(townHallId, box);
     }
-    box.entries.push(entry);
+    box.log.append(entry);
     schedule(box);
   }
 
   function schedule(box: Outbox): void {
     if (box.timer || box.flushing || closed) return;
-    const wait = Math.max(0, box.lastSentAt + box.tickMs - performance.now());
+    const wait = Math.max(0, box.lastSlotAt + box.slotMs - performance.now());
     box.timer = setTimeout(() => void flush(box), wait);
   }
 
@@ -123,36 +150,53 @@ export function createRoomFrames(options: FrameOptions): RoomFrames {
     try {
       for (const hook of hooks) await hook().catch((err: unknown) => log.warn({ err }, 'a frame hook failed'));
       const room = members(rooms.townHall(box.townHallId));
+      const staggered = isStaggered(room?.size ?? 0, stagger);
       box.tickMs = tickMs(room?.size ?? 0, options.writesPerSecond, load.stretch());
-      box.lastSentAt = performance.now();
-      const entries = box.entries;
-      box.entries = [];
-      if (room?.size) send(box, entries, room);
+      box.slotMs = slotMs(box.tickMs, staggered, stagger.slices);
+      box.lastSlotAt = performance.now();
+      for (const batch of box.log.take(staggered)) if (room?.size) sendBatch(box, batch, room);
     } catch (err) {
       log.error({ err, townHall: box.townHallId }, 'frame not sent');
     } finally {
       box.flushing = false;
       options.onFrame?.((performance.now() - started) / 1000);
     }
-    if (box.entries.length > 0 || box.lag.behind.size > 0) schedule(box);
+    if (box.log.pending || box.lag.behind.size > 0) schedule(box);
     else if (!members(rooms.townHall(box.townHallId))?.size) outboxes.delete(box.townHallId);
   }
 
+  /**
+   * A slot's batch: to the whole room at once when it is for every slice (one broadcast, as in
+   * a room that is not staggered), else to each of its slices' rooms.
+   */
+  function sendBatch(box: Outbox, { slices, entries }: SlotBatch<Entry>, room: ReadonlySet<string>): void {
+    // Every slice gets the same chat: the sampled count is taken from slice 0's frames alone.
+    if (slices.length === stagger.slices) {
+      send(box, entries, { name: rooms.townHall(box.townHallId), members: room, whole: true, counts: true }, room);
+      return;
+    }
+    for (const slice of slices) {
+      const name = rooms.townHallSlice(box.townHallId, slice);
+      send(box, entries, { name, members: members(name) ?? new Set(), whole: false, counts: slice === 0 }, room);
+    }
+  }
+
   /** Who skips this frame: connections still draining; those drained are told to join again. */
-  function sortOutRoom(box: Outbox, room: ReadonlySet<string>, now: number): string[] {
+  function sortOutRoom(box: Outbox, audience: Audience, room: ReadonlySet<string>, now: number): string[] {
     const queued = (id: string) => {
       const socket = nsp.sockets.get(id);
       return socket && (socket.conn as unknown as Conn).writeBuffer.length;
     };
-    const { slow, resync } = sortOut(box.lag, room, (id) => room.has(id), queued, now);
+    const limit = resyncsPerFrame(audience.whole ? 1 : stagger.slices);
+    const { slow, resync } = sortOut(box.lag, audience.members, (id) => room.has(id), queued, now, limit);
     for (const id of resync) nsp.sockets.get(id)?.emit('townhall:resync', { townHallId: box.townHallId });
     totals.resyncs += resync.length;
     return slow;
   }
 
-  function send(box: Outbox, entries: Entry[], room: ReadonlySet<string>): void {
+  function send(box: Outbox, entries: Entry[], audience: Audience, room: ReadonlySet<string>): void {
     const now = performance.now();
-    const slow = sortOutRoom(box, room, now);
+    const slow = sortOutRoom(box, audience, room, now);
     if (entries.length === 0) return;
     const { townHallId } = box;
     const staffRoom = rooms.townHallStaff(townHallId);
@@ -166,21 +210,24 @@ export function createRoomFrames(options: FrameOptions): RoomFrames {
     // The crowd's frame alone counts what was sampled: a person's own frame leaves out the same.
     const crowd = compactFacts(townHallId, entries, 'everyone', undefined, crowdChat);
     const everyone = crowd.facts;
-    totals.sampledChat += crowd.sampled;
+    if (audience.counts) totals.sampledChat += crowd.sampled;
     if (everyone.length > 0) {
       totals.skippedFrames += slow.length;
-      io.local.to(rooms.townHall(townHallId)).except([staffRoom, ...left]).emit('townhall:frame', frame(everyone));
+      io.local.to(audience.name).except([staffRoom, ...left]).emit('townhall:frame', frame(everyone));
     }
     const staff = members(staffRoom);
     if (staff?.size) {
       const facts = compact('staff');
-      if (facts.length > 0) io.local.to(staffRoom).except(left).emit('townhall:frame', frame(facts));
+      // A slice's staff are the few staff connections in it (a socket's id is a room of its own):
+      // the staff room at every slice's phase would send them each fact once per slice.
+      const to = audience.whole ? [staffRoom] : [...staff].filter((id) => audience.members.has(id));
+      if (facts.length > 0 && to.length > 0) io.local.to(to).except(left).emit('townhall:frame', frame(facts));
     }
     // The people left out above: a frame of their own, without the facts they have their own copy of.
     const slowSet = new Set(slow);
     for (const person of people) {
       for (const id of members(rooms.user(person)) ?? []) {
-        if (!room.has(id) || slowSet.has(id)) continue;
+        if (!audience.members.has(id) || slowSet.has(id)) continue;
         const socket = nsp.sockets.get(id) as AppSocket | undefined;
         const facts = compact(staff?.has(id) ? 'staff' : 'everyone', person);
         if (socket && facts.length > 0) socket.emit('townhall:frame', frame(facts));
@@ -220,11 +267,12 @@ export function createRoomFrames(options: FrameOptions): RoomFrames {
     beforeFrame: (hook) => void hooks.push(hook),
     version: (townHallId) => versions.get(townHallId) ?? 0,
     sentOutside: moved,
+    sliceRoom: (townHallId, socketId) => rooms.townHallSlice(townHallId, sliceOf(socketId, stagger.slices)),
     stats: () => ({
       tickMs: Math.max(0, ...[...outboxes.values()].map((b) => b.tickMs)),
       lagMs: load.lagMs(),
       ...totals,
-      pendingFacts: [...outboxes.values()].reduce((sum, b) => sum + b.entries.length, 0),
+      pendingFacts: [...outboxes.values()].reduce((sum, b) => sum + b.log.size, 0),
     }),
     close() {
       closed = true;

@@ -47,7 +47,10 @@ export type RoomExtension =
 export interface TownHallRoom extends RoomPublisher {
   /** Adds a feature's hooks; leave hooks run in the order features were added. */
   use(extension: RoomExtension): void;
-  /** Runs before each frame is built (a tally sends its counts then, so they ride in it). */
+  /**
+   * Runs before each frame is built, each slice's in a staggered room (a tally sends its counts
+   * then, so they ride in it).
+   */
   beforeFrame(hook: () => Promise<void>): void;
   /**
    * A read of what everyone in a town hall sees, for join snapshots: shared by every join until
@@ -84,6 +87,7 @@ export function createTownHallRoom(deps: RoomDeps): TownHallRoom {
 
   const leaveRooms = async (socket: AppSocket, townHallId: string) => {
     await socket.leave(rooms.townHall(townHallId));
+    await socket.leave(frames.sliceRoom(townHallId, socket.id));
     await socket.leave(rooms.townHallStaff(townHallId));
   };
 
@@ -96,7 +100,8 @@ export function createTownHallRoom(deps: RoomDeps): TownHallRoom {
       // In the room before anything is read, the town hall too: a fact sent meanwhile reaches
       // the client, which applies it over the snapshot, so nothing falls between the two.
       const already = socket.data.townHalls.includes(townHallId);
-      await socket.join(rooms.townHall(townHallId));
+      // With its slice's room, which a large room's frames are staggered over (frames.ts).
+      await socket.join([rooms.townHall(townHallId), frames.sliceRoom(townHallId, socket.id)]);
       if (canReview(user.role)) await socket.join(rooms.townHallStaff(townHallId));
       const townHall = await townHalls.require(townHallId).catch(async (err: unknown) => {
         if (!already) await leaveRooms(socket, townHallId);

@@ -63,6 +63,8 @@ export interface TestServerOptions {
   recording?: AppOptions['recording'];
   /** TURN relays handed to browsers with each media transport (none by default). */
   turn?: AppOptions['turn'];
+  /** When frames are staggered (from ~6,000 attendees over 8 slices by default): a test makes a small room large. */
+  frameStagger?: AppOptions['frameStagger'];
 }
 
 export interface TestServer {
@@ -104,6 +106,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       ...(options.now ? { now: options.now } : {}),
       ...(options.metrics ? { metrics: options.metrics } : {}),
       ...(options.turn ? { turn: options.turn } : {}),
+      ...(options.frameStagger ? { frameStagger: options.frameStagger } : {}),
     },
     { stores: options.wrapStores?.(stores) ?? stores, log: options.log ?? createLogger('silent'), media: media ?? undefined },
   );

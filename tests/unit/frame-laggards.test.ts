@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLaggards, RESYNC_GAP_MS, RESYNCS_PER_FRAME, SLOW_PACKETS, sortOut } from '../../server/townhall/frame-laggards.js';
+import { createLaggards, RESYNC_GAP_MS, RESYNCS_PER_FRAME, resyncsPerFrame, SLOW_PACKETS, sortOut } from '../../server/townhall/frame-laggards.js';
 
 describe('which connections skip a frame and which are told to join again', () => {
   const run = (lag: ReturnType<typeof createLaggards<string>>, queued: Record<string, number>, now: number) =>
@@ -33,6 +33,22 @@ describe('which connections skip a frame and which are told to join again', () =
     expect(first.resync).toHaveLength(RESYNCS_PER_FRAME);
     expect(first.slow).toHaveLength(5);
     expect(run(lag, drained, 20).resync).toHaveLength(5);
+  });
+
+  it('sorts one slice of a staggered room at a time, keeping the others’ laggards, within the slice’s share of resyncs', () => {
+    const lag = createLaggards<string>();
+    const room = new Set(['a1', 'a2', 'b1']);
+    const slice = (members: string[], queued: Record<string, number>, now: number) =>
+      sortOut(lag, members, (k) => room.has(k), (k) => queued[k], now, resyncsPerFrame(2));
+    expect(resyncsPerFrame(1)).toBe(RESYNCS_PER_FRAME);
+    expect(resyncsPerFrame(8)).toBe(Math.ceil(RESYNCS_PER_FRAME / 8));
+    slice(['a1', 'a2'], { a1: SLOW_PACKETS, a2: SLOW_PACKETS }, 0);
+    slice(['b1'], { b1: SLOW_PACKETS }, 0);
+    // Slice a's frame leaves slice b's laggard alone: it is still in the room.
+    slice(['a1', 'a2'], { a1: SLOW_PACKETS, a2: SLOW_PACKETS }, 10);
+    expect(lag.behind.has('b1')).toBe(true);
+    const limited = sortOut(lag, ['a1', 'a2'], (k) => room.has(k), () => 0, 20, 1);
+    expect(limited).toEqual({ slow: ['a2'], resync: ['a1'] });
   });
 
   it('forgets connections that left, and ignores ones already gone', () => {
