@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { CHAT_LIMITS, type ChatMessageView } from '../../shared/chat.js';
 import type { QuestionView } from '../../shared/qa.js';
-import { anonymousMemory } from './kernel.js';
+import { residentBreakdown } from './kernel.js';
 import type { FrameStats, ServerReply, ServerRequest } from './protocol.js';
 
 const newId = (): string => randomBytes(12).toString('base64url');
@@ -114,7 +114,7 @@ export function serveCoordinator(port: number, close: () => Promise<void>, frame
         const cpu = process.cpuUsage();
         const memory = process.memoryUsage();
         const at = performance.timeOrigin + performance.now();
-        const sample = { at, cpuMicros: cpu.user + cpu.system, heapUsed: memory.heapUsed, rss: memory.rss, external: memory.external, ...anonymousMemory(), ...(frames ? { frames: frames() } : {}) };
+        const sample = { at, cpuMicros: cpu.user + cpu.system, heapUsed: memory.heapUsed, rss: memory.rss, external: memory.external, ...residentBreakdown(), ...(frames ? { frames: frames() } : {}) };
         return reply({ id: req.id, kind: 'sample', sample });
       }
       case 'close':

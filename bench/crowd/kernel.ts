@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { getHeapSpaceStatistics } from 'node:v8';
 
 /**
  * The kernel's count of connections dropped because a listening socket's accept queue was full
@@ -23,15 +24,18 @@ export function listenOverflows(): number | null {
 }
 
 /**
- * This process's anonymous resident memory (`Anonymous:` in /proc/self/smaps_rollup), which holds
- * the heap, the allocator's arenas and socket buffers but not the mapped program and libraries:
- * the soak's breakdown of RSS. Empty where Linux does not give it.
+ * This process's resident memory broken down for the soak: anonymous resident memory
+ * (`Anonymous:` in /proc/self/smaps_rollup: the heap, the allocator's arenas and socket buffers,
+ * not the mapped program and libraries; absent where Linux does not give it) and the part of it
+ * that is V8's own heap pages (every space's physical size, free pages V8 keeps included). What is
+ * left of anonymous is the allocator's: Buffers, SQLite, libuv, the allocator's free lists.
  */
-export function anonymousMemory(): { anonymous?: number } {
+export function residentBreakdown(): { anonymous?: number; v8Resident: number } {
+  const v8Resident = getHeapSpaceStatistics().reduce((sum, space) => sum + space.physical_space_size, 0);
   try {
     const match = /^Anonymous:\s+(\d+) kB/m.exec(readFileSync('/proc/self/smaps_rollup', 'utf8'));
-    return match ? { anonymous: Number(match[1]) * 1024 } : {};
+    return match ? { anonymous: Number(match[1]) * 1024, v8Resident } : { v8Resident };
   } catch {
-    return {};
+    return { v8Resident };
   }
 }

@@ -11,6 +11,8 @@ export interface ServerSample {
   external: number;
   /** Resident memory by kind (`/proc/self/smaps_rollup`: anonymous, file-backed), where Linux has it. */
   anonymous?: number;
+  /** V8's heap pages resident in memory (part of `anonymous`): with it, what is V8's and what the allocator's. */
+  v8Resident?: number;
   /** Event listeners on one connected socket (Roundtable only): a large part of its heap per attendee. */
   listenersPerSocket?: number;
   /** The frame publisher's figures, from servers that send one frame per tick (not the naive baseline). */

@@ -15,7 +15,7 @@ import { sessionTtlMs } from '../../server/identity/service.js';
 import { SESSION_COOKIE, signSession } from '../../server/identity/tokens.js';
 import { openStores } from '../../server/stores.js';
 import { DEFAULT_WRITES_PER_SECOND } from '../../server/townhall/frame-tick.js';
-import { anonymousMemory } from './kernel.js';
+import { residentBreakdown } from './kernel.js';
 import type { FrameStats, ServerReady, ServerReply, ServerRequest, ServerSample } from './protocol.js';
 
 const store = process.env.BENCH_STORE === 'redis' ? 'redis' : 'sqlite';
@@ -84,7 +84,7 @@ function sample(gc: boolean): ServerSample {
   const socket = app.io.of('/').sockets.values().next().value;
   const listenersPerSocket = socket ? socket.eventNames().reduce((n, e) => n + socket.listenerCount(e), 0) : 0;
   const at = performance.now() + performance.timeOrigin;
-  return { at, cpuMicros: cpu.user + cpu.system, heapUsed: memory.heapUsed, rss: memory.rss, external: memory.external, ...anonymousMemory(), listenersPerSocket, frames: frameStats() };
+  return { at, cpuMicros: cpu.user + cpu.system, heapUsed: memory.heapUsed, rss: memory.rss, external: memory.external, ...residentBreakdown(), listenersPerSocket, frames: frameStats() };
 }
 
 const frameStats = (): FrameStats => app.frames.stats();

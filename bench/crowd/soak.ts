@@ -39,8 +39,8 @@ function soakSummary(n: number, memory: ServerSample[], rows: Row[]): string[] {
   const lines = [
     `Soak at ${n} attendees, ${rows.length} minutes: server heap / RSS after each minute (MB, after a full GC), minute 0 = everyone joined:`,
     `  ${memory.map((s, i) => `${i}: ${mb(s.heapUsed)} / ${mb(s.rss)}`).join(' · ')}`,
-    `  outside the JavaScript heap (MB): external (Buffers) / anonymous resident memory (heap, allocator, sockets):`,
-    `  ${memory.map((s, i) => `${i}: ${mb(s.external)} / ${s.anonymous === undefined ? '—' : mb(s.anonymous)}`).join(' · ')}`,
+    `  RSS broken down (MB): external (Buffers) / V8's resident heap pages / the rest of anonymous resident memory (the allocator's: Buffers, SQLite, sockets):`,
+    `  ${memory.map((s, i) => `${i}: ${mb(s.external)} / ${s.v8Resident === undefined ? '—' : mb(s.v8Resident)} / ${s.anonymous === undefined || s.v8Resident === undefined ? '—' : mb(s.anonymous - s.v8Resident)}`).join(' · ')}`,
   ];
   if (memory.length <= WARM_UP_MINUTES + 1) {
     lines.push(`  flat: not judged (needs more than ${WARM_UP_MINUTES} minutes of warm-up)`);
@@ -50,6 +50,14 @@ function soakSummary(n: number, memory: ServerSample[], rows: Row[]): string[] {
     const drift = (key: 'heapUsed' | 'rss') => Math.max(...later.map((s) => Math.abs(s[key] / reference[key] - 1)));
     const judge = (key: 'heapUsed' | 'rss') => `${(drift(key) * 100).toFixed(1)} % ${drift(key) <= FLAT_WITHIN ? '(flat)' : '(NOT flat)'}`;
     lines.push(`  largest move from minute ${WARM_UP_MINUTES} (target within ${FLAT_WITHIN * 100} %): heap ${judge('heapUsed')}, RSS ${judge('rss')}`);
+    const growth = (of: (s: ServerSample) => number | undefined) => {
+      const first = of(reference);
+      const last = of(memory.at(-1)!);
+      return first === undefined || last === undefined ? '—' : `${(last - first) / 2 ** 20 >= 0 ? '+' : ''}${mb(last - first)} MB`;
+    };
+    lines.push(
+      `  from minute ${WARM_UP_MINUTES} to the end: RSS ${growth((s) => s.rss)}, of which V8's pages ${growth((s) => s.v8Resident)}, the allocator's ${growth((s) => (s.anonymous === undefined || s.v8Resident === undefined ? undefined : s.anonymous - s.v8Resident))}, mapped files ${growth((s) => (s.anonymous === undefined ? undefined : s.rss - s.anonymous))}`,
+    );
   }
   const lost = rows.reduce((sum, r) => sum + r.result.lost.questions + r.result.lost.chats + r.result.lost.voteScreens, 0);
   const refused = rows.reduce((sum, r) => sum + Object.values(r.result.refused).reduce((a, b) => a + b, 0) + r.result.unknown.votes + r.result.unknown.questions + r.result.unknown.chats, 0);
