@@ -4,10 +4,10 @@
 // (server/townhall/frame-tick.ts, from the room's size, the budget of writes a second and the
 // stretch server/core/load.ts derives from the event loop's utilisation) and the frame's
 // contents (server/townhall/frame-facts.ts: one absolute tally, chat sampled under sustained
-// overload). Each frame is encoded once and its bytes written to every connection. A connection
-// with two frames not yet taken by the kernel skips frames, and is told to join again
-// (`townhall:resync`) once drained, by the rule frames.ts applies to engine.io's queue
-// (server/townhall/frame-laggards.ts). A large room is staggered as frames.ts staggers it: the
+// overload). Each frame is encoded once and its bytes written to every connection, as frames.ts
+// writes them (server/townhall/frame-wire.ts). A connection with bytes piling up that the kernel
+// has not taken skips frames, and is told to join again (`townhall:resync`) once drained, by the
+// rule frames.ts follows (server/townhall/frame-laggards.ts). A large room is staggered as frames.ts staggers it: the
 // same slices (by the same hash of the connection's id), each written at its phase of the tick
 // with what it has not had (server/townhall/frame-log.ts).
 // Environment: BENCH_FRAME_BUDGET (writes a second), BENCH_STRETCH (off: no stretch under load).
@@ -18,6 +18,7 @@ import { monitorLoad } from '../../server/core/load.js';
 import { compactFacts, type Entry } from '../../server/townhall/frame-facts.js';
 import { FrameLog } from '../../server/townhall/frame-log.js';
 import { createLaggards, resyncsPerFrame, sortOut, type Laggards } from '../../server/townhall/frame-laggards.js';
+import { encodeEvent, writeWire, type WireSocket } from '../../server/townhall/frame-wire.js';
 import {
   chatLimit,
   DEFAULT_WRITES_PER_SECOND,
@@ -40,9 +41,6 @@ interface Connection {
   ws: WebSocket;
   /** Its slice, in every room it joins (frame-tick.ts `sliceOf`). */
   slice: number;
-  /** Frames handed to `ws` whose bytes the kernel has not taken yet. */
-  unwritten: number;
-  written: () => void;
 }
 
 interface Room {
@@ -107,14 +105,10 @@ function send(room: Room, entries: Entry[], audience: Set<Connection>, whole: bo
   const { facts, sampled } = compactFacts(room.id, entries, 'everyone', undefined, chatLimit(stretch()));
   if (counts) totals.sampledChat += sampled;
   if (facts.length > 0) {
-    const frame = Buffer.from(`42${JSON.stringify(['townhall:frame', { townHallId: room.id, facts }])}`);
+    const { wire } = encodeEvent('townhall:frame', { townHallId: room.id, facts });
     for (const c of audience) {
-      if (slow.has(c)) {
-        totals.skippedFrames++;
-        continue;
-      }
-      c.unwritten++;
-      c.ws.send(frame, { binary: false }, c.written);
+      if (slow.has(c)) totals.skippedFrames++;
+      else writeWire(c.ws as unknown as WireSocket, wire);
     }
   }
 }
@@ -122,7 +116,7 @@ function send(room: Room, entries: Entry[], audience: Set<Connection>, whole: bo
 /** The connections that skip this frame; those drained since they fell behind are told to join again. */
 function sortOutRoom(room: Room, audience: Set<Connection>, whole: boolean, now: number): Set<Connection> {
   const limit = resyncsPerFrame(whole ? 1 : stagger.slices);
-  const { slow, resync } = sortOut(room.lag, audience, (c) => room.connections.has(c), (c) => c.unwritten, now, limit);
+  const { slow, resync } = sortOut(room.lag, audience, (c) => room.connections.has(c), (c) => c.ws.bufferedAmount, now, limit);
   if (resync.length > 0) {
     const message = Buffer.from(`42${JSON.stringify(['townhall:resync', { townHallId: room.id }])}`);
     for (const c of resync) c.ws.send(message, { binary: false });
@@ -133,7 +127,7 @@ function sortOutRoom(room: Room, audience: Set<Connection>, whole: boolean, now:
 
 wss.on('connection', (ws) => {
   const sid = `s${++sids}`;
-  const connection: Connection = { ws, slice: sliceOf(sid, stagger.slices), unwritten: 0, written: () => connection.unwritten-- };
+  const connection: Connection = { ws, slice: sliceOf(sid, stagger.slices) };
   const joined = new Set<string>();
   ws.send(`0${JSON.stringify({ sid, upgrades: [], pingInterval: 25000, pingTimeout: 20000, maxPayload: 1e6 })}`);
   ws.on('message', (data: Buffer) => {

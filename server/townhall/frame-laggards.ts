@@ -1,10 +1,15 @@
 // Which connections skip a frame because they are behind, and which of those have drained and
 // are told to join again (`townhall:resync`, for the exact current state). Pure: the server's
-// outbox (frames.ts) asks engine.io how many packets each socket still holds; the raw ws bench
-// baseline counts the frames the kernel has not taken yet. Both follow this one rule.
+// outbox (frames.ts) and the raw ws bench baseline both ask how many bytes written to each
+// connection the kernel has not taken yet (frame-wire.ts), and follow this one rule.
 
-/** A connection with this many packets (frames) waiting is slow: it skips frames until it drains. */
-export const SLOW_PACKETS = 2;
+/**
+ * A connection with this many bytes waiting is slow: it skips frames until it drains. Bytes wait
+ * only once the kernel's send buffer for the connection is full, so this is what the server holds
+ * beyond it: a few frames of a busy room, and the bound on a stuck phone's memory (8 KiB, plus
+ * the frame that crossed it: 80 MB for 10,000 stuck at once, at worst).
+ */
+export const SLOW_BYTES = 8 * 1024;
 /** Connections told to join again per frame at most, so a wave of them cannot swamp the stores. */
 export const RESYNCS_PER_FRAME = 100;
 /**
@@ -27,14 +32,14 @@ export const createLaggards = <K>(): Laggards<K> => ({ behind: new Set(), resync
 
 /**
  * Sorts the connections a frame about to go at `now` is for (the room's, or one slice's of a
- * staggered room). `queued` is how many packets a connection still holds, or undefined when it
+ * staggered room). `unsent` is how many bytes a connection still holds, or undefined when it
  * is gone. Connections that left the room are forgotten. At most `resyncs` are told to join again.
  */
 export function sortOut<K>(
   lag: Laggards<K>,
   members: Iterable<K>,
   isMember: (key: K) => boolean,
-  queued: (key: K) => number | undefined,
+  unsent: (key: K) => number | undefined,
   now: number,
   resyncs = RESYNCS_PER_FRAME,
 ): { slow: K[]; resync: K[] } {
@@ -43,9 +48,9 @@ export function sortOut<K>(
   for (const key of lag.behind) if (!isMember(key)) lag.behind.delete(key);
   for (const key of lag.resyncedAt.keys()) if (!isMember(key)) lag.resyncedAt.delete(key);
   for (const key of members) {
-    const waiting = queued(key);
+    const waiting = unsent(key);
     if (waiting === undefined) continue;
-    if (waiting >= SLOW_PACKETS) {
+    if (waiting >= SLOW_BYTES) {
       slow.push(key);
       lag.behind.add(key);
     } else if (lag.behind.has(key)) {

@@ -8,6 +8,7 @@ import { compactFacts, type Entry, type Except } from './frame-facts.js';
 import { FrameLog, type SlotBatch } from './frame-log.js';
 import { chatLimit, defaultStagger, isStaggered, sliceOf, slotMs, tickMs, type Stagger } from './frame-tick.js';
 import { createLaggards, resyncsPerFrame, sortOut, type Laggards } from './frame-laggards.js';
+import { encodeEvent, unsentBytes, writeEncoded } from './frame-wire.js';
 
 export interface FrameOptions {
   io: AppServer;
@@ -63,9 +64,6 @@ export interface RoomFrames {
   close(): void;
 }
 
-/** The engine connection's queue of packets the transport has not taken yet (engine.io 6). */
-type Conn = { writeBuffer: unknown[] };
-
 interface Outbox {
   townHallId: string;
   /** Facts not yet sent to every slice (frame-log.ts). */
@@ -84,7 +82,6 @@ type Relayed = { townHallId: string; entry: Entry };
 
 /** Whom one frame is for: the town hall's room, or one slice's room. */
 interface Audience {
-  name: string;
   members: ReadonlySet<string>;
   whole: boolean;
   /** Whether chat this frame samples counts in the stats. */
@@ -95,11 +92,10 @@ interface Audience {
  * One frame per tick per town hall and audience (see docs/protocol.md §3). Facts published
  * during a tick wait in the town hall's outbox; when it is due, the tallies send their counts
  * (`beforeFrame`), the facts are compacted (one tally per frame, chat sampled under overload)
- * and written once to every connection of the audience, encoded once per room by Socket.IO's
- * broadcast. A large room is staggered: its connections are split into fixed slices, one slice
+ * and written to every connection of the audience, encoded once (frame-wire.ts). A large room is staggered: its connections are split into fixed slices, one slice
  * written per slot at its own phase of the tick, each with what it has not had yet (frame-log.ts),
  * so no connection waits behind the whole room's burst. People a fact leaves out (they get their
- * own copy) get a frame of their own without it. A connection whose outgoing buffer is full
+ * own copy) get a frame of their own without it. A connection with bytes piling up unsent
  * skips frames and is told to join again once it has drained, so a slow phone never holds the
  * room back nor grows the server's memory.
  */
@@ -166,29 +162,29 @@ export function createRoomFrames(options: FrameOptions): RoomFrames {
   }
 
   /**
-   * A slot's batch: to the whole room at once when it is for every slice (one broadcast, as in
-   * a room that is not staggered), else to each of its slices' rooms.
+   * A slot's batch: to the whole room at once when it is for every slice (one frame, as in a
+   * room that is not staggered), else to each of its slices' rooms.
    */
   function sendBatch(box: Outbox, { slices, entries }: SlotBatch<Entry>, room: ReadonlySet<string>): void {
     // Every slice gets the same chat: the sampled count is taken from slice 0's frames alone.
     if (slices.length === stagger.slices) {
-      send(box, entries, { name: rooms.townHall(box.townHallId), members: room, whole: true, counts: true }, room);
+      send(box, entries, { members: room, whole: true, counts: true }, room);
       return;
     }
     for (const slice of slices) {
-      const name = rooms.townHallSlice(box.townHallId, slice);
-      send(box, entries, { name, members: members(name) ?? new Set(), whole: false, counts: slice === 0 }, room);
+      const sliceMembers = members(rooms.townHallSlice(box.townHallId, slice)) ?? new Set<string>();
+      send(box, entries, { members: sliceMembers, whole: false, counts: slice === 0 }, room);
     }
   }
 
   /** Who skips this frame: connections still draining; those drained are told to join again. */
   function sortOutRoom(box: Outbox, audience: Audience, room: ReadonlySet<string>, now: number): string[] {
-    const queued = (id: string) => {
+    const unsent = (id: string) => {
       const socket = nsp.sockets.get(id);
-      return socket && (socket.conn as unknown as Conn).writeBuffer.length;
+      return socket && unsentBytes(socket);
     };
     const limit = resyncsPerFrame(audience.whole ? 1 : stagger.slices);
-    const { slow, resync } = sortOut(box.lag, audience.members, (id) => room.has(id), queued, now, limit);
+    const { slow, resync } = sortOut(box.lag, audience.members, (id) => room.has(id), unsent, now, limit);
     for (const id of resync) nsp.sockets.get(id)?.emit('townhall:resync', { townHallId: box.townHallId });
     totals.resyncs += resync.length;
     return slow;
@@ -211,11 +207,20 @@ export function createRoomFrames(options: FrameOptions): RoomFrames {
     const crowd = compactFacts(townHallId, entries, 'everyone', undefined, crowdChat);
     const everyone = crowd.facts;
     if (audience.counts) totals.sampledChat += crowd.sampled;
+    const staff = members(staffRoom);
     if (everyone.length > 0) {
       totals.skippedFrames += slow.length;
-      io.local.to(audience.name).except([staffRoom, ...left]).emit('townhall:frame', frame(everyone));
+      // The crowd: everyone in the audience but the staff (theirs is below), the slow, and the
+      // people a fact leaves out. Written directly rather than broadcast, so frames are not kept
+      // for connection-state recovery either: a recovered connection takes the current state.
+      const skip = new Set<string>(slow);
+      for (const room of [staff, ...people.map((person) => members(rooms.user(person)))]) for (const id of room ?? []) skip.add(id);
+      const encoded = encodeEvent('townhall:frame', frame(everyone));
+      for (const id of audience.members) {
+        const socket = skip.has(id) ? undefined : nsp.sockets.get(id);
+        if (socket) writeEncoded(socket, encoded);
+      }
     }
-    const staff = members(staffRoom);
     if (staff?.size) {
       const facts = compact('staff');
       // A slice's staff are the few staff connections in it (a socket's id is a room of its own):
