@@ -9,7 +9,7 @@
 //
 // Reads engine.io 6's and ws 8's internals (pinned: see package.json); the frames tests and the
 // crowd benchmark cover them.
-import WebSocket from 'ws';
+import * as ws from 'ws';
 import type { AppSocket } from '../core/types.js';
 
 /** One event, encoded once: as engine.io takes it, and as the WebSocket message it becomes. */
@@ -38,8 +38,11 @@ interface EngineConnection {
 }
 
 type FrameOptions = { fin: boolean; rsv1: boolean; opcode: number; mask: boolean; readOnly: boolean };
-const { Sender } = WebSocket as unknown as { Sender: { frame(data: Buffer, options: FrameOptions): Buffer[] } };
+// ws exports its Sender, but @types/ws does not declare it.
+const { Sender } = ws as unknown as { Sender: { frame(data: Buffer, options: FrameOptions): Buffer[] } };
 const TEXT = { fin: true, rsv1: false, opcode: 1, mask: false, readOnly: false } satisfies FrameOptions;
+/** `WebSocket.OPEN`. */
+const OPEN = 1;
 
 /**
  * Encodes an event whose payload is plain JSON (no binary), as Socket.IO's parser would ("2",
@@ -51,9 +54,9 @@ export function encodeEvent(event: string, payload: unknown): EncodedEvent {
 }
 
 /** Writes an encoded message to an open ws socket as it is. */
-export function writeWire(ws: WireSocket, wire: [Buffer]): boolean {
-  if (ws.readyState !== WebSocket.OPEN || !ws._sender) return false;
-  ws._sender.sendFrame(wire);
+export function writeWire(socket: WireSocket, wire: [Buffer]): boolean {
+  if (socket.readyState !== OPEN || !socket._sender) return false;
+  socket._sender.sendFrame(wire);
   return true;
 }
 
@@ -65,8 +68,8 @@ export function writeWire(ws: WireSocket, wire: [Buffer]): boolean {
 export function writeEncoded(socket: AppSocket, { packet, wire }: EncodedEvent): void {
   const conn = socket.conn as unknown as EngineConnection;
   if (conn.readyState !== 'open') return;
-  const ws = conn.transport.name === 'websocket' && !conn.transport.perMessageDeflate ? conn.transport.socket : undefined;
-  if (ws && conn.writeBuffer.length === 0 && writeWire(ws, wire)) return;
+  const direct = conn.transport.name === 'websocket' && !conn.transport.perMessageDeflate ? conn.transport.socket : undefined;
+  if (direct && conn.writeBuffer.length === 0 && writeWire(direct, wire)) return;
   conn.write(packet, { wsPreEncodedFrame: wire });
 }
 

@@ -16,7 +16,10 @@ export interface FocusStop {
   same: boolean;
   /** Reached before: the walk has gone round the page once. */
   again: boolean;
-  /** Inside a <video>/<audio>: the browser draws those controls and their focus. */
+  /**
+   * Inside a <video>/<audio> (the browser draws those controls and their focus), or a date or
+   * month field (a Tab stop for each of its parts): the same element may take several Tabs.
+   */
   native: boolean;
   problems: string[];
 }
@@ -252,9 +255,12 @@ export function installProbe(): void {
     const el = document.activeElement;
     if (!el || el === document.body || el === document.documentElement) return null;
     const before = snapshots.get('unfocused');
-    const native = el instanceof HTMLMediaElement;
+    const media = el instanceof HTMLMediaElement;
+    // Chromium gives each part of a date or month field (month, year…) a Tab stop of its own.
+    const parts = el instanceof HTMLInputElement && ['date', 'month', 'week', 'time', 'datetime-local'].includes(el.type);
+    const native = media || parts;
     const problems: string[] = [];
-    if (!native) {
+    if (!media) {
       const shown = indicatorCandidates(el).filter((c) => !hidden(c));
       const indicator = shown.map((c) => differs(before?.get(c), style(c), forcedColors)).find((d) => d);
       if (!indicator) problems.push('no visible focus indicator');
