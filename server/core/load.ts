@@ -31,8 +31,7 @@ export interface LoadOptions {
  * one synchronous burst of writes, so a large room delays the loop for tens of milliseconds each
  * tick however idle the node is between ticks, and pacing by delay lengthened the tick, which
  * enlarged the burst and lengthened it again (the first 5,000-attendee runs sat at 1 s ticks
- * with the server at 30 % of its core). Each period the stretch grows by half while the loop
- * is saturated and shrinks by a fifth while it has room: quick to back off, slow to speed up.
+ * with the server at 30 % of its core). See `nextStretch` for how it moves.
  */
 export function monitorLoad(options: LoadOptions = {}): LoadMonitor {
   const { busy = 0.9, calm = 0.75, maxStretch = 10, sampleMs = 500 } = options;
@@ -40,7 +39,7 @@ export function monitorLoad(options: LoadOptions = {}): LoadMonitor {
   histogram.enable();
   let lag = 0;
   let used = 0;
-  let stretch = 1;
+  let pace: Pace = { stretch: 1, busyPeriods: 0 };
   let last: EventLoopUtilization = performance.eventLoopUtilization();
   const timer = setInterval(() => {
     // The histogram counts the sampling resolution itself as delay: take it off.
@@ -49,17 +48,40 @@ export function monitorLoad(options: LoadOptions = {}): LoadMonitor {
     const now = performance.eventLoopUtilization();
     used = performance.eventLoopUtilization(now, last).utilization;
     last = now;
-    if (used > busy) stretch = Math.min(maxStretch, stretch * 1.5);
-    else if (used < calm) stretch = Math.max(1, stretch * 0.8);
+    pace = nextStretch(pace, used, { busy, calm, maxStretch });
   }, sampleMs);
   timer.unref();
   return {
     lagMs: () => lag,
     utilization: () => used,
-    stretch: () => stretch,
+    stretch: () => pace.stretch,
     close() {
       clearInterval(timer);
       histogram.disable();
     },
   };
+}
+
+/** The stretch, and for how many periods in a row the loop has been saturated. */
+export interface Pace {
+  stretch: number;
+  busyPeriods: number;
+}
+
+/** Periods in a row the loop must be saturated before the stretch grows. */
+export const SUSTAINED_PERIODS = 2;
+
+/**
+ * One sampling period's move. The stretch grows by half once the loop has been saturated for
+ * `SUSTAINED_PERIODS` periods in a row (and each saturated period after), shrinks by a fifth
+ * while it has room, and holds in between: quick to back off from real overload, slow to speed
+ * up again. A single busy period (a collection, a burst of joins) does not stretch it: at 80 %
+ * of a core such spikes came every few seconds, and each held the tick half as long again for
+ * as long as the load stayed above `calm`, though the node kept up.
+ */
+export function nextStretch(pace: Pace, used: number, { busy, calm, maxStretch }: Required<Omit<LoadOptions, 'sampleMs'>>): Pace {
+  const busyPeriods = used > busy ? pace.busyPeriods + 1 : 0;
+  if (busyPeriods >= SUSTAINED_PERIODS) return { stretch: Math.min(maxStretch, pace.stretch * 1.5), busyPeriods };
+  if (used < calm) return { stretch: Math.max(1, pace.stretch * 0.8), busyPeriods };
+  return { stretch: pace.stretch, busyPeriods };
 }
