@@ -62,5 +62,6 @@ fi
 export ROUNDTABLE_DEMO=1
 # Keep the terminal to the address and logins; warnings and errors still show.
 export ROUNDTABLE_LOG_LEVEL="${ROUNDTABLE_LOG_LEVEL:-warn}"
-# The same V8 setting as npm start (docs/performance.md: a crowd's garbage is young).
+# The same V8 and allocator settings as npm start (docs/scaling.md, "A large town hall on one machine").
+export MALLOC_ARENA_MAX=2 MALLOC_TRIM_THRESHOLD_=131072
 exec node --max-semi-space-size=64 --import tsx server/main.ts

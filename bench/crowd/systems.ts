@@ -34,6 +34,9 @@ export interface SystemUnderTest {
 
 type ServerChild = Child<ServerRequest, ServerReply>;
 
+/** glibc's allocator as `npm start` sets it (package.json; docs/scaling.md says why), for every system. */
+const SERVER_ENV = { MALLOC_ARENA_MAX: '2', MALLOC_TRIM_THRESHOLD_: '131072' };
+
 const SCRIPTS: Record<SystemName, string> = {
   roundtable: 'bench/crowd/server.ts',
   'roundtable-2-nodes': 'bench/crowd/server.ts',
@@ -81,6 +84,7 @@ export async function startSystem(name: SystemName, o: CrowdOptions): Promise<Sy
       nodeFlags,
       stdout: log,
       env: {
+        ...SERVER_ENV,
         BENCH_STORE: redis ? 'redis' : 'sqlite',
         ...(redis ? { BENCH_REDIS_URL: redis.url } : {}),
         ...(dataDir ? { BENCH_DATA_DIR: dataDir } : {}),

@@ -11,13 +11,21 @@ import { command } from '../support/server.js';
 
 const scripts = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts;
 
-/** A package.json script's Node arguments, checked to run under node without tsx. */
-function nodeArgs(script: string): string[] {
-  const [runtime, ...args] = scripts[script]!.split(' ');
+/** A package.json script's settings before the command (NAME=value), then its Node arguments, checked to run under node without tsx. */
+function scriptCommand(script: string): { env: Record<string, string>; args: string[] } {
+  const words = scripts[script]!.split(' ');
+  const env: Record<string, string> = {};
+  for (let word = words[0]; word && /^[A-Z_]+=/.test(word); word = words[0]) {
+    words.shift();
+    env[word.slice(0, word.indexOf('='))] = word.slice(word.indexOf('=') + 1);
+  }
+  const [runtime, ...args] = words;
   expect(runtime, script).toBe('node');
   expect(args.some((a) => a.includes('tsx')), script).toBe(false);
-  return args;
+  return { env, args };
 }
+const nodeArgs = (script: string): string[] => scriptCommand(script).args;
+const start = scriptCommand('start');
 
 /** Runs one of the built operator's commands as `npm run <script> -- <args>` would, against a data folder. */
 function run(script: string, args: string[], env: Record<string, string>): Promise<{ code: number; out: string }> {
@@ -37,7 +45,7 @@ describe('the built server', () => {
   it('builds with npm run build:server and runs under node as npm start runs it', async () => {
     const built = spawnSync('npm', ['run', '--silent', 'build:server'], { encoding: 'utf8' });
     expect(built.status, built.stderr).toBe(0);
-    node = await startNode({ entry: nodeArgs('start') });
+    node = await startNode({ entry: start.args, env: start.env });
     expect(await (await fetch(`${node.url}/healthz`)).json()).toEqual({ ok: true });
     const socket = await connectTo(node.url, await guestAt(node.url, 'Rosa'));
     try {
@@ -53,7 +61,7 @@ describe('the built server', () => {
     if (!existsSync('dist/server/cli/backup.js')) expect(spawnSync('npm', ['run', '--silent', 'build:server']).status).toBe(0);
     await node?.stop();
     const dataDir = mkdtempSync(path.join(tmpdir(), 'rt-built-cli-'));
-    node = await startNode({ dataDir, entry: nodeArgs('start'), env: { ROUNDTABLE_SECRET: '' } });
+    node = await startNode({ dataDir, entry: start.args, env: { ...start.env, ROUNDTABLE_SECRET: '' } });
 
     const password = 'a long admin password';
     const made = await run('admin:create', ['chief'], { ROUNDTABLE_DATA_DIR: dataDir, ROUNDTABLE_ADMIN_PASSWORD: password });
@@ -67,7 +75,7 @@ describe('the built server', () => {
 
     const restoredDir = mkdtempSync(path.join(tmpdir(), 'rt-built-restored-'));
     expect((await run('restore', [backupDir], { ROUNDTABLE_DATA_DIR: restoredDir })).code).toBe(0);
-    node = await startNode({ dataDir: restoredDir, entry: nodeArgs('start'), env: { ROUNDTABLE_SECRET: '' } });
+    node = await startNode({ dataDir: restoredDir, entry: start.args, env: { ...start.env, ROUNDTABLE_SECRET: '' } });
     expect((await loginAt(node.url, 'chief', password)).me.role).toBe('admin');
   }, 90_000);
 });
