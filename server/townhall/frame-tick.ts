@@ -44,12 +44,16 @@ export const chatLimit = (stretch: number): number => (stretch >= OVERLOADED_STR
 export const STAGGER_SLICES = 8;
 
 /**
- * The smallest room that is staggered at this budget: the first whose tick is lengthened past
- * 100 ms (6,001 at 60,000 writes a second). Below it the whole burst is at most about 46 ms
- * beside a 100 ms tick, so a vote already reaches every screen well within 250 ms; such a room
- * keeps one broadcast a tick, at today's cost.
+ * The smallest room that is staggered at this budget: the first whose one burst would be more
+ * than half of a 100 ms tick's writes (3,001 at 60,000 writes a second, a burst of about 35 ms on
+ * the AMD EPYC machine). It was the first room whose tick is lengthened (6,001), but a 5,000-
+ * attendee room's burst of 50-70 ms held every command behind it and the load generator's
+ * reading behind it too: held for 30 minutes on that machine, vote p99 went over 250 ms in 9 of
+ * 30 minutes (157-350 ms), and staggered it stayed at 137-234 ms (p50 90 → 62 ms), for about 10
+ * points more of the core in the same runs (docs/performance.md). Smaller rooms keep one
+ * broadcast a tick, where a burst costs little.
  */
-export const staggerFrom = (writesPerSecond: number): number => Math.floor((writesPerSecond * MIN_TICK_MS) / 1000) + 1;
+export const staggerFrom = (writesPerSecond: number): number => Math.floor((writesPerSecond * MIN_TICK_MS) / 2000) + 1;
 
 /** How a node splits its large rooms: from how many attendees on, into how many slices. */
 export interface Stagger {

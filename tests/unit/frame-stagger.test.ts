@@ -14,11 +14,14 @@ import {
 } from '../../server/townhall/frame-tick.js';
 
 describe('which rooms are staggered, and when each slice is due', () => {
-  it('staggers exactly the rooms whose tick is lengthened past the shortest', () => {
+  it('staggers exactly the rooms whose one burst would be more than half of a shortest tick’s writes', () => {
     const from = staggerFrom(DEFAULT_WRITES_PER_SECOND);
-    expect(from).toBe(6_001);
-    expect(tickMs(from - 1, DEFAULT_WRITES_PER_SECOND)).toBe(MIN_TICK_MS);
-    expect(tickMs(from, DEFAULT_WRITES_PER_SECOND)).toBeGreaterThan(MIN_TICK_MS);
+    expect(from).toBe(3_001);
+    // Half the writes a 100 ms tick affords at this budget, and no more.
+    expect((from - 1) * 2).toBe((DEFAULT_WRITES_PER_SECOND * MIN_TICK_MS) / 1000);
+    // Still a 100 ms tick: staggered rooms start before the tick lengthens.
+    expect(tickMs(from, DEFAULT_WRITES_PER_SECOND)).toBe(MIN_TICK_MS);
+    expect(staggerFrom(120_000)).toBe(6_001);
     const stagger = defaultStagger(DEFAULT_WRITES_PER_SECOND);
     expect(isStaggered(from - 1, stagger)).toBe(false);
     expect(isStaggered(from, stagger)).toBe(true);
