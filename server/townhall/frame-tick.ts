@@ -46,12 +46,11 @@ export const STAGGER_SLICES = 8;
 /**
  * The smallest room that is staggered at this budget: the first whose one burst would be more
  * than half of a 100 ms tick's writes (3,001 at 60,000 writes a second, a burst of about 35 ms on
- * the AMD EPYC machine). It was the first room whose tick is lengthened (6,001), but a 5,000-
- * attendee room's burst of 50-70 ms held every command behind it and the load generator's
- * reading behind it too: held for 30 minutes on that machine, vote p99 went over 250 ms in 9 of
- * 30 minutes (157-350 ms), and staggered it stayed at 137-234 ms (p50 90 → 62 ms), for about 10
- * points more of the core in the same runs (docs/performance.md). Smaller rooms keep one
- * broadcast a tick, where a burst costs little.
+ * the AMD EPYC machine). It used to be the first room whose tick is lengthened (6,001), but a
+ * 5,000-attendee room's one burst of 50-70 ms held commands, and the load generator's reading,
+ * behind it: over a 30-minute soak its vote p99 passed 250 ms in 9 minutes, and staggered in 2
+ * (p50 about 90 → 60 ms), for about 10 points more of the core (docs/performance.md, "Staggering
+ * from 3,001"). Smaller rooms keep one broadcast a tick, where a burst costs little.
  */
 export const staggerFrom = (writesPerSecond: number): number => Math.floor((writesPerSecond * MIN_TICK_MS) / 2000) + 1;
 
