@@ -10,6 +10,7 @@ import { Histogram, losses, markOf, Screen, Tracker, type JoinSnapshot } from '.
 import { ProbeClient } from './probe-client.js';
 import type { GeneratorProgress, GeneratorReply, GeneratorRequest, StepPlan, StepResult, StormResult } from './protocol.js';
 import { buildSchedule, CHAT_TEXT, hotQuestionCount, QUESTION_TEXT, type Planned } from './schedule.js';
+import { watchStalls } from './stalls.js';
 
 /** Deliveries the screens may still be owed after the schedule ends, before they count as lost. */
 const DRAIN_TIMEOUT_MS = 10_000;
@@ -216,11 +217,13 @@ async function run(s: Step): Promise<StepResult> {
   offset += t.hotQuestions + schedule.filter((p) => p.kind === 'question').length;
   const lag = monitorEventLoopDelay({ resolution: LAG_RESOLUTION_MS });
   lag.enable();
+  const stalls = watchStalls();
   const cpuBefore = process.cpuUsage();
   const waitBefore = waitedForCpuMs();
   send({ kind: 'mark', name: 'start' });
   t.counting = true;
   const start = performance.now();
+  t.startedAt = start;
   let next = 0;
   let lastProgress = 0;
   while (next < schedule.length) {
@@ -238,6 +241,7 @@ async function run(s: Step): Promise<StepResult> {
   const cpu = process.cpuUsage(cpuBefore);
   const waited = waitedForCpuMs() - waitBefore;
   lag.disable();
+  stalls.stop();
   send({ kind: 'mark', name: 'end' });
 
   const storm = s.storm ? await afterStorm(s) : undefined;
@@ -279,8 +283,11 @@ async function run(s: Step): Promise<StepResult> {
       waitedPercent: (waited / windowMs) * 100,
       // The histogram records each interval of its timer, resolution included: an idle loop reads 10 ms.
       lagP99Ms: Math.max(0, lag.percentile(99) / 1e6 - LAG_RESOLUTION_MS),
+      stalls: stalls.take(),
     },
     windowMs,
+    startedAt: performance.timeOrigin + start,
+    lateBySecond: Array.from(t.lateBySecond, (n) => n ?? 0),
     ...(storm ? { storm } : {}),
   };
 }

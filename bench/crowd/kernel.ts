@@ -39,3 +39,20 @@ export function residentBreakdown(): { anonymous?: number; v8Resident: number } 
     return { v8Resident };
   }
 }
+
+/**
+ * The machine's CPU time so far (`/proc/stat`'s first line, in clock ticks): all of it, and the
+ * part the hypervisor gave to other guests while this one was ready to run (steal). Null where
+ * it cannot be read. On a shared virtual machine a stall no process of the bench caused shows
+ * up here.
+ */
+export function cpuTimes(): { total: number; steal: number } | null {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1).map(Number);
+    // user nice system idle iowait irq softirq steal (guest time is already inside user)
+    const total = fields.slice(0, 8).reduce((a, b) => a + b, 0);
+    return { total, steal: fields[7] ?? 0 };
+  } catch {
+    return null;
+  }
+}

@@ -11,7 +11,7 @@ import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { parseOptions, USAGE, type CrowdOptions } from './options.js';
 import { pinningAvailable, spawnChild, waitForMessage, type Child } from './processes.js';
 import type { GeneratorProgress } from './protocol.js';
-import { formatRow, HEADER, held, meetsTarget, saturated, stormLines, summary, type Row } from './report.js';
+import { formatRow, HEADER, held, lateLine, meetsTarget, saturated, stormLines, summary, type Row } from './report.js';
 import { soak } from './soak.js';
 import { stepRunner, type Generator } from './step.js';
 import { startSystem, systemsToRun } from './systems.js';
@@ -152,5 +152,7 @@ try {
 console.log('');
 if (o.soakMinutes === null && o.stormAtSeconds === null) for (const line of summary(rows, o.reportSaturated)) console.log(line);
 for (const line of closing) console.log(line);
+const late = rows.map(lateLine).filter((line): line is string => line !== null);
+if (late.length) console.log(['Rows over the target: when their late votes were sent (second of the window), and what stood still then:', ...late].join('\n'));
 if (logs.length) console.log(`Servers logged warnings or errors:\n  ${logs.join('\n  ')}`);
 if (o.cpuProf) console.log(`CPU profiles of the Roundtable servers: ${o.cpuProf} (open in Chrome DevTools → Performance)`);

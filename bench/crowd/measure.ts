@@ -2,6 +2,7 @@
 // hundreds of thousands of times a second.
 import { CHAT_LIMITS } from '../../shared/chat.js';
 import type { LatencySummary } from './protocol.js';
+import { TARGET_P99_MS } from './report.js';
 
 const BUCKET_MS = 0.25;
 /** Ids are keyed by their first characters, 7 bits each (49 bits in all), and checked in full on a hit. */
@@ -78,6 +79,9 @@ export class Tracker {
   readonly chat = new Histogram();
   /** Rates are counted during the schedule only, not while screens catch up after it. */
   counting = false;
+  /** When the schedule started (this process's clock), and the votes shown later than the target by the second they were sent in. */
+  startedAt = 0;
+  readonly lateBySecond: number[] = [];
   messages = 0;
   bytes = 0;
   voteDeliveries = 0;
@@ -139,6 +143,12 @@ export class Tracker {
     return index;
   }
 
+  /** A vote sent at `sentAt` reached a screen later than the target. */
+  late(sentAt: number, weight: number): void {
+    const second = Math.max(0, Math.floor((sentAt - this.startedAt) / 1000));
+    this.lateBySecond[second] = (this.lateBySecond[second] ?? 0) + weight;
+  }
+
   refusedWith(code: string): void {
     this.refused[code] = (this.refused[code] ?? 0) + 1;
   }
@@ -194,12 +204,17 @@ export class Screen {
         const ms = now - sentAt[k]!;
         t.vote.add(ms);
         t.voteProbes.add(ms);
+        if (ms > TARGET_P99_MS) t.late(sentAt[k]!, 1);
       }
       return;
     }
     const every = t.voteSampleEvery;
     let k = before + 1 + ((this.phase - ((before + 1) % every) + every) % every);
-    for (; k <= last; k += every) t.vote.add(now - sentAt[k]!, every);
+    for (; k <= last; k += every) {
+      const ms = now - sentAt[k]!;
+      t.vote.add(ms, every);
+      if (ms > TARGET_P99_MS) t.late(sentAt[k]!, every);
+    }
   }
 
   question(seq: number, now: number): void {

@@ -1,5 +1,6 @@
 // The messages the crowd benchmark's processes exchange over Node IPC: the coordinator asks,
 // a server or the load generator answers with the same `id`.
+import type { Stall } from './stalls.js';
 
 /** What a system under test reports about itself. `cpuMicros` is user + system time so far. */
 export interface ServerSample {
@@ -17,6 +18,8 @@ export interface ServerSample {
   listenersPerSocket?: number;
   /** The frame publisher's figures, from servers that send one frame per tick (not the naive baseline). */
   frames?: FrameStats;
+  /** Where its event loop stood still since the last sample (the bench's forced GC excepted). */
+  stalls?: Stall[];
 }
 
 /**
@@ -135,9 +138,12 @@ export interface StepResult {
    * The generator's own CPU (of which in the kernel: mostly its socket reads), the time it
    * waited for a CPU that other work held (in % of the window), and its event-loop delay.
    */
-  generator: { cpuPercent: number; systemPercent: number; waitedPercent: number; lagP99Ms: number };
+  generator: { cpuPercent: number; systemPercent: number; waitedPercent: number; lagP99Ms: number; stalls: Stall[] };
   /** Wall time of the schedule window, for the server's CPU figure. */
   windowMs: number;
+  /** When the schedule started (epoch ms), and the votes shown later than the target by the second of the window they were sent in. */
+  startedAt: number;
+  lateBySecond: number[];
   storm?: StormResult;
 }
 

@@ -1,5 +1,6 @@
 // Turns measured steps into the printed rows and the closing summary against the targets.
 import type { StepResult } from './protocol.js';
+import { STALL_MS, type Stall } from './stalls.js';
 import type { SystemName } from './systems.js';
 
 export const TARGET_P99_MS = 250;
@@ -26,6 +27,14 @@ export interface Row {
   restartMs?: number;
   /** Connections the kernel dropped during the step because an accept queue was full (bench/crowd/kernel.ts). */
   listenOverflows?: number;
+  /** Where the servers' event loops stood still during the step, and the machine's CPU steal by second. */
+  stalls?: { server: Stall[]; steal: Steal[] };
+}
+
+/** The share of the machine's CPU time the hypervisor gave elsewhere in the second before `at` (epoch ms). */
+export interface Steal {
+  at: number;
+  percent: number;
 }
 
 /** A step's frame figures: the ticks seen while it ran, and what the counters grew by. */
@@ -114,6 +123,38 @@ export function formatRow(r: Row, reportSaturated = false): string {
     verdict,
     '',
   ].join(' | ').trim();
+}
+
+/** Steal shown when some second reached this share of the machine (2 cores: 50 % is one core). */
+const STEAL_SHOWN_PERCENT = 1;
+
+/**
+ * Why a row's votes were late, for a row over the target: when the late votes were sent (by
+ * second of the window), and the stalls of the servers' and the generator's event loops and the
+ * machine's CPU steal around then. Null for a row within it.
+ */
+export function lateLine(r: Row): string | null {
+  const x = r.result;
+  if (x.storm || !(x.vote.p99 > TARGET_P99_MS) || !x.lateBySecond?.length) return null;
+  const second = (at: number) => ((at - x.startedAt) / 1000).toFixed(1);
+  const lateTotal = x.lateBySecond.reduce((a, b) => a + b, 0);
+  const worst = x.lateBySecond
+    .map((n, s) => ({ n, s }))
+    .filter((e) => e.n > 0)
+    .sort((a, b) => b.n - a.n)
+    .slice(0, 5)
+    .sort((a, b) => a.s - b.s)
+    .map((e) => `${e.s} s: ${e.n.toFixed(0)}`);
+  const stalls = (list: Stall[]) =>
+    list.length ? list.map((st) => `${second(st.at)} s ${st.ms.toFixed(0)} ms`).join(', ') : 'none';
+  const steal = r.stalls?.steal ?? [];
+  const stolen = steal.filter((st) => st.percent >= STEAL_SHOWN_PERCENT);
+  return [
+    `  ${r.label}: ${((lateTotal / Math.max(1, x.vote.count)) * 100).toFixed(1)} % of votes shown over ${TARGET_P99_MS} ms, most sent at ${worst.join(', ')}`,
+    `server stalls ≥ ${STALL_MS} ms: ${stalls(r.stalls?.server ?? [])}`,
+    `generator stalls: ${stalls(x.generator.stalls)}`,
+    `CPU steal ≥ ${STEAL_SHOWN_PERCENT} % of the machine: ${stolen.length ? stolen.map((st) => `${second(st.at - 1000)}–${second(st.at)} s ${st.percent.toFixed(0)} %`).join(', ') : 'none'}`,
+  ].join(' · ');
 }
 
 /** The last row that held, and whether the system was still holding when the steps ran out. */

@@ -17,6 +17,7 @@ import { openStores } from '../../server/stores.js';
 import { DEFAULT_WRITES_PER_SECOND } from '../../server/townhall/frame-tick.js';
 import { residentBreakdown } from './kernel.js';
 import type { FrameStats, ServerReady, ServerReply, ServerRequest, ServerSample } from './protocol.js';
+import { watchStalls } from './stalls.js';
 
 const store = process.env.BENCH_STORE === 'redis' ? 'redis' : 'sqlite';
 const redisUrl = process.env.BENCH_REDIS_URL;
@@ -52,6 +53,8 @@ const app = createApp(
 );
 const port = await app.listen(Number(process.env.BENCH_PORT ?? 0));
 
+const stalls = watchStalls();
+
 /** Residents made so far; later steps reuse them, so each step only adds what it lacks. */
 const residents: string[] = [];
 
@@ -78,13 +81,14 @@ function sample(gc: boolean): ServerSample {
     collect();
     collect();
     if (snapshotDir) writeHeapSnapshot(path.join(snapshotDir, `roundtable-${process.pid}-${++snapshots}.heapsnapshot`));
+    stalls.skip();
   }
   const cpu = process.cpuUsage();
   const memory = process.memoryUsage();
   const socket = app.io.of('/').sockets.values().next().value;
   const listenersPerSocket = socket ? socket.eventNames().reduce((n, e) => n + socket.listenerCount(e), 0) : 0;
   const at = performance.now() + performance.timeOrigin;
-  return { at, cpuMicros: cpu.user + cpu.system, heapUsed: memory.heapUsed, rss: memory.rss, external: memory.external, ...residentBreakdown(), listenersPerSocket, frames: frameStats() };
+  return { at, cpuMicros: cpu.user + cpu.system, heapUsed: memory.heapUsed, rss: memory.rss, external: memory.external, ...residentBreakdown(), listenersPerSocket, frames: frameStats(), stalls: stalls.take() };
 }
 
 const frameStats = (): FrameStats => app.frames.stats();

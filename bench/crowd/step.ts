@@ -4,9 +4,10 @@
 import type { CrowdOptions } from './options.js';
 import type { Child } from './processes.js';
 import type { FrameStats, GeneratorProgress, GeneratorReply, GeneratorRequest, ServerSample, StepResult } from './protocol.js';
-import type { FramesSeen, Row } from './report.js';
+import type { FramesSeen, Row, Steal } from './report.js';
+import type { Stall } from './stalls.js';
 import type { SystemUnderTest } from './systems.js';
-import { listenOverflows } from './kernel.js';
+import { cpuTimes, listenOverflows } from './kernel.js';
 
 export type Generator = Child<GeneratorRequest, GeneratorReply>;
 
@@ -19,15 +20,32 @@ export interface Connected {
   full: ServerSample[];
 }
 
-/** Polls the servers' frame figures once a second while a schedule runs, from its first second on. */
-function pollFrames(system: SystemUnderTest): { stop(): Promise<FrameStats[]> } {
-  const seen: FrameStats[] = [];
+/** What the polls saw: the servers' frame figures and stalls, and the machine's CPU steal second by second. */
+interface Polled {
+  frames: FrameStats[];
+  stalls: Stall[];
+  steal: Steal[];
+}
+
+/**
+ * Polls the servers' frame figures and stalls once a second while a schedule runs, from its
+ * first second on, and reads the machine's steal at each poll.
+ */
+function pollServers(system: SystemUnderTest): { stop(): Promise<Polled> } {
+  const seen: Polled = { frames: [], stalls: [], steal: [] };
   let inFlight: Promise<void> | null = null;
+  let times = cpuTimes();
   const poll = () => {
+    const now = cpuTimes();
+    if (times && now && now.total > times.total) seen.steal.push({ at: Date.now(), percent: ((now.steal - times.steal) / (now.total - times.total)) * 100 });
+    times = now;
     inFlight ??= system
       .sample(false)
       .then((samples) => {
-        for (const s of samples) if (s.frames) seen.push(s.frames);
+        for (const s of samples) {
+          if (s.frames) seen.frames.push(s.frames);
+          if (s.stalls) seen.stalls.push(...s.stalls);
+        }
       })
       .catch(() => {}) // a node being restarted answers nothing; the next poll will do
       .finally(() => (inFlight = null));
@@ -120,7 +138,7 @@ export function stepRunner(generator: Generator, o: CrowdOptions) {
           }
         } else endSample = system.cpu();
       };
-      const polling = pollFrames(system);
+      const polling = pollServers(system);
       let result: StepResult;
       try {
         result = (await generator.request<GeneratorReply & { kind: 'ran' }>({ kind: 'run' })).result;
@@ -139,7 +157,7 @@ export function stepRunner(generator: Generator, o: CrowdOptions) {
       const wallMs = s1[0]!.at - s0[0]!.at;
       const heap = crowd.full.reduce((sum, s, i) => sum + (s.heapUsed - crowd.empty[i]!.heapUsed), 0);
       const cpuPerSecond = cpuMicros / (wallMs / 1000);
-      const frames = framesSeen(polled, from, after, restarted !== null);
+      const frames = framesSeen(polled.frames, from, after, restarted !== null);
       return {
         system: system.name,
         label: system.label,
@@ -151,6 +169,7 @@ export function stepRunner(generator: Generator, o: CrowdOptions) {
         cpuMicrosPerMessage: result.messagesPerSecond > 0 ? cpuPerSecond / result.messagesPerSecond : NaN,
         ...(crowd.full[0]?.listenersPerSocket ? { listenersPerSocket: crowd.full[0].listenersPerSocket } : {}),
         ...(frames ? { frames } : {}),
+        stalls: { server: [...polled.stalls, ...after.flatMap((s) => s.stalls ?? [])], steal: polled.steal },
         ...(restarted ? { restartMs: restarted.readyAt - restarted.killedAt } : {}),
         ...(overflowsBefore !== null && overflowsAfter !== null ? { listenOverflows: overflowsAfter - overflowsBefore } : {}),
       };
