@@ -64,4 +64,4 @@ export ROUNDTABLE_DEMO=1
 export ROUNDTABLE_LOG_LEVEL="${ROUNDTABLE_LOG_LEVEL:-warn}"
 # The same V8 and allocator settings as npm start (docs/scaling.md, "A large town hall on one machine").
 export MALLOC_ARENA_MAX=2 MALLOC_TRIM_THRESHOLD_=131072
-exec node --max-semi-space-size=64 --import tsx server/main.ts
+exec node --max-semi-space-size=64 --single-threaded-gc --import tsx server/main.ts

@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { CrowdOptions } from './options.js';
 import { procCpuMicros, procWaitedMicros, spawnChild, startRedis, waitForMessage, type Child, type RedisServer } from './processes.js';
 import type { ServerReady, ServerReply, ServerRequest, ServerSample } from './protocol.js';
+import { packageStartSettings } from './start-settings.js';
 
 export type SystemName = 'roundtable' | 'roundtable-2-nodes' | 'raw-ws' | 'naive-socket.io';
 
@@ -34,8 +35,11 @@ export interface SystemUnderTest {
 
 type ServerChild = Child<ServerRequest, ServerReply>;
 
-/** glibc's allocator as `npm start` sets it (package.json; docs/scaling.md says why), for every system. */
-const SERVER_ENV = { MALLOC_ARENA_MAX: '2', MALLOC_TRIM_THRESHOLD_: '131072' };
+/**
+ * V8's flags and glibc's allocator as `npm start` sets them (package.json; docs/scaling.md says
+ * why), for every system.
+ */
+const START = packageStartSettings();
 
 const SCRIPTS: Record<SystemName, string> = {
   roundtable: 'bench/crowd/server.ts',
@@ -57,11 +61,9 @@ export async function startSystem(name: SystemName, o: CrowdOptions): Promise<Sy
   const onRedis = name === 'roundtable-2-nodes' || (name === 'roundtable' && o.store === 'redis');
   const redis: RedisServer | null = onRedis ? await startRedis(o.serverCores[0]) : null;
   const roundtable = name.startsWith('roundtable');
-  // Every system runs with the young generation `npm start` gives the server (package.json): a
-  // crowd's frames and acknowledgements are short-lived garbage, and V8's default 16 MB semi-space
-  // promotes much of it, which the old generation's collector then pays for. BENCH_SERVER_FLAGS
-  // adds flags for an experiment.
-  const nodeFlags = ['--expose-gc', '--max-semi-space-size=64', ...(process.env.BENCH_SERVER_FLAGS?.split(' ').filter(Boolean) ?? [])];
+  // Every system runs with the young generation and collector `npm start` gives the server
+  // (package.json, docs/scaling.md). BENCH_SERVER_FLAGS adds flags for an experiment.
+  const nodeFlags = ['--expose-gc', ...START.flags, ...(process.env.BENCH_SERVER_FLAGS?.split(' ').filter(Boolean) ?? [])];
   if (o.cpuProf && roundtable) {
     mkdirSync(o.cpuProf, { recursive: true });
     nodeFlags.push('--cpu-prof', `--cpu-prof-dir=${path.resolve(o.cpuProf)}`);
@@ -84,7 +86,7 @@ export async function startSystem(name: SystemName, o: CrowdOptions): Promise<Sy
       nodeFlags,
       stdout: log,
       env: {
-        ...SERVER_ENV,
+        ...START.env,
         BENCH_STORE: redis ? 'redis' : 'sqlite',
         ...(redis ? { BENCH_REDIS_URL: redis.url } : {}),
         ...(dataDir ? { BENCH_DATA_DIR: dataDir } : {}),
