@@ -150,7 +150,7 @@ export function lateLine(r: Row): string | null {
   const steal = r.stalls?.steal ?? [];
   const stolen = steal.filter((st) => st.percent >= STEAL_SHOWN_PERCENT);
   return [
-    `  ${r.label}: ${((lateTotal / Math.max(1, x.vote.count)) * 100).toFixed(1)} % of votes shown over ${TARGET_P99_MS} ms, most sent at ${worst.join(', ')}`,
+    `  ${r.label}, ${r.n} attendees: ${((lateTotal / Math.max(1, x.vote.count)) * 100).toFixed(1)} % of votes shown over ${TARGET_P99_MS} ms, most sent at ${worst.join(', ')}`,
     `server stalls ≥ ${STALL_MS} ms: ${stalls(r.stalls?.server ?? [])}`,
     `generator stalls: ${stalls(x.generator.stalls)}`,
     `CPU steal ≥ ${STEAL_SHOWN_PERCENT} % of the machine: ${stolen.length ? stolen.map((st) => `${second(st.at - 1000)}–${second(st.at)} s ${st.percent.toFixed(0)} %`).join(', ') : 'none'}`,

@@ -57,7 +57,7 @@ describe("the bench's line for a row over the target", () => {
 
   it('says when the late votes were sent and what stood still then', () => {
     const line = lateLine(row(379, [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 150, 50]))!;
-    expect(line).toContain('2.0 % of votes shown over 250 ms, most sent at 12 s: 150, 13 s: 50');
+    expect(line).toContain('minute 23, 5000 attendees: 2.0 % of votes shown over 250 ms, most sent at 12 s: 150, 13 s: 50');
     expect(line).toContain('server stalls ≥ 50 ms: 12.3 s 310 ms');
     expect(line).toContain('generator stalls: none');
     expect(line).toContain('13.0–14.0 s 30 %');
