@@ -50,7 +50,9 @@ export const STAGGER_SLICES = 8;
  * 5,000-attendee room's one burst of 50-70 ms held commands, and the load generator's reading,
  * behind it: over a 30-minute soak its vote p99 passed 250 ms in 9 minutes, and staggered in 2
  * (p50 about 90 → 60 ms), for about 10 points more of the core (docs/performance.md, "Staggering
- * from 3,001"). Smaller rooms keep one broadcast a tick, where a burst costs little.
+ * from 3,001"). Both runs also carried stalls found later, V8's helper threads taking the
+ * server's core ("The collector's helper threads"); the A/B has not been taken again without
+ * them. Smaller rooms keep one broadcast a tick, where a burst costs little.
  */
 export const staggerFrom = (writesPerSecond: number): number => Math.floor((writesPerSecond * MIN_TICK_MS) / 2000) + 1;
 
