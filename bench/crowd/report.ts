@@ -135,7 +135,7 @@ const STEAL_SHOWN_PERCENT = 1;
  */
 export function lateLine(r: Row): string | null {
   const x = r.result;
-  if (x.storm || !(x.vote.p99 > TARGET_P99_MS) || !x.lateBySecond?.length) return null;
+  if (x.storm || !(x.vote.p99 > TARGET_P99_MS) || !x.lateBySecond.length) return null;
   const second = (at: number) => ((at - x.startedAt) / 1000).toFixed(1);
   const lateTotal = x.lateBySecond.reduce((a, b) => a + b, 0);
   const worst = x.lateBySecond

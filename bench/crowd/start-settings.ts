@@ -6,13 +6,16 @@ import { readFileSync } from 'node:fs';
 export interface StartSettings {
   /** The NAME=value settings before `node` (glibc's allocator). */
   env: Record<string, string>;
+  /** Everything after `node`: options and the entry, as the script runs it. */
+  args: string[];
   /** Node's options that tune the runtime (V8's heap and collector), not those about the entry. */
   flags: string[];
 }
 
-/** Options of the start script that are about running the bundle, not the runtime. */
-const NOT_RUNTIME = new Set(['--enable-source-maps']);
+/** Options about running the entry (the bundle's source maps, the demo's TypeScript loader), not the runtime. */
+const NOT_RUNTIME = new Set(['--enable-source-maps', '--import']);
 
+/** A package.json script's settings before `node` (NAME=value), and its Node arguments. */
 export function startSettings(script: string): StartSettings {
   const words = script.trim().split(/\s+/);
   const env: Record<string, string> = {};
@@ -22,7 +25,7 @@ export function startSettings(script: string): StartSettings {
   }
   if (words.shift() !== 'node') throw new Error(`the start script does not run node: ${script}`);
   const flags = words.filter((w) => w.startsWith('--') && !NOT_RUNTIME.has(w));
-  return { env, flags };
+  return { env, args: words, flags };
 }
 
 /** This checkout's `npm start` settings. */

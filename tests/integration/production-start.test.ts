@@ -6,21 +6,15 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startSettings } from '../../bench/crowd/start-settings.js';
 import { connectTo, guestAt, loginAt, startNode, type NodeProcess } from '../support/nodes.js';
 import { command } from '../support/server.js';
 
 const scripts = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts;
 
-/** A package.json script's settings before the command (NAME=value), then its Node arguments, checked to run under node without tsx. */
+/** A package.json script's settings and Node arguments (it throws unless the script runs node), checked to run without tsx. */
 function scriptCommand(script: string): { env: Record<string, string>; args: string[] } {
-  const words = scripts[script]!.split(' ');
-  const env: Record<string, string> = {};
-  for (let word = words[0]; word && /^[A-Z_]+=/.test(word); word = words[0]) {
-    words.shift();
-    env[word.slice(0, word.indexOf('='))] = word.slice(word.indexOf('=') + 1);
-  }
-  const [runtime, ...args] = words;
-  expect(runtime, script).toBe('node');
+  const { env, args } = startSettings(scripts[script]!);
   expect(args.some((a) => a.includes('tsx')), script).toBe(false);
   return { env, args };
 }

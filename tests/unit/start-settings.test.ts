@@ -8,8 +8,8 @@ import { packageStartSettings, startSettings } from '../../bench/crowd/start-set
 
 const start = packageStartSettings();
 const read = (file: string) => readFileSync(file, 'utf8');
-/** The `--` options of a node command line, but those about the entry point. */
-const runtimeFlags = (line: string) => startSettings(line.slice(line.indexOf('node'))).flags.filter((f) => f !== '--import');
+/** The runtime options of a node command line. */
+const runtimeFlags = (line: string) => startSettings(line.slice(line.indexOf('node'))).flags;
 
 describe("npm start's runtime settings", () => {
   it('tune V8 and the allocator (what the crowd figures were measured with)', () => {
