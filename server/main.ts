@@ -22,7 +22,7 @@ const config = ((): Config => {
 const log = createLogger(config.logLevel);
 log.info({ config: redacted(config) }, 'starting');
 
-const stores = await openConfiguredStores(config, (err) => log.warn({ err: err.message }, 'redis connection error')).catch(
+const stores = await openConfiguredStores(config, (err) => log.warn({ err: err.message }, config.redisUrl ? 'redis connection error' : 'sqlite checkpoint worker failed; the server checkpoints in its commits again')).catch(
   (err: unknown) => {
     // Data newer than this code is refused with a message that says what to do; no stack needed.
     if (!(err instanceof SchemaTooNewError)) throw err;

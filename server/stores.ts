@@ -52,6 +52,7 @@ import { createRedisTownHallStore } from './townhall/store-redis.js';
 import { createSqliteTownHallStore, townHallSchema } from './townhall/store-sqlite.js';
 import { connectRedis, type RedisClient } from './storage/redis.js';
 import { openSqlite } from './storage/sqlite.js';
+import { startCheckpointer } from './storage/checkpointer.js';
 import {
   migrateRedis,
   migrateSqlite,
@@ -155,7 +156,7 @@ export interface Stores {
 }
 
 export type StoresOptions =
-  | { kind: 'sqlite'; file: string }
+  | { kind: 'sqlite'; file: string; onCheckpointError?: (err: Error) => void }
   | { kind: 'redis'; url: string; onRedisError?: (err: Error) => void };
 
 /**
@@ -172,6 +173,8 @@ export async function openStores(opts: StoresOptions): Promise<Stores> {
       db.close();
       throw err;
     }
+    const checkpointer =
+      opts.file === ':memory:' ? null : startCheckpointer(db, opts.file, opts.onCheckpointError ? { onError: opts.onCheckpointError } : {});
     const coordination = createMemoryCoordination();
     return {
       migrated,
@@ -197,6 +200,7 @@ export async function openStores(opts: StoresOptions): Promise<Stores> {
       adapterRedis: null,
       close: async () => {
         await coordination.close();
+        await checkpointer?.stop();
         db.close();
       },
     };
@@ -248,14 +252,15 @@ export async function openStores(opts: StoresOptions): Promise<Stores> {
   };
 }
 
-/** The stores the configuration names: Redis when REDIS_URL is set, else the SQLite file in the data folder. */
-export function openConfiguredStores(
-  config: Pick<Config, 'redisUrl' | 'dataDir'>,
-  onRedisError?: (err: Error) => void,
-): Promise<Stores> {
+/**
+ * The stores the configuration names: Redis when REDIS_URL is set, else the SQLite file in the data
+ * folder. `onError` hears what the stores survive: Redis's connection errors, or the SQLite
+ * checkpoint worker's failure.
+ */
+export function openConfiguredStores(config: Pick<Config, 'redisUrl' | 'dataDir'>, onError?: (err: Error) => void): Promise<Stores> {
   return openStores(
     config.redisUrl
-      ? { kind: 'redis', url: config.redisUrl, ...(onRedisError ? { onRedisError } : {}) }
-      : { kind: 'sqlite', file: path.join(config.dataDir, 'roundtable.db') },
+      ? { kind: 'redis', url: config.redisUrl, ...(onError ? { onRedisError: onError } : {}) }
+      : { kind: 'sqlite', file: path.join(config.dataDir, 'roundtable.db'), ...(onError ? { onCheckpointError: onError } : {}) },
   );
 }
