@@ -261,7 +261,7 @@ async function run(s: Step): Promise<StepResult> {
   return {
     clients: live.length,
     connectErrors: s.failed,
-    vote: t.vote.summary(),
+    vote: t.vote.summary(true),
     voteProbes: t.voteProbes.summary(),
     question: t.question.summary(),
     chat: t.chat.summary(),

@@ -35,9 +35,32 @@ export class Histogram {
     return this.maxMs;
   }
 
-  summary(): LatencySummary {
+  /** With `withBuckets`, the summary carries the non-empty buckets, so that windows can be pooled (`pooled`). */
+  summary(withBuckets = false): LatencySummary {
     if (this.total === 0) return { count: 0, p50: NaN, p99: NaN, max: NaN };
-    return { count: Math.round(this.total), p50: this.percentile(0.5), p99: this.percentile(0.99), max: this.maxMs };
+    const summary: LatencySummary = { count: Math.round(this.total), p50: this.percentile(0.5), p99: this.percentile(0.99), max: this.maxMs };
+    if (withBuckets) {
+      summary.buckets = [];
+      for (let i = 0; i < BUCKETS; i++) if (this.counts[i]! > 0) summary.buckets.push([i, this.counts[i]!]);
+    }
+    return summary;
+  }
+
+  /**
+   * One summary of several windows' samples, as if one histogram had taken them all: the soak's
+   * p99 over every vote of its thirty minutes, not a percentile of per-minute percentiles.
+   */
+  static pooled(parts: LatencySummary[]): LatencySummary {
+    const all = new Histogram();
+    for (const part of parts) {
+      if (part.count > 0 && !part.buckets) throw new Error('pooled() needs summaries taken with their buckets');
+      for (const [i, count] of part.buckets ?? []) {
+        all.counts[i]! += count;
+        all.total += count;
+      }
+      if (part.count > 0) all.maxMs = Math.max(all.maxMs, part.max);
+    }
+    return all.summary();
   }
 }
 

@@ -99,6 +99,8 @@ export interface LatencySummary {
   p50: number;
   p99: number;
   max: number;
+  /** The histogram's non-empty buckets, [index, weighted count], where a summary is to be pooled with others. */
+  buckets?: [number, number][];
 }
 
 export interface StepResult {
