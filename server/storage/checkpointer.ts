@@ -4,9 +4,10 @@
 // when a checkpoint copies the WAL back into the database. SQLite runs that checkpoint itself,
 // inside whichever commit pushes the WAL past 1,000 pages — and better-sqlite3 is synchronous, so
 // that commit, and with it the server's event loop, waits for two fsyncs. Under a town hall's
-// votes the WAL fills about once a second; almost every fsync takes a few milliseconds, but a
-// busy disk can make one take most of a second, and every screen waits that long for its next
-// frame (docs/performance.md, "The isolated stalls").
+// votes the WAL fills about once a second. On the bench machine's disk those fsyncs took at most
+// 16 ms, and they were not the cause of the soak's rare half-second stalls (docs/performance.md,
+// "The checkpoint off the loop"); on a slower disk (a network volume, a busy array) they take
+// longer, and every screen waits that long for its next frame.
 //
 // So the server's connection never checkpoints (wal_autocheckpoint = 0), and a worker thread
 // with its own connection runs a PASSIVE checkpoint every second: it copies what the WAL holds

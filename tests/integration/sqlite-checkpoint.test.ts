@@ -1,6 +1,6 @@
-// The embedded store's WAL is checkpointed by a worker thread, so the server's commits never wait
-// for the disk's fsyncs; the WAL still starts over once copied, and if the worker fails the
-// server's own connection checkpoints again.
+// The embedded store's WAL is checkpointed by a worker thread, so the server's commits no longer
+// wait for the checkpoint's fsyncs (only for the sync of a restarted WAL's header); the WAL still
+// starts over once copied, and if the worker fails the server's own connection checkpoints again.
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
